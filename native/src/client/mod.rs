@@ -1,0 +1,12 @@
+//! Client session: one tokio task per connection owns the socket (DESIGN.md layer 3).
+//! Callers talk to it through a channel; nobody else touches the socket.
+
+mod error;
+mod options;
+mod session;
+mod topic;
+
+pub use error::ClientError;
+pub use options::{Attempts, Secret, SessionOptions};
+pub use session::{Delivery, MessageSink, PublishAck, Session, SubAckWait};
+pub use topic::{topic_matches, validate_filter};

@@ -1,0 +1,70 @@
+//! Topic filter matching, so a message reaches every subscription on this connection it matches.
+
+/// MQTT 3.1.1 section 4.7: `+` one level, `#` the rest; filters starting with a wildcard do not
+/// match topics starting with `$`.
+pub fn topic_matches(filter: &str, topic: &str) -> bool {
+    if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
+        return false;
+    }
+    let mut f = filter.split('/');
+    let mut t = topic.split('/');
+    loop {
+        match (f.next(), t.next()) {
+            (Some("#"), _) => return true,
+            (Some("+"), Some(_)) => {}
+            (Some(a), Some(b)) if a == b => {}
+            (None, None) => return true,
+            _ => return false,
+        }
+    }
+}
+
+/// Checks a subscription filter before it goes on the wire, so the user gets our message
+/// rather than a dropped connection.
+pub fn validate_filter(filter: &str) -> Result<(), String> {
+    if filter.is_empty() {
+        return Err("topic filter is empty".into());
+    }
+    let levels: Vec<&str> = filter.split('/').collect();
+    for (i, level) in levels.iter().enumerate() {
+        if level.contains('#') && (*level != "#" || i != levels.len() - 1) {
+            return Err(format!(
+                "topic filter '{filter}': '#' must be a whole level and the last one"
+            ));
+        }
+        if level.contains('+') && *level != "+" {
+            return Err(format!(
+                "topic filter '{filter}': '+' must be a whole level"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(topic_matches("a/b", "a/b"));
+        assert!(!topic_matches("a/b", "a/c"));
+        assert!(topic_matches("a/+", "a/c"));
+        assert!(!topic_matches("a/+", "a/c/d"));
+        assert!(topic_matches("a/#", "a/c/d"));
+        assert!(topic_matches("a/#", "a"));
+        assert!(topic_matches("#", "x/y"));
+        assert!(!topic_matches("#", "$SYS/x"));
+        assert!(topic_matches("$SYS/#", "$SYS/x"));
+        assert!(topic_matches("+/+", "/x"));
+    }
+
+    #[test]
+    fn filter_validation() {
+        assert!(validate_filter("a/#").is_ok());
+        assert!(validate_filter("a/#/b").is_err());
+        assert!(validate_filter("a/b#").is_err());
+        assert!(validate_filter("a+/b").is_err());
+        assert!(validate_filter("").is_err());
+    }
+}

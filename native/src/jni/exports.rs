@@ -1,0 +1,356 @@
+//! `static native` methods of `io.mqttload.jni.NativeLib`.
+//!
+//! Every export runs inside `with_env` (which catches panics) and resolves through `Throw`,
+//! so no Rust panic or error ever unwinds into the JVM: each becomes a Java exception.
+//! JMeter threads block here on the shared runtime; every operation is bounded by its own
+//! timeout and ends early when `cancel` is called for its group.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use jni::errors::ErrorPolicy;
+use jni::objects::{JClass, JObject, JString, JValue};
+use jni::strings::JNIString;
+use jni::sys::{jboolean, jint, jlong};
+use jni::{jni_str, Env, EnvUnowned};
+use once_cell::sync::Lazy;
+
+use super::handles::Registry;
+use super::runtime::{configure, runtime};
+use crate::sampler::{
+    ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SampleOutcome, SubscribeConfig,
+    Subscriber,
+};
+
+static GROUPS: Lazy<Registry<ConnectionGroup>> = Lazy::new(Registry::new);
+static PUBLISHERS: Lazy<Registry<Publisher>> = Lazy::new(Registry::new);
+static SUBSCRIBERS: Lazy<Registry<Subscriber>> = Lazy::new(Registry::new);
+
+/// Why a native call failed, and which Java exception says so.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    /// Bad settings: `IllegalArgumentException`, message naming the field.
+    #[error("{0}")]
+    Settings(String),
+    /// Anything else: `io.mqttload.jni.NativeException`.
+    #[error("{0}")]
+    Native(String),
+    #[error("JNI error: {0}")]
+    Jni(#[from] jni::errors::Error),
+}
+
+struct Throw;
+
+impl<T: Default> ErrorPolicy<T, Failure> for Throw {
+    type Captures<'unowned_env_local: 'native_method, 'native_method> = ();
+
+    fn on_error<'unowned_env_local: 'native_method, 'native_method>(
+        env: &mut Env<'unowned_env_local>,
+        _cap: &mut Self::Captures<'unowned_env_local, 'native_method>,
+        err: Failure,
+    ) -> jni::errors::Result<T> {
+        if env.exception_check() {
+            return Ok(T::default());
+        }
+        let msg = JNIString::from(err.to_string());
+        let _ = match err {
+            Failure::Settings(_) => {
+                env.throw_new(jni_str!("java/lang/IllegalArgumentException"), msg)
+            }
+            _ => env.throw_new(jni_str!("io/mqttload/jni/NativeException"), msg),
+        };
+        Ok(T::default())
+    }
+
+    fn on_panic<'unowned_env_local: 'native_method, 'native_method>(
+        env: &mut Env<'unowned_env_local>,
+        _cap: &mut Self::Captures<'unowned_env_local, 'native_method>,
+        payload: Box<dyn std::any::Any + Send + 'static>,
+    ) -> jni::errors::Result<T> {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        // Leaking the payload is safer than dropping it: its destructor could panic again.
+        std::mem::forget(payload);
+        if !env.exception_check() {
+            let msg = JNIString::from(format!("mqttload internal error (please report): {what}"));
+            let _ = env.throw_new(jni_str!("io/mqttload/jni/NativeException"), msg);
+        }
+        Ok(T::default())
+    }
+}
+
+fn string(env: &Env<'_>, s: &JString<'_>) -> Result<String, Failure> {
+    if s.is_null() {
+        return Err(Failure::Settings("settings are null".into()));
+    }
+    Ok(s.try_to_string(env)?)
+}
+
+fn group(handle: jlong) -> Result<Arc<ConnectionGroup>, Failure> {
+    GROUPS
+        .get(handle)
+        .ok_or_else(|| Failure::Native(format!("MQTT connection handle {handle} is closed")))
+}
+
+/// Runs a group operation on the shared runtime from the calling JMeter thread, ending early
+/// with "Interrupted" when the group is cancelled.
+fn block_on<F>(group: &ConnectionGroup, op: F) -> Result<SampleOutcome, Failure>
+where
+    F: Future<Output = SampleOutcome>,
+{
+    let rt = runtime().map_err(Failure::Native)?;
+    let started = Instant::now();
+    Ok(rt.block_on(group.cancellable(started, op)))
+}
+
+fn to_java<'local>(env: &mut Env<'local>, o: &SampleOutcome) -> Result<JObject<'local>, Failure> {
+    let code = env.new_string(&o.code)?;
+    let message = env.new_string(&o.message)?;
+    let stats = env.new_long_array(o.stats.len())?;
+    stats.set_region(env, 0, &o.stats)?;
+    let data = match &o.response_data {
+        Some(d) => JObject::from(env.byte_array_from_slice(d)?),
+        None => JObject::null(),
+    };
+    let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let elapsed = i64::try_from(o.elapsed.as_nanos()).unwrap_or(i64::MAX);
+    let obj = env.new_object(
+        jni_str!("io/mqttload/jni/Outcome"),
+        jni::jni_sig!("(ZLjava/lang/String;Ljava/lang/String;JJJJ[J[B)V"),
+        &[
+            JValue::Bool(o.success),
+            JValue::Object(&code),
+            JValue::Object(&message),
+            JValue::Long(elapsed),
+            JValue::Long(clamp(o.sample_count)),
+            JValue::Long(clamp(o.error_count)),
+            JValue::Long(clamp(o.bytes)),
+            JValue::Object(&stats),
+            JValue::Object(&data),
+        ],
+    )?;
+    Ok(obj)
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_init<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    workers: jint,
+) {
+    unowned
+        .with_env(|_env| -> Result<(), Failure> {
+            configure(usize::try_from(workers).unwrap_or(0));
+            Ok(())
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_version<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+) -> JString<'caller> {
+    unowned
+        .with_env(|env| -> Result<JString<'caller>, Failure> {
+            Ok(env.new_string(env!("CARGO_PKG_VERSION"))?)
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupCreate<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    json: JString<'caller>,
+) -> jlong {
+    unowned
+        .with_env(|env| -> Result<jlong, Failure> {
+            let json = string(env, &json)?;
+            let config =
+                ConnectConfig::from_json(&json).map_err(|e| Failure::Settings(e.to_string()))?;
+            let group =
+                ConnectionGroup::new(config).map_err(|e| Failure::Settings(e.to_string()))?;
+            Ok(GROUPS.insert(group))
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupConnect<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+) -> JObject<'caller> {
+    unowned
+        .with_env(|env| -> Result<JObject<'caller>, Failure> {
+            let g = group(handle)?;
+            let o = block_on(&g, g.connect())?;
+            to_java(env, &o)
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupDisconnect<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+) -> JObject<'caller> {
+    unowned
+        .with_env(|env| -> Result<JObject<'caller>, Failure> {
+            let g = group(handle)?;
+            let o = block_on(&g, g.disconnect())?;
+            to_java(env, &o)
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupFree<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+) {
+    unowned
+        .with_env(|_env| -> Result<(), Failure> {
+            if let Some(g) = GROUPS.remove(handle) {
+                g.cancel();
+                g.close_now();
+            }
+            Ok(())
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_cancel<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+) {
+    unowned
+        .with_env(|_env| -> Result<(), Failure> {
+            if let Some(g) = GROUPS.get(handle) {
+                g.cancel();
+            }
+            Ok(())
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupIsConnected<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+) -> jboolean {
+    unowned
+        .with_env(|_env| -> Result<jboolean, Failure> {
+            Ok(GROUPS.get(handle).is_some_and(|g| g.is_connected()))
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_publisherCreate<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    json: JString<'caller>,
+) -> jlong {
+    unowned
+        .with_env(|env| -> Result<jlong, Failure> {
+            let json = string(env, &json)?;
+            let config =
+                PublishConfig::from_json(&json).map_err(|e| Failure::Settings(e.to_string()))?;
+            Ok(PUBLISHERS.insert(Publisher::new(config)))
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_publish<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    group_handle: jlong,
+    publisher: jlong,
+) -> JObject<'caller> {
+    unowned
+        .with_env(|env| -> Result<JObject<'caller>, Failure> {
+            let g = group(group_handle)?;
+            let p = PUBLISHERS.get(publisher).ok_or_else(|| {
+                Failure::Native(format!("publisher handle {publisher} is closed"))
+            })?;
+            let o = block_on(&g, p.publish(&g))?;
+            to_java(env, &o)
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_publisherFree<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+) {
+    unowned
+        .with_env(|_env| -> Result<(), Failure> {
+            PUBLISHERS.remove(handle);
+            Ok(())
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_subscriberCreate<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    json: JString<'caller>,
+) -> jlong {
+    unowned
+        .with_env(|env| -> Result<jlong, Failure> {
+            let json = string(env, &json)?;
+            let config = SubscribeConfig::from_json(&json).map_err(|e| {
+                Failure::Settings(format!("[{}] {e}", SubscribeConfig::error_code(&e)))
+            })?;
+            Ok(SUBSCRIBERS.insert(Subscriber::new(config)))
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_subscribe<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    group_handle: jlong,
+    subscriber: jlong,
+) -> JObject<'caller> {
+    unowned
+        .with_env(|env| -> Result<JObject<'caller>, Failure> {
+            let g = group(group_handle)?;
+            let s = SUBSCRIBERS.get(subscriber).ok_or_else(|| {
+                Failure::Native(format!("subscriber handle {subscriber} is closed"))
+            })?;
+            let o = block_on(&g, s.subscribe(&g))?;
+            to_java(env, &o)
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_subscriberFree<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+) {
+    unowned
+        .with_env(|_env| -> Result<(), Failure> {
+            SUBSCRIBERS.remove(handle);
+            Ok(())
+        })
+        .resolve::<Throw>()
+}

@@ -1,0 +1,653 @@
+//! An element's settings, as one JSON document from the Java side, parsed into typed
+//! configuration with an error that names the field.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::Deserialize;
+
+use crate::client::{validate_filter, Attempts, Secret};
+use crate::codec::{LastWill, ProtocolVersion, QoS};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ConfigError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn bad(field: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        field,
+        message: message.into(),
+    }
+}
+
+fn parse_json<'a, T: Deserialize<'a>>(what: &'static str, json: &'a str) -> Result<T, ConfigError> {
+    serde_json::from_str(json).map_err(|e| bad(what, format!("unreadable settings: {e}")))
+}
+
+fn qos(field: &'static str, v: i64) -> Result<QoS, ConfigError> {
+    u8::try_from(v)
+        .ok()
+        .and_then(QoS::from_u8)
+        .ok_or_else(|| bad(field, format!("QoS must be 0, 1 or 2, not {v}")))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WillJson {
+    topic: String,
+    #[serde(default)]
+    payload: String,
+    #[serde(default)]
+    qos: i64,
+    #[serde(default)]
+    retain: bool,
+}
+
+/// The wire form of the Connect element (contract: connectJson).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConnectJson {
+    server: String,
+    port: i64,
+    version: String,
+    #[serde(default = "ten")]
+    conn_timeout_secs: i64,
+    #[serde(default = "three_hundred")]
+    keep_alive_secs: i64,
+    #[serde(default)]
+    client_id_prefix: String,
+    #[serde(default = "yes")]
+    client_id_suffix: bool,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default = "yes")]
+    clean_session: bool,
+    #[serde(default)]
+    conn_attempt_max: i64,
+    #[serde(default)]
+    reconn_attempt_max: i64,
+    #[serde(default = "one")]
+    connections: i64,
+    #[serde(default)]
+    will: Option<WillJson>,
+    #[serde(default)]
+    bind_address: Option<String>,
+}
+
+fn ten() -> i64 {
+    10
+}
+fn three_hundred() -> i64 {
+    300
+}
+fn one() -> i64 {
+    1
+}
+fn yes() -> bool {
+    true
+}
+
+/// Most connections one element may open from one thread; beyond it a file-descriptor limit
+/// (20,000 here) is hit anyway, and a typo of 1000000 should not take the machine down.
+pub const MAX_CONNECTIONS_PER_GROUP: u32 = 100_000;
+
+#[derive(Debug, Clone)]
+pub struct ConnectConfig {
+    pub host: String,
+    pub port: u16,
+    pub version: ProtocolVersion,
+    pub connect_timeout: Duration,
+    pub keep_alive_secs: u16,
+    pub client_id_prefix: String,
+    pub client_id_suffix: bool,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub clean_session: bool,
+    pub connect_attempts: Attempts,
+    pub reconnect_attempts: Attempts,
+    pub connections: u32,
+    pub will: Option<LastWill>,
+    pub bind: Option<std::net::IpAddr>,
+}
+
+impl ConnectConfig {
+    pub fn from_json(json: &str) -> Result<ConnectConfig, ConfigError> {
+        let j: ConnectJson = parse_json("connect settings", json)?;
+        let host = j.server.trim().to_string();
+        if host.is_empty() {
+            return Err(bad("mqtt.server", "server is empty"));
+        }
+        if host.contains("://") || host.contains('/') {
+            return Err(bad(
+                "mqtt.server",
+                format!("'{host}' should be a host name or address only, without scheme or path"),
+            ));
+        }
+        let port = u16::try_from(j.port)
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| bad("mqtt.port", format!("port must be 1-65535, not {}", j.port)))?;
+        let version = match j.version.trim() {
+            "3.1" => ProtocolVersion::V31,
+            "3.1.1" => ProtocolVersion::V311,
+            other => {
+                return Err(bad(
+                    "mqtt.version",
+                    format!("MQTT version must be 3.1 or 3.1.1, not '{other}'"),
+                ))
+            }
+        };
+        if j.conn_timeout_secs <= 0 || j.conn_timeout_secs > 3600 {
+            return Err(bad(
+                "mqtt.conn_timeout",
+                format!(
+                    "connect timeout must be 1-3600 seconds, not {}",
+                    j.conn_timeout_secs
+                ),
+            ));
+        }
+        let keep_alive_secs = u16::try_from(j.keep_alive_secs).map_err(|_| {
+            bad(
+                "mqtt.conn_keep_alive",
+                format!(
+                    "keep alive must be 0-65535 seconds, not {}",
+                    j.keep_alive_secs
+                ),
+            )
+        })?;
+        let connections = u32::try_from(j.connections)
+            .ok()
+            .filter(|n| (1..=MAX_CONNECTIONS_PER_GROUP).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.conn_capacity",
+                    format!(
+                        "connections per thread must be 1-{MAX_CONNECTIONS_PER_GROUP}, not {}",
+                        j.connections
+                    ),
+                )
+            })?;
+        if !j.client_id_suffix && connections > 1 {
+            return Err(bad(
+                "mqtt.client_id_suffix",
+                "several connections per thread need the random client id suffix, or they would share one id",
+            ));
+        }
+        let will = match j.will {
+            Some(w) if !w.topic.trim().is_empty() => {
+                if w.topic.contains('+') || w.topic.contains('#') {
+                    return Err(bad("mqtt.will_topic", "a will topic cannot hold wildcards"));
+                }
+                Some(LastWill {
+                    topic: w.topic,
+                    payload: Bytes::from(w.payload.into_bytes()),
+                    qos: qos("mqtt.will_qos", w.qos)?,
+                    retain: w.retain,
+                })
+            }
+            _ => None,
+        };
+        let bind = match j.bind_address.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(a) => Some(
+                a.parse()
+                    .map_err(|_| bad("mqtt.bind_address", format!("'{a}' is not an IP address")))?,
+            ),
+        };
+        // XMeter sends credentials only when not blank; so do we.
+        let username = Some(j.username).filter(|u| !u.trim().is_empty());
+        let password = Some(j.password)
+            .filter(|p| !p.is_empty())
+            .map(|p| Secret(Bytes::from(p.into_bytes())));
+        Ok(ConnectConfig {
+            host,
+            port,
+            version,
+            connect_timeout: Duration::from_secs(j.conn_timeout_secs.unsigned_abs()),
+            keep_alive_secs,
+            client_id_prefix: j.client_id_prefix,
+            client_id_suffix: j.client_id_suffix,
+            username,
+            password,
+            clean_session: j.clean_session,
+            connect_attempts: Attempts::from_setting(j.conn_attempt_max),
+            reconnect_attempts: Attempts::from_setting(j.reconn_attempt_max),
+            connections,
+            will,
+            bind,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageType {
+    Text,
+    Hex,
+    RandomFixedLength,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    None,
+    XMeter,
+    Precise,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    All,
+    RoundRobin,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PublishJson {
+    topic: String,
+    #[serde(default)]
+    qos: i64,
+    #[serde(default)]
+    retain: bool,
+    #[serde(default = "string_type")]
+    message_type: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default = "kib")]
+    fixed_length: i64,
+    #[serde(default)]
+    fresh_random: bool,
+    #[serde(default = "none_word")]
+    timestamp: String,
+    #[serde(default = "one")]
+    messages_per_sample: i64,
+    #[serde(default = "all_word")]
+    target: String,
+    #[serde(default = "ten_thousand")]
+    ack_timeout_ms: i64,
+}
+
+fn string_type() -> String {
+    "String".into()
+}
+fn kib() -> i64 {
+    1024
+}
+fn none_word() -> String {
+    "none".into()
+}
+fn all_word() -> String {
+    "all".into()
+}
+fn ten_thousand() -> i64 {
+    10_000
+}
+
+/// Largest payload we build: MQTT's own limit is 256 MiB, but a load test that wants more than
+/// this per message is almost certainly a typo that would exhaust memory.
+pub const MAX_PAYLOAD: usize = 16 * 1024 * 1024;
+pub const MAX_MESSAGES_PER_SAMPLE: u32 = 1_000_000;
+
+#[derive(Debug, Clone)]
+pub struct PublishConfig {
+    pub topic: String,
+    pub qos: QoS,
+    pub retain: bool,
+    pub message_type: MessageType,
+    /// For Text and Hex: the bytes to send. For random: empty (built by the publisher).
+    pub body: Bytes,
+    pub fixed_length: usize,
+    pub fresh_random: bool,
+    pub timestamp: TimestampFormat,
+    pub messages_per_sample: u32,
+    pub target: Target,
+    pub ack_timeout: Duration,
+}
+
+impl PublishConfig {
+    pub fn from_json(json: &str) -> Result<PublishConfig, ConfigError> {
+        let j: PublishJson = parse_json("publish settings", json)?;
+        if j.topic.is_empty() {
+            return Err(bad("mqtt.topic_name", "topic is empty"));
+        }
+        if j.topic.contains('+') || j.topic.contains('#') {
+            return Err(bad(
+                "mqtt.topic_name",
+                format!(
+                    "'{}': a publish topic cannot hold wildcards (+ or #)",
+                    j.topic
+                ),
+            ));
+        }
+        if j.topic.len() > usize::from(u16::MAX) {
+            return Err(bad("mqtt.topic_name", "topic is longer than 65535 bytes"));
+        }
+        let message_type = match j.message_type.trim() {
+            "String" => MessageType::Text,
+            "Hex string" => MessageType::Hex,
+            "Random string with fixed length" => MessageType::RandomFixedLength,
+            other => {
+                return Err(bad(
+                    "mqtt.message_type",
+                    format!(
+                    "'{other}' is not one of String, Hex string, Random string with fixed length"
+                ),
+                ))
+            }
+        };
+        let body = match message_type {
+            MessageType::Text => Bytes::from(j.message.into_bytes()),
+            MessageType::Hex => {
+                Bytes::from(decode_hex(&j.message).map_err(|m| bad("mqtt.message_to_sent", m))?)
+            }
+            MessageType::RandomFixedLength => Bytes::new(),
+        };
+        let fixed_length = usize::try_from(j.fixed_length)
+            .ok()
+            .filter(|n| *n <= MAX_PAYLOAD)
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.message_type_fixed_length",
+                    format!("length must be 0-{MAX_PAYLOAD}, not {}", j.fixed_length),
+                )
+            })?;
+        if body.len() > MAX_PAYLOAD {
+            return Err(bad("mqtt.message_to_sent", "payload is larger than 16 MiB"));
+        }
+        let timestamp = match j.timestamp.trim() {
+            "none" => TimestampFormat::None,
+            "xmeter" => TimestampFormat::XMeter,
+            "precise" => TimestampFormat::Precise,
+            other => {
+                return Err(bad(
+                    "mqtt.timestamp_format",
+                    format!("'{other}' is not one of none, xmeter, precise"),
+                ))
+            }
+        };
+        let messages_per_sample = u32::try_from(j.messages_per_sample)
+            .ok()
+            .filter(|n| (1..=MAX_MESSAGES_PER_SAMPLE).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.messages_per_sample",
+                    format!(
+                        "messages per sample must be 1-{MAX_MESSAGES_PER_SAMPLE}, not {}",
+                        j.messages_per_sample
+                    ),
+                )
+            })?;
+        let target = match j.target.trim() {
+            "all" => Target::All,
+            "round_robin" => Target::RoundRobin,
+            other => {
+                return Err(bad(
+                    "mqtt.publish_target",
+                    format!("'{other}' is not one of all, round_robin"),
+                ))
+            }
+        };
+        if j.ack_timeout_ms <= 0 {
+            return Err(bad(
+                "mqtt.ack_timeout",
+                format!(
+                    "acknowledgement timeout must be positive, not {}",
+                    j.ack_timeout_ms
+                ),
+            ));
+        }
+        Ok(PublishConfig {
+            topic: j.topic,
+            qos: qos("mqtt.qos_level", j.qos)?,
+            retain: j.retain,
+            message_type,
+            body,
+            fixed_length,
+            fresh_random: j.fresh_random,
+            timestamp,
+            messages_per_sample,
+            target,
+            ack_timeout: Duration::from_millis(j.ack_timeout_ms.unsigned_abs()),
+        })
+    }
+}
+
+/// Hex text to bytes; spaces, tabs and newlines between byte pairs are allowed.
+fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return Err(format!(
+            "hex payload has an odd number of digits ({})",
+            digits.len()
+        ));
+    }
+    digits
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let hi = (pair[0] as char).to_digit(16);
+            let lo = (pair[1] as char).to_digit(16);
+            match (hi, lo) {
+                (Some(h), Some(l)) => Ok((h * 16 + l) as u8),
+                _ => Err(format!(
+                    "hex payload: '{}{}' at byte {} is not hexadecimal",
+                    pair[0] as char, pair[1] as char, i
+                )),
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// Collect for this long, then report whatever arrived.
+    Elapsed(Duration),
+    /// Wait until this many messages arrived, at most `timeout`.
+    Count(u64),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SubscribeJson {
+    topics: String,
+    #[serde(default)]
+    qos: i64,
+    #[serde(default = "time_word")]
+    condition: String,
+    #[serde(default = "thousand")]
+    condition_value: i64,
+    #[serde(default = "ten_thousand")]
+    timeout_ms: i64,
+    #[serde(default)]
+    add_timestamp: bool,
+    #[serde(default)]
+    debug_response: bool,
+}
+
+fn time_word() -> String {
+    "time".into()
+}
+fn thousand() -> i64 {
+    1000
+}
+
+/// Failure codes of a Subscribe element with bad settings (COMPAT.md: 510-512).
+pub const CODE_BAD_TOPIC: &str = "510";
+pub const CODE_BAD_QOS: &str = "511";
+pub const CODE_BAD_CONDITION: &str = "512";
+
+#[derive(Debug, Clone)]
+pub struct SubscribeConfig {
+    pub topics: Vec<String>,
+    pub qos: QoS,
+    pub condition: Condition,
+    pub timeout: Duration,
+    pub add_timestamp: bool,
+    pub debug_response: bool,
+}
+
+impl SubscribeConfig {
+    pub fn from_json(json: &str) -> Result<SubscribeConfig, ConfigError> {
+        let j: SubscribeJson = parse_json("subscribe settings", json)?;
+        let topics: Vec<String> = j
+            .topics
+            .split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if topics.is_empty() {
+            return Err(bad("mqtt.topic_name", "no topic to subscribe to"));
+        }
+        for t in &topics {
+            validate_filter(t).map_err(|m| bad("mqtt.topic_name", m))?;
+        }
+        let condition = match j.condition.trim() {
+            "time" => {
+                if j.condition_value <= 0 {
+                    return Err(bad(
+                        "mqtt.sample_condition_value",
+                        format!(
+                            "elapsed time must be a positive number of ms, not {}",
+                            j.condition_value
+                        ),
+                    ));
+                }
+                Condition::Elapsed(Duration::from_millis(j.condition_value.unsigned_abs()))
+            }
+            "count" => {
+                if j.condition_value <= 0 {
+                    return Err(bad(
+                        "mqtt.sample_condition_value",
+                        format!("message count must be positive, not {}", j.condition_value),
+                    ));
+                }
+                Condition::Count(j.condition_value.unsigned_abs())
+            }
+            other => {
+                return Err(bad(
+                    "mqtt.sample_condition",
+                    format!("'{other}' is not one of time, count"),
+                ))
+            }
+        };
+        if j.timeout_ms <= 0 {
+            return Err(bad(
+                "mqtt.sample_timeout",
+                format!(
+                    "timeout must be a positive number of ms, not {}",
+                    j.timeout_ms
+                ),
+            ));
+        }
+        Ok(SubscribeConfig {
+            topics,
+            qos: qos("mqtt.qos_level", j.qos)?,
+            condition,
+            timeout: Duration::from_millis(j.timeout_ms.unsigned_abs()),
+            add_timestamp: j.add_timestamp,
+            debug_response: j.debug_response,
+        })
+    }
+
+    /// The COMPAT.md response code for a settings error of this element.
+    pub fn error_code(err: &ConfigError) -> &'static str {
+        match err.field {
+            "mqtt.topic_name" => CODE_BAD_TOPIC,
+            "mqtt.qos_level" => CODE_BAD_QOS,
+            _ => CODE_BAD_CONDITION,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONNECT: &str = r#"{"server":"127.0.0.1","port":1883,"version":"3.1.1","connTimeoutSecs":10,"keepAliveSecs":300,
+      "clientIdPrefix":"conn_","clientIdSuffix":true,"username":"u","password":"secret","cleanSession":true,
+      "connAttemptMax":0,"reconnAttemptMax":-1,"connections":3,"will":null}"#;
+
+    #[test]
+    fn connect_settings_parse() {
+        let c = ConnectConfig::from_json(CONNECT).unwrap();
+        assert_eq!(c.port, 1883);
+        assert_eq!(c.version, ProtocolVersion::V311);
+        assert_eq!(c.connections, 3);
+        assert_eq!(c.reconnect_attempts, Attempts::Unlimited);
+        assert_eq!(c.username.as_deref(), Some("u"));
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn connect_errors_name_the_field() {
+        let e = ConnectConfig::from_json(&CONNECT.replace("1883", "70000")).unwrap_err();
+        assert_eq!(e.field, "mqtt.port");
+        let e = ConnectConfig::from_json(&CONNECT.replace("\"3.1.1\"", "\"4\"")).unwrap_err();
+        assert_eq!(e.field, "mqtt.version");
+        let e = ConnectConfig::from_json("{not json").unwrap_err();
+        assert!(e.to_string().contains("unreadable"), "{e}");
+        assert!(!e.to_string().contains("secret"));
+    }
+
+    #[test]
+    fn blank_credentials_are_not_sent() {
+        let c = ConnectConfig::from_json(
+            &CONNECT
+                .replace("\"u\"", "\" \"")
+                .replace("\"secret\"", "\"\""),
+        )
+        .unwrap();
+        assert!(c.username.is_none() && c.password.is_none());
+    }
+
+    #[test]
+    fn publish_settings_parse() {
+        let p = PublishConfig::from_json(
+            r#"{"topic":"t","qos":2,"messageType":"Hex string","message":"de ad BE EF","timestamp":"precise","messagesPerSample":5,"target":"round_robin"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.qos, QoS::ExactlyOnce);
+        assert_eq!(&p.body[..], &[0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(p.timestamp, TimestampFormat::Precise);
+        assert_eq!(p.target, Target::RoundRobin);
+    }
+
+    #[test]
+    fn publish_errors_name_the_field() {
+        let e = PublishConfig::from_json(r#"{"topic":"a/#"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.topic_name");
+        let e = PublishConfig::from_json(r#"{"topic":"a","qos":3}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.qos_level");
+        let e =
+            PublishConfig::from_json(r#"{"topic":"a","messageType":"Hex string","message":"abc"}"#)
+                .unwrap_err();
+        assert!(e.message.contains("odd"), "{e}");
+        let e =
+            PublishConfig::from_json(r#"{"topic":"a","messageType":"Hex string","message":"zz"}"#)
+                .unwrap_err();
+        assert!(e.message.contains("'zz'"), "{e}");
+    }
+
+    #[test]
+    fn subscribe_settings_parse_and_trim() {
+        let s = SubscribeConfig::from_json(
+            r#"{"topics":" a/b , c/# ,","qos":1,"condition":"count","conditionValue":10,"timeoutMs":500}"#,
+        )
+        .unwrap();
+        assert_eq!(s.topics, vec!["a/b".to_string(), "c/#".to_string()]);
+        assert_eq!(s.condition, Condition::Count(10));
+    }
+
+    #[test]
+    fn subscribe_error_codes() {
+        let e = SubscribeConfig::from_json(r#"{"topics":" , "}"#).unwrap_err();
+        assert_eq!(SubscribeConfig::error_code(&e), "510");
+        let e = SubscribeConfig::from_json(r#"{"topics":"a","qos":7}"#).unwrap_err();
+        assert_eq!(SubscribeConfig::error_code(&e), "511");
+        let e = SubscribeConfig::from_json(r#"{"topics":"a","conditionValue":0}"#).unwrap_err();
+        assert_eq!(SubscribeConfig::error_code(&e), "512");
+    }
+}

@@ -1,0 +1,223 @@
+//! A connection group: the 1..N connections one Connect element opens for its JMeter thread
+//! (DESIGN.md "Connections in JMeter terms"), and the Connect / Disconnect operations on it.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+
+use crate::client::{ClientError, Session, SessionOptions};
+use crate::transport::Endpoint;
+
+use super::client_id::next_client_id;
+use super::config::{ConfigError, ConnectConfig};
+use super::outcome::{self, SampleOutcome};
+
+/// Handshakes in flight at once per group: enough to open thousands of connections quickly
+/// without a SYN flood that a broker's accept backlog would drop.
+const CONNECT_CONCURRENCY: usize = 128;
+const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Largest packet we accept from a broker (MQTT's own maximum is 256 MiB).
+pub const MAX_INCOMING_PACKET: usize = 64 * 1024 * 1024;
+
+static NEXT_GROUP_ID: AtomicU64 = AtomicU64::new(1);
+
+pub struct ConnectionGroup {
+    id: u64,
+    config: ConnectConfig,
+    /// One client id per slot, kept across reconnects so a persistent session resumes.
+    client_ids: Vec<String>,
+    sessions: Mutex<Vec<Option<Arc<Session>>>>,
+    cancel: watch::Sender<u64>,
+    round_robin: AtomicUsize,
+}
+
+impl ConnectionGroup {
+    pub fn new(config: ConnectConfig) -> Result<ConnectionGroup, ConfigError> {
+        let client_ids = (0..config.connections)
+            .map(|_| {
+                next_client_id(
+                    &config.client_id_prefix,
+                    config.client_id_suffix,
+                    config.version,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let slots = client_ids.len();
+        Ok(ConnectionGroup {
+            id: NEXT_GROUP_ID.fetch_add(1, Ordering::Relaxed),
+            config,
+            client_ids,
+            sessions: Mutex::new(vec![None; slots]),
+            cancel: watch::Sender::new(0),
+            round_robin: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub fn client_ids(&self) -> &[String] {
+        &self.client_ids
+    }
+
+    /// Ends every operation blocked on this group now (JMeter's Stop).
+    pub fn cancel(&self) {
+        self.cancel.send_modify(|v| *v = v.wrapping_add(1));
+    }
+
+    /// Runs `op`, or ends it with "Interrupted" when `cancel` is called meanwhile.
+    pub async fn cancellable<F>(&self, started: Instant, op: F) -> SampleOutcome
+    where
+        F: Future<Output = SampleOutcome>,
+    {
+        let mut rx = self.cancel.subscribe();
+        tokio::select! {
+            o = op => o,
+            _ = rx.changed() => SampleOutcome::interrupted(started.elapsed()),
+        }
+    }
+
+    fn slots(&self) -> Vec<Option<Arc<Session>>> {
+        self.sessions.lock().map(|g| g.clone()).unwrap_or_default()
+    }
+
+    /// Live sessions, in slot order (stable, so round-robin is fair).
+    pub fn connected(&self) -> Vec<(usize, Arc<Session>)> {
+        self.slots()
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.filter(|s| !s.is_closed()).map(|s| (i, s)))
+            .collect()
+    }
+
+    pub fn is_connected(&self) -> bool {
+        let slots = self.slots();
+        !slots.is_empty()
+            && slots
+                .iter()
+                .all(|s| s.as_ref().is_some_and(|s| s.is_connected()))
+    }
+
+    /// Why nothing is connected, for a 500 response.
+    pub fn not_connected_message(&self) -> String {
+        let reason = self.slots().iter().flatten().find_map(|s| s.last_error());
+        match reason {
+            Some(r) => format!("Not connected: {r}"),
+            None => "Not connected: the MQTT Connect sampler has not connected this group".into(),
+        }
+    }
+
+    pub fn next_round_robin(&self) -> usize {
+        self.round_robin.fetch_add(1, Ordering::Relaxed)
+    }
+
+    fn options(&self, slot: usize) -> SessionOptions {
+        let c = &self.config;
+        SessionOptions {
+            endpoint: Endpoint {
+                host: c.host.clone(),
+                port: c.port,
+                bind: c.bind,
+            },
+            version: c.version,
+            client_id: self.client_ids[slot].clone(),
+            clean_session: c.clean_session,
+            keep_alive_secs: c.keep_alive_secs,
+            username: c.username.clone(),
+            password: c.password.clone(),
+            will: c.will.clone(),
+            connect_timeout: c.connect_timeout,
+            connect_attempts: c.connect_attempts,
+            reconnect_attempts: c.reconnect_attempts,
+            max_packet_size: MAX_INCOMING_PACKET,
+        }
+    }
+
+    /// Connects every slot that has no live session. Already-live ones are kept (reuse).
+    pub async fn connect(&self) -> SampleOutcome {
+        let started = Instant::now();
+        let todo: Vec<usize> = self
+            .slots()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.as_ref().is_none_or(|s| s.is_closed()))
+            .map(|(i, _)| i)
+            .collect();
+        let total = self.client_ids.len();
+        let limit = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));
+        let mut set = JoinSet::new();
+        for slot in todo.iter().copied() {
+            let opts = self.options(slot);
+            let limit = limit.clone();
+            set.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                (slot, Session::connect(opts).await)
+            });
+        }
+        let mut failures: Vec<ClientError> = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok((slot, Ok(session))) => {
+                    if let Ok(mut g) = self.sessions.lock() {
+                        g[slot] = Some(Arc::new(session));
+                    }
+                }
+                Ok((_, Err(e))) => failures.push(e),
+                Err(e) => failures.push(ClientError::Lost(format!("connect task failed: {e}"))),
+            }
+        }
+        let elapsed = started.elapsed();
+        let reused = total - todo.len();
+        if failures.is_empty() {
+            let message = if reused == 0 {
+                format!("Connected {total} connection(s)")
+            } else {
+                format!("Connected {} connection(s), reused {reused}", todo.len())
+            };
+            let mut o = SampleOutcome::ok(message, elapsed);
+            o.response_data = Some(self.client_ids.join("\n").into_bytes());
+            return o;
+        }
+        let first = &failures[0];
+        let message = if total == 1 {
+            format!("Connect failed: {first}")
+        } else {
+            format!(
+                "{} of {total} connection(s) failed; first error: {first}",
+                failures.len()
+            )
+        };
+        SampleOutcome::failed(outcome::FAILED, message, elapsed)
+    }
+
+    /// DISCONNECT on every live connection, then forget them.
+    pub async fn disconnect(&self) -> SampleOutcome {
+        let started = Instant::now();
+        let sessions: Vec<Arc<Session>> = match self.sessions.lock() {
+            Ok(mut g) => g.iter_mut().filter_map(Option::take).collect(),
+            Err(_) => Vec::new(),
+        };
+        let live = sessions.iter().filter(|s| !s.is_closed()).count();
+        let mut set = JoinSet::new();
+        for s in sessions {
+            set.spawn(async move { s.disconnect(DISCONNECT_TIMEOUT).await });
+        }
+        while set.join_next().await.is_some() {}
+        SampleOutcome::ok(
+            format!("Disconnected {live} connection(s)"),
+            started.elapsed(),
+        )
+    }
+
+    /// Drops every session without DISCONNECT (thread or test end after a failure).
+    pub fn close_now(&self) {
+        if let Ok(mut g) = self.sessions.lock() {
+            g.iter_mut().for_each(|s| *s = None);
+        }
+    }
+}

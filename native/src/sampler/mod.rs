@@ -1,0 +1,18 @@
+//! What one JMeter sample does (DESIGN.md layer 4): connect a group, publish, collect received
+//! messages, disconnect. Each operation returns a plain `SampleOutcome`.
+
+mod client_id;
+pub mod config;
+mod group;
+pub mod outcome;
+pub mod payload;
+mod publish;
+pub mod stats;
+mod subscribe;
+
+pub use client_id::next_client_id;
+pub use config::{ConfigError, ConnectConfig, PublishConfig, SubscribeConfig};
+pub use group::ConnectionGroup;
+pub use outcome::SampleOutcome;
+pub use publish::Publisher;
+pub use subscribe::Subscriber;

@@ -1,0 +1,93 @@
+//! What one JMeter sample reports, before the JNI layer turns it into a Java object.
+
+use std::time::Duration;
+
+use super::stats::LatencySummary;
+
+pub const OK: &str = "200";
+/// No connection, or not connected (COMPAT.md).
+pub const NO_CONNECTION: &str = "500";
+/// Refused or failed: CONNACK refusal, SUBACK failure, timeouts.
+pub const FAILED: &str = "501";
+/// Exception or interruption.
+pub const EXCEPTION: &str = "502";
+
+/// Indices of `SampleOutcome::stats`, mirrored by the Java side (contract).
+pub const STATS_LEN: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleOutcome {
+    pub success: bool,
+    pub code: String,
+    pub message: String,
+    pub elapsed: Duration,
+    /// Messages in the sample; never 0 (JMeter divides by it), see `messages`.
+    pub sample_count: u64,
+    pub error_count: u64,
+    pub bytes: u64,
+    /// [messages, mean, p50, p90, p99, max, lost, duplicates, out-of-order, min]; -1 = n/a.
+    pub stats: [i64; STATS_LEN],
+    pub response_data: Option<Vec<u8>>,
+}
+
+impl SampleOutcome {
+    pub fn ok(message: impl Into<String>, elapsed: Duration) -> SampleOutcome {
+        SampleOutcome {
+            success: true,
+            code: OK.into(),
+            message: message.into(),
+            elapsed,
+            sample_count: 1,
+            error_count: 0,
+            bytes: 0,
+            stats: [-1; STATS_LEN],
+            response_data: None,
+        }
+    }
+
+    pub fn failed(code: &str, message: impl Into<String>, elapsed: Duration) -> SampleOutcome {
+        SampleOutcome {
+            success: false,
+            code: code.into(),
+            message: message.into(),
+            elapsed,
+            sample_count: 1,
+            error_count: 1,
+            bytes: 0,
+            stats: [-1; STATS_LEN],
+            response_data: None,
+        }
+    }
+
+    pub fn interrupted(elapsed: Duration) -> SampleOutcome {
+        SampleOutcome::failed(EXCEPTION, "Interrupted", elapsed)
+    }
+
+    /// Sets the message count, keeping JMeter's sample count at least 1.
+    pub fn with_messages(mut self, messages: u64) -> SampleOutcome {
+        self.sample_count = messages.max(1);
+        self.stats[0] = i64::try_from(messages).unwrap_or(i64::MAX);
+        self
+    }
+
+    pub fn with_latency(mut self, l: Option<LatencySummary>) -> SampleOutcome {
+        if let Some(l) = l {
+            let v = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
+            self.stats[1] = v(l.mean);
+            self.stats[2] = v(l.p50);
+            self.stats[3] = v(l.p90);
+            self.stats[4] = v(l.p99);
+            self.stats[5] = v(l.max);
+            self.stats[9] = v(l.min);
+        }
+        self
+    }
+
+    pub fn with_sequence(mut self, lost: u64, duplicates: u64, out_of_order: u64) -> SampleOutcome {
+        let v = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
+        self.stats[6] = v(lost);
+        self.stats[7] = v(duplicates);
+        self.stats[8] = v(out_of_order);
+        self
+    }
+}

@@ -1,0 +1,193 @@
+//! The Publish operation: M messages per sample on all connections of a group, or spread
+//! round-robin; timed until every message is written (QoS 0) or acknowledged (QoS 1/2).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime};
+
+use bytes::{BufMut, Bytes, BytesMut};
+use rand::Rng;
+
+use crate::client::{ClientError, PublishAck, Session};
+use crate::codec::Publish;
+
+use super::config::{MessageType, PublishConfig, Target, TimestampFormat};
+use super::group::ConnectionGroup;
+use super::outcome::{self, SampleOutcome};
+use super::payload::{random_text, write_precise, write_xmeter};
+
+pub struct Publisher {
+    config: PublishConfig,
+    /// Base of the per-connection publisher ids in the precise header.
+    id_base: u64,
+    /// Next sequence number per connection slot: each (publisher, slot) is one numbered stream.
+    seqs: Mutex<HashMap<usize, u64>>,
+    /// The body when it does not change between messages.
+    fixed_body: Bytes,
+}
+
+impl Publisher {
+    pub fn new(config: PublishConfig) -> Publisher {
+        let fixed_body = match config.message_type {
+            MessageType::RandomFixedLength => random_text(config.fixed_length),
+            MessageType::Text | MessageType::Hex => config.body.clone(),
+        };
+        Publisher {
+            config,
+            id_base: rand::rng().random(),
+            seqs: Mutex::new(HashMap::new()),
+            fixed_body,
+        }
+    }
+
+    fn body(&self) -> Bytes {
+        if self.config.message_type == MessageType::RandomFixedLength && self.config.fresh_random {
+            random_text(self.config.fixed_length)
+        } else {
+            self.fixed_body.clone()
+        }
+    }
+
+    fn next_seq(&self, slot: usize) -> u64 {
+        match self.seqs.lock() {
+            Ok(mut g) => {
+                let s = g.entry(slot).or_insert(0);
+                let v = *s;
+                *s += 1;
+                v
+            }
+            Err(_) => 0,
+        }
+    }
+
+    fn payload(&self, slot: usize) -> Bytes {
+        let body = self.body();
+        match self.config.timestamp {
+            TimestampFormat::None => body,
+            TimestampFormat::XMeter => {
+                let mut b = BytesMut::with_capacity(body.len() + 32);
+                write_xmeter(&mut b, SystemTime::now());
+                b.put_slice(&body);
+                b.freeze()
+            }
+            TimestampFormat::Precise => {
+                let seq = self.next_seq(slot);
+                let mut b = BytesMut::with_capacity(body.len() + 64);
+                write_precise(
+                    &mut b,
+                    self.id_base.wrapping_add(slot as u64),
+                    seq,
+                    SystemTime::now(),
+                );
+                b.put_slice(&body);
+                b.freeze()
+            }
+        }
+    }
+
+    fn message(&self, payload: Bytes) -> Publish {
+        Publish {
+            dup: false,
+            qos: self.config.qos,
+            retain: self.config.retain,
+            topic: self.config.topic.clone(),
+            pkid: 0,
+            payload,
+        }
+    }
+
+    /// Which connection sends each message of this sample.
+    fn plan(
+        &self,
+        group: &ConnectionGroup,
+        live: &[(usize, std::sync::Arc<Session>)],
+    ) -> Vec<usize> {
+        let m = self.config.messages_per_sample as usize;
+        match self.config.target {
+            Target::All => (0..m).flat_map(|_| 0..live.len()).collect(),
+            Target::RoundRobin => (0..m)
+                .map(|_| group.next_round_robin() % live.len())
+                .collect(),
+        }
+    }
+
+    pub async fn publish(&self, group: &ConnectionGroup) -> SampleOutcome {
+        let started = Instant::now();
+        let live = group.connected();
+        if live.is_empty() {
+            return SampleOutcome::failed(
+                outcome::NO_CONNECTION,
+                group.not_connected_message(),
+                started.elapsed(),
+            );
+        }
+        let plan = self.plan(group, &live);
+        let mut acks: Vec<(u64, PublishAck)> = Vec::with_capacity(plan.len());
+        let mut failures: Vec<ClientError> = Vec::new();
+        for i in plan {
+            let (slot, session) = &live[i];
+            let payload = self.payload(*slot);
+            let len = payload.len() as u64;
+            match session.publish(self.message(payload)) {
+                Ok(ack) => acks.push((len, ack)),
+                Err(e) => failures.push(e),
+            }
+        }
+        let deadline = tokio::time::Instant::now() + self.config.ack_timeout;
+        let mut sent = 0u64;
+        let mut bytes = 0u64;
+        let mut timed_out = 0u64;
+        for (len, ack) in acks {
+            match tokio::time::timeout_at(deadline, ack).await {
+                Ok(Ok(Ok(()))) => {
+                    sent += 1;
+                    bytes += len;
+                }
+                Ok(Ok(Err(e))) => failures.push(e),
+                Ok(Err(_)) => failures.push(ClientError::NotConnected),
+                Err(_) => timed_out += 1,
+            }
+        }
+        let elapsed = started.elapsed();
+        let total = sent + timed_out + failures.len() as u64;
+        let mut o = if failures.is_empty() && timed_out == 0 {
+            SampleOutcome::ok(format!("Published {sent} message(s)"), elapsed)
+        } else {
+            let mut parts = Vec::new();
+            if timed_out > 0 {
+                parts.push(format!(
+                    "{timed_out} not acknowledged within {} ms",
+                    self.config.ack_timeout.as_millis()
+                ));
+            }
+            if let Some(first) = failures.first() {
+                parts.push(format!("{} failed: {first}", failures.len()));
+            }
+            let all_lost = sent == 0
+                && failures
+                    .iter()
+                    .all(|e| matches!(e, ClientError::NotConnected | ClientError::Lost(_)))
+                && timed_out == 0;
+            let code = if all_lost {
+                outcome::NO_CONNECTION
+            } else {
+                outcome::FAILED
+            };
+            let mut o = SampleOutcome::failed(
+                code,
+                format!(
+                    "Published {sent} of {total} message(s); {}",
+                    parts.join("; ")
+                ),
+                elapsed,
+            );
+            o.error_count = (total - sent).max(1);
+            o
+        };
+        // A failed sample still accounts for every message it tried, so error rates add up.
+        let messages = if o.success { sent } else { total };
+        o = o.with_messages(messages);
+        o.bytes = bytes;
+        o
+    }
+}

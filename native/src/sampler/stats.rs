@@ -1,0 +1,175 @@
+//! Statistics of received messages: latency distribution and sequence checks.
+
+use std::collections::{BTreeSet, HashMap};
+
+use hdrhistogram::Histogram;
+
+/// Latencies in microseconds, 1 µs to 1 hour at 3 significant digits.
+pub struct Latencies {
+    hist: Option<Histogram<u64>>,
+    sum_us: u128,
+}
+
+const MAX_TRACKABLE_US: u64 = 3_600_000_000;
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Latencies {
+            hist: Histogram::new_with_bounds(1, MAX_TRACKABLE_US, 3).ok(),
+            sum_us: 0,
+        }
+    }
+}
+
+/// Summary in microseconds; `None` when no message carried a timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LatencySummary {
+    pub count: u64,
+    pub mean: u64,
+    pub p50: u64,
+    pub p90: u64,
+    pub p99: u64,
+    pub max: u64,
+    pub min: u64,
+}
+
+impl Latencies {
+    /// Negative latencies (clocks of two machines disagree) count as 0 µs rather than vanish.
+    pub fn record(&mut self, micros: i128) {
+        let us = u64::try_from(micros.max(0)).unwrap_or(u64::MAX);
+        self.sum_us += u128::from(us);
+        if let Some(h) = self.hist.as_mut() {
+            h.saturating_record(us.clamp(1, MAX_TRACKABLE_US));
+        }
+    }
+
+    pub fn summary(&self) -> Option<LatencySummary> {
+        let h = self.hist.as_ref()?;
+        let count = h.len();
+        if count == 0 {
+            return None;
+        }
+        Some(LatencySummary {
+            count,
+            mean: u64::try_from(self.sum_us / u128::from(count)).unwrap_or(u64::MAX),
+            p50: h.value_at_quantile(0.50),
+            p90: h.value_at_quantile(0.90),
+            p99: h.value_at_quantile(0.99),
+            max: h.max(),
+            min: h.min(),
+        })
+    }
+}
+
+/// Gaps larger than this are counted as lost without remembering each missing number.
+const MAX_TRACKED_GAP: u64 = 100_000;
+
+#[derive(Default)]
+struct PublisherSeq {
+    next: u64,
+    missing: BTreeSet<u64>,
+}
+
+/// Loss, duplicate and order checks over (publisher, sequence) pairs, since the subscription
+/// started. The first number seen from a publisher is its baseline: a subscriber that joins
+/// late does not count earlier messages as lost.
+#[derive(Default)]
+pub struct SequenceTracker {
+    publishers: HashMap<u64, PublisherSeq>,
+    /// Missing numbers not individually tracked (from very large gaps).
+    untracked_lost: u64,
+    pub duplicates: u64,
+    pub out_of_order: u64,
+}
+
+impl SequenceTracker {
+    pub fn record(&mut self, publisher: u64, seq: u64) {
+        let Some(p) = self.publishers.get_mut(&publisher) else {
+            self.publishers.insert(
+                publisher,
+                PublisherSeq {
+                    next: seq.saturating_add(1),
+                    missing: BTreeSet::new(),
+                },
+            );
+            return;
+        };
+        if seq == p.next {
+            p.next += 1;
+        } else if seq > p.next {
+            let gap = seq - p.next;
+            if gap > MAX_TRACKED_GAP {
+                self.untracked_lost += gap;
+            } else {
+                p.missing.extend(p.next..seq);
+            }
+            p.next = seq + 1;
+        } else if p.missing.remove(&seq) {
+            self.out_of_order += 1;
+        } else {
+            self.duplicates += 1;
+        }
+    }
+
+    /// Messages still missing now (a late arrival moves one from lost to out-of-order).
+    pub fn lost(&self) -> u64 {
+        self.untracked_lost
+            + self
+                .publishers
+                .values()
+                .map(|p| p.missing.len() as u64)
+                .sum::<u64>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_order_stream_is_clean() {
+        let mut t = SequenceTracker::default();
+        for s in 5..100 {
+            t.record(1, s);
+        }
+        assert_eq!((t.lost(), t.duplicates, t.out_of_order), (0, 0, 0));
+    }
+
+    #[test]
+    fn gaps_duplicates_and_late_arrivals() {
+        let mut t = SequenceTracker::default();
+        for s in [0, 1, 3, 4, 4, 2, 7] {
+            t.record(9, s);
+        }
+        // 2 arrived late (out of order), 4 twice, 5 and 6 never.
+        assert_eq!(t.lost(), 2);
+        assert_eq!(t.duplicates, 1);
+        assert_eq!(t.out_of_order, 1);
+    }
+
+    #[test]
+    fn publishers_are_independent() {
+        let mut t = SequenceTracker::default();
+        t.record(1, 0);
+        t.record(2, 10);
+        t.record(1, 1);
+        t.record(2, 11);
+        assert_eq!(t.lost(), 0);
+    }
+
+    #[test]
+    fn latency_summary() {
+        let mut l = Latencies::default();
+        assert!(l.summary().is_none());
+        for us in 1..=100 {
+            l.record(us);
+        }
+        l.record(-5);
+        let s = l.summary().unwrap();
+        assert_eq!(s.count, 101);
+        assert_eq!(s.max, 100);
+        assert_eq!(s.min, 1);
+        assert!((49..=51).contains(&s.p50), "{s:?}");
+        assert!((98..=100).contains(&s.p99), "{s:?}");
+    }
+}

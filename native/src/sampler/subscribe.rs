@@ -1,0 +1,285 @@
+//! The Subscribe operation. The first sample subscribes; from then on every message the broker
+//! delivers lands in the subscriber's accumulator, between samples too, and each sample takes
+//! the batch gathered so far once its condition (elapsed time, or a count with a timeout) is met.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use tokio::sync::Notify;
+
+use crate::client::{Delivery, MessageSink};
+use crate::codec::SubscribeReturnCode;
+
+use super::config::{Condition, SubscribeConfig};
+use super::group::ConnectionGroup;
+use super::outcome::{self, SampleOutcome};
+use super::payload::{epoch_nanos, parse_stamp, Stamp};
+use super::stats::{Latencies, SequenceTracker};
+
+/// Debug response data kept per batch; the rest is counted and named, not shown.
+const MAX_DEBUG_BYTES: usize = 1024 * 1024;
+
+#[derive(Default)]
+struct Batch {
+    count: u64,
+    bytes: u64,
+    latencies: Latencies,
+    debug: Vec<u8>,
+    debug_omitted: u64,
+}
+
+struct Accumulator {
+    add_timestamp: bool,
+    debug_response: bool,
+    batch: Mutex<Batch>,
+    /// Cumulative since the subscription started: loss is only known over the whole stream.
+    sequence: Mutex<SequenceTracker>,
+    count: AtomicU64,
+    /// A waiter wants to hear when `count` reaches this.
+    wake_at: AtomicU64,
+    notify: Notify,
+}
+
+impl MessageSink for Accumulator {
+    fn on_message(&self, d: &Delivery<'_>) {
+        let payload = &d.publish.payload;
+        let stamp = if self.add_timestamp {
+            parse_stamp(payload)
+        } else {
+            None
+        };
+        if let Some(Stamp::Precise { publisher, seq, .. }) = stamp {
+            if let Ok(mut s) = self.sequence.lock() {
+                s.record(publisher, seq);
+            }
+        }
+        if let Ok(mut b) = self.batch.lock() {
+            b.count += 1;
+            b.bytes += payload.len() as u64;
+            if let Some(st) = stamp {
+                let nanos = epoch_nanos(d.received_at) as i128 - st.sent_nanos() as i128;
+                b.latencies.record(nanos / 1000);
+            }
+            if self.debug_response {
+                if b.debug.len() + payload.len() < MAX_DEBUG_BYTES {
+                    b.debug.extend_from_slice(payload);
+                    b.debug.push(b'\n');
+                } else {
+                    b.debug_omitted += 1;
+                }
+            }
+        }
+        let n = self.count.fetch_add(1, Ordering::AcqRel) + 1;
+        if n >= self.wake_at.load(Ordering::Acquire) {
+            self.notify.notify_waiters();
+        }
+    }
+}
+
+impl Accumulator {
+    fn take(&self) -> Batch {
+        let batch = match self.batch.lock() {
+            Ok(mut b) => std::mem::take(&mut *b),
+            Err(_) => Batch::default(),
+        };
+        self.count.fetch_sub(batch.count, Ordering::AcqRel);
+        batch
+    }
+}
+
+pub struct Subscriber {
+    config: SubscribeConfig,
+    acc: Arc<Accumulator>,
+    /// The group this subscriber's SUBSCRIBE went out on.
+    bound_to: Mutex<Option<u64>>,
+}
+
+impl Subscriber {
+    pub fn new(config: SubscribeConfig) -> Subscriber {
+        let acc = Arc::new(Accumulator {
+            add_timestamp: config.add_timestamp,
+            debug_response: config.debug_response,
+            batch: Mutex::new(Batch::default()),
+            sequence: Mutex::new(SequenceTracker::default()),
+            count: AtomicU64::new(0),
+            wake_at: AtomicU64::new(u64::MAX),
+            notify: Notify::new(),
+        });
+        Subscriber {
+            config,
+            acc,
+            bound_to: Mutex::new(None),
+        }
+    }
+
+    fn bound_to(&self) -> Option<u64> {
+        self.bound_to.lock().ok().and_then(|g| *g)
+    }
+
+    /// SUBSCRIBE on every live connection of the group; any refused filter fails the sample.
+    async fn ensure_subscribed(&self, group: &ConnectionGroup) -> Result<(), SampleOutcome> {
+        if self.bound_to() == Some(group.id()) {
+            return Ok(());
+        }
+        let started = Instant::now();
+        let live = group.connected();
+        if live.is_empty() {
+            return Err(SampleOutcome::failed(
+                outcome::NO_CONNECTION,
+                group.not_connected_message(),
+                started.elapsed(),
+            ));
+        }
+        let filters: Vec<_> = self
+            .config
+            .topics
+            .iter()
+            .map(|t| (t.clone(), self.config.qos))
+            .collect();
+        let mut waits = Vec::with_capacity(live.len());
+        for (_, s) in &live {
+            let sink: Arc<dyn MessageSink> = self.acc.clone();
+            match s.subscribe(filters.clone(), sink) {
+                Ok(w) => waits.push(w),
+                Err(e) => {
+                    return Err(SampleOutcome::failed(
+                        outcome::NO_CONNECTION,
+                        format!("Subscribe failed: {e}"),
+                        started.elapsed(),
+                    ))
+                }
+            }
+        }
+        let deadline = tokio::time::Instant::now() + self.config.timeout;
+        for w in waits {
+            let codes = match tokio::time::timeout_at(deadline, w).await {
+                Ok(Ok(Ok(codes))) => codes,
+                Ok(Ok(Err(e))) => {
+                    return Err(SampleOutcome::failed(
+                        outcome::FAILED,
+                        format!("Subscribe failed: {e}"),
+                        started.elapsed(),
+                    ))
+                }
+                Ok(Err(_)) => {
+                    return Err(SampleOutcome::failed(
+                        outcome::FAILED,
+                        "Subscribe failed: the connection closed before SUBACK",
+                        started.elapsed(),
+                    ))
+                }
+                Err(_) => {
+                    return Err(SampleOutcome::failed(
+                        outcome::FAILED,
+                        format!(
+                            "Subscribe failed: no SUBACK within {} ms",
+                            self.config.timeout.as_millis()
+                        ),
+                        started.elapsed(),
+                    ))
+                }
+            };
+            let refused: Vec<&str> = self
+                .config
+                .topics
+                .iter()
+                .zip(
+                    codes
+                        .iter()
+                        .chain(std::iter::repeat(&SubscribeReturnCode::Failure)),
+                )
+                .filter(|(_, c)| **c == SubscribeReturnCode::Failure)
+                .map(|(t, _)| t.as_str())
+                .collect();
+            if !refused.is_empty() {
+                return Err(SampleOutcome::failed(
+                    outcome::FAILED,
+                    format!(
+                        "Broker refused the subscription to {} (SUBACK return code 0x80 Failure)",
+                        refused
+                            .iter()
+                            .map(|t| format!("'{t}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    started.elapsed(),
+                ));
+            }
+        }
+        if let Ok(mut g) = self.bound_to.lock() {
+            *g = Some(group.id());
+        }
+        Ok(())
+    }
+
+    pub async fn subscribe(&self, group: &ConnectionGroup) -> SampleOutcome {
+        let started = Instant::now();
+        if let Err(o) = self.ensure_subscribed(group).await {
+            return o;
+        }
+        let mut timed_out = None;
+        match self.config.condition {
+            Condition::Elapsed(window) => tokio::time::sleep(window).await,
+            Condition::Count(n) => {
+                let deadline = tokio::time::Instant::now() + self.config.timeout;
+                loop {
+                    let notified = self.acc.notify.notified();
+                    tokio::pin!(notified);
+                    notified.as_mut().enable();
+                    let have = self.acc.count.load(Ordering::Acquire);
+                    if have >= n {
+                        break;
+                    }
+                    self.acc.wake_at.store(n, Ordering::Release);
+                    tokio::select! {
+                        _ = notified => {}
+                        _ = tokio::time::sleep_until(deadline) => {
+                            timed_out = Some(n);
+                            break;
+                        }
+                    }
+                }
+                self.acc.wake_at.store(u64::MAX, Ordering::Release);
+            }
+        }
+        let batch = self.acc.take();
+        self.report(batch, timed_out, started)
+    }
+
+    fn report(&self, batch: Batch, timed_out: Option<u64>, started: Instant) -> SampleOutcome {
+        let elapsed = started.elapsed();
+        let (lost, dups, ooo) = match self.acc.sequence.lock() {
+            Ok(s) => (s.lost(), s.duplicates, s.out_of_order),
+            Err(_) => (0, 0, 0),
+        };
+        // Plain digits: a locale separator ("13,207") breaks tools that parse this (COMPAT.md).
+        let received = format!("Received {} of message.", batch.count);
+        let mut o = match timed_out {
+            None => SampleOutcome::ok(received, elapsed),
+            Some(n) => SampleOutcome::failed(
+                outcome::FAILED,
+                format!(
+                    "{received} Timed out after {} ms waiting for {n}",
+                    self.config.timeout.as_millis()
+                ),
+                elapsed,
+            ),
+        };
+        o = o
+            .with_messages(batch.count)
+            .with_latency(batch.latencies.summary())
+            .with_sequence(lost, dups, ooo);
+        o.bytes = batch.bytes;
+        if self.config.debug_response {
+            let mut data = batch.debug;
+            if batch.debug_omitted > 0 {
+                data.extend_from_slice(
+                    format!("... {} more message(s) not shown\n", batch.debug_omitted).as_bytes(),
+                );
+            }
+            o.response_data = Some(data);
+        }
+        o
+    }
+}

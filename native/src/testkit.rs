@@ -1,0 +1,94 @@
+//! A real Mosquitto on a free loopback port, for the integration tests and the benchmark.
+//! Not part of the plugin's behaviour; kept in the crate so both can share it.
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Mosquitto {
+    child: Child,
+    pub port: u16,
+    dir: PathBuf,
+}
+
+pub fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Mosquitto {
+    /// Starts `mosquitto` with our test settings: Nagle off (or latency shows 40 ms steps),
+    /// no queue or in-flight caps (or a slow subscriber silently loses messages), loopback only.
+    pub fn start() -> Result<Mosquitto, String> {
+        let port = free_port().map_err(|e| format!("no free port: {e}"))?;
+        let dir =
+            std::env::temp_dir().join(format!("mqttload-mosquitto-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let conf = dir.join("mosquitto.conf");
+        let mut f = std::fs::File::create(&conf).map_err(|e| format!("{}: {e}", conf.display()))?;
+        writeln!(
+            f,
+            "listener {port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n\
+             max_queued_messages 0\nmax_inflight_messages 0\npersistence false\nuser root\n\
+             log_dest stderr\nlog_type error\nlog_type warning\nmax_keepalive 65535"
+        )
+        .map_err(|e| e.to_string())?;
+        let bin = std::env::var("MOSQUITTO_BIN").unwrap_or_else(|_| "mosquitto".into());
+        let child = Command::new(&bin)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                format!("cannot start '{bin}' ({e}): install it with `apt-get install mosquitto`")
+            })?;
+        let m = Mosquitto { child, port, dir };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "mosquitto did not listen on port {port} within 10 s"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(m)
+    }
+
+    /// Kills and starts the broker again on the same port (connection-loss tests).
+    pub fn restart(&mut self) -> Result<(), String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let conf = self.dir.join("mosquitto.conf");
+        let bin = std::env::var("MOSQUITTO_BIN").unwrap_or_else(|_| "mosquitto".into());
+        self.child = Command::new(&bin)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("mosquitto did not come back".into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(())
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -1,0 +1,365 @@
+//! End-to-end engine tests against a real Mosquitto (started here on a free loopback port),
+//! plus scripted fake brokers where a fault has to be injected.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use mqttload::codec::{decode_packet, ConnAck, ConnectReturnCode, Packet, ProtocolVersion, PubAck};
+use mqttload::sampler::{
+    ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SampleOutcome, SubscribeConfig,
+    Subscriber,
+};
+use mqttload::testkit::Mosquitto;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+fn connect_json(port: u16, extra: &str) -> String {
+    format!(
+        r#"{{"server":"127.0.0.1","port":{port},"version":"3.1.1","connTimeoutSecs":5,"keepAliveSecs":30,
+        "clientIdPrefix":"t_","clientIdSuffix":true,"username":"","password":"","cleanSession":true,
+        "connAttemptMax":0,"reconnAttemptMax":0,"connections":1,"will":null{extra}}}"#
+    )
+}
+
+fn group(port: u16, extra: &str) -> ConnectionGroup {
+    ConnectionGroup::new(ConnectConfig::from_json(&connect_json(port, extra)).unwrap()).unwrap()
+}
+
+async fn connected(port: u16, extra: &str) -> ConnectionGroup {
+    let g = group(port, extra);
+    let o = g.connect().await;
+    assert!(o.success, "{o:?}");
+    g
+}
+
+fn publisher(topic: &str, qos: u8, n: u32) -> Publisher {
+    Publisher::new(
+        PublishConfig::from_json(&format!(
+            r#"{{"topic":"{topic}","qos":{qos},"message":"hello","timestamp":"precise","messagesPerSample":{n}}}"#
+        ))
+        .unwrap(),
+    )
+}
+
+fn subscriber(topic: &str, qos: u8, count: u64, timeout_ms: u64) -> Subscriber {
+    Subscriber::new(
+        SubscribeConfig::from_json(&format!(
+            r#"{{"topics":"{topic}","qos":{qos},"condition":"count","conditionValue":{count},"timeoutMs":{timeout_ms},"addTimestamp":true}}"#
+        ))
+        .unwrap(),
+    )
+}
+
+async fn round_trip(qos: u8) {
+    let broker = Mosquitto::start().unwrap();
+    let topic = format!("rt/{qos}");
+    let sub_group = connected(broker.port, "").await;
+    let pub_group = connected(broker.port, "").await;
+    let sub = subscriber(&topic, qos, 1, 200);
+    // First sample subscribes (and may time out with nothing received yet).
+    let _ = sub.subscribe(&sub_group).await;
+    let p = publisher(&topic, qos, 500);
+    let mut published = 0;
+    for _ in 0..4 {
+        let o = p.publish(&pub_group).await;
+        assert!(o.success, "{o:?}");
+        assert_eq!(o.stats[0], 500);
+        published += 500;
+    }
+    let mut received = 0;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last: Option<SampleOutcome> = None;
+    while received < published && Instant::now() < deadline {
+        let o = sub.subscribe(&sub_group).await;
+        received += o.stats[0];
+        last = Some(o);
+    }
+    let last = last.unwrap();
+    assert_eq!(received, published, "QoS {qos}: {last:?}");
+    assert!(last.stats[1] > 0, "latency mean present: {last:?}");
+    assert_eq!(last.stats[6], 0, "no loss: {last:?}");
+    assert_eq!(last.stats[7], 0, "no duplicates: {last:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn qos0_round_trip() {
+    round_trip(0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn qos1_round_trip() {
+    round_trip(1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn qos2_round_trip() {
+    round_trip(2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_connections_in_one_group_publish_round_robin() {
+    let broker = Mosquitto::start().unwrap();
+    let json = connect_json(broker.port, "").replace(r#""connections":1"#, r#""connections":50"#);
+    let g = ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap()).unwrap();
+    assert!(g.connect().await.success);
+    assert!(g.is_connected());
+    let sub_group = connected(broker.port, "").await;
+    let sub = subscriber("rr/#", 1, 1, 100);
+    let _ = sub.subscribe(&sub_group).await;
+    let p = Publisher::new(
+        PublishConfig::from_json(
+            r#"{"topic":"rr/x","qos":1,"message":"m","timestamp":"precise","messagesPerSample":100,"target":"round_robin"}"#,
+        )
+        .unwrap(),
+    );
+    assert!(p.publish(&g).await.success);
+    let o = subscriber_collect(&sub, &sub_group, 100).await;
+    assert_eq!(o, 100);
+    let d = g.disconnect().await;
+    assert!(d.success && d.message.contains("50"), "{d:?}");
+    assert!(!g.is_connected());
+}
+
+async fn subscriber_collect(sub: &Subscriber, g: &ConnectionGroup, want: i64) -> i64 {
+    let mut got = 0;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while got < want && Instant::now() < deadline {
+        got += sub.subscribe(g).await.stats[0];
+    }
+    got
+}
+
+#[tokio::test]
+async fn refused_port_is_a_501_naming_the_address() {
+    let port = mqttload::testkit::free_port().unwrap();
+    let g = group(port, "");
+    let o = g.connect().await;
+    assert!(!o.success);
+    assert_eq!(o.code, "501");
+    assert!(o.message.contains(&format!("127.0.0.1:{port}")), "{o:?}");
+}
+
+#[tokio::test]
+async fn publish_without_connection_is_a_500() {
+    let g = group(1, "");
+    let o = publisher("t", 1, 1).publish(&g).await;
+    assert_eq!(o.code, "500", "{o:?}");
+}
+
+/// A fake broker that answers CONNECT with the given CONNACK and then runs `script`.
+async fn fake_broker<F, Fut>(script: F) -> u16
+where
+    F: FnOnce(TcpStream, BytesMut) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        if let Ok((s, _)) = l.accept().await {
+            script(s, BytesMut::new()).await;
+        }
+    });
+    port
+}
+
+async fn read_packet(s: &mut TcpStream, buf: &mut BytesMut) -> Option<Packet> {
+    loop {
+        if let Ok(Some(p)) = decode_packet(buf, ProtocolVersion::V311, 1 << 20) {
+            return Some(p);
+        }
+        if s.read_buf(buf).await.ok()? == 0 {
+            return None;
+        }
+    }
+}
+
+async fn send(s: &mut TcpStream, p: Packet) {
+    let mut out = BytesMut::new();
+    p.encode(&mut out).unwrap();
+    s.write_all(&out).await.unwrap();
+}
+
+#[tokio::test]
+async fn connack_refusal_is_named() {
+    let port = fake_broker(|mut s, mut buf| async move {
+        let _ = read_packet(&mut s, &mut buf).await;
+        send(
+            &mut s,
+            Packet::ConnAck(ConnAck {
+                session_present: false,
+                code: ConnectReturnCode::NotAuthorized,
+            }),
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    })
+    .await;
+    let o = group(port, "").connect().await;
+    assert_eq!(o.code, "501");
+    assert!(o.message.contains("not authorized"), "{o:?}");
+    assert!(o.message.contains("code 5"), "{o:?}");
+}
+
+#[tokio::test]
+async fn silent_broker_is_a_connack_timeout() {
+    let port = fake_broker(|s, _| async move {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        drop(s);
+    })
+    .await;
+    let json = connect_json(port, "").replace(r#""connTimeoutSecs":5"#, r#""connTimeoutSecs":1"#);
+    let g = ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap()).unwrap();
+    let started = Instant::now();
+    let o = g.connect().await;
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(o.message.contains("no CONNACK within 1000 ms"), "{o:?}");
+}
+
+#[tokio::test]
+async fn garbage_from_broker_fails_the_next_sample_without_panic() {
+    let port = fake_broker(|mut s, mut buf| async move {
+        let _ = read_packet(&mut s, &mut buf).await;
+        send(
+            &mut s,
+            Packet::ConnAck(ConnAck {
+                session_present: false,
+                code: ConnectReturnCode::Accepted,
+            }),
+        )
+        .await;
+        // Reserved packet type 0 with a remaining length that never ends.
+        let _ = s.write_all(&[0x00, 0xff, 0xff, 0xff, 0xff, 0x01]).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    })
+    .await;
+    let g = connected(port, "").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let o = publisher("t", 1, 1).publish(&g).await;
+    assert!(!o.success);
+    assert!(o.message.contains("malformed"), "{o:?}");
+}
+
+#[tokio::test]
+async fn keep_alive_timeout_marks_the_group_disconnected() {
+    let port = fake_broker(|mut s, mut buf| async move {
+        let _ = read_packet(&mut s, &mut buf).await;
+        send(
+            &mut s,
+            Packet::ConnAck(ConnAck {
+                session_present: false,
+                code: ConnectReturnCode::Accepted,
+            }),
+        )
+        .await;
+        while read_packet(&mut s, &mut buf).await.is_some() {}
+    })
+    .await;
+    let json = connect_json(port, "").replace(r#""keepAliveSecs":30"#, r#""keepAliveSecs":1"#);
+    let g = ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap()).unwrap();
+    assert!(g.connect().await.success);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while g.is_connected() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!g.is_connected());
+    assert!(
+        g.not_connected_message().contains("PINGRESP"),
+        "{}",
+        g.not_connected_message()
+    );
+}
+
+#[tokio::test]
+async fn resumed_session_resends_unacknowledged_messages_in_order() {
+    let (tx, rx) = tokio::sync::oneshot::channel::<Vec<(u16, bool)>>();
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        // First connection: take three QoS 1 messages, acknowledge none, drop the line.
+        let (mut s, _) = l.accept().await.unwrap();
+        let mut buf = BytesMut::new();
+        let _ = read_packet(&mut s, &mut buf).await;
+        send(
+            &mut s,
+            Packet::ConnAck(ConnAck {
+                session_present: false,
+                code: ConnectReturnCode::Accepted,
+            }),
+        )
+        .await;
+        for _ in 0..3 {
+            let _ = read_packet(&mut s, &mut buf).await;
+        }
+        drop(s);
+        // Second connection: session present; record what is resent, then acknowledge it.
+        let (mut s, _) = l.accept().await.unwrap();
+        let mut buf = BytesMut::new();
+        let _ = read_packet(&mut s, &mut buf).await;
+        send(
+            &mut s,
+            Packet::ConnAck(ConnAck {
+                session_present: true,
+                code: ConnectReturnCode::Accepted,
+            }),
+        )
+        .await;
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            if let Some(Packet::Publish(p)) = read_packet(&mut s, &mut buf).await {
+                seen.push((p.pkid, p.dup));
+                send(&mut s, Packet::PubAck(PubAck { pkid: p.pkid })).await;
+            }
+        }
+        let _ = tx.send(seen);
+        while read_packet(&mut s, &mut buf).await.is_some() {}
+    });
+    let json = connect_json(port, "")
+        .replace(r#""cleanSession":true"#, r#""cleanSession":false"#)
+        .replace(r#""reconnAttemptMax":0"#, r#""reconnAttemptMax":3"#);
+    let g = ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap()).unwrap();
+    assert!(g.connect().await.success);
+    let o = publisher("t", 1, 3).publish(&g).await;
+    assert!(o.success, "acknowledged after the resend: {o:?}");
+    let seen = tokio::time::timeout(Duration::from_secs(5), rx)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seen, vec![(1, true), (2, true), (3, true)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_ends_a_blocked_subscribe_at_once() {
+    let broker = Mosquitto::start().unwrap();
+    let g = Arc::new(connected(broker.port, "").await);
+    let sub = subscriber("nobody/publishes", 0, 10, 60_000);
+    let g2 = g.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        g2.cancel();
+    });
+    let started = Instant::now();
+    let o = g.cancellable(started, sub.subscribe(&g)).await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(o.message, "Interrupted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnects_after_the_broker_restarts() {
+    let mut broker = Mosquitto::start().unwrap();
+    let json = connect_json(broker.port, "")
+        .replace(r#""reconnAttemptMax":0"#, r#""reconnAttemptMax":-1"#);
+    let g = ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap()).unwrap();
+    assert!(g.connect().await.success);
+    broker.restart().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let p = publisher("after/restart", 1, 1);
+    loop {
+        let o = p.publish(&g).await;
+        if o.success {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never reconnected: {o:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
