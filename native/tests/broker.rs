@@ -363,3 +363,23 @@ async fn reconnects_after_the_broker_restarts() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn count_sample_takes_exactly_its_count_and_keeps_the_rest() {
+    let broker = Mosquitto::start().unwrap();
+    let sub_group = connected(broker.port, "").await;
+    let pub_group = connected(broker.port, "").await;
+    let sub = subscriber("exact", 1, 100, 1_000);
+    // The first sample subscribes; nothing is published yet, so it times out empty.
+    let warm = sub.subscribe(&sub_group).await;
+    assert_eq!(warm.stats[0], 0, "{warm:?}");
+    assert!(publisher("exact", 1, 250).publish(&pub_group).await.success);
+    let a = sub.subscribe(&sub_group).await;
+    let b = sub.subscribe(&sub_group).await;
+    let c = sub.subscribe(&sub_group).await;
+    assert_eq!((a.stats[0], b.stats[0]), (100, 100), "{a:?} {b:?}");
+    assert!(a.success && b.success);
+    // Only 50 left: the third sample times out with them, counted.
+    assert_eq!(c.stats[0], 50, "{c:?}");
+    assert!(!c.success && c.message.contains("Timed out"), "{c:?}");
+}

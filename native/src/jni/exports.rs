@@ -314,9 +314,8 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_subscriberCreate<'caller>(
     unowned
         .with_env(|env| -> Result<jlong, Failure> {
             let json = string(env, &json)?;
-            let config = SubscribeConfig::from_json(&json).map_err(|e| {
-                Failure::Settings(format!("[{}] {e}", SubscribeConfig::error_code(&e)))
-            })?;
+            let config =
+                SubscribeConfig::from_json(&json).map_err(|e| Failure::Settings(e.to_string()))?;
             Ok(SUBSCRIBERS.insert(Subscriber::new(config)))
         })
         .resolve::<Throw>()

@@ -474,10 +474,11 @@ fn thousand() -> i64 {
     1000
 }
 
-/// Failure codes of a Subscribe element with bad settings (COMPAT.md: 510-512).
-pub const CODE_BAD_TOPIC: &str = "510";
+/// Failure codes of a Subscribe element with bad settings (COMPAT.md: 510-512), the same
+/// split the Java element uses for the checks it makes first.
+pub const CODE_BAD_CONDITION: &str = "510";
 pub const CODE_BAD_QOS: &str = "511";
-pub const CODE_BAD_CONDITION: &str = "512";
+pub const CODE_BAD_TOPIC: &str = "512";
 
 #[derive(Debug, Clone)]
 pub struct SubscribeConfig {
@@ -555,9 +556,9 @@ impl SubscribeConfig {
     /// The COMPAT.md response code for a settings error of this element.
     pub fn error_code(err: &ConfigError) -> &'static str {
         match err.field {
-            "mqtt.topic_name" => CODE_BAD_TOPIC,
+            "mqtt.sample_condition" | "mqtt.sample_condition_value" => CODE_BAD_CONDITION,
             "mqtt.qos_level" => CODE_BAD_QOS,
-            _ => CODE_BAD_CONDITION,
+            _ => CODE_BAD_TOPIC,
         }
     }
 }
@@ -644,10 +645,10 @@ mod tests {
     #[test]
     fn subscribe_error_codes() {
         let e = SubscribeConfig::from_json(r#"{"topics":" , "}"#).unwrap_err();
-        assert_eq!(SubscribeConfig::error_code(&e), "510");
+        assert_eq!(SubscribeConfig::error_code(&e), "512");
         let e = SubscribeConfig::from_json(r#"{"topics":"a","qos":7}"#).unwrap_err();
         assert_eq!(SubscribeConfig::error_code(&e), "511");
         let e = SubscribeConfig::from_json(r#"{"topics":"a","conditionValue":0}"#).unwrap_err();
-        assert_eq!(SubscribeConfig::error_code(&e), "512");
+        assert_eq!(SubscribeConfig::error_code(&e), "510");
     }
 }

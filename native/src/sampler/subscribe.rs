@@ -1,11 +1,14 @@
 //! The Subscribe operation. The first sample subscribes; from then on every message the broker
-//! delivers lands in the subscriber's accumulator, between samples too, and each sample takes
-//! the batch gathered so far once its condition (elapsed time, or a count with a timeout) is met.
+//! delivers lands in the subscriber's queue, between samples too. A time sample takes everything
+//! queued when its window ends; a count sample takes exactly its count, oldest first, and leaves
+//! the rest for the next sample (or what it has when its timeout ends it).
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use bytes::Bytes;
 use tokio::sync::Notify;
 
 use crate::client::{Delivery, MessageSink};
@@ -20,6 +23,15 @@ use super::stats::{Latencies, SequenceTracker};
 /// Debug response data kept per batch; the rest is counted and named, not shown.
 const MAX_DEBUG_BYTES: usize = 1024 * 1024;
 
+/// One received message, as much of it as a sample reports.
+struct Received {
+    bytes: u64,
+    latency_us: Option<i128>,
+    /// The payload, kept only with debug response on.
+    payload: Option<Bytes>,
+}
+
+/// What one sample takes from the queue.
 #[derive(Default)]
 struct Batch {
     count: u64,
@@ -32,7 +44,9 @@ struct Batch {
 struct Accumulator {
     add_timestamp: bool,
     debug_response: bool,
-    batch: Mutex<Batch>,
+    /// Messages not yet reported, oldest first: a count sample takes exactly its count and
+    /// leaves the rest for the next sample.
+    queue: Mutex<VecDeque<Received>>,
     /// Cumulative since the subscription started: loss is only known over the whole stream.
     sequence: Mutex<SequenceTracker>,
     count: AtomicU64,
@@ -54,21 +68,15 @@ impl MessageSink for Accumulator {
                 s.record(publisher, seq);
             }
         }
-        if let Ok(mut b) = self.batch.lock() {
-            b.count += 1;
-            b.bytes += payload.len() as u64;
-            if let Some(st) = stamp {
-                let nanos = epoch_nanos(d.received_at) as i128 - st.sent_nanos() as i128;
-                b.latencies.record(nanos / 1000);
-            }
-            if self.debug_response {
-                if b.debug.len() + payload.len() < MAX_DEBUG_BYTES {
-                    b.debug.extend_from_slice(payload);
-                    b.debug.push(b'\n');
-                } else {
-                    b.debug_omitted += 1;
-                }
-            }
+        let latency_us =
+            stamp.map(|st| (epoch_nanos(d.received_at) as i128 - st.sent_nanos() as i128) / 1000);
+        let record = Received {
+            bytes: payload.len() as u64,
+            latency_us,
+            payload: self.debug_response.then(|| payload.clone()),
+        };
+        if let Ok(mut q) = self.queue.lock() {
+            q.push_back(record);
         }
         let n = self.count.fetch_add(1, Ordering::AcqRel) + 1;
         if n >= self.wake_at.load(Ordering::Acquire) {
@@ -78,12 +86,32 @@ impl MessageSink for Accumulator {
 }
 
 impl Accumulator {
-    fn take(&self) -> Batch {
-        let batch = match self.batch.lock() {
-            Ok(mut b) => std::mem::take(&mut *b),
-            Err(_) => Batch::default(),
+    /// Takes up to `limit` of the oldest messages.
+    fn take(&self, limit: u64) -> Batch {
+        let taken: Vec<Received> = match self.queue.lock() {
+            Ok(mut q) => {
+                let n = usize::try_from(limit).unwrap_or(usize::MAX).min(q.len());
+                q.drain(..n).collect()
+            }
+            Err(_) => Vec::new(),
         };
-        self.count.fetch_sub(batch.count, Ordering::AcqRel);
+        self.count.fetch_sub(taken.len() as u64, Ordering::AcqRel);
+        let mut batch = Batch::default();
+        for r in taken {
+            batch.count += 1;
+            batch.bytes += r.bytes;
+            if let Some(us) = r.latency_us {
+                batch.latencies.record(us);
+            }
+            if let Some(p) = r.payload {
+                if batch.debug.len() + p.len() < MAX_DEBUG_BYTES {
+                    batch.debug.extend_from_slice(&p);
+                    batch.debug.push(b'\n');
+                } else {
+                    batch.debug_omitted += 1;
+                }
+            }
+        }
         batch
     }
 }
@@ -100,7 +128,7 @@ impl Subscriber {
         let acc = Arc::new(Accumulator {
             add_timestamp: config.add_timestamp,
             debug_response: config.debug_response,
-            batch: Mutex::new(Batch::default()),
+            queue: Mutex::new(VecDeque::new()),
             sequence: Mutex::new(SequenceTracker::default()),
             count: AtomicU64::new(0),
             wake_at: AtomicU64::new(u64::MAX),
@@ -219,6 +247,7 @@ impl Subscriber {
             return o;
         }
         let mut timed_out = None;
+        let mut limit = u64::MAX;
         match self.config.condition {
             Condition::Elapsed(window) => tokio::time::sleep(window).await,
             Condition::Count(n) => {
@@ -241,9 +270,10 @@ impl Subscriber {
                     }
                 }
                 self.acc.wake_at.store(u64::MAX, Ordering::Release);
+                limit = n;
             }
         }
-        let batch = self.acc.take();
+        let batch = self.acc.take(limit);
         self.report(batch, timed_out, started)
     }
 

@@ -1,0 +1,76 @@
+# mqttload: JMeter MQTT load-testing plugin with a Rust engine.
+#
+#   make build   plugin jar (cargo + javac) and a JMeter 5.6.3 in target/jmeter with the plugin in lib/ext
+#   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
+#   make test    rustfmt, clippy, cargo test, Java unit tests, end-to-end tests (JMeter + Mosquitto)
+#   make bench   throughput side by side: the Rust engine alone, then the same load through JMeter
+#   make clean   remove target/ (cargo's and Maven's output, the provisioned JMeter)
+
+SHELL   := /bin/bash
+MVN     ?= mvn
+MVNFLAGS ?= -B -ntp
+CARGO   ?= cargo
+PYTHON  ?= python3
+VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
+JAR     := target/mqttload-jmeter-$(VERSION).jar
+JMETER  := target/jmeter/bin/jmeter
+PYTEST_ARGS ?=
+BENCH_ARGS  ?=
+
+.PHONY: all build jar jmeter demo-broker demo test test-rust fmt-check clippy cargo-test test-java test-e2e bench clean
+
+all: build
+
+## build: plugin jar + provisioned JMeter with the plugin in lib/ext
+build: jar jmeter
+
+jar:
+	$(MVN) $(MVNFLAGS) -q package -DskipTests
+
+# JMeter 5.6.3 from Maven Central into target/jmeter, then our jar into target/jmeter/lib/ext
+jmeter:
+	$(MVN) $(MVNFLAGS) -q -f tools/jmeter/pom.xml package
+	@test -x $(JMETER)
+	@ls target/jmeter/lib/ext/mqttload-jmeter-*.jar >/dev/null 2>&1 \
+	  && echo "JMeter ready: $(JMETER) (plugin: $$(ls target/jmeter/lib/ext/mqttload-jmeter-*.jar))" \
+	  || echo "JMeter ready: $(JMETER) (WARNING: no plugin jar in target/ to put in lib/ext)"
+
+demo-broker:
+	$(MVN) $(MVNFLAGS) -q -f tools/demo-broker/pom.xml package
+
+## demo: quickstart plan against an embedded Moquette broker (or MQTT_BROKER=host:port)
+demo: build
+	@if [ -z "$$MQTT_BROKER" ]; then $(MAKE) --no-print-directory demo-broker; fi
+	tools/demo.sh
+
+## test: everything CI runs
+test: fmt-check clippy cargo-test test-java test-e2e
+
+test-rust: fmt-check clippy cargo-test
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy -p mqttload --all-targets -- -D warnings
+
+cargo-test:
+	$(CARGO) test -p mqttload
+
+# Java unit tests run inside the package build (which also rebuilds the native library and the jar)
+test-java:
+	$(MVN) $(MVNFLAGS) package
+	$(MAKE) --no-print-directory jmeter
+
+test-e2e:
+	@test -x $(JMETER) && test -f $(JAR) || $(MAKE) --no-print-directory build
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/ $(PYTEST_ARGS)
+
+# BENCH_ARGS = messages per run (default 200000)
+bench: build
+	$(CARGO) build --release -p mqttload --bin mqttload-bench
+	$(PYTHON) tools/bench/run.py $(BENCH_ARGS)
+
+clean:
+	-$(CARGO) clean
+	rm -rf target

@@ -1,0 +1,86 @@
+package io.mqttload.jmeter;
+
+/** Property keys: the XMeter plugin's (COMPAT.md) plus ours (contract). */
+public final class Keys {
+    private Keys() {
+    }
+
+    // Connect (XMeter)
+    public static final String SERVER = "mqtt.server";
+    public static final String PORT = "mqtt.port";
+    public static final String VERSION = "mqtt.version";
+    public static final String CONN_TIMEOUT = "mqtt.conn_timeout";
+    public static final String PROTOCOL = "mqtt.protocol";
+    public static final String WS_PATH = "mqtt.ws_path";
+    public static final String DUAL_SSL_AUTHENTICATION = "mqtt.dual_ssl_authentication";
+    public static final String CLIENT_CERT_FILE_PATH = "mqtt.clientcert_file_path";
+    public static final String CLIENT_CERT_PASSWORD = "mqtt.clientcert_password";
+    public static final String USER_NAME = "mqtt.user_name";
+    public static final String PASSWORD = "mqtt.password";
+    public static final String CLIENT_ID_PREFIX = "mqtt.client_id_prefix";
+    public static final String CLIENT_ID_SUFFIX = "mqtt.client_id_suffix";
+    public static final String CONN_KEEP_ALIVE = "mqtt.conn_keep_alive";
+    public static final String CONN_ATTEMPT_MAX = "mqtt.conn_attempt_max";
+    public static final String CONN_ATTEMPT_MAX_OLD = "mqtt.conn_attampt_max";
+    public static final String RECONN_ATTEMPT_MAX = "mqtt.reconn_attempt_max";
+    public static final String RECONN_ATTEMPT_MAX_OLD = "mqtt.reconn_attampt_max";
+    public static final String CONN_CLEAN_SESSION = "mqtt.conn_clean_session";
+    public static final String CONN_CAPACITY = "mqtt.conn_capacity";
+
+    // Connect (ours)
+    public static final String WILL_TOPIC = "mqtt.will_topic";
+    public static final String WILL_MESSAGE = "mqtt.will_message";
+    public static final String WILL_QOS = "mqtt.will_qos";
+    public static final String WILL_RETAIN = "mqtt.will_retain";
+    public static final String CONNECTION_NAME = "mqtt.connection_name";
+    public static final String CONNECTION_SCOPE = "mqtt.connection_scope";
+
+    // Publish / Subscribe (XMeter)
+    public static final String QOS_LEVEL = "mqtt.qos_level";
+    public static final String RETAINED_MESSAGE = "mqtt.retained_message";
+    public static final String TOPIC_NAME = "mqtt.topic_name";
+    public static final String ADD_TIMESTAMP = "mqtt.add_timestamp";
+    public static final String MESSAGE_TYPE = "mqtt.message_type";
+    public static final String MESSAGE_TYPE_FIXED_LENGTH = "mqtt.message_type_fixed_length";
+    public static final String MESSAGE_TO_SENT = "mqtt.message_to_sent";
+    public static final String SAMPLE_CONDITION = "mqtt.sample_condition";
+    public static final String SAMPLE_CONDITION_VALUE = "mqtt.sample_condition_value";
+    public static final String DEBUG_RESPONSE = "mqtt.debug_response";
+
+    // Publish / Subscribe (ours)
+    public static final String TIMESTAMP_FORMAT = "mqtt.timestamp_format";
+    public static final String RANDOM_PER_MESSAGE = "mqtt.random_per_message";
+    public static final String MESSAGES_PER_SAMPLE = "mqtt.messages_per_sample";
+    public static final String PUBLISH_TARGET = "mqtt.publish_target";
+    public static final String ACK_TIMEOUT = "mqtt.ack_timeout";
+    public static final String SAMPLE_TIMEOUT = "mqtt.sample_timeout";
+
+    // Values
+    public static final String SCOPE_THREAD = "thread";
+    public static final String SCOPE_TEST = "test";
+    public static final String MESSAGE_TYPE_STRING = "String";
+    public static final String MESSAGE_TYPE_HEX = "Hex string";
+    public static final String MESSAGE_TYPE_RANDOM = "Random string with fixed length";
+    public static final String CONDITION_TIME_LABEL = "specified elapsed time (ms)";
+    public static final String CONDITION_COUNT_LABEL = "number of received messages";
+    public static final String TIMESTAMP_NONE = "none";
+    public static final String TIMESTAMP_XMETER = "xmeter";
+    public static final String TIMESTAMP_PRECISE = "precise";
+    public static final String TARGET_ALL = "all";
+    public static final String TARGET_ROUND_ROBIN = "round_robin";
+    public static final String PROTOCOL_TCP = "TCP";
+
+    // Defaults (COMPAT.md and contract)
+    public static final String DEFAULT_SERVER = "127.0.0.1";
+    public static final int DEFAULT_PORT = 1883;
+    public static final String DEFAULT_VERSION = "3.1";
+    public static final int DEFAULT_CONN_TIMEOUT = 10;
+    public static final int DEFAULT_KEEP_ALIVE = 300;
+    public static final String DEFAULT_CLIENT_ID_PREFIX = "conn_";
+    public static final String DEFAULT_TOPIC = "test_topic";
+    public static final int DEFAULT_FIXED_LENGTH = 1024;
+    public static final int DEFAULT_ACK_TIMEOUT_MS = 10000;
+    public static final int DEFAULT_SAMPLE_TIMEOUT_MS = 10000;
+    public static final int DEFAULT_CONDITION_TIME_MS = 1000;
+    public static final int DEFAULT_CONDITION_COUNT = 1;
+}

@@ -1,0 +1,86 @@
+package io.mqttload.jmeter;
+
+import org.apache.jmeter.samplers.AbstractSampler;
+import org.apache.jmeter.samplers.Entry;
+import org.apache.jmeter.samplers.Interruptible;
+import org.apache.jmeter.samplers.SampleResult;
+
+import io.mqttload.jni.ConnectionGroup;
+
+/**
+ * Common frame of the MQTT samplers: result creation, timing start, catching everything, Stop support.
+ * JMeter clones samplers per thread, so instance fields are per thread.
+ */
+public abstract class MqttSampler extends AbstractSampler implements Interruptible {
+    private static final long serialVersionUID = 1L;
+
+    /** Why the native library could not be loaded, remembered for later samples. */
+    private static volatile String nativeFailure;
+
+    /** The group the current sample works on (read by {@link #interrupt()} from another thread). */
+    private transient volatile ConnectionGroup inUse;
+
+    public String getConnectionName() {
+        return getPropertyAsString(Keys.CONNECTION_NAME, "");
+    }
+
+    public void setConnectionName(String name) {
+        setProperty(Keys.CONNECTION_NAME, name, "");
+    }
+
+    /** Properties of this element as the settings readers see them. */
+    protected PropertySource properties() {
+        return PropertySource.of(this);
+    }
+
+    @Override
+    public final SampleResult sample(Entry entry) {
+        SampleResult result = new SampleResult();
+        result.setSampleLabel(getName());
+        long startMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
+        try {
+            doSample(result, startMillis, startNanos);
+        } catch (Exception | LinkageError e) {
+            String message = Results.messageOf(e);
+            if (e instanceof LinkageError) {
+                if (e instanceof NoClassDefFoundError && nativeFailure != null) {
+                    message = nativeFailure;
+                } else {
+                    nativeFailure = message;
+                }
+            }
+            if (result.getStartTime() == 0) {
+                Results.fail(result, startMillis, startNanos, Results.EXCEPTION, message);
+            } else {
+                result.setSuccessful(false);
+                result.setResponseCode(Results.EXCEPTION);
+                result.setResponseMessage(message);
+            }
+        } finally {
+            inUse = null;
+        }
+        return result;
+    }
+
+    /** The sample's work; must fill {@code result} (via {@link Results}). */
+    protected abstract void doSample(SampleResult result, long startMillis, long startNanos);
+
+    /** Marks the group as in use, so Stop can cancel the operation blocked on it. */
+    protected void using(ConnectionGroup group) {
+        inUse = group;
+    }
+
+    @Override
+    public boolean interrupt() {
+        ConnectionGroup g = inUse;
+        if (g != null) {
+            try {
+                g.cancel();
+            } catch (RuntimeException | LinkageError e) {
+                Log.warn("mqttload: cancel failed: " + e);
+            }
+        }
+        return true;
+    }
+}

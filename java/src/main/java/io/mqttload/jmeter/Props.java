@@ -1,0 +1,115 @@
+package io.mqttload.jmeter;
+
+import java.util.Locale;
+
+/** Typed, validated access to a {@link PropertySource}; bad values give {@link BadSettingException}. */
+final class Props {
+    private final PropertySource src;
+
+    Props(PropertySource src) {
+        this.src = src;
+    }
+
+    /** The raw value, or null when absent. */
+    String raw(String key) {
+        return src.get(key);
+    }
+
+    /** Free text: absent -> default; present (even empty) -> as is. */
+    String text(String key, String def) {
+        String v = raw(key);
+        return v == null ? def : v;
+    }
+
+    /** Trimmed value; absent or blank -> default. */
+    String trimmed(String key, String def) {
+        String v = raw(key);
+        if (v == null || v.trim().isEmpty()) {
+            return def;
+        }
+        return v.trim();
+    }
+
+    /** The first of the keys that holds a non-blank value, else the first key (for messages). */
+    String firstSet(String... keys) {
+        for (String k : keys) {
+            if (trimmed(k, null) != null) {
+                return k;
+            }
+        }
+        return keys[0];
+    }
+
+    int integer(String key, int def, int min, int max) {
+        String v = trimmed(key, null);
+        if (v == null) {
+            return def;
+        }
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new BadSettingException(key, v, "not a whole number");
+        }
+        if (n < min || n > max) {
+            throw new BadSettingException(key, v, "must be " + range(min, max));
+        }
+        return (int) n;
+    }
+
+    private static String range(int min, int max) {
+        if (max == Integer.MAX_VALUE) {
+            return "at least " + min;
+        }
+        return "between " + min + " and " + max;
+    }
+
+    boolean bool(String key, boolean def) {
+        String v = trimmed(key, null);
+        if (v == null) {
+            return def;
+        }
+        if ("true".equalsIgnoreCase(v)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(v)) {
+            return false;
+        }
+        throw new BadSettingException(key, v, "must be true or false");
+    }
+
+    int qos(String key) {
+        String v = trimmed(key, null);
+        if (v == null) {
+            return 0;
+        }
+        int q;
+        try {
+            q = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new BadSettingException(key, v, "QoS must be 0, 1 or 2");
+        }
+        if (q < 0 || q > 2) {
+            throw new BadSettingException(key, v, "QoS must be 0, 1 or 2");
+        }
+        return q;
+    }
+
+    /** One of {@code allowed} (case-insensitive), returned in its canonical spelling. */
+    String choice(String key, String def, String... allowed) {
+        String v = trimmed(key, null);
+        if (v == null) {
+            return def;
+        }
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(v)) {
+                return a;
+            }
+        }
+        throw new BadSettingException(key, v, "must be one of " + String.join(", ", allowed));
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

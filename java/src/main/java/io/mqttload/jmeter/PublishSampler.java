@@ -1,0 +1,163 @@
+package io.mqttload.jmeter;
+
+import org.apache.jmeter.samplers.SampleResult;
+import org.apache.jmeter.testelement.ThreadListener;
+
+import io.mqttload.jni.ConnectionGroup;
+import io.mqttload.jni.Outcome;
+import io.mqttload.jni.Publisher;
+
+/** MQTT Publish: publishes on the thread's (or a named) connection group. */
+public class PublishSampler extends MqttSampler implements ThreadListener {
+    private static final long serialVersionUID = 1L;
+
+    /** Per thread (samplers are cloned per thread); re-created when the resolved settings change. */
+    private transient Publisher publisher;
+
+    @Override
+    protected void doSample(SampleResult result, long startMillis, long startNanos) {
+        PublishSettings settings;
+        try {
+            settings = PublishSettings.read(properties());
+        } catch (IllegalArgumentException e) {
+            Results.fail(result, startMillis, startNanos, Results.EXCEPTION, e.getMessage());
+            return;
+        }
+        ConnectionGroup group = Connections.find(settings.connectionName);
+        if (group == null) {
+            Results.fail(result, startMillis, startNanos, Results.NO_CONNECTION, Results.NO_CONNECTION_MESSAGE);
+            return;
+        }
+        String json = settings.toJson();
+        if (publisher == null || publisher.isClosed() || !json.equals(publisher.json())) {
+            closePublisher();
+            try {
+                publisher = Publisher.create(json);
+            } catch (IllegalArgumentException e) {
+                Results.fail(result, startMillis, startNanos, Results.EXCEPTION, e.getMessage());
+                return;
+            }
+        }
+        using(group);
+        Outcome o = publisher.publish(group);
+        Results.fill(result, startMillis, o);
+        result.setSentBytes(Math.max(0L, o.bytes));
+    }
+
+    private void closePublisher() {
+        Publisher p = publisher;
+        publisher = null;
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    @Override
+    public void threadStarted() {
+    }
+
+    @Override
+    public void threadFinished() {
+        try {
+            closePublisher();
+        } catch (RuntimeException | LinkageError e) {
+            Log.warn("mqttload: could not free a publisher: " + e);
+        }
+    }
+
+    // Properties
+    public String getTopic() {
+        return getPropertyAsString(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC);
+    }
+
+    public void setTopic(String v) {
+        setProperty(Keys.TOPIC_NAME, v);
+    }
+
+    public String getQos() {
+        return getPropertyAsString(Keys.QOS_LEVEL, "0");
+    }
+
+    public void setQos(String v) {
+        setProperty(Keys.QOS_LEVEL, v);
+    }
+
+    public boolean isRetained() {
+        return getPropertyAsBoolean(Keys.RETAINED_MESSAGE, false);
+    }
+
+    public void setRetained(boolean v) {
+        setProperty(Keys.RETAINED_MESSAGE, v);
+    }
+
+    public String getMessageType() {
+        return getPropertyAsString(Keys.MESSAGE_TYPE, Keys.MESSAGE_TYPE_STRING);
+    }
+
+    public void setMessageType(String v) {
+        setProperty(Keys.MESSAGE_TYPE, v);
+    }
+
+    public String getMessageLength() {
+        return getPropertyAsString(Keys.MESSAGE_TYPE_FIXED_LENGTH, String.valueOf(Keys.DEFAULT_FIXED_LENGTH));
+    }
+
+    public void setMessageLength(String v) {
+        setProperty(Keys.MESSAGE_TYPE_FIXED_LENGTH, v);
+    }
+
+    public String getMessage() {
+        return getPropertyAsString(Keys.MESSAGE_TO_SENT, "");
+    }
+
+    public void setMessage(String v) {
+        setProperty(Keys.MESSAGE_TO_SENT, v);
+    }
+
+    /** none|xmeter|precise; when unset, mqtt.add_timestamp true means xmeter. */
+    public String getTimestampFormat() {
+        String v = getPropertyAsString(Keys.TIMESTAMP_FORMAT, "");
+        if (!v.isEmpty()) {
+            return v;
+        }
+        return getPropertyAsBoolean(Keys.ADD_TIMESTAMP, false) ? Keys.TIMESTAMP_XMETER : Keys.TIMESTAMP_NONE;
+    }
+
+    /** Writes mqtt.timestamp_format and keeps mqtt.add_timestamp in step (for the XMeter plugin's readers). */
+    public void setTimestampFormat(String v) {
+        setProperty(Keys.TIMESTAMP_FORMAT, v);
+        setProperty(Keys.ADD_TIMESTAMP, !Keys.TIMESTAMP_NONE.equalsIgnoreCase(v == null ? "" : v.trim()));
+    }
+
+    public boolean isRandomPerMessage() {
+        return getPropertyAsBoolean(Keys.RANDOM_PER_MESSAGE, false);
+    }
+
+    public void setRandomPerMessage(boolean v) {
+        setProperty(Keys.RANDOM_PER_MESSAGE, v);
+    }
+
+    public String getMessagesPerSample() {
+        return getPropertyAsString(Keys.MESSAGES_PER_SAMPLE, "1");
+    }
+
+    public void setMessagesPerSample(String v) {
+        setProperty(Keys.MESSAGES_PER_SAMPLE, v);
+    }
+
+    public String getPublishTarget() {
+        return getPropertyAsString(Keys.PUBLISH_TARGET, Keys.TARGET_ALL);
+    }
+
+    public void setPublishTarget(String v) {
+        setProperty(Keys.PUBLISH_TARGET, v);
+    }
+
+    public String getAckTimeout() {
+        return getPropertyAsString(Keys.ACK_TIMEOUT, String.valueOf(Keys.DEFAULT_ACK_TIMEOUT_MS));
+    }
+
+    public void setAckTimeout(String v) {
+        setProperty(Keys.ACK_TIMEOUT, v);
+    }
+}

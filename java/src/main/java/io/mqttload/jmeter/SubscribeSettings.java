@@ -1,0 +1,81 @@
+package io.mqttload.jmeter;
+
+/** The Subscribe sampler's settings; {@link #toJson()} is the contract's subscribeJson. */
+public final class SubscribeSettings {
+    public static final String CONDITION_TIME = "time";
+    public static final String CONDITION_COUNT = "count";
+
+    public final String topics;
+    public final int qos;
+    /** {@link #CONDITION_TIME} or {@link #CONDITION_COUNT}. */
+    public final String condition;
+    public final int conditionValue;
+    public final int timeoutMs;
+    public final boolean addTimestamp;
+    public final boolean debugResponse;
+    public final String connectionName;
+
+    private SubscribeSettings(Props p) {
+        topics = p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC).trim();
+        boolean anyTopic = false;
+        for (String t : topics.split(",")) {
+            if (!t.trim().isEmpty()) {
+                anyTopic = true;
+            }
+        }
+        if (!anyTopic) {
+            throw new BadSettingException(Keys.TOPIC_NAME, topics, "at least one topic (filter) is required");
+        }
+        qos = p.qos(Keys.QOS_LEVEL);
+        String label = p.choice(Keys.SAMPLE_CONDITION, Keys.CONDITION_TIME_LABEL,
+                Keys.CONDITION_TIME_LABEL, Keys.CONDITION_COUNT_LABEL, CONDITION_TIME, CONDITION_COUNT);
+        condition = Keys.CONDITION_COUNT_LABEL.equals(label) || CONDITION_COUNT.equals(label)
+                ? CONDITION_COUNT : CONDITION_TIME;
+        if (CONDITION_COUNT.equals(condition)) {
+            conditionValue = p.integer(Keys.SAMPLE_CONDITION_VALUE, Keys.DEFAULT_CONDITION_COUNT, 1, Integer.MAX_VALUE);
+        } else {
+            conditionValue = p.integer(Keys.SAMPLE_CONDITION_VALUE, Keys.DEFAULT_CONDITION_TIME_MS, 0, Integer.MAX_VALUE);
+        }
+        timeoutMs = p.integer(Keys.SAMPLE_TIMEOUT, Keys.DEFAULT_SAMPLE_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+        addTimestamp = p.bool(Keys.ADD_TIMESTAMP, false);
+        debugResponse = p.bool(Keys.DEBUG_RESPONSE, false);
+        connectionName = p.text(Keys.CONNECTION_NAME, "").trim();
+    }
+
+    public static SubscribeSettings read(PropertySource source) {
+        return new SubscribeSettings(new Props(source));
+    }
+
+    /**
+     * Response code for a bad subscribe parameter (COMPAT.md 510-512): 510 sample condition or its value,
+     * 511 QoS, 512 anything else (topics, timeout, flags).
+     */
+    public static String codeFor(BadSettingException e) {
+        String f = e.field();
+        if (Keys.SAMPLE_CONDITION.equals(f) || Keys.SAMPLE_CONDITION_VALUE.equals(f)) {
+            return "510";
+        }
+        if (Keys.QOS_LEVEL.equals(f)) {
+            return "511";
+        }
+        return "512";
+    }
+
+    /** subscribeJson of the contract. */
+    public String toJson() {
+        return Json.object()
+                .put("topics", topics)
+                .put("qos", qos)
+                .put("condition", condition)
+                .put("conditionValue", conditionValue)
+                .put("timeoutMs", timeoutMs)
+                .put("addTimestamp", addTimestamp)
+                .put("debugResponse", debugResponse)
+                .toString();
+    }
+
+    @Override
+    public String toString() {
+        return "SubscribeSettings" + toJson() + (connectionName.isEmpty() ? "" : " on " + connectionName);
+    }
+}

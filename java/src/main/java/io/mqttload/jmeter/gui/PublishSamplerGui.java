@@ -1,0 +1,135 @@
+package io.mqttload.jmeter.gui;
+
+import java.awt.BorderLayout;
+
+import javax.swing.JCheckBox;
+import javax.swing.JComboBox;
+import javax.swing.JTextArea;
+import javax.swing.JTextField;
+
+import org.apache.jmeter.gui.util.VerticalPanel;
+import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
+import org.apache.jmeter.testelement.TestElement;
+
+import io.mqttload.jmeter.Keys;
+import io.mqttload.jmeter.PublishSampler;
+
+/** GUI of {@link PublishSampler}. */
+public class PublishSamplerGui extends AbstractSamplerGui {
+    private static final long serialVersionUID = 1L;
+    static final String LABEL = "MQTT Publish";
+
+    private final JTextField connectionName = Form.text(20);
+    private final JTextField topic = Form.text(30);
+    private final JComboBox<String> qos = Form.combo(true, "0", "1", "2");
+    private final JCheckBox retained = new JCheckBox("Retained");
+    private final JComboBox<String> messageType = Form.combo(false,
+            Keys.MESSAGE_TYPE_STRING, Keys.MESSAGE_TYPE_HEX, Keys.MESSAGE_TYPE_RANDOM);
+    private final JTextField fixedLength = Form.text(8);
+    private final JCheckBox randomPerMessage = new JCheckBox("New random payload for every message");
+    private final JTextArea message = new JTextArea(5, 30);
+    private final JComboBox<String> timestampFormat = Form.combo(false,
+            Keys.TIMESTAMP_NONE, Keys.TIMESTAMP_XMETER, Keys.TIMESTAMP_PRECISE);
+    private final JTextField messagesPerSample = Form.text(8);
+    private final JComboBox<String> target = Form.combo(false, Keys.TARGET_ALL, Keys.TARGET_ROUND_ROBIN);
+    private final JTextField ackTimeout = Form.text(8);
+
+    public PublishSamplerGui() {
+        setLayout(new BorderLayout());
+        setBorder(makeBorder());
+        add(makeTitlePanel(), BorderLayout.NORTH);
+        VerticalPanel main = new VerticalPanel();
+        Form pub = new Form("Publish");
+        pub.row("Connection name (empty = the thread's):", connectionName);
+        pub.row("Topic:", topic);
+        pub.row("QoS:", qos);
+        pub.row("", retained);
+        pub.row("Messages per sample:", messagesPerSample);
+        pub.row("Target connections:", target);
+        pub.row("Acknowledgement timeout (ms):", ackTimeout);
+        main.add(pub);
+        Form payload = new Form("Payload");
+        payload.row("Timestamp:", timestampFormat);
+        payload.row("Message type:", messageType);
+        payload.row("Random length:", fixedLength);
+        payload.row("", randomPerMessage);
+        payload.row("Message:", message);
+        main.add(payload);
+        add(main, BorderLayout.CENTER);
+        clearFields();
+    }
+
+    @Override
+    public String getLabelResource() {
+        return "mqttload_publish_title";
+    }
+
+    @Override
+    public String getStaticLabel() {
+        return LABEL;
+    }
+
+    @Override
+    public TestElement createTestElement() {
+        PublishSampler s = new PublishSampler();
+        modifyTestElement(s);
+        return s;
+    }
+
+    @Override
+    public void modifyTestElement(TestElement element) {
+        configureTestElement(element);
+        PublishSampler s = (PublishSampler) element;
+        s.setConnectionName(connectionName.getText());
+        s.setTopic(topic.getText());
+        s.setQos(Form.value(qos));
+        s.setRetained(retained.isSelected());
+        s.setMessageType(Form.value(messageType));
+        s.setMessageLength(fixedLength.getText());
+        s.setRandomPerMessage(randomPerMessage.isSelected());
+        s.setMessage(message.getText());
+        s.setTimestampFormat(Form.value(timestampFormat));
+        s.setMessagesPerSample(messagesPerSample.getText());
+        s.setPublishTarget(Form.value(target));
+        s.setAckTimeout(ackTimeout.getText());
+    }
+
+    @Override
+    public void configure(TestElement element) {
+        super.configure(element);
+        PublishSampler s = (PublishSampler) element;
+        connectionName.setText(s.getConnectionName());
+        topic.setText(s.getTopic());
+        Form.select(qos, s.getQos());
+        retained.setSelected(s.isRetained());
+        Form.select(messageType, s.getMessageType());
+        fixedLength.setText(s.getMessageLength());
+        randomPerMessage.setSelected(s.isRandomPerMessage());
+        message.setText(s.getMessage());
+        Form.select(timestampFormat, s.getTimestampFormat());
+        messagesPerSample.setText(s.getMessagesPerSample());
+        Form.select(target, s.getPublishTarget());
+        ackTimeout.setText(s.getAckTimeout());
+    }
+
+    @Override
+    public void clearGui() {
+        super.clearGui();
+        clearFields();
+    }
+
+    private void clearFields() {
+        connectionName.setText("");
+        topic.setText(Keys.DEFAULT_TOPIC);
+        Form.select(qos, "0");
+        retained.setSelected(false);
+        Form.select(messageType, Keys.MESSAGE_TYPE_STRING);
+        fixedLength.setText(String.valueOf(Keys.DEFAULT_FIXED_LENGTH));
+        randomPerMessage.setSelected(false);
+        message.setText("");
+        Form.select(timestampFormat, Keys.TIMESTAMP_NONE);
+        messagesPerSample.setText("1");
+        Form.select(target, Keys.TARGET_ALL);
+        ackTimeout.setText(String.valueOf(Keys.DEFAULT_ACK_TIMEOUT_MS));
+    }
+}

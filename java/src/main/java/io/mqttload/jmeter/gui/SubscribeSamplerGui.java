@@ -1,0 +1,111 @@
+package io.mqttload.jmeter.gui;
+
+import java.awt.BorderLayout;
+
+import javax.swing.JCheckBox;
+import javax.swing.JComboBox;
+import javax.swing.JTextField;
+
+import org.apache.jmeter.gui.util.VerticalPanel;
+import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
+import org.apache.jmeter.testelement.TestElement;
+
+import io.mqttload.jmeter.Keys;
+import io.mqttload.jmeter.SubscribeSampler;
+
+/** GUI of {@link SubscribeSampler}. */
+public class SubscribeSamplerGui extends AbstractSamplerGui {
+    private static final long serialVersionUID = 1L;
+    static final String LABEL = "MQTT Subscribe";
+
+    private final JTextField connectionName = Form.text(20);
+    private final JTextField topics = Form.text(30);
+    private final JComboBox<String> qos = Form.combo(true, "0", "1", "2");
+    private final JComboBox<String> sampleCondition = Form.combo(false,
+            Keys.CONDITION_TIME_LABEL, Keys.CONDITION_COUNT_LABEL);
+    private final JTextField sampleConditionValue = Form.text(8);
+    private final JTextField sampleTimeout = Form.text(8);
+    private final JCheckBox addTimestamp = new JCheckBox("Payloads carry a timestamp (measure latency)");
+    private final JCheckBox debugResponse = new JCheckBox("Put received payloads in the response data");
+
+    public SubscribeSamplerGui() {
+        setLayout(new BorderLayout());
+        setBorder(makeBorder());
+        add(makeTitlePanel(), BorderLayout.NORTH);
+        VerticalPanel main = new VerticalPanel();
+        Form sub = new Form("Subscribe");
+        sub.row("Connection name (empty = the thread's):", connectionName);
+        sub.row("Topics (comma-separated):", topics);
+        sub.row("QoS:", qos);
+        sub.row("Sample on:", sampleCondition);
+        sub.row("Value (ms or messages):", sampleConditionValue);
+        sub.row("Timeout for a message count (ms):", sampleTimeout);
+        sub.row("", addTimestamp);
+        sub.row("", debugResponse);
+        main.add(sub);
+        add(main, BorderLayout.CENTER);
+        clearFields();
+    }
+
+    @Override
+    public String getLabelResource() {
+        return "mqttload_subscribe_title";
+    }
+
+    @Override
+    public String getStaticLabel() {
+        return LABEL;
+    }
+
+    @Override
+    public TestElement createTestElement() {
+        SubscribeSampler s = new SubscribeSampler();
+        modifyTestElement(s);
+        return s;
+    }
+
+    @Override
+    public void modifyTestElement(TestElement element) {
+        configureTestElement(element);
+        SubscribeSampler s = (SubscribeSampler) element;
+        s.setConnectionName(connectionName.getText());
+        s.setTopics(topics.getText());
+        s.setQos(Form.value(qos));
+        s.setSampleCondition(Form.value(sampleCondition));
+        s.setSampleConditionValue(sampleConditionValue.getText());
+        s.setSampleTimeout(sampleTimeout.getText());
+        s.setAddTimestamp(addTimestamp.isSelected());
+        s.setDebugResponse(debugResponse.isSelected());
+    }
+
+    @Override
+    public void configure(TestElement element) {
+        super.configure(element);
+        SubscribeSampler s = (SubscribeSampler) element;
+        connectionName.setText(s.getConnectionName());
+        topics.setText(s.getTopics());
+        Form.select(qos, s.getQos());
+        Form.select(sampleCondition, s.getSampleCondition());
+        sampleConditionValue.setText(s.getSampleConditionValue());
+        sampleTimeout.setText(s.getSampleTimeout());
+        addTimestamp.setSelected(s.isAddTimestamp());
+        debugResponse.setSelected(s.isDebugResponse());
+    }
+
+    @Override
+    public void clearGui() {
+        super.clearGui();
+        clearFields();
+    }
+
+    private void clearFields() {
+        connectionName.setText("");
+        topics.setText(Keys.DEFAULT_TOPIC);
+        Form.select(qos, "0");
+        Form.select(sampleCondition, Keys.CONDITION_TIME_LABEL);
+        sampleConditionValue.setText(String.valueOf(Keys.DEFAULT_CONDITION_TIME_MS));
+        sampleTimeout.setText(String.valueOf(Keys.DEFAULT_SAMPLE_TIMEOUT_MS));
+        addTimestamp.setSelected(false);
+        debugResponse.setSelected(false);
+    }
+}

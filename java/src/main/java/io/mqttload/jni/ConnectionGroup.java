@@ -1,0 +1,67 @@
+package io.mqttload.jni;
+
+/** A native group of 1..N MQTT connections, created from a connectJson document. */
+public class ConnectionGroup extends NativeObject {
+    private final String name;
+    private final int connections;
+    private final String settingsKey;
+
+    /** Wraps an existing handle (used by {@link #create} and by tests). */
+    protected ConnectionGroup(long handle, String name, int connections, String settingsKey) {
+        super(handle);
+        this.name = name;
+        this.connections = connections;
+        this.settingsKey = settingsKey;
+    }
+
+    /**
+     * Creates the native group. {@code settingsKey} identifies the settings (e.g. the JSON) so a caller can
+     * tell whether a later Connect asks for the same thing; it is never printed.
+     */
+    public static ConnectionGroup create(String connectJson, String name, int connections) {
+        return new ConnectionGroup(NativeLib.groupCreate(connectJson), name, connections, connectJson);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int connections() {
+        return connections;
+    }
+
+    public boolean sameSettings(String otherKey) {
+        return settingsKey != null && settingsKey.equals(otherKey);
+    }
+
+    public Outcome connect() {
+        return NativeLib.groupConnect(handle());
+    }
+
+    public Outcome disconnect() {
+        return NativeLib.groupDisconnect(handle());
+    }
+
+    public boolean isConnected() {
+        long h = rawHandle();
+        return h != 0 && NativeLib.groupIsConnected(h);
+    }
+
+    /** Ends operations blocked on this group now; no-op once closed. */
+    public void cancel() {
+        long h = rawHandle();
+        if (h != 0) {
+            NativeLib.cancel(h);
+        }
+    }
+
+    @Override
+    protected void free(long handle) {
+        NativeLib.groupFree(handle);
+    }
+
+    @Override
+    public String toString() { // never the settings: they may hold a password
+        return "ConnectionGroup{name='" + name + "', connections=" + connections + ", closed=" + isClosed() + "}";
+    }
+}

@@ -1,0 +1,56 @@
+package io.mqttload.jni;
+
+import org.apache.jmeter.util.JMeterUtils;
+
+/**
+ * Every native entry point of the Rust engine (libmqttload). Loading this class loads the library
+ * and starts the shared runtime with {@code mqttload.runtime.threads} workers (0 = one per core).
+ */
+public final class NativeLib {
+    /** JMeter property: worker threads of the native runtime (0 = number of cores). */
+    public static final String RUNTIME_THREADS_PROPERTY = "mqttload.runtime.threads";
+
+    static {
+        NativeLoader.load();
+        init(workerThreads());
+    }
+
+    private NativeLib() {
+    }
+
+    private static int workerThreads() {
+        try {
+            return Math.max(0, JMeterUtils.getPropDefault(RUNTIME_THREADS_PROPERTY, 0));
+        } catch (RuntimeException e) { // JMeter properties not loaded (e.g. outside JMeter)
+            return 0;
+        }
+    }
+
+    static native void init(int workerThreads);
+
+    public static native String version();
+
+    public static native long groupCreate(String connectJson);
+
+    public static native Outcome groupConnect(long group);
+
+    public static native Outcome groupDisconnect(long group);
+
+    public static native void groupFree(long group);
+
+    public static native void cancel(long group);
+
+    public static native boolean groupIsConnected(long group);
+
+    public static native long publisherCreate(String publishJson);
+
+    public static native Outcome publish(long group, long publisher);
+
+    public static native void publisherFree(long publisher);
+
+    public static native long subscriberCreate(String subscribeJson);
+
+    public static native Outcome subscribe(long group, long subscriber);
+
+    public static native void subscriberFree(long subscriber);
+}

@@ -1,0 +1,59 @@
+package io.mqttload.jni;
+
+import java.util.Arrays;
+
+/** Result of one native operation; created by the native side with the constructor below. */
+public final class Outcome {
+    /** Number of entries in {@link #stats}. */
+    public static final int STATS_LENGTH = 10;
+    public static final int STAT_MESSAGES = 0;
+    public static final int STAT_MEAN_US = 1;
+    public static final int STAT_P50_US = 2;
+    public static final int STAT_P90_US = 3;
+    public static final int STAT_P99_US = 4;
+    public static final int STAT_MAX_US = 5;
+    public static final int STAT_LOST = 6;
+    public static final int STAT_DUPLICATES = 7;
+    public static final int STAT_OUT_OF_ORDER = 8;
+    public static final int STAT_MIN_US = 9;
+
+    public final boolean success;
+    public final String responseCode;
+    public final String responseMessage;
+    public final long elapsedNanos;
+    public final long sampleCount;
+    public final long errorCount;
+    public final long bytes;
+    /** Length 10, -1 = not available; see the STAT_ constants. */
+    public final long[] stats;
+    /** May be null. */
+    public final byte[] responseData;
+
+    // JNI signature: (ZLjava/lang/String;Ljava/lang/String;JJJJ[J[B)V
+    public Outcome(boolean success, String responseCode, String responseMessage,
+                   long elapsedNanos, long sampleCount, long errorCount, long bytes,
+                   long[] stats, byte[] responseData) {
+        this.success = success;
+        this.responseCode = responseCode;
+        this.responseMessage = responseMessage;
+        this.elapsedNanos = elapsedNanos;
+        this.sampleCount = sampleCount;
+        this.errorCount = errorCount;
+        this.bytes = bytes;
+        this.stats = stats;
+        this.responseData = responseData;
+    }
+
+    /** stats[index], or -1 when absent. */
+    public long stat(int index) {
+        return stats != null && index >= 0 && index < stats.length ? stats[index] : -1;
+    }
+
+    @Override
+    public String toString() {
+        return "Outcome{success=" + success + ", code=" + responseCode + ", message=" + responseMessage
+                + ", elapsedNanos=" + elapsedNanos + ", sampleCount=" + sampleCount + ", errorCount=" + errorCount
+                + ", bytes=" + bytes + ", stats=" + Arrays.toString(stats)
+                + ", responseData=" + (responseData == null ? "null" : responseData.length + " bytes") + "}";
+    }
+}

@@ -1,0 +1,43 @@
+package io.mqttload.jni;
+
+/** A native subscriber (subscribeJson); bound to the group of its first {@link #subscribe} call. */
+public class Subscriber extends NativeObject {
+    private final String json;
+    private volatile ConnectionGroup boundGroup;
+
+    protected Subscriber(long handle, String json) {
+        super(handle);
+        this.json = json;
+    }
+
+    public static Subscriber create(String subscribeJson) {
+        return new Subscriber(NativeLib.subscriberCreate(subscribeJson), subscribeJson);
+    }
+
+    public String json() {
+        return json;
+    }
+
+    /** The group of the first subscribe() call, or null before it. */
+    public ConnectionGroup boundGroup() {
+        return boundGroup;
+    }
+
+    /** True when this subscriber can be used with {@code group} (not yet bound, or bound to it). */
+    public boolean usableWith(ConnectionGroup group) {
+        ConnectionGroup b = boundGroup;
+        return b == null || b == group;
+    }
+
+    public Outcome subscribe(ConnectionGroup group) {
+        if (boundGroup == null) {
+            boundGroup = group;
+        }
+        return NativeLib.subscribe(group.handle(), handle());
+    }
+
+    @Override
+    protected void free(long handle) {
+        NativeLib.subscriberFree(handle);
+    }
+}

@@ -1,0 +1,52 @@
+package io.mqttload.jmeter;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.mqttload.jni.ConnectionGroup;
+import io.mqttload.jni.Outcome;
+
+/** A connection group that needs no native library. */
+class FakeGroup extends ConnectionGroup {
+    private static long next = 1000;
+
+    final AtomicInteger frees = new AtomicInteger();
+    final AtomicInteger cancels = new AtomicInteger();
+    volatile boolean connected;
+    Outcome disconnectOutcome = new Outcome(true, "200", "Disconnected 1 connection(s).", 3_400_000L, 1, 0, 0,
+            null, null);
+
+    FakeGroup(String name, int connections, String settingsKey) {
+        super(nextHandle(), name, connections, settingsKey);
+    }
+
+    private static synchronized long nextHandle() {
+        return next++;
+    }
+
+    @Override
+    protected void free(long handle) {
+        frees.incrementAndGet();
+    }
+
+    @Override
+    public boolean isConnected() {
+        return !isClosed() && connected;
+    }
+
+    @Override
+    public void cancel() {
+        cancels.incrementAndGet();
+    }
+
+    @Override
+    public Outcome connect() {
+        throw new AssertionError("no native connect expected");
+    }
+
+    @Override
+    public Outcome disconnect() {
+        handle();
+        connected = false;
+        return disconnectOutcome;
+    }
+}

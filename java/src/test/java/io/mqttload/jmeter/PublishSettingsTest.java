@@ -1,0 +1,113 @@
+package io.mqttload.jmeter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class PublishSettingsTest {
+    private final Map<String, String> p = new HashMap<>();
+
+    private PublishSettings read() {
+        return PublishSettings.read(p::get);
+    }
+
+    private BadSettingException bad() {
+        return assertThrows(BadSettingException.class, this::read);
+    }
+
+    @Test
+    void defaults() {
+        PublishSettings s = read();
+        assertEquals("", s.connectionName);
+        assertEquals("{\"topic\":\"test_topic\",\"qos\":0,\"retain\":false,\"messageType\":\"String\",\"message\":\"\","
+                + "\"fixedLength\":1024,\"freshRandom\":false,\"timestamp\":\"none\",\"messagesPerSample\":1,"
+                + "\"target\":\"all\",\"ackTimeoutMs\":10000}", s.toJson());
+    }
+
+    @Test
+    void allValues() {
+        p.put(Keys.TOPIC_NAME, "a/b");
+        p.put(Keys.QOS_LEVEL, " 2 ");
+        p.put(Keys.RETAINED_MESSAGE, "true");
+        p.put(Keys.MESSAGE_TYPE, "random string with fixed length");
+        p.put(Keys.MESSAGE_TO_SENT, "line1\nline2 \"q\"");
+        p.put(Keys.MESSAGE_TYPE_FIXED_LENGTH, "64");
+        p.put(Keys.RANDOM_PER_MESSAGE, "true");
+        p.put(Keys.TIMESTAMP_FORMAT, "Precise");
+        p.put(Keys.MESSAGES_PER_SAMPLE, "50");
+        p.put(Keys.PUBLISH_TARGET, "round_robin");
+        p.put(Keys.ACK_TIMEOUT, "2500");
+        p.put(Keys.CONNECTION_NAME, "shared");
+        PublishSettings s = read();
+        assertEquals("shared", s.connectionName);
+        assertEquals("{\"topic\":\"a/b\",\"qos\":2,\"retain\":true,\"messageType\":\"Random string with fixed length\","
+                + "\"message\":\"line1\\nline2 \\\"q\\\"\",\"fixedLength\":64,\"freshRandom\":true,"
+                + "\"timestamp\":\"precise\",\"messagesPerSample\":50,\"target\":\"round_robin\",\"ackTimeoutMs\":2500}",
+                s.toJson());
+    }
+
+    @Test
+    void addTimestampMeansXmeterWhenNoFormat() {
+        p.put(Keys.ADD_TIMESTAMP, "true");
+        assertEquals("xmeter", read().timestamp);
+        p.put(Keys.TIMESTAMP_FORMAT, "");
+        assertEquals("xmeter", read().timestamp);
+        p.put(Keys.TIMESTAMP_FORMAT, "none");
+        assertEquals("none", read().timestamp);
+    }
+
+    @Test
+    void hexLabel() {
+        p.put(Keys.MESSAGE_TYPE, "Hex string");
+        assertEquals("Hex string", read().messageType);
+    }
+
+    @Test
+    void qosAsStringAndBadQos() {
+        p.put(Keys.QOS_LEVEL, "1");
+        assertEquals(1, read().qos);
+        p.put(Keys.QOS_LEVEL, "3");
+        BadSettingException e = bad();
+        assertEquals("mqtt.qos_level", e.field());
+        assertTrue(e.getMessage().contains("'3'") && e.getMessage().contains("0, 1 or 2"), e.getMessage());
+        p.put(Keys.QOS_LEVEL, "${qos}");
+        assertTrue(bad().getMessage().contains("${qos}"));
+    }
+
+    @Test
+    void badValuesNameTheField() {
+        p.put(Keys.MESSAGE_TYPE, "Binary");
+        assertEquals("mqtt.message_type", bad().field());
+        p.clear();
+        p.put(Keys.MESSAGES_PER_SAMPLE, "0");
+        assertEquals("mqtt.messages_per_sample", bad().field());
+        p.clear();
+        p.put(Keys.PUBLISH_TARGET, "one");
+        assertEquals("mqtt.publish_target", bad().field());
+        p.clear();
+        p.put(Keys.TIMESTAMP_FORMAT, "iso");
+        assertEquals("mqtt.timestamp_format", bad().field());
+        p.clear();
+        p.put(Keys.MESSAGE_TYPE_FIXED_LENGTH, "-1");
+        assertEquals("mqtt.message_type_fixed_length", bad().field());
+        p.clear();
+        p.put(Keys.ACK_TIMEOUT, "soon");
+        assertEquals("mqtt.ack_timeout", bad().field());
+        p.clear();
+        p.put(Keys.RETAINED_MESSAGE, "yes");
+        assertEquals("mqtt.retained_message", bad().field());
+    }
+
+    @Test
+    void topicRequiredWithoutWildcards() {
+        p.put(Keys.TOPIC_NAME, " ");
+        assertEquals("mqtt.topic_name", bad().field());
+        p.put(Keys.TOPIC_NAME, "a/#");
+        assertEquals("mqtt.topic_name", bad().field());
+    }
+}

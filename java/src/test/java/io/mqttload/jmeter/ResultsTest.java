@@ -1,0 +1,91 @@
+package io.mqttload.jmeter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.jmeter.samplers.SampleResult;
+import org.junit.jupiter.api.Test;
+
+import io.mqttload.jni.Outcome;
+
+class ResultsTest {
+    private static long[] stats(long... first) {
+        long[] s = new long[Outcome.STATS_LENGTH];
+        java.util.Arrays.fill(s, -1);
+        System.arraycopy(first, 0, s, 0, first.length);
+        return s;
+    }
+
+    @Test
+    void fillSuccess() {
+        SampleResult r = new SampleResult();
+        Outcome o = new Outcome(true, "200", "Received 25 of message.", 1_500_000L, 25, 0, 2500,
+                stats(25, 12_345), "payloads".getBytes(StandardCharsets.UTF_8));
+        Results.fill(r, 1_000_000L, o);
+        assertTrue(r.isSuccessful());
+        assertEquals("200", r.getResponseCode());
+        assertEquals("Received 25 of message.", r.getResponseMessage());
+        assertEquals(1_000_000L, r.getStartTime());
+        assertEquals(1_000_002L, r.getEndTime());
+        assertEquals(2, r.getTime());
+        assertEquals(25, r.getSampleCount());
+        assertEquals(0, r.getErrorCount());
+        assertEquals(2500, r.getBytesAsLong());
+        assertEquals(2500, r.getBodySizeAsLong());
+        assertEquals(12, r.getLatency());
+        assertEquals("payloads", r.getResponseDataAsString());
+        assertEquals(SampleResult.TEXT, r.getDataType());
+    }
+
+    @Test
+    void fillFailureWithoutData() {
+        SampleResult r = new SampleResult();
+        Outcome o = new Outcome(false, "501", "Connection refused: not authorized (5)", -5, 1, 0, 0, stats(), null);
+        Results.fill(r, 5L, o);
+        assertFalse(r.isSuccessful());
+        assertEquals("501", r.getResponseCode());
+        assertEquals(0, r.getTime());
+        assertEquals(1, r.getErrorCount());
+        assertEquals(1, r.getSampleCount());
+        assertEquals(0, r.getLatency());
+        assertEquals("Connection refused: not authorized (5)", r.getResponseDataAsString());
+    }
+
+    @Test
+    void countsWhenFailed() {
+        SampleResult r = new SampleResult();
+        Results.fill(r, 5L, new Outcome(false, "501", "3 of 10 not acknowledged", 0, 10, 3, 0, stats(), null));
+        assertEquals(1, r.getErrorCount()); // JMeter 5.6: 0 or 1 by success
+        assertEquals(10, r.getSampleCount());
+    }
+
+    @Test
+    void failHelper() {
+        SampleResult r = new SampleResult();
+        Results.fail(r, 100L, System.nanoTime(), "500", "no conn");
+        assertFalse(r.isSuccessful());
+        assertEquals("500", r.getResponseCode());
+        assertEquals("no conn", r.getResponseMessage());
+        assertEquals(100L, r.getStartTime());
+        assertEquals(1, r.getErrorCount());
+    }
+
+    @Test
+    void millisRounding() {
+        assertEquals(0, Results.millis(-1));
+        assertEquals(0, Results.millis(499_999));
+        assertEquals(1, Results.millis(500_000));
+        assertEquals(1234, Results.millis(1_234_000_000L));
+        assertEquals(1, Results.millis(1_499_999L));
+    }
+
+    @Test
+    void messageOfUnwrapsInitializerErrors() {
+        Throwable t = new ExceptionInInitializerError(new UnsatisfiedLinkError("no lib for linux-aarch64"));
+        assertEquals("no lib for linux-aarch64", Results.messageOf(t));
+        assertEquals("java.lang.IllegalStateException", Results.messageOf(new IllegalStateException()));
+    }
+}

@@ -1,0 +1,126 @@
+package io.mqttload.jmeter.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.awt.HeadlessException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
+import org.apache.jmeter.testelement.TestElement;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import io.mqttload.jmeter.ConnectSampler;
+import io.mqttload.jmeter.DisconnectSampler;
+import io.mqttload.jmeter.Keys;
+import io.mqttload.jmeter.PublishSampler;
+import io.mqttload.jmeter.SubscribeSampler;
+
+/**
+ * configure(element) then modifyTestElement(copy) keeps every property. Swing text components work without a
+ * display; if this JVM cannot create them at all, the test is skipped.
+ */
+class GuiRoundTripTest {
+    private static <G extends AbstractSamplerGui> G gui(Supplier<G> make) {
+        try {
+            return make.get();
+        } catch (HeadlessException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+            Assumptions.abort("no usable AWT here: " + e);
+            return null;
+        }
+    }
+
+    private static void roundTrip(AbstractSamplerGui gui, TestElement source, TestElement target,
+                                  Map<String, String> props, String label) {
+        assertEquals(label, gui.getStaticLabel());
+        source.setName("my sampler");
+        props.forEach(source::setProperty);
+        gui.configure(source);
+        gui.modifyTestElement(target);
+        assertEquals("my sampler", target.getName());
+        props.forEach((k, v) -> assertEquals(v, target.getPropertyAsString(k), k));
+        assertEquals(source.getClass(), gui.createTestElement().getClass());
+        gui.clearGui();
+    }
+
+    @Test
+    void connect() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(Keys.SERVER, "broker");
+        p.put(Keys.PORT, "${port}");
+        p.put(Keys.VERSION, "3.1.1");
+        p.put(Keys.CONN_TIMEOUT, "7");
+        p.put(Keys.PROTOCOL, "TCP");
+        p.put(Keys.USER_NAME, "bob");
+        p.put(Keys.PASSWORD, "pw");
+        p.put(Keys.CLIENT_ID_PREFIX, "x_");
+        p.put(Keys.CLIENT_ID_SUFFIX, "false");
+        p.put(Keys.CONN_KEEP_ALIVE, "30");
+        p.put(Keys.CONN_ATTEMPT_MAX, "2");
+        p.put(Keys.RECONN_ATTEMPT_MAX, "-1");
+        p.put(Keys.CONN_CLEAN_SESSION, "${clean}");
+        p.put(Keys.CONN_CAPACITY, "10");
+        p.put(Keys.WILL_TOPIC, "w");
+        p.put(Keys.WILL_MESSAGE, "bye");
+        p.put(Keys.WILL_QOS, "1");
+        p.put(Keys.WILL_RETAIN, "true");
+        p.put(Keys.CONNECTION_NAME, "pool");
+        p.put(Keys.CONNECTION_SCOPE, "test");
+        roundTrip(gui(ConnectSamplerGui::new), new ConnectSampler(), new ConnectSampler(), p, "MQTT Connect");
+    }
+
+    @Test
+    void connectOldSpellingsComeBackUnderTheNewKeys() {
+        ConnectSamplerGui g = gui(ConnectSamplerGui::new);
+        ConnectSampler old = new ConnectSampler();
+        old.setProperty(Keys.CONN_ATTEMPT_MAX_OLD, "4");
+        old.setProperty(Keys.RECONN_ATTEMPT_MAX_OLD, "5");
+        g.configure(old);
+        ConnectSampler now = new ConnectSampler();
+        g.modifyTestElement(now);
+        assertEquals("4", now.getPropertyAsString(Keys.CONN_ATTEMPT_MAX));
+        assertEquals("5", now.getPropertyAsString(Keys.RECONN_ATTEMPT_MAX));
+    }
+
+    @Test
+    void publish() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(Keys.CONNECTION_NAME, "pool");
+        p.put(Keys.TOPIC_NAME, "t/1");
+        p.put(Keys.QOS_LEVEL, "${qos}");
+        p.put(Keys.RETAINED_MESSAGE, "true");
+        p.put(Keys.MESSAGE_TYPE, Keys.MESSAGE_TYPE_RANDOM);
+        p.put(Keys.MESSAGE_TYPE_FIXED_LENGTH, "99");
+        p.put(Keys.RANDOM_PER_MESSAGE, "true");
+        p.put(Keys.MESSAGE_TO_SENT, "hello\nworld");
+        p.put(Keys.TIMESTAMP_FORMAT, "precise");
+        p.put(Keys.MESSAGES_PER_SAMPLE, "20");
+        p.put(Keys.PUBLISH_TARGET, "round_robin");
+        p.put(Keys.ACK_TIMEOUT, "500");
+        roundTrip(gui(PublishSamplerGui::new), new PublishSampler(), new PublishSampler(), p, "MQTT Publish");
+    }
+
+    @Test
+    void subscribe() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(Keys.CONNECTION_NAME, "pool");
+        p.put(Keys.TOPIC_NAME, "a, b/#");
+        p.put(Keys.QOS_LEVEL, "2");
+        p.put(Keys.SAMPLE_CONDITION, Keys.CONDITION_COUNT_LABEL);
+        p.put(Keys.SAMPLE_CONDITION_VALUE, "100");
+        p.put(Keys.SAMPLE_TIMEOUT, "3000");
+        p.put(Keys.ADD_TIMESTAMP, "true");
+        p.put(Keys.DEBUG_RESPONSE, "true");
+        roundTrip(gui(SubscribeSamplerGui::new), new SubscribeSampler(), new SubscribeSampler(), p, "MQTT Subscribe");
+    }
+
+    @Test
+    void disconnect() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(Keys.CONNECTION_NAME, "pool");
+        roundTrip(gui(DisconnectSamplerGui::new), new DisconnectSampler(), new DisconnectSampler(), p,
+                "MQTT Disconnect");
+    }
+}

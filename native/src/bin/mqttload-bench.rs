@@ -1,0 +1,135 @@
+//! Engine benchmark, no JMeter in between: publish -> subscribe rates through a real broker.
+//!
+//! `cargo run --release -p mqttload --bin mqttload-bench [messages]`
+//! Uses the broker named by MQTT_BROKER=host:port, else starts a Mosquitto of its own.
+
+use std::time::{Duration, Instant};
+
+use mqttload::sampler::{
+    ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SubscribeConfig, Subscriber,
+};
+use mqttload::testkit::Mosquitto;
+
+fn group(host: &str, port: u16, prefix: &str) -> ConnectionGroup {
+    let json = format!(
+        r#"{{"server":"{host}","port":{port},"version":"3.1.1","clientIdPrefix":"{prefix}","connections":1}}"#
+    );
+    let config = ConnectConfig::from_json(&json).expect("bench connect settings");
+    ConnectionGroup::new(config).expect("bench group")
+}
+
+struct Rate {
+    messages: u64,
+    seconds: f64,
+    p50_us: i64,
+    p99_us: i64,
+}
+
+async fn run(host: &str, port: u16, qos: u8, messages: u64, batch: u64) -> Result<Rate, String> {
+    let topic = format!("bench/qos{qos}");
+    let sub_group = group(host, port, "bsub_");
+    let pub_group = group(host, port, "bpub_");
+    for g in [&sub_group, &pub_group] {
+        let o = g.connect().await;
+        if !o.success {
+            return Err(o.message);
+        }
+    }
+    let sub = Subscriber::new(
+        SubscribeConfig::from_json(&format!(
+            r#"{{"topics":"{topic}","qos":{qos},"condition":"time","conditionValue":1,"addTimestamp":true}}"#
+        ))
+        .map_err(|e| e.to_string())?,
+    );
+    let _ = sub.subscribe(&sub_group).await;
+    let publisher = Publisher::new(
+        PublishConfig::from_json(&format!(
+            r#"{{"topic":"{topic}","qos":{qos},"message":"0123456789abcdef0123456789abcdef","timestamp":"precise","messagesPerSample":{batch}}}"#
+        ))
+        .map_err(|e| e.to_string())?,
+    );
+    let started = Instant::now();
+    let receiver = async {
+        let mut got = 0u64;
+        let mut p50 = Vec::new();
+        let mut p99 = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while got < messages && Instant::now() < deadline {
+            let o = sub.subscribe(&sub_group).await;
+            got += o.stats[0].max(0) as u64;
+            if o.stats[2] >= 0 {
+                p50.push(o.stats[2]);
+                p99.push(o.stats[4]);
+            }
+        }
+        (got, started.elapsed(), median(&mut p50), median(&mut p99))
+    };
+    let sender = async {
+        let mut sent = 0u64;
+        while sent < messages {
+            let o = publisher.publish(&pub_group).await;
+            if !o.success {
+                return Err(o.message);
+            }
+            sent += o.stats[0].max(0) as u64;
+        }
+        Ok(())
+    };
+    let (sent, (got, elapsed, p50_us, p99_us)) = tokio::join!(sender, receiver);
+    sent?;
+    sub_group.disconnect().await;
+    pub_group.disconnect().await;
+    if got < messages {
+        return Err(format!("received {got} of {messages}"));
+    }
+    Ok(Rate {
+        messages: got,
+        seconds: elapsed.as_secs_f64(),
+        p50_us,
+        p99_us,
+    })
+}
+
+fn median(v: &mut [i64]) -> i64 {
+    if v.is_empty() {
+        return -1;
+    }
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let messages: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200_000);
+    let (_broker, host, port) = match std::env::var("MQTT_BROKER") {
+        Ok(hp) => {
+            let (h, p) = hp.rsplit_once(':').expect("MQTT_BROKER=host:port");
+            (None, h.to_string(), p.parse().expect("MQTT_BROKER port"))
+        }
+        Err(_) => {
+            let b = Mosquitto::start().unwrap_or_else(|e| panic!("{e}"));
+            let port = b.port;
+            (Some(b), "127.0.0.1".to_string(), port)
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    println!("engine benchmark: {messages} messages per QoS, 1 publisher -> broker {host}:{port} -> 1 subscriber, 32-byte body");
+    for qos in [0u8, 1] {
+        match rt.block_on(run(&host, port, qos, messages, 1000)) {
+            Ok(r) => println!(
+                "engine qos{qos}: {:>9.0} msg/s publish->subscribe ({} messages in {:.2} s; latency p50 {} us, p99 {} us per batch median)",
+                r.messages as f64 / r.seconds,
+                r.messages,
+                r.seconds,
+                r.p50_us,
+                r.p99_us
+            ),
+            Err(e) => println!("engine qos{qos}: FAILED: {e}"),
+        }
+    }
+}

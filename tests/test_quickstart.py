@@ -1,0 +1,34 @@
+"""examples/quickstart.jmx against our Mosquitto: 10 bursts of 100 QoS 1 messages, 10 batches of 100 received."""
+from conftest import EXAMPLES, as_int, describe, ok, rows_by_label
+
+
+def test_quickstart_all_samples_ok_and_1000_messages_round_trip(build, mosquitto, run_jmeter):
+    rows = run_jmeter(EXAMPLES / "quickstart.jmx", mosquitto.props)
+    assert rows, "no samples"
+    assert all(ok(r) for r in rows), "failed samples:\n" + describe([r for r in rows if not ok(r)])
+
+    connects = rows_by_label(rows, "MQTT Connect")
+    pubs = rows_by_label(rows, "MQTT Publish")
+    subs = rows_by_label(rows, "MQTT Subscribe")
+    discs = rows_by_label(rows, "MQTT Disconnect")
+    assert len(connects) == 2 and len(discs) == 2
+    assert len(pubs) == 10 and len(subs) == 10, describe(rows)
+
+    published = sum(as_int(r["SampleCount"]) for r in pubs)
+    received = sum(as_int(r["MQTT_SUB_RECEIVED"], 0) for r in subs)
+    assert published == 1000
+    assert received == 1000, describe(subs)
+
+    for r in subs:
+        mean = as_int(r["MQTT_SUB_MEAN_US"])
+        assert mean is not None and mean > 0, describe([r])
+        assert as_int(r["MQTT_SUB_LOST"]) == 0, describe([r])
+        assert as_int(r["MQTT_SUB_DUPLICATES"]) == 0, describe([r])
+        p50, p99, mx = (as_int(r[k]) for k in ("MQTT_SUB_P50_US", "MQTT_SUB_P99_US", "MQTT_SUB_MAX_US"))
+        assert 0 < p50 <= p99 <= mx, describe([r])
+
+
+def test_quickstart_report_dashboard(build, mosquitto, start_jmeter):
+    run = start_jmeter(EXAMPLES / "quickstart.jmx", mosquitto.props, report=True)
+    rows = run.wait()
+    assert rows and (run.report_dir / "index.html").is_file()

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Side-by-side throughput benchmark: the Rust engine alone, then the same load through JMeter.
+
+Both runs use one Mosquitto started here (our test settings) and the same shape of load: one
+publishing and one subscribing connection, 1,000 messages per publish sample, a 32-byte body with the
+precise timestamp. Rate = messages received / (last receive - first publish). Prints a table.
+
+    python3 tools/bench/run.py [messages]     (make bench)
+"""
+import csv
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+JMETER = os.path.join(ROOT, "target", "jmeter", "bin", "jmeter")
+PLAN = os.path.join(ROOT, "tools", "bench", "throughput.jmx")
+ENGINE = os.path.join(ROOT, "target", "release", "mqttload-bench")
+PER_SAMPLE = 1000
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_mosquitto(workdir):
+    port = free_port()
+    conf = os.path.join(workdir, "mosquitto.conf")
+    with open(conf, "w") as f:
+        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n"
+                "max_queued_messages 0\nmax_inflight_messages 0\npersistence false\nuser root\n")
+    proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    sys.exit("mosquitto did not start")
+
+
+def engine(port, messages):
+    out = subprocess.run([ENGINE, str(messages)], env=dict(os.environ, MQTT_BROKER=f"127.0.0.1:{port}"),
+                         capture_output=True, text=True, timeout=600)
+    rates = {}
+    for line in out.stdout.splitlines():
+        print("  " + line)
+        if line.startswith("engine qos") and "msg/s" in line:
+            qos = int(line[len("engine qos")])
+            rates[qos] = float(line.split(":")[1].split("msg/s")[0])
+    return rates
+
+
+def jmeter(port, qos, messages, workdir):
+    jtl = os.path.join(workdir, f"bench-qos{qos}.jtl")
+    bursts = max(1, messages // PER_SAMPLE)
+    cmd = [JMETER, "-n", "-t", PLAN, "-l", jtl, "-j", os.path.join(workdir, f"jmeter-qos{qos}.log"),
+           "-q", os.path.join(ROOT, "tools", "jmeter-test.properties"),
+           "-Jbroker.host=127.0.0.1", f"-Jbroker.port={port}", f"-Jqos={qos}",
+           f"-Jbursts={bursts}", f"-Jmessages_per_sample={PER_SAMPLE}", f"-Jtotal={bursts * PER_SAMPLE}"]
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, timeout=900, check=True)
+    with open(jtl, newline="") as f:
+        rows = list(csv.DictReader(f))
+    pubs = [r for r in rows if r["label"] == "MQTT Publish"]
+    subs = [r for r in rows if r["label"] == "MQTT Subscribe"]
+    if not pubs or not subs or not all(r["success"] == "true" for r in rows):
+        bad = [r["responseMessage"] for r in rows if r["success"] != "true"]
+        return None, f"failed: {bad[:3]}"
+    received = sum(int(r["MQTT_SUB_RECEIVED"] or 0) for r in subs)
+    first_pub = min(int(r["timeStamp"]) for r in pubs)
+    last_recv = max(int(r["timeStamp"]) + int(r["elapsed"]) for r in subs)
+    seconds = max(0.001, (last_recv - first_pub) / 1000.0)
+    p50 = subs[-1].get("MQTT_SUB_P50_US")
+    p99 = subs[-1].get("MQTT_SUB_P99_US")
+    return received / seconds, f"{received} messages in {seconds:.2f} s; latency p50 {p50} us, p99 {p99} us"
+
+
+def main():
+    messages = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    for path in (ENGINE, JMETER):
+        if not os.path.exists(path):
+            sys.exit(f"{path} missing: run `make build` and `cargo build --release -p mqttload --bin mqttload-bench`")
+    with tempfile.TemporaryDirectory(prefix="mqttload-bench-") as workdir:
+        proc, port = start_mosquitto(workdir)
+        try:
+            print(f"broker: mosquitto on 127.0.0.1:{port}; {messages} messages per run; machine: {os.cpu_count()} cores")
+            print("engine alone (Rust, no JMeter):")
+            rates = engine(port, messages)
+            print("through JMeter (tools/bench/throughput.jmx):")
+            jm = {}
+            for qos in (0, 1):
+                rate, detail = jmeter(port, qos, messages, workdir)
+                jm[qos] = rate
+                print(f"  jmeter qos{qos}: " + (f"{rate:>9.0f} msg/s publish->subscribe ({detail})" if rate else detail))
+            print()
+            print("| QoS | engine alone (msg/s) | through JMeter (msg/s) | JMeter / engine |")
+            print("|---|---|---|---|")
+            for qos in (0, 1):
+                e, j = rates.get(qos), jm.get(qos)
+                ratio = f"{j / e:.2f}" if e and j else "n/a"
+                print(f"| {qos} | {e:,.0f} | {j:,.0f} | {ratio} |" if e and j else f"| {qos} | {e} | {j} | n/a |")
+        finally:
+            proc.kill()
+            proc.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `make demo`: run examples/quickstart.jmx with the provisioned JMeter against
+#   - the broker named by MQTT_BROKER=host:port, or
+#   - an embedded Moquette broker (tools/demo-broker) on a free loopback port, stopped at the end.
+# Outputs: target/demo.jtl (CSV), target/demo-report/index.html, target/demo-jmeter.log; prints a summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JMETER=target/jmeter/bin/jmeter
+PLAN=${PLAN:-examples/quickstart.jmx}
+JTL=target/demo.jtl
+REPORT=target/demo-report
+BROKER_PID=
+
+stop_broker() {
+  if [ -n "$BROKER_PID" ] && kill -0 "$BROKER_PID" 2>/dev/null; then
+    kill "$BROKER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$BROKER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$BROKER_PID" 2>/dev/null || true
+  fi
+  BROKER_PID=
+}
+trap stop_broker EXIT
+
+[ -x "$JMETER" ] || { echo "demo: $JMETER missing, run 'make build' first" >&2; exit 1; }
+
+if [ -n "${MQTT_BROKER:-}" ]; then
+  HOST=${MQTT_BROKER%:*}
+  PORT=${MQTT_BROKER##*:}
+  [ "$HOST" != "$MQTT_BROKER" ] || PORT=1883
+  echo "demo: using broker $HOST:$PORT (MQTT_BROKER)"
+else
+  [ -d target/demo-broker/lib ] || { echo "demo: target/demo-broker/lib missing, run 'make demo-broker'" >&2; exit 1; }
+  HOST=127.0.0.1
+  PORT=$(python3 tools/free_port.py)
+  LOG=target/demo-broker.log
+  java -cp 'target/demo-broker/lib/*' tools/demo-broker/DemoBroker.java "$PORT" >"$LOG" 2>&1 &
+  BROKER_PID=$!
+  for _ in $(seq 1 600); do
+    grep -q '^READY' "$LOG" 2>/dev/null && break
+    kill -0 "$BROKER_PID" 2>/dev/null || { echo "demo: broker exited:" >&2; cat "$LOG" >&2; exit 1; }
+    sleep 0.1
+  done
+  grep -q '^READY' "$LOG" || { echo "demo: broker not ready after 60 s" >&2; cat "$LOG" >&2; exit 1; }
+  echo "demo: embedded Moquette broker on $HOST:$PORT (pid $BROKER_PID)"
+fi
+
+rm -rf "$JTL" "$REPORT" target/demo-jmeter.log
+set +e
+"$JMETER" -n -t "$PLAN" -q tools/jmeter-test.properties \
+  -Jbroker.host="$HOST" -Jbroker.port="$PORT" \
+  -l "$JTL" -j target/demo-jmeter.log -e -o "$REPORT"
+RC=$?
+set -e
+stop_broker
+
+if [ ! -s "$JTL" ]; then
+  echo "demo: JMeter wrote no results (exit $RC); last lines of target/demo-jmeter.log:" >&2
+  tail -n 40 target/demo-jmeter.log >&2 || true
+  exit 1
+fi
+echo
+python3 tools/summarize.py "$JTL"
+echo
+echo "HTML report: $REPORT/index.html   results: $JTL   JMeter log: target/demo-jmeter.log"
+exit "$RC"

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Summarise a CSV JTL written with tools/jmeter-test.properties.
+
+    python3 tools/summarize.py target/demo.jtl [--fail-on-error]
+
+Prints samples, messages (sum of SampleCount), messages/s over the run, subscribe latency from the
+MQTT_SUB_* variables saved with `sample_variables`, and errors. Also importable: read_jtl(),
+as_int(), summarize().
+"""
+import csv
+import re
+import sys
+from collections import OrderedDict
+
+SUB_VARS = (
+    "MQTT_SUB_RECEIVED", "MQTT_SUB_MEAN_US", "MQTT_SUB_P50_US", "MQTT_SUB_P90_US",
+    "MQTT_SUB_P99_US", "MQTT_SUB_MAX_US", "MQTT_SUB_LOST", "MQTT_SUB_DUPLICATES",
+    "MQTT_SUB_OUT_OF_ORDER",
+)
+
+
+def read_jtl(path):
+    """Rows of a CSV JTL as dicts (header from the file's first line)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def as_int(value, default=None):
+    """JTL cell -> int; '', 'null' (an unset sample variable) or garbage -> default."""
+    if value is None:
+        return default
+    v = value.strip()
+    if v == "" or v == "null":
+        return default
+    try:
+        return int(v)
+    except ValueError:
+        try:
+            return int(float(v))
+        except ValueError:
+            return default
+
+
+SUB_MESSAGE = re.compile(r"^Received \d+ of message")
+
+
+def is_subscribe(row):
+    """A Subscribe sample. JMeter saves a thread's variables with EVERY later sample of that thread
+    (e.g. the Disconnect after a Subscribe repeats its MQTT_SUB_* values), so rows are picked by the
+    sampler's message ("Received N of message.") or its default name, not by the variables alone."""
+    if as_int(row.get("MQTT_SUB_RECEIVED")) is None:
+        return False
+    return bool(SUB_MESSAGE.match(row.get("responseMessage", ""))) or row.get("label") == "MQTT Subscribe"
+
+
+def is_ok(row):
+    return row.get("success", "").strip().lower() == "true"
+
+
+def sample_count(row):
+    return as_int(row.get("SampleCount"), 1)
+
+
+def summarize(rows):
+    """A dict of figures for the rows of one JTL."""
+    out = OrderedDict()
+    out["samples"] = len(rows)
+    out["messages"] = sum(sample_count(r) for r in rows)
+    out["errors"] = sum(1 for r in rows if not is_ok(r))
+    if rows:
+        start = min(as_int(r["timeStamp"], 0) for r in rows)
+        end = max(as_int(r["timeStamp"], 0) + as_int(r["elapsed"], 0) for r in rows)
+        out["duration_s"] = max(end - start, 1) / 1000.0
+    else:
+        out["duration_s"] = 0.0
+    labels = OrderedDict()
+    for r in rows:
+        lab = labels.setdefault(r.get("label", "?"), {"samples": 0, "messages": 0, "errors": 0})
+        lab["samples"] += 1
+        lab["messages"] += sample_count(r)
+        lab["errors"] += 0 if is_ok(r) else 1
+    out["labels"] = labels
+
+    subs = [r for r in rows if is_subscribe(r)]
+    received = sum(as_int(r["MQTT_SUB_RECEIVED"], 0) for r in subs)
+    out["sub_received"] = received if subs else None
+
+    def weighted(col):
+        pairs = [(as_int(r.get(col)), as_int(r["MQTT_SUB_RECEIVED"], 0)) for r in subs]
+        pairs = [(v, w) for v, w in pairs if v is not None and w > 0]
+        tot = sum(w for _, w in pairs)
+        return round(sum(v * w for v, w in pairs) / tot) if tot else None
+
+    def maxof(col):
+        vals = [as_int(r.get(col)) for r in subs]
+        vals = [v for v in vals if v is not None]
+        return max(vals) if vals else None
+
+    def total(col):
+        vals = [as_int(r.get(col)) for r in subs]
+        vals = [v for v in vals if v is not None]
+        return sum(vals) if vals else None
+
+    out["sub_mean_us"] = weighted("MQTT_SUB_MEAN_US")
+    out["sub_p50_us"] = weighted("MQTT_SUB_P50_US")
+    out["sub_p99_us"] = maxof("MQTT_SUB_P99_US")
+    out["sub_max_us"] = maxof("MQTT_SUB_MAX_US")
+    out["sub_lost"] = total("MQTT_SUB_LOST")
+    out["sub_duplicates"] = total("MQTT_SUB_DUPLICATES")
+    out["sub_out_of_order"] = total("MQTT_SUB_OUT_OF_ORDER")
+    out["error_messages"] = [
+        "%s: %s %s" % (r.get("label"), r.get("responseCode"), r.get("responseMessage"))
+        for r in rows if not is_ok(r)
+    ]
+    return out
+
+
+def fmt(v, unit=""):
+    return "n/a" if v is None else "%s%s" % (v, unit)
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    if len(args) != 1:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    s = summarize(read_jtl(args[0]))
+    rate = s["messages"] / s["duration_s"] if s["duration_s"] else 0.0
+    print("mqttload summary (%s)" % args[0])
+    print("  samples      %d" % s["samples"])
+    print("  messages     %d  (sum of SampleCount)" % s["messages"])
+    print("  messages/s   %.1f  over %.2f s" % (rate, s["duration_s"]))
+    for label, v in s["labels"].items():
+        print("    %-24s samples %6d  messages %8d  errors %d" % (label, v["samples"], v["messages"], v["errors"]))
+    if s["sub_received"] is not None:
+        print("  subscribe    received %d  latency mean %s  p50 %s  p99 %s  max %s"
+              % (s["sub_received"], fmt(s["sub_mean_us"], " us"), fmt(s["sub_p50_us"], " us"),
+                 fmt(s["sub_p99_us"], " us"), fmt(s["sub_max_us"], " us")))
+        print("               (p50 = mean of batch p50s weighted by messages; p99/max = worst batch)")
+        print("               lost %s  duplicates %s  out-of-order %s"
+              % (fmt(s["sub_lost"]), fmt(s["sub_duplicates"]), fmt(s["sub_out_of_order"])))
+    print("  errors       %d" % s["errors"])
+    for m in s["error_messages"][:5]:
+        print("    " + m)
+    if s["errors"] and "--fail-on-error" in argv:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
