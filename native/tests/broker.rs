@@ -383,3 +383,21 @@ async fn count_sample_takes_exactly_its_count_and_keeps_the_rest() {
     assert_eq!(c.stats[0], 50, "{c:?}");
     assert!(!c.success && c.message.contains("Timed out"), "{c:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_subscriber_stops_collecting() {
+    let broker = Mosquitto::start().unwrap();
+    let sub_group = connected(broker.port, "").await;
+    let pub_group = connected(broker.port, "").await;
+    let sub = subscriber("gone", 1, 1, 200);
+    let _ = sub.subscribe(&sub_group).await;
+    drop(sub);
+    assert!(publisher("gone", 1, 5).publish(&pub_group).await.success);
+    let session = sub_group.connected().remove(0).1;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while session.unrouted() < 5 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Still counted (never silently dropped), but no longer queued for a subscriber nobody reads.
+    assert_eq!(session.unrouted(), 5);
+}

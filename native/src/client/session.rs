@@ -45,6 +45,8 @@ enum Command {
     Unsubscribe {
         filters: Vec<String>,
     },
+    /// Stop handing messages to this sink (its subscriber is gone); the subscription itself stays.
+    Detach(Arc<dyn MessageSink>),
     Disconnect(oneshot::Sender<()>),
 }
 
@@ -157,6 +159,11 @@ impl Session {
 
     pub fn unsubscribe(&self, filters: Vec<String>) -> Result<(), ClientError> {
         self.send(Command::Unsubscribe { filters })
+    }
+
+    /// Stops delivering to `sink`. Messages its filters still bring are counted as unrouted.
+    pub fn detach(&self, sink: Arc<dyn MessageSink>) {
+        let _ = self.send(Command::Detach(sink));
     }
 
     /// Sends DISCONNECT and waits (at most `timeout`) for the task to close the socket.
@@ -588,6 +595,7 @@ impl Task {
                     .encode(&mut self.out);
                 }
             }
+            Command::Detach(sink) => self.routes.retain(|r| !Arc::ptr_eq(&r.sink, &sink)),
             Command::Disconnect(done) => return Some(Exit::Disconnected(done)),
         }
         None

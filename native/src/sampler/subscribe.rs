@@ -5,13 +5,13 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Instant;
 
 use bytes::Bytes;
 use tokio::sync::Notify;
 
-use crate::client::{Delivery, MessageSink};
+use crate::client::{Delivery, MessageSink, Session};
 use crate::codec::SubscribeReturnCode;
 
 use super::config::{Condition, SubscribeConfig};
@@ -116,11 +116,26 @@ impl Accumulator {
     }
 }
 
+/// Where this subscriber's SUBSCRIBE went out: the group, and its sessions (weakly: the group
+/// owns them, and a subscriber must not keep a closed group's connections alive).
+struct Binding {
+    group: u64,
+    sessions: Vec<Weak<Session>>,
+}
+
 pub struct Subscriber {
     config: SubscribeConfig,
     acc: Arc<Accumulator>,
-    /// The group this subscriber's SUBSCRIBE went out on.
-    bound_to: Mutex<Option<u64>>,
+    bound_to: Mutex<Option<Binding>>,
+}
+
+impl Drop for Subscriber {
+    /// A replaced or freed subscriber stops receiving, so its queue does not grow unseen.
+    fn drop(&mut self) {
+        if let Some(b) = self.bound_to.get_mut().ok().and_then(Option::take) {
+            self.detach(&b);
+        }
+    }
 }
 
 impl Subscriber {
@@ -141,8 +156,18 @@ impl Subscriber {
         }
     }
 
+    fn detach(&self, binding: &Binding) {
+        let sink: Arc<dyn MessageSink> = self.acc.clone();
+        for s in binding.sessions.iter().filter_map(Weak::upgrade) {
+            s.detach(sink.clone());
+        }
+    }
+
     fn bound_to(&self) -> Option<u64> {
-        self.bound_to.lock().ok().and_then(|g| *g)
+        self.bound_to
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|b| b.group))
     }
 
     /// SUBSCRIBE on every live connection of the group; any refused filter fails the sample.
@@ -236,7 +261,13 @@ impl Subscriber {
             }
         }
         if let Ok(mut g) = self.bound_to.lock() {
-            *g = Some(group.id());
+            if let Some(old) = g.take() {
+                self.detach(&old);
+            }
+            *g = Some(Binding {
+                group: group.id(),
+                sessions: live.iter().map(|(_, s)| Arc::downgrade(s)).collect(),
+            });
         }
         Ok(())
     }
