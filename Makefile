@@ -3,7 +3,7 @@
 #   make build   plugin jar (cargo + javac) and a JMeter 5.6.3 in target/jmeter with the plugin in lib/ext
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
 #   make test    rustfmt, clippy, cargo test, Java unit tests, end-to-end tests (JMeter + Mosquitto)
-#   make bench   throughput side by side: the Rust engine alone, then the same load through JMeter
+#   make bench   throughput (engine alone vs through JMeter) and connections (TCP/TLS/WS/WSS connects/s, memory)
 #   make clean   remove target/ (cargo's and Maven's output, the provisioned JMeter)
 
 SHELL   := /bin/bash
@@ -15,9 +15,8 @@ VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -
 JAR     := target/mqttload-jmeter-$(VERSION).jar
 JMETER  := target/jmeter/bin/jmeter
 PYTEST_ARGS ?=
-BENCH_ARGS  ?=
 
-.PHONY: all build jar jmeter demo-broker demo test test-rust fmt-check clippy cargo-test test-java test-e2e bench clean
+.PHONY: all build jar jmeter demo-broker demo test test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-connections clean
 
 all: build
 
@@ -66,10 +65,18 @@ test-e2e:
 	@test -x $(JMETER) && test -f $(JAR) || $(MAKE) --no-print-directory build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/ $(PYTEST_ARGS)
 
-# BENCH_ARGS = messages per run (default 200000)
-bench: build
+bench: bench-throughput bench-connections
+
+bench-engine:
 	$(CARGO) build --release -p mqttload --bin mqttload-bench
-	$(PYTHON) tools/bench/run.py $(BENCH_ARGS)
+
+# MESSAGES per QoS run (default 200000)
+bench-throughput: build bench-engine
+	$(PYTHON) tools/bench/run.py $(MESSAGES)
+
+# CONNECTIONS per protocol (default 5000)
+bench-connections: bench-engine
+	$(PYTHON) tools/bench/connections.py $(CONNECTIONS)
 
 clean:
 	-$(CARGO) clean

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub struct Mosquitto {
@@ -13,14 +14,31 @@ pub struct Mosquitto {
     dir: PathBuf,
 }
 
+/// A loopback port nobody listens on, and one this process has not handed out before: tests that
+/// run in parallel and each start brokers on several ports must not be given the same one.
 pub fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    static GIVEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    for _ in 0..100 {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+        if !given.contains(&port) {
+            given.push(port);
+            return Ok(port);
+        }
+    }
+    Err(std::io::Error::other("no fresh free port after 100 tries"))
 }
 
 impl Mosquitto {
     /// Starts `mosquitto` with our test settings: Nagle off (or latency shows 40 ms steps),
     /// no queue or in-flight caps (or a slow subscriber silently loses messages), loopback only.
     pub fn start() -> Result<Mosquitto, String> {
+        Mosquitto::start_with("")
+    }
+
+    /// Like `start`, with `extra_conf` appended to the configuration (more listeners: TLS,
+    /// WebSockets). The main TCP listener stays on `port`; extra listeners are open when it is.
+    pub fn start_with(extra_conf: &str) -> Result<Mosquitto, String> {
         let port = free_port().map_err(|e| format!("no free port: {e}"))?;
         let dir =
             std::env::temp_dir().join(format!("mqttload-mosquitto-{}-{port}", std::process::id()));
@@ -31,7 +49,7 @@ impl Mosquitto {
             f,
             "listener {port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n\
              max_queued_messages 0\nmax_inflight_messages 0\npersistence false\nuser root\n\
-             log_dest stderr\nlog_type error\nlog_type warning\nmax_keepalive 65535"
+             log_dest stderr\nlog_type error\nlog_type warning\nmax_keepalive 65535\n{extra_conf}"
         )
         .map_err(|e| e.to_string())?;
         let bin = std::env::var("MOSQUITTO_BIN").unwrap_or_else(|_| "mosquitto".into());
@@ -39,14 +57,22 @@ impl Mosquitto {
             .arg("-c")
             .arg(&conf)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(
+                std::fs::File::create(dir.join("mosquitto.log"))
+                    .map(Stdio::from)
+                    .unwrap_or_else(|_| Stdio::null()),
+            )
             .spawn()
             .map_err(|e| {
                 format!("cannot start '{bin}' ({e}): install it with `apt-get install mosquitto`")
             })?;
-        let m = Mosquitto { child, port, dir };
+        let mut m = Mosquitto { child, port, dir };
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = m.child.try_wait() {
+                let log = std::fs::read_to_string(m.dir.join("mosquitto.log")).unwrap_or_default();
+                return Err(format!("mosquitto exited ({status}): {log}"));
+            }
             if Instant::now() > deadline {
                 return Err(format!(
                     "mosquitto did not listen on port {port} within 10 s"

@@ -1,7 +1,11 @@
-//! Engine benchmark, no JMeter in between: publish -> subscribe rates through a real broker.
+//! Engine benchmarks, no JMeter in between.
 //!
-//! `cargo run --release -p mqttload --bin mqttload-bench [messages]`
+//! `mqttload-bench [messages]`: publish -> subscribe rates through a real broker, QoS 0 and 1.
 //! Uses the broker named by MQTT_BROKER=host:port, else starts a Mosquitto of its own.
+//!
+//! `mqttload-bench connections <connectJson> <count>`: opens `count` connections in one group,
+//! prints connects/s and resident memory per idle connection (tools/bench/connections.py runs it
+//! for TCP, TLS, WS and WSS side by side).
 
 use std::time::{Duration, Instant};
 
@@ -98,7 +102,58 @@ fn median(v: &mut [i64]) -> i64 {
     v[v.len() / 2]
 }
 
+/// Resident set size of this process, from /proc (Linux).
+fn rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn connections(json: &str, count: u32) -> Result<(), String> {
+    let json = json.replacen('{', &format!("{{\"connections\":{count},"), 1);
+    let config = ConnectConfig::from_json(&json).map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let group = ConnectionGroup::new(config).map_err(|e| e.to_string())?;
+    // Warm the runtime and allocator so the baseline is not flattered.
+    std::thread::sleep(Duration::from_millis(200));
+    let before = rss_bytes().unwrap_or(0);
+    let started = Instant::now();
+    let o = rt.block_on(group.connect());
+    let elapsed = started.elapsed();
+    if !o.success {
+        return Err(o.message);
+    }
+    // Let keep-alive timers and buffers settle: this is the idle cost.
+    std::thread::sleep(Duration::from_secs(1));
+    let after = rss_bytes().unwrap_or(0);
+    println!(
+        "connections: {count} in {:.2} s = {:.0} connects/s; resident memory {:.1} KiB per idle connection",
+        elapsed.as_secs_f64(),
+        f64::from(count) / elapsed.as_secs_f64(),
+        after.saturating_sub(before) as f64 / 1024.0 / f64::from(count)
+    );
+    rt.block_on(group.disconnect());
+    Ok(())
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("connections") {
+        let (Some(json), Some(count)) = (args.get(2), args.get(3).and_then(|c| c.parse().ok()))
+        else {
+            eprintln!("usage: mqttload-bench connections <connectJson> <count>");
+            std::process::exit(2);
+        };
+        if let Err(e) = connections(json, count) {
+            println!("connections: FAILED: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let messages: u64 = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())

@@ -213,11 +213,20 @@ async fn handshake(
         .encode(&mut out)
         .map_err(|e| ClientError::Encode(e.to_string()))?;
     let exchange = async {
+        let io_error = |doing: &str, e: std::io::Error| match opts.endpoint.explain(&e) {
+            // A TLS alert (TLS 1.3 refuses a client certificate only after the handshake).
+            Some(t) => ClientError::Transport(t.to_string()),
+            None => ClientError::Lost(format!("{doing}: {e}")),
+        };
         stream
             .write_all(&out)
             .await
-            .map_err(|e| ClientError::Lost(format!("writing CONNECT: {e}")))?;
-        let mut buf = BytesMut::with_capacity(4096);
+            .map_err(|e| io_error("writing CONNECT", e))?;
+        stream
+            .flush()
+            .await
+            .map_err(|e| io_error("writing CONNECT", e))?;
+        let mut buf = BytesMut::with_capacity(512);
         loop {
             match decode_packet(&mut buf, opts.version, opts.max_packet_size) {
                 Ok(Some(Packet::ConnAck(ack))) => return Ok((buf, ack)),
@@ -228,7 +237,7 @@ async fn handshake(
             let n = stream
                 .read_buf(&mut buf)
                 .await
-                .map_err(|e| ClientError::Lost(format!("reading CONNACK: {e}")))?;
+                .map_err(|e| io_error("reading CONNACK", e))?;
             if n == 0 {
                 return Err(ClientError::Lost(
                     "broker closed the connection before CONNACK".into(),
@@ -305,7 +314,8 @@ impl Task {
             opts,
             shared,
             rx,
-            out: BytesMut::with_capacity(8 * 1024),
+            // Grows on first use: an idle connection should cost as little memory as possible.
+            out: BytesMut::new(),
             on_flush: Vec::new(),
             outgoing: HashMap::new(),
             waiting_for_id: VecDeque::new(),
@@ -370,7 +380,9 @@ impl Task {
             }
             tokio::time::sleep(backoff(*retries_done)).await;
             *retries_done += 1;
-            match handshake(&self.opts).await {
+            // Boxed: the TLS and WebSocket handshakes are large futures, and inline they would
+            // enlarge every idle connection's task by their size.
+            match Box::pin(handshake(&self.opts)).await {
                 Ok((s, b, ack)) => return Some((s, b, ack.session_present)),
                 Err(e) => self.shared.set_error(format!("reconnect failed: {e}")),
             }
@@ -467,8 +479,8 @@ impl Task {
             return Exit::Lost(reason);
         }
         loop {
-            if inbuf.capacity() - inbuf.len() < 1024 {
-                inbuf.reserve(16 * 1024);
+            if inbuf.capacity() - inbuf.len() < 512 {
+                inbuf.reserve(2 * 1024);
             }
             tokio::select! {
                 read = reader.read_buf(&mut inbuf) => match read {
@@ -521,6 +533,11 @@ impl Task {
         }
         writer
             .write_all(&self.out)
+            .await
+            .map_err(|e| format!("write error: {e}"))?;
+        // TLS and WebSocket streams buffer: push the bytes out now.
+        writer
+            .flush()
             .await
             .map_err(|e| format!("write error: {e}"))?;
         self.out.clear();

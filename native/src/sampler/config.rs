@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::client::{validate_filter, Attempts, Secret};
 use crate::codec::{LastWill, ProtocolVersion, QoS};
+use crate::transport::{ClientIdentity, Redacted, TlsSettings, TlsVersion};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -77,6 +78,87 @@ struct ConnectJson {
     will: Option<WillJson>,
     #[serde(default)]
     bind_address: Option<String>,
+    #[serde(default)]
+    protocol: Option<String>,
+    #[serde(default)]
+    ws_path: Option<String>,
+    #[serde(default)]
+    tls: Option<TlsJson>,
+}
+
+/// connectJson's "tls" object (contract, issue 3); every key optional.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct TlsJson {
+    ca_file: String,
+    client_cert: bool,
+    client_cert_file: String,
+    client_cert_password: String,
+    client_key_file: String,
+    min_version: String,
+    server_name: String,
+    verify_hostname: Option<bool>,
+    trust_all: bool,
+}
+
+/// How the connection reaches the broker (mqtt.protocol).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    #[default]
+    Tcp,
+    /// TLS ("SSL" in the XMeter settings).
+    Tls,
+    Ws,
+    Wss,
+}
+
+impl Protocol {
+    pub fn uses_tls(self) -> bool {
+        matches!(self, Protocol::Tls | Protocol::Wss)
+    }
+}
+
+fn non_blank(s: &str) -> Option<std::path::PathBuf> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.into())
+}
+
+impl TlsJson {
+    fn into_settings(self) -> Result<TlsSettings, ConfigError> {
+        let min_version = match self.min_version.trim() {
+            "" | "1.2" | "TLSv1.2" => TlsVersion::V12,
+            "1.3" | "TLSv1.3" => TlsVersion::V13,
+            other => {
+                return Err(bad(
+                    "mqtt.tls_min_version",
+                    format!("minimum TLS version must be 1.2 or 1.3, not '{other}'"),
+                ))
+            }
+        };
+        let client_identity = if self.client_cert {
+            let Some(cert_file) = non_blank(&self.client_cert_file) else {
+                return Err(bad(
+                    "mqtt.clientcert_file_path",
+                    "two-way TLS is on but no client certificate file is given",
+                ));
+            };
+            Some(ClientIdentity {
+                cert_file,
+                key_file: non_blank(&self.client_key_file),
+                password: Redacted(self.client_cert_password),
+            })
+        } else {
+            None
+        };
+        Ok(TlsSettings {
+            ca_file: non_blank(&self.ca_file),
+            client_identity,
+            min_version,
+            server_name: Some(self.server_name.trim().to_string()).filter(|n| !n.is_empty()),
+            verify_hostname: self.verify_hostname.unwrap_or(true),
+            trust_all: self.trust_all,
+        })
+    }
 }
 
 fn ten() -> i64 {
@@ -113,6 +195,11 @@ pub struct ConnectConfig {
     pub connections: u32,
     pub will: Option<LastWill>,
     pub bind: Option<std::net::IpAddr>,
+    pub protocol: Protocol,
+    /// WebSocket request path, always starting with '/'.
+    pub ws_path: String,
+    /// Used for SSL and WSS only.
+    pub tls: TlsSettings,
 }
 
 impl ConnectConfig {
@@ -199,6 +286,43 @@ impl ConnectConfig {
                     .map_err(|_| bad("mqtt.bind_address", format!("'{a}' is not an IP address")))?,
             ),
         };
+        let protocol = match j.protocol.as_deref().map(str::trim) {
+            None | Some("") => Protocol::Tcp,
+            Some(p) if p.eq_ignore_ascii_case("tcp") => Protocol::Tcp,
+            Some(p) if p.eq_ignore_ascii_case("ssl") || p.eq_ignore_ascii_case("tls") => {
+                Protocol::Tls
+            }
+            Some(p) if p.eq_ignore_ascii_case("ws") => Protocol::Ws,
+            Some(p) if p.eq_ignore_ascii_case("wss") => Protocol::Wss,
+            Some(other) => {
+                return Err(bad(
+                    "mqtt.protocol",
+                    format!("'{other}' is not one of TCP, SSL, WS, WSS"),
+                ))
+            }
+        };
+        let ws_path = match j.ws_path.as_deref().map(str::trim) {
+            None => "/mqtt".to_string(),
+            Some("") => "/".to_string(),
+            Some(p) if p.starts_with('/') => p.to_string(),
+            Some(p) => format!("/{p}"),
+        };
+        if ws_path
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '#')
+        {
+            return Err(bad(
+                "mqtt.ws_path",
+                format!("'{ws_path}' is not a valid WebSocket path (no spaces or '#')"),
+            ));
+        }
+        // TLS settings matter (and are checked) only for SSL and WSS: a TCP plan that still
+        // carries a half-filled TLS form must keep working.
+        let tls = if protocol.uses_tls() {
+            j.tls.unwrap_or_default().into_settings()?
+        } else {
+            TlsSettings::default()
+        };
         // XMeter sends credentials only when not blank; so do we.
         let username = Some(j.username).filter(|u| !u.trim().is_empty());
         let password = Some(j.password)
@@ -220,6 +344,9 @@ impl ConnectConfig {
             connections,
             will,
             bind,
+            protocol,
+            ws_path,
+            tls,
         })
     }
 }
@@ -591,6 +718,86 @@ mod tests {
         let e = ConnectConfig::from_json("{not json").unwrap_err();
         assert!(e.to_string().contains("unreadable"), "{e}");
         assert!(!e.to_string().contains("secret"));
+    }
+
+    #[test]
+    fn transport_defaults_to_tcp() {
+        let c = ConnectConfig::from_json(CONNECT).unwrap();
+        assert_eq!(c.protocol, Protocol::Tcp);
+        assert_eq!(c.ws_path, "/mqtt");
+        assert_eq!(c.tls, TlsSettings::default());
+    }
+
+    #[test]
+    fn tls_and_websocket_settings_parse() {
+        let json = CONNECT.replace(
+            r#""will":null"#,
+            r#""will":null,"protocol":"WSS","wsPath":"ws","tls":{"caFile":" /c/ca.pem ","clientCert":true,
+               "clientCertFile":"/c/me.p12","clientCertPassword":"p12secret","clientKeyFile":"","minVersion":"1.3",
+               "serverName":"broker.example","verifyHostname":false,"trustAll":true}"#,
+        );
+        let c = ConnectConfig::from_json(&json).unwrap();
+        assert_eq!(c.protocol, Protocol::Wss);
+        assert!(c.protocol.uses_tls());
+        assert_eq!(c.ws_path, "/ws");
+        assert_eq!(
+            c.tls.ca_file.as_deref(),
+            Some(std::path::Path::new("/c/ca.pem"))
+        );
+        assert_eq!(c.tls.min_version, TlsVersion::V13);
+        assert_eq!(c.tls.server_name.as_deref(), Some("broker.example"));
+        assert!(!c.tls.verify_hostname && c.tls.trust_all);
+        let id = c.tls.client_identity.as_ref().unwrap();
+        assert_eq!(id.cert_file, std::path::PathBuf::from("/c/me.p12"));
+        assert!(id.key_file.is_none());
+        assert!(!format!("{c:?}").contains("p12secret"));
+        for (p, want) in [
+            ("TCP", Protocol::Tcp),
+            ("SSL", Protocol::Tls),
+            ("WS", Protocol::Ws),
+        ] {
+            let json = CONNECT.replace(
+                r#""will":null"#,
+                &format!(r#""will":null,"protocol":"{p}","wsPath":"""#),
+            );
+            let c = ConnectConfig::from_json(&json).unwrap();
+            assert_eq!(c.protocol, want);
+            assert_eq!(c.ws_path, "/");
+        }
+    }
+
+    #[test]
+    fn transport_errors_name_the_field() {
+        let with = |extra: &str| {
+            ConnectConfig::from_json(
+                &CONNECT.replace(r#""will":null"#, &format!(r#""will":null,{extra}"#)),
+            )
+            .unwrap_err()
+        };
+        assert_eq!(with(r#""protocol":"QUIC""#).field, "mqtt.protocol");
+        assert_eq!(with(r#""wsPath":"/a b""#).field, "mqtt.ws_path");
+        assert_eq!(
+            with(r#""protocol":"SSL","tls":{"minVersion":"1.1"}"#).field,
+            "mqtt.tls_min_version"
+        );
+        assert_eq!(
+            with(r#""protocol":"WSS","tls":{"clientCert":true}"#).field,
+            "mqtt.clientcert_file_path"
+        );
+        // Ignored for TCP and WS.
+        let ws = CONNECT.replace(
+            r#""will":null"#,
+            r#""will":null,"protocol":"WS","tls":{"clientCert":true,"minVersion":"x"}"#,
+        );
+        assert_eq!(
+            ConnectConfig::from_json(&ws).unwrap().tls,
+            TlsSettings::default()
+        );
+        let e = with(r#""tls":{"clientCertPassword":"pw1","bogus":1}"#);
+        assert!(
+            e.message.contains("bogus") && !e.message.contains("pw1"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -10,10 +10,10 @@ use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::client::{ClientError, Session, SessionOptions};
-use crate::transport::Endpoint;
+use crate::transport::{Endpoint, TlsContext, Transport};
 
 use super::client_id::next_client_id;
-use super::config::{ConfigError, ConnectConfig};
+use super::config::{ConfigError, ConnectConfig, Protocol};
 use super::outcome::{self, SampleOutcome};
 
 /// Handshakes in flight at once per group: enough to open thousands of connections quickly
@@ -28,11 +28,37 @@ static NEXT_GROUP_ID: AtomicU64 = AtomicU64::new(1);
 pub struct ConnectionGroup {
     id: u64,
     config: ConnectConfig,
+    /// TCP, TLS, WS or WSS; the TLS configuration inside is shared by every connection.
+    transport: Transport,
     /// One client id per slot, kept across reconnects so a persistent session resumes.
     client_ids: Vec<String>,
     sessions: Mutex<Vec<Option<Arc<Session>>>>,
     cancel: watch::Sender<u64>,
     round_robin: AtomicUsize,
+}
+
+/// Builds the group's transport. For SSL and WSS this reads the certificate files and makes the
+/// rustls configuration once, so a bad path or password fails here, before any network I/O.
+fn transport(config: &ConnectConfig) -> Result<Transport, ConfigError> {
+    let tls = || {
+        TlsContext::new(&config.tls, &config.host)
+            .map(Arc::new)
+            .map_err(|e| ConfigError {
+                field: e.field(),
+                message: e.to_string(),
+            })
+    };
+    Ok(match config.protocol {
+        Protocol::Tcp => Transport::Tcp,
+        Protocol::Tls => Transport::Tls(tls()?),
+        Protocol::Ws => Transport::Ws {
+            path: config.ws_path.clone(),
+        },
+        Protocol::Wss => Transport::Wss {
+            path: config.ws_path.clone(),
+            tls: tls()?,
+        },
+    })
 }
 
 impl ConnectionGroup {
@@ -47,9 +73,11 @@ impl ConnectionGroup {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let slots = client_ids.len();
+        let transport = transport(&config)?;
         Ok(ConnectionGroup {
             id: NEXT_GROUP_ID.fetch_add(1, Ordering::Relaxed),
             config,
+            transport,
             client_ids,
             sessions: Mutex::new(vec![None; slots]),
             cancel: watch::Sender::new(0),
@@ -123,6 +151,7 @@ impl ConnectionGroup {
                 host: c.host.clone(),
                 port: c.port,
                 bind: c.bind,
+                transport: self.transport.clone(),
             },
             version: c.version,
             client_id: self.client_ids[slot].clone(),
@@ -178,6 +207,11 @@ impl ConnectionGroup {
                 format!("Connected {total} connection(s)")
             } else {
                 format!("Connected {} connection(s), reused {reused}", todo.len())
+            };
+            let message = if self.transport.is_insecure() {
+                format!("{message} (INSECURE: certificate not verified)")
+            } else {
+                message
             };
             let mut o = SampleOutcome::ok(message, elapsed);
             o.response_data = Some(self.client_ids.join("\n").into_bytes());

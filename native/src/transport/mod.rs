@@ -1,12 +1,18 @@
-//! Byte streams to the broker. Only TCP for now; TLS and WebSocket plug in here later
-//! behind the same `BrokerStream` type, so the client session never knows which it has.
+//! Byte streams to the broker: TCP, TLS (rustls), WebSocket and secure WebSocket, all behind the
+//! same `BrokerStream` type, so the client session never knows which it has.
+
+pub mod tls;
+pub mod ws;
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{lookup_host, TcpSocket, TcpStream};
+
+pub use tls::{ClientIdentity, Redacted, TlsContext, TlsSettings, TlsSetupError, TlsVersion};
 
 /// Anything the session can read MQTT bytes from and write them to.
 pub trait AsyncStream: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -14,12 +20,45 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> AsyncStream for T {}
 
 pub type BrokerStream = Box<dyn AsyncStream>;
 
+/// What runs on top of the TCP connection. Cheap to clone: the TLS context is shared.
+#[derive(Debug, Clone, Default)]
+pub enum Transport {
+    #[default]
+    Tcp,
+    Tls(Arc<TlsContext>),
+    Ws {
+        path: String,
+    },
+    Wss {
+        path: String,
+        tls: Arc<TlsContext>,
+    },
+}
+
+impl Transport {
+    /// True when server certificates are not verified (trustAll).
+    pub fn is_insecure(&self) -> bool {
+        match self {
+            Transport::Tls(t) | Transport::Wss { tls: t, .. } => t.is_insecure(),
+            _ => false,
+        }
+    }
+
+    fn tls(&self) -> Option<&TlsContext> {
+        match self {
+            Transport::Tls(t) | Transport::Wss { tls: t, .. } => Some(t),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     pub host: String,
     pub port: u16,
     /// Local address to bind before connecting (spreads load over source IPs).
     pub bind: Option<std::net::IpAddr>,
+    pub transport: Transport,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,12 +73,89 @@ pub enum TransportError {
     Timeout { addr: SocketAddr, millis: u128 },
     #[error("cannot bind local address {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
+    #[error(
+        "the broker's certificate is not valid for name '{name}'; it is valid for: {valid_for} \
+         (set mqtt.tls_server_name to one of these, or turn off mqtt.tls_verify_hostname)"
+    )]
+    NotValidForName { name: String, valid_for: String },
+    #[error(
+        "the broker's certificate is signed by an unknown authority \
+         (set mqtt.ca_file to the CA certificate that signed it)"
+    )]
+    UnknownAuthority,
+    #[error("the broker's certificate expired{when}")]
+    Expired { when: String },
+    #[error("the broker's certificate is not valid yet{when}")]
+    NotValidYet { when: String },
+    #[error("the broker's certificate was refused: {0}")]
+    BadServerCertificate(String),
+    #[error("broker rejected the client certificate (TLS alert {alert})")]
+    ClientCertRejected { alert: String },
+    #[error(
+        "broker requires a client certificate (TLS alert {alert}); \
+         set mqtt.dual_ssl_authentication and mqtt.clientcert_file_path"
+    )]
+    ClientCertRequired { alert: String },
+    #[error("broker ended the TLS connection with alert {alert}")]
+    TlsAlert { alert: String },
+    #[error("TLS error: {0}")]
+    TlsProtocol(String),
+    #[error("TLS handshake with {addr} failed: {reason}")]
+    Tls { addr: String, reason: String },
+    #[error("TLS handshake with {addr} timed out after {millis} ms")]
+    TlsTimeout { addr: String, millis: u128 },
+    #[error("WebSocket upgrade refused: HTTP {status} {reason}")]
+    WsRefused { status: u16, reason: String },
+    #[error("WebSocket handshake with {addr} failed: {reason}")]
+    WebSocket { addr: String, reason: String },
+    #[error("WebSocket handshake with {addr} timed out after {millis} ms")]
+    WsTimeout { addr: String, millis: u128 },
 }
 
 impl Endpoint {
-    /// Opens a TCP connection with Nagle off: MQTT packets are small and latency is what we measure.
+    /// Opens the connection: TCP with Nagle off (MQTT packets are small and latency is what we
+    /// measure), then TLS and/or the WebSocket upgrade, all within `timeout`.
     /// Every resolved address is tried in turn (`localhost` may give ::1 before 127.0.0.1).
     pub async fn connect(&self, timeout: Duration) -> Result<BrokerStream, TransportError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let tcp = self.connect_tcp(timeout).await?;
+        let millis = timeout.as_millis();
+        let addr = self.label();
+        match &self.transport {
+            Transport::Tcp => Ok(Box::new(tcp)),
+            Transport::Tls(tls) => Ok(Box::new(tls.handshake(tcp, &addr, deadline, millis).await?)),
+            Transport::Ws { path } => {
+                let url = ws::url(false, &self.host, self.port, path);
+                let s = ws::handshake(tcp, &url, &addr, deadline, millis, |_| None).await?;
+                Ok(Box::new(s))
+            }
+            Transport::Wss { path, tls } => {
+                let stream = tls.handshake(tcp, &addr, deadline, millis).await?;
+                let url = ws::url(true, &self.host, self.port, path);
+                let s = ws::handshake(stream, &url, &addr, deadline, millis, |e| tls.explain(e))
+                    .await?;
+                Ok(Box::new(s))
+            }
+        }
+    }
+
+    /// An I/O error on an open connection explained in terms of its transport, when it can be:
+    /// with TLS 1.3 a broker refuses a client certificate only after the handshake, with an
+    /// alert that the first read returns.
+    pub fn explain(&self, err: &io::Error) -> Option<TransportError> {
+        self.transport.tls()?.explain(err)
+    }
+
+    /// `host:port` as dialled, for messages.
+    fn label(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    async fn connect_tcp(&self, timeout: Duration) -> Result<TcpStream, TransportError> {
         let mut last = None;
         for addr in self.resolve().await? {
             match self.connect_addr(addr, timeout).await {
@@ -56,7 +172,7 @@ impl Endpoint {
         &self,
         addr: SocketAddr,
         timeout: Duration,
-    ) -> Result<BrokerStream, TransportError> {
+    ) -> Result<TcpStream, TransportError> {
         let socket = if addr.is_ipv4() {
             TcpSocket::new_v4()
         } else {
@@ -83,7 +199,7 @@ impl Endpoint {
         stream
             .set_nodelay(true)
             .map_err(|source| TransportError::Connect { addr, source })?;
-        Ok(Box::new(stream))
+        Ok(stream)
     }
 
     async fn resolve(&self) -> Result<Vec<SocketAddr>, TransportError> {
@@ -122,6 +238,7 @@ mod tests {
             host: "127.0.0.1".into(),
             port,
             bind: None,
+            transport: Transport::Tcp,
         };
         let err = match ep.connect(Duration::from_secs(2)).await {
             Err(e) => e,
@@ -141,6 +258,7 @@ mod tests {
             host: "localhost".into(),
             port,
             bind: None,
+            transport: Transport::Tcp,
         };
         assert!(ep.connect(Duration::from_secs(2)).await.is_ok());
     }

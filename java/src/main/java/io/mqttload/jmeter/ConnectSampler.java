@@ -1,5 +1,7 @@
 package io.mqttload.jmeter;
 
+import java.nio.charset.StandardCharsets;
+
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.testelement.TestStateListener;
 import org.apache.jmeter.testelement.ThreadListener;
@@ -37,13 +39,33 @@ public class ConnectSampler extends MqttSampler implements ThreadListener, TestS
                         + (name.isEmpty() ? "the thread's connection" : name));
                 return;
             }
-            Outcome o = group.connect();
-            Results.fill(result, startMillis, o);
-            if (!o.success && o.responseMessage != null) {
-                result.setResponseMessage(settings.scrub(o.responseMessage));
+            Outcome o;
+            try {
+                o = group.connect();
+            } catch (RuntimeException e) { // e.g. a NativeException: its text may quote a secret
+                Results.fail(result, startMillis, startNanos, Results.EXCEPTION, settings.scrub(Results.messageOf(e)));
+                return;
             }
+            Results.fill(result, startMillis, scrubbed(settings, o));
             result.setConnectTime(result.getTime());
         }
+    }
+
+    /** The outcome with both secrets replaced by *** in its message and response data. */
+    static Outcome scrubbed(ConnectSettings settings, Outcome o) {
+        String message = settings.scrub(o.responseMessage);
+        byte[] data = o.responseData;
+        if (data != null) {
+            String text = new String(data, StandardCharsets.UTF_8);
+            if (settings.holdsSecret(text)) {
+                data = settings.scrub(text).getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        if (message == o.responseMessage && data == o.responseData) {
+            return o;
+        }
+        return new Outcome(o.success, o.responseCode, message, o.elapsedNanos, o.sampleCount, o.errorCount, o.bytes,
+                o.stats, data);
     }
 
     // ThreadListener
@@ -117,6 +139,86 @@ public class ConnectSampler extends MqttSampler implements ThreadListener, TestS
 
     public void setProtocol(String v) {
         setProperty(Keys.PROTOCOL, v);
+    }
+
+    public String getWsPath() {
+        return getPropertyAsString(Keys.WS_PATH, Keys.DEFAULT_WS_PATH);
+    }
+
+    public void setWsPath(String v) {
+        setProperty(Keys.WS_PATH, v);
+    }
+
+    public String getCaFile() {
+        return getPropertyAsString(Keys.CA_FILE, "");
+    }
+
+    public void setCaFile(String v) {
+        setProperty(Keys.CA_FILE, v);
+    }
+
+    public boolean isDualSslAuthentication() {
+        return getPropertyAsBoolean(Keys.DUAL_SSL_AUTHENTICATION, false);
+    }
+
+    public void setDualSslAuthentication(boolean v) {
+        setProperty(Keys.DUAL_SSL_AUTHENTICATION, v);
+    }
+
+    public String getClientCertFile() {
+        return getPropertyAsString(Keys.CLIENT_CERT_FILE_PATH, "");
+    }
+
+    public void setClientCertFile(String v) {
+        setProperty(Keys.CLIENT_CERT_FILE_PATH, v);
+    }
+
+    public String getClientCertPassword() {
+        return getPropertyAsString(Keys.CLIENT_CERT_PASSWORD, "");
+    }
+
+    public void setClientCertPassword(String v) {
+        setProperty(Keys.CLIENT_CERT_PASSWORD, v);
+    }
+
+    public String getClientKeyFile() {
+        return getPropertyAsString(Keys.CLIENT_KEY_FILE, "");
+    }
+
+    public void setClientKeyFile(String v) {
+        setProperty(Keys.CLIENT_KEY_FILE, v);
+    }
+
+    public String getTlsMinVersion() {
+        return getPropertyAsString(Keys.TLS_MIN_VERSION, Keys.DEFAULT_TLS_MIN_VERSION);
+    }
+
+    public void setTlsMinVersion(String v) {
+        setProperty(Keys.TLS_MIN_VERSION, v);
+    }
+
+    public String getTlsServerName() {
+        return getPropertyAsString(Keys.TLS_SERVER_NAME, "");
+    }
+
+    public void setTlsServerName(String v) {
+        setProperty(Keys.TLS_SERVER_NAME, v);
+    }
+
+    public boolean isTlsVerifyHostname() {
+        return getPropertyAsBoolean(Keys.TLS_VERIFY_HOSTNAME, true);
+    }
+
+    public void setTlsVerifyHostname(boolean v) {
+        setProperty(Keys.TLS_VERIFY_HOSTNAME, v);
+    }
+
+    public boolean isTlsTrustAll() {
+        return getPropertyAsBoolean(Keys.TLS_TRUST_ALL, false);
+    }
+
+    public void setTlsTrustAll(boolean v) {
+        setProperty(Keys.TLS_TRUST_ALL, v);
     }
 
     public String getUserName() {

@@ -1,7 +1,37 @@
 package io.mqttload.jmeter;
 
-/** The Connect sampler's settings, read from its properties; {@link #toJson()} is the contract's connectJson. */
+import java.io.File;
+import java.nio.file.InvalidPathException;
+import java.util.Locale;
+
+import org.apache.jmeter.services.FileServer;
+
+/**
+ * The Connect sampler's settings, read from its properties; {@link #toJson()} is the contract's connectJson.
+ * Secrets (the user password and the PKCS#12 password) are kept private: {@link #toString()} shows *** and
+ * {@link #scrub(String)} removes them from any text before it is shown.
+ */
 public final class ConnectSettings {
+    /** {@link Keys#PROTOCOL_TCP}, {@link Keys#PROTOCOL_SSL}, {@link Keys#PROTOCOL_WS} or {@link Keys#PROTOCOL_WSS}. */
+    public final String protocol;
+    /** WebSocket path; "" means "/". A path without a leading "/" gets one. */
+    public final String wsPath;
+    /** Absolute path of the PEM CA bundle; "" = the system's roots. */
+    public final String caFile;
+    /** Send a client certificate (two-way TLS). */
+    public final boolean clientCert;
+    /** Absolute path of the PKCS#12 or PEM client certificate; "" = none. */
+    public final String clientCertFile;
+    private final String clientCertPassword;
+    /** Absolute path of the PEM private key (with a PEM certificate); "" = none. */
+    public final String clientKeyFile;
+    /** {@link Keys#TLS_1_2} or {@link Keys#TLS_1_3}. */
+    public final String tlsMinVersion;
+    /** SNI and the name to verify; "" = the server host. */
+    public final String tlsServerName;
+    public final boolean tlsVerifyHostname;
+    /** Insecure: accept any certificate. */
+    public final boolean tlsTrustAll;
     public final String server;
     public final int port;
     public final String version;
@@ -25,12 +55,9 @@ public final class ConnectSettings {
     /** {@link Keys#SCOPE_THREAD} or {@link Keys#SCOPE_TEST}. */
     public final String scope;
 
-    private ConnectSettings(Props p) {
-        String protocol = p.trimmed(Keys.PROTOCOL, Keys.PROTOCOL_TCP);
-        if (!Keys.PROTOCOL_TCP.equalsIgnoreCase(protocol)) {
-            throw new BadSettingException(Keys.PROTOCOL, protocol,
-                    "transport " + protocol + " is not supported yet (only TCP)");
-        }
+    private ConnectSettings(Props p, File baseDir) {
+        protocol = p.choice(Keys.PROTOCOL, Keys.PROTOCOL_TCP, Keys.PROTOCOL_TCP, Keys.PROTOCOL_SSL, Keys.PROTOCOL_WS,
+                Keys.PROTOCOL_WSS);
         server = p.text(Keys.SERVER, Keys.DEFAULT_SERVER).trim();
         if (server.isEmpty()) {
             throw new BadSettingException(Keys.SERVER, "", "a host name or address is required");
@@ -58,37 +85,161 @@ public final class ConnectSettings {
         willRetain = p.bool(Keys.WILL_RETAIN, false);
         connectionName = p.text(Keys.CONNECTION_NAME, "").trim();
         scope = p.choice(Keys.CONNECTION_SCOPE, Keys.SCOPE_THREAD, Keys.SCOPE_THREAD, Keys.SCOPE_TEST);
+        wsPath = wsPath(p.trimmed(Keys.WS_PATH, Keys.DEFAULT_WS_PATH));
+        caFile = resolve(p.trimmed(Keys.CA_FILE, ""), baseDir);
+        clientCert = p.bool(Keys.DUAL_SSL_AUTHENTICATION, false);
+        clientCertFile = resolve(p.trimmed(Keys.CLIENT_CERT_FILE_PATH, ""), baseDir);
+        clientCertPassword = p.text(Keys.CLIENT_CERT_PASSWORD, "");
+        clientKeyFile = resolve(p.trimmed(Keys.CLIENT_KEY_FILE, ""), baseDir);
+        tlsMinVersion = tlsVersion(p.trimmed(Keys.TLS_MIN_VERSION, Keys.DEFAULT_TLS_MIN_VERSION));
+        tlsServerName = p.trimmed(Keys.TLS_SERVER_NAME, "");
+        tlsVerifyHostname = p.bool(Keys.TLS_VERIFY_HOSTNAME, true);
+        tlsTrustAll = p.bool(Keys.TLS_TRUST_ALL, false);
     }
 
-    /** Reads and validates; {@link BadSettingException} (an IllegalArgumentException) on a bad value. */
+    /**
+     * Reads and validates; {@link BadSettingException} (an IllegalArgumentException) on a bad value. Relative
+     * file paths resolve against the test plan's folder ({@link #planDir()}).
+     */
     public static ConnectSettings read(PropertySource source) {
-        return new ConnectSettings(new Props(source));
+        return read(source, planDir());
+    }
+
+    /** As {@link #read(PropertySource)}, relative file paths resolving against {@code baseDir}. */
+    public static ConnectSettings read(PropertySource source, File baseDir) {
+        return new ConnectSettings(new Props(source), baseDir);
+    }
+
+    /** The test plan's folder (JMeter's FileServer base), else the working directory. */
+    public static File planDir() {
+        try {
+            String base = FileServer.getFileServer().getBaseDir();
+            if (base != null && !base.trim().isEmpty()) {
+                return new File(base).getAbsoluteFile();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no FileServer (outside JMeter): the working directory
+        }
+        return new File(System.getProperty("user.dir", ".")).getAbsoluteFile();
+    }
+
+    /** "" stays "" (no file); otherwise an absolute path (a relative one against {@code baseDir}), normalized. */
+    static String resolve(String path, File baseDir) {
+        if (path.isEmpty()) {
+            return "";
+        }
+        File f = new File(path);
+        if (!f.isAbsolute()) {
+            File base = baseDir != null ? baseDir : new File(System.getProperty("user.dir", "."));
+            f = new File(base, path);
+        }
+        f = f.getAbsoluteFile();
+        try {
+            return f.toPath().normalize().toString();
+        } catch (InvalidPathException e) {
+            return f.getPath(); // the native side reports it cannot be read
+        }
+    }
+
+    private static String wsPath(String v) {
+        if (v.isEmpty() || v.startsWith("/")) {
+            return v;
+        }
+        return "/" + v;
+    }
+
+    /** 1.2 or 1.3; also accepts TLSv1.2, TLS 1.3 and the like. */
+    private static String tlsVersion(String v) {
+        String s = v.toLowerCase(Locale.ROOT).replace(" ", "");
+        if (s.startsWith("tlsv")) {
+            s = s.substring(4);
+        } else if (s.startsWith("tls")) {
+            s = s.substring(3);
+        }
+        if (Keys.TLS_1_2.equals(s) || Keys.TLS_1_3.equals(s)) {
+            return s;
+        }
+        throw new BadSettingException(Keys.TLS_MIN_VERSION, v, "must be 1.2 or 1.3");
+    }
+
+    /** True for WS and WSS. */
+    public boolean usesWebSocket() {
+        return Keys.PROTOCOL_WS.equals(protocol) || Keys.PROTOCOL_WSS.equals(protocol);
+    }
+
+    /** True for SSL and WSS. */
+    public boolean usesTls() {
+        return Keys.PROTOCOL_SSL.equals(protocol) || Keys.PROTOCOL_WSS.equals(protocol);
+    }
+
+    public boolean hasClientCertPassword() {
+        return !clientCertPassword.isEmpty();
     }
 
     public boolean hasPassword() {
         return !password.isEmpty();
     }
 
-    /** Replaces the password in a text (e.g. a native error message) before it is shown. */
+    /**
+     * Replaces the secrets (user password, PKCS#12 password) in a text (e.g. a native error message) with ***
+     * before it is shown. The longer secret goes first, so one that contains the other leaves nothing behind.
+     */
     public String scrub(String text) {
-        if (text == null || password.isEmpty()) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        return text.replace(password, "***");
+        String a = password;
+        String b = clientCertPassword;
+        if (a.length() < b.length()) {
+            String t = a;
+            a = b;
+            b = t;
+        }
+        String out = text;
+        if (!a.isEmpty()) {
+            out = out.replace(a, "***");
+        }
+        if (!b.isEmpty()) {
+            out = out.replace(b, "***");
+        }
+        return out;
+    }
+
+    /** True when the text holds one of the secrets. */
+    public boolean holdsSecret(String text) {
+        return text != null && ((!password.isEmpty() && text.contains(password))
+                || (!clientCertPassword.isEmpty() && text.contains(clientCertPassword)));
     }
 
     public boolean testScope() {
         return Keys.SCOPE_TEST.equals(scope);
     }
 
-    /** connectJson of the contract. Holds the password: never log it. */
+    /** The contract's nested "tls" object (sent for SSL and WSS only). */
+    private Json tlsJson() {
+        return Json.object()
+                .put("caFile", caFile)
+                .put("clientCert", clientCert)
+                .put("clientCertFile", clientCertFile)
+                .put("clientCertPassword", clientCertPassword)
+                .put("clientKeyFile", clientKeyFile)
+                .put("minVersion", tlsMinVersion)
+                .put("serverName", tlsServerName)
+                .put("verifyHostname", tlsVerifyHostname)
+                .put("trustAll", tlsTrustAll);
+    }
+
+    /**
+     * connectJson of the contract. "protocol" is sent unless TCP, "wsPath" for WS and WSS (always, so "" keeps
+     * XMeter's meaning "/"), "tls" for SSL and WSS. Holds the passwords: never log it.
+     */
     public String toJson() {
         Json will = null;
         if (!willTopic.isEmpty()) {
             will = Json.object().put("topic", willTopic).put("payload", willMessage).put("qos", willQos)
                     .put("retain", willRetain);
         }
-        return Json.object()
+        Json json = Json.object()
                 .put("server", server)
                 .put("port", port)
                 .put("version", version)
@@ -102,19 +253,35 @@ public final class ConnectSettings {
                 .put("connAttemptMax", connAttemptMax)
                 .put("reconnAttemptMax", reconnAttemptMax)
                 .put("connections", connections)
-                .put("will", will)
-                .toString();
+                .put("will", will);
+        // Only what the protocol uses: TCP sends the issue-2 document unchanged, and the PKCS#12 password
+        // crosses only when TLS is on.
+        if (!Keys.PROTOCOL_TCP.equals(protocol)) {
+            json.put("protocol", protocol);
+        }
+        if (usesWebSocket()) {
+            json.put("wsPath", wsPath);
+        }
+        if (usesTls()) {
+            json.put("tls", tlsJson());
+        }
+        return json.toString();
     }
 
     @Override
     public String toString() {
-        return "ConnectSettings{server=" + server + ", port=" + port + ", version=" + version
+        return "ConnectSettings{protocol=" + protocol + ", server=" + server + ", port=" + port + ", version=" + version
                 + ", connTimeoutSecs=" + connTimeoutSecs + ", keepAliveSecs=" + keepAliveSecs
                 + ", clientIdPrefix=" + clientIdPrefix + ", clientIdSuffix=" + clientIdSuffix
                 + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "***")
                 + ", cleanSession=" + cleanSession + ", connAttemptMax=" + connAttemptMax
                 + ", reconnAttemptMax=" + reconnAttemptMax + ", connections=" + connections
                 + ", willTopic=" + willTopic + ", willQos=" + willQos + ", willRetain=" + willRetain
-                + ", connectionName=" + connectionName + ", scope=" + scope + "}";
+                + ", connectionName=" + connectionName + ", scope=" + scope + ", wsPath=" + wsPath
+                + ", caFile=" + caFile + ", clientCert=" + clientCert + ", clientCertFile=" + clientCertFile
+                + ", clientCertPassword=" + (clientCertPassword.isEmpty() ? "" : "***")
+                + ", clientKeyFile=" + clientKeyFile + ", tlsMinVersion=" + tlsMinVersion
+                + ", tlsServerName=" + tlsServerName + ", tlsVerifyHostname=" + tlsVerifyHostname
+                + ", tlsTrustAll=" + tlsTrustAll + "}";
     }
 }

@@ -34,6 +34,12 @@ public final class Keys {
     public static final String WILL_RETAIN = "mqtt.will_retain";
     public static final String CONNECTION_NAME = "mqtt.connection_name";
     public static final String CONNECTION_SCOPE = "mqtt.connection_scope";
+    public static final String CA_FILE = "mqtt.ca_file";
+    public static final String CLIENT_KEY_FILE = "mqtt.client_key_file";
+    public static final String TLS_MIN_VERSION = "mqtt.tls_min_version";
+    public static final String TLS_SERVER_NAME = "mqtt.tls_server_name";
+    public static final String TLS_VERIFY_HOSTNAME = "mqtt.tls_verify_hostname";
+    public static final String TLS_TRUST_ALL = "mqtt.tls_trust_all";
 
     // Publish / Subscribe (XMeter)
     public static final String QOS_LEVEL = "mqtt.qos_level";
@@ -69,12 +75,20 @@ public final class Keys {
     public static final String TARGET_ALL = "all";
     public static final String TARGET_ROUND_ROBIN = "round_robin";
     public static final String PROTOCOL_TCP = "TCP";
+    public static final String PROTOCOL_SSL = "SSL";
+    public static final String PROTOCOL_WS = "WS";
+    public static final String PROTOCOL_WSS = "WSS";
+    public static final String TLS_1_2 = "1.2";
+    public static final String TLS_1_3 = "1.3";
 
     // Defaults (COMPAT.md and contract)
     public static final String DEFAULT_SERVER = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
     public static final String DEFAULT_VERSION = "3.1";
     public static final int DEFAULT_CONN_TIMEOUT = 10;
+    /** XMeter's default: "" (the engine dials "/"). */
+    public static final String DEFAULT_WS_PATH = "";
+    public static final String DEFAULT_TLS_MIN_VERSION = TLS_1_2;
     public static final int DEFAULT_KEEP_ALIVE = 300;
     public static final String DEFAULT_CLIENT_ID_PREFIX = "conn_";
     public static final String DEFAULT_TOPIC = "test_topic";

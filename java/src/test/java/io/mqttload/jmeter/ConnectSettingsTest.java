@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.jmeter.services.FileServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConnectSettingsTest {
     private final Map<String, String> p = new HashMap<>();
@@ -40,10 +44,22 @@ class ConnectSettingsTest {
         assertEquals("", s.willTopic);
         assertEquals("", s.connectionName);
         assertEquals("thread", s.scope);
+        assertEquals("TCP", s.protocol);
+        assertEquals("", s.wsPath);
+        assertEquals("", s.caFile);
+        assertFalse(s.clientCert);
+        assertEquals("", s.clientCertFile);
+        assertFalse(s.hasClientCertPassword());
+        assertEquals("", s.clientKeyFile);
+        assertEquals("1.2", s.tlsMinVersion);
+        assertEquals("", s.tlsServerName);
+        assertTrue(s.tlsVerifyHostname);
+        assertFalse(s.tlsTrustAll);
+        assertFalse(s.usesTls());
         assertEquals("{\"server\":\"127.0.0.1\",\"port\":1883,\"version\":\"3.1\",\"connTimeoutSecs\":10,"
                 + "\"keepAliveSecs\":300,\"clientIdPrefix\":\"conn_\",\"clientIdSuffix\":true,\"username\":\"\","
                 + "\"password\":\"\",\"cleanSession\":true,\"connAttemptMax\":0,\"reconnAttemptMax\":0,"
-                + "\"connections\":1,\"will\":null}", s.toJson());
+                + "\"connections\":1,\"will\":null}", s.toJson()); // TCP: the issue-2 document, unchanged
     }
 
     @Test
@@ -189,16 +205,6 @@ class ConnectSettingsTest {
     }
 
     @Test
-    void nonTcpTransportNotSupportedYet() {
-        p.put(Keys.PROTOCOL, "SSL");
-        BadSettingException e = bad();
-        assertEquals("mqtt.protocol", e.field());
-        assertTrue(e.getMessage().contains("SSL") && e.getMessage().contains("not supported yet"), e.getMessage());
-        p.put(Keys.PROTOCOL, "tcp");
-        assertEquals(1883, read().port);
-    }
-
-    @Test
     void passwordNeverInToStringNorInErrors() {
         String secret = "Hunter2-Secret";
         p.put(Keys.PASSWORD, secret);
@@ -211,5 +217,199 @@ class ConnectSettingsTest {
         assertEquals("bad login *** for bob", s.scrub("bad login " + secret + " for bob"));
         p.put(Keys.PORT, "x");
         assertFalse(bad().getMessage().contains(secret));
+    }
+
+    // ---- issue 3: protocols, WebSocket path, TLS ----
+
+    @Test
+    void everyProtocolCaseInsensitive() {
+        String[][] cases = {{"tcp", "TCP"}, {"SSL", "SSL"}, {"ssl", "SSL"}, {"Ws", "WS"}, {" wss ", "WSS"}, {"", "TCP"}};
+        for (String[] c : cases) {
+            p.put(Keys.PROTOCOL, c[0]);
+            ConnectSettings s = read();
+            assertEquals(c[1], s.protocol, c[0]);
+            boolean tls = c[1].equals("SSL") || c[1].equals("WSS");
+            boolean ws = c[1].equals("WS") || c[1].equals("WSS");
+            assertEquals(tls, s.usesTls(), c[0]);
+            assertEquals(ws, s.usesWebSocket(), c[0]);
+            String json = s.toJson();
+            assertEquals(!c[1].equals("TCP"), json.contains("\"protocol\":\"" + c[1] + "\""), json);
+            assertEquals(ws, json.contains("\"wsPath\":\"\""), json);
+            assertEquals(tls, json.contains("\"tls\":{\"caFile\":\"\",\"clientCert\":false,\"clientCertFile\":\"\","
+                    + "\"clientCertPassword\":\"\",\"clientKeyFile\":\"\",\"minVersion\":\"1.2\",\"serverName\":\"\","
+                    + "\"verifyHostname\":true,\"trustAll\":false}}"), json);
+        }
+    }
+
+    @Test
+    void badProtocolNamesTheKeyAndTheChoices() {
+        p.put(Keys.PROTOCOL, "QUIC");
+        BadSettingException e = bad();
+        assertEquals("mqtt.protocol", e.field());
+        assertEquals("mqtt.protocol: must be one of TCP, SSL, WS, WSS (got 'QUIC')", e.getMessage());
+    }
+
+    @Test
+    void wsPathKeptAndGivenALeadingSlash() {
+        p.put(Keys.PROTOCOL, "WS");
+        assertEquals("", read().wsPath); // XMeter's default: the engine dials "/"
+        p.put(Keys.WS_PATH, " /mqtt ");
+        assertEquals("/mqtt", read().wsPath);
+        p.put(Keys.WS_PATH, "ws/mqtt");
+        assertEquals("/ws/mqtt", read().wsPath);
+        assertTrue(read().toJson().endsWith(",\"protocol\":\"WS\",\"wsPath\":\"/ws/mqtt\"}"), read().toJson());
+        p.put(Keys.WS_PATH, "/");
+        assertEquals("/", read().wsPath);
+    }
+
+    @Test
+    void everyTlsKeyRead(@TempDir Path dir) {
+        File ca = dir.resolve("ca.pem").toFile();
+        p.put(Keys.PROTOCOL, "ssl");
+        p.put(Keys.CA_FILE, " " + ca.getAbsolutePath() + " ");
+        p.put(Keys.DUAL_SSL_AUTHENTICATION, "TRUE");
+        p.put(Keys.CLIENT_CERT_FILE_PATH, dir.resolve("client.pem").toString());
+        p.put(Keys.CLIENT_CERT_PASSWORD, "p12 \"pw\"");
+        p.put(Keys.CLIENT_KEY_FILE, dir.resolve("client.key").toString());
+        p.put(Keys.TLS_MIN_VERSION, "1.3");
+        p.put(Keys.TLS_SERVER_NAME, " broker.example ");
+        p.put(Keys.TLS_VERIFY_HOSTNAME, "false");
+        p.put(Keys.TLS_TRUST_ALL, "True");
+        ConnectSettings s = read();
+        assertEquals("SSL", s.protocol);
+        assertEquals(ca.getAbsolutePath(), s.caFile);
+        assertTrue(s.clientCert);
+        assertEquals(dir.resolve("client.pem").toString(), s.clientCertFile);
+        assertTrue(s.hasClientCertPassword());
+        assertEquals(dir.resolve("client.key").toString(), s.clientKeyFile);
+        assertEquals("1.3", s.tlsMinVersion);
+        assertEquals("broker.example", s.tlsServerName);
+        assertFalse(s.tlsVerifyHostname);
+        assertTrue(s.tlsTrustAll);
+        String json = s.toJson();
+        assertTrue(json.endsWith(",\"will\":null,\"protocol\":\"SSL\",\"tls\":{\"caFile\":" + Json.quote(s.caFile)
+                + ",\"clientCert\":true,\"clientCertFile\":" + Json.quote(s.clientCertFile)
+                + ",\"clientCertPassword\":\"p12 \\\"pw\\\"\",\"clientKeyFile\":" + Json.quote(s.clientKeyFile)
+                + ",\"minVersion\":\"1.3\",\"serverName\":\"broker.example\",\"verifyHostname\":false,"
+                + "\"trustAll\":true}}"), json);
+    }
+
+    @Test
+    void tlsMinVersionSpellings() {
+        for (String v : new String[] {"1.2", "TLSv1.2", "tls 1.2", "TLS1.2"}) {
+            p.put(Keys.TLS_MIN_VERSION, v);
+            assertEquals("1.2", read().tlsMinVersion, v);
+        }
+        p.put(Keys.TLS_MIN_VERSION, "TLSv1.3");
+        assertEquals("1.3", read().tlsMinVersion);
+        p.put(Keys.TLS_MIN_VERSION, " ");
+        assertEquals("1.2", read().tlsMinVersion);
+    }
+
+    @Test
+    void badTlsMinVersion() {
+        p.put(Keys.TLS_MIN_VERSION, "1.1");
+        BadSettingException e = bad();
+        assertEquals("mqtt.tls_min_version", e.field());
+        assertEquals("mqtt.tls_min_version: must be 1.2 or 1.3 (got '1.1')", e.getMessage());
+    }
+
+    @Test
+    void badTlsBooleans() {
+        p.put(Keys.TLS_VERIFY_HOSTNAME, "yes");
+        assertEquals("mqtt.tls_verify_hostname", bad().field());
+        p.remove(Keys.TLS_VERIFY_HOSTNAME);
+        p.put(Keys.TLS_TRUST_ALL, "1");
+        assertEquals("mqtt.tls_trust_all", bad().field());
+        p.remove(Keys.TLS_TRUST_ALL);
+        p.put(Keys.DUAL_SSL_AUTHENTICATION, "on");
+        assertEquals("mqtt.dual_ssl_authentication", bad().field());
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheGivenFolder(@TempDir Path dir) {
+        p.put(Keys.CA_FILE, "certs/ca.pem");
+        p.put(Keys.CLIENT_CERT_FILE_PATH, "./client.p12");
+        p.put(Keys.CLIENT_KEY_FILE, "../keys/client.key");
+        ConnectSettings s = ConnectSettings.read(p::get, dir.toFile());
+        assertEquals(dir.resolve("certs/ca.pem").toAbsolutePath().normalize().toString(), s.caFile);
+        assertEquals(dir.resolve("client.p12").toAbsolutePath().normalize().toString(), s.clientCertFile);
+        assertEquals(dir.getParent().resolve("keys/client.key").toAbsolutePath().normalize().toString(),
+                s.clientKeyFile);
+        assertTrue(new File(s.caFile).isAbsolute() && new File(s.clientKeyFile).isAbsolute());
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheTestPlanFolder(@TempDir Path dir) {
+        FileServer fs = FileServer.getFileServer();
+        try {
+            fs.setBaseForScript(new File(dir.toFile(), "plan.jmx"));
+            p.put(Keys.PROTOCOL, "WSS");
+            p.put(Keys.CA_FILE, "ca.pem");
+            p.put(Keys.CLIENT_CERT_FILE_PATH, "sub/client.p12");
+            ConnectSettings s = read();
+            assertEquals(dir.resolve("ca.pem").toAbsolutePath().normalize().toString(), s.caFile);
+            assertEquals(dir.resolve("sub/client.p12").toAbsolutePath().normalize().toString(), s.clientCertFile);
+            assertTrue(s.toJson().contains("\"caFile\":" + Json.quote(s.caFile)), s.toJson());
+        } finally {
+            fs.resetBase();
+        }
+    }
+
+    @Test
+    void withoutAPlanRelativePathsResolveAgainstTheWorkingDirectory() {
+        FileServer.getFileServer().resetBase();
+        p.put(Keys.CA_FILE, "ca.pem");
+        assertEquals(new File(System.getProperty("user.dir"), "ca.pem").toPath().toAbsolutePath().normalize()
+                .toString(), read().caFile);
+    }
+
+    @Test
+    void absolutePathsKept(@TempDir Path dir) {
+        String abs = dir.resolve("x/ca.pem").toAbsolutePath().toString();
+        p.put(Keys.CA_FILE, abs);
+        assertEquals(abs, ConnectSettings.read(p::get, new File("/elsewhere")).caFile);
+    }
+
+    @Test
+    void tcpSendsNeitherTlsNorTheCertPassword() {
+        p.put(Keys.CLIENT_CERT_PASSWORD, "P12-Secret-Value");
+        p.put(Keys.CA_FILE, "ca.pem");
+        String json = read().toJson();
+        assertFalse(json.contains("P12-Secret-Value") || json.contains("tls") || json.contains("protocol"), json);
+    }
+
+    @Test
+    void certPasswordIsASecret() {
+        String pw = "P12-Secret-Value";
+        String user = "User-Secret-Value-Longer";
+        p.put(Keys.PASSWORD, user);
+        p.put(Keys.CLIENT_CERT_PASSWORD, pw);
+        p.put(Keys.PROTOCOL, "SSL");
+        p.put(Keys.DUAL_SSL_AUTHENTICATION, "true");
+        p.put(Keys.CLIENT_CERT_FILE_PATH, "/tmp/c.p12");
+        ConnectSettings s = read();
+        assertFalse(s.toString().contains(pw), s.toString());
+        assertFalse(s.toString().contains(user), s.toString());
+        assertTrue(s.toString().contains("clientCertPassword=***"), s.toString());
+        assertTrue(s.toJson().contains(pw)); // it must reach the native side
+        assertEquals("wrong password *** for PKCS#12 file '/tmp/c.p12' (user ***)",
+                s.scrub("wrong password " + pw + " for PKCS#12 file '/tmp/c.p12' (user " + user + ")"));
+        assertTrue(s.holdsSecret("x" + pw));
+        assertFalse(s.holdsSecret(s.scrub("x" + pw + user)));
+        p.put(Keys.TLS_MIN_VERSION, "9");
+        BadSettingException e = bad();
+        assertFalse(e.getMessage().contains(pw) || e.getMessage().contains(user), e.getMessage());
+    }
+
+    @Test
+    void scrubRemovesASecretThatContainsTheOther() {
+        p.put(Keys.PASSWORD, "abc");
+        p.put(Keys.CLIENT_CERT_PASSWORD, "xxabcxx");
+        ConnectSettings s = read();
+        assertEquals("pw *** and ***", s.scrub("pw xxabcxx and abc"));
+        assertEquals(null, s.scrub(null));
+        p.clear();
+        assertEquals("nothing to hide", read().scrub("nothing to hide"));
     }
 }

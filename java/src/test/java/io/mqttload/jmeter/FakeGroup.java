@@ -38,8 +38,20 @@ class FakeGroup extends ConnectionGroup {
         cancels.incrementAndGet();
     }
 
+    /** What {@link #connect()} returns; null = no connect expected. */
+    volatile Outcome connectOutcome;
+    /** What {@link #connect()} throws, if set. */
+    volatile RuntimeException connectFailure;
+
     @Override
     public Outcome connect() {
+        if (connectFailure != null) {
+            throw connectFailure;
+        }
+        if (connectOutcome != null) {
+            connected = connectOutcome.success;
+            return connectOutcome;
+        }
         throw new AssertionError("no native connect expected");
     }
 

@@ -128,12 +128,90 @@ class SamplersTest {
     }
 
     @Test
-    void connectOtherTransportNotSupported() {
+    void connectBadProtocolIs501() {
         ConnectSampler s = new ConnectSampler();
-        s.setProtocol("WSS");
+        s.setProtocol("HTTP");
         SampleResult r = s.sample(null);
         assertEquals("501", r.getResponseCode());
-        assertTrue(r.getResponseMessage().contains("not supported yet"), r.getResponseMessage());
+        assertEquals("mqtt.protocol: must be one of TCP, SSL, WS, WSS (got 'HTTP')", r.getResponseMessage());
+    }
+
+    @Test
+    void connectBadTlsMinVersionIs501WithoutSecrets() {
+        ConnectSampler s = new ConnectSampler();
+        s.setProtocol("SSL");
+        s.setClientCertPassword("P12-Secret-77");
+        s.setTlsMinVersion("1.0");
+        SampleResult r = s.sample(null);
+        assertEquals("501", r.getResponseCode());
+        assertTrue(r.getResponseMessage().contains("mqtt.tls_min_version"), r.getResponseMessage());
+        assertFalse(r.getResponseDataAsString().contains("P12-Secret-77"));
+    }
+
+    private static final String USER_PW = "UserPw-Secret-123";
+    private static final String P12_PW = "P12pw-Secret-456";
+
+    /** A TLS Connect sampler with both secrets, and a registered fake group it will connect. */
+    private static FakeGroup fakeTlsConnect(ConnectSampler s) {
+        s.setProtocol("WSS");
+        s.setUserName("bob");
+        s.setPassword(USER_PW);
+        s.setDualSslAuthentication(true);
+        s.setClientCertFile("client.p12");
+        s.setClientCertPassword(P12_PW);
+        String json = ConnectSettings.read(PropertySource.of(s)).toJson();
+        assertTrue(json.contains(USER_PW) && json.contains(P12_PW));
+        FakeGroup g = new FakeGroup("", 1, json);
+        Connections.obtain(false, "", json, () -> g);
+        return g;
+    }
+
+    private static void assertNoSecret(SampleResult r) {
+        for (String text : new String[] {r.getResponseMessage(), r.getResponseDataAsString(), r.getSamplerData(),
+                r.toString()}) {
+            if (text != null) {
+                assertFalse(text.contains(USER_PW) || text.contains(P12_PW), text);
+            }
+        }
+    }
+
+    @Test
+    void connectFailureMessageAndDataScrubbed() {
+        ConnectSampler s = new ConnectSampler();
+        FakeGroup g = fakeTlsConnect(s);
+        g.connectOutcome = new Outcome(false, "501", "wrong password for PKCS#12 file 'x' (" + P12_PW + "/" + USER_PW
+                + ")", 2_000_000L, 1, 1, 0, null, null);
+        SampleResult r = s.sample(null);
+        assertFalse(r.isSuccessful());
+        assertEquals("501", r.getResponseCode());
+        assertEquals("wrong password for PKCS#12 file 'x' (***/***)", r.getResponseMessage());
+        assertEquals("wrong password for PKCS#12 file 'x' (***/***)", r.getResponseDataAsString());
+        assertNoSecret(r);
+    }
+
+    @Test
+    void connectResponseDataScrubbed() {
+        ConnectSampler s = new ConnectSampler();
+        FakeGroup g = fakeTlsConnect(s);
+        g.connectOutcome = new Outcome(true, "200", "Connected 1 connection(s).", 2_000_000L, 1, 0, 0, null,
+                ("id " + P12_PW).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        SampleResult r = s.sample(null);
+        assertTrue(r.isSuccessful());
+        assertEquals("Connected 1 connection(s).", r.getResponseMessage());
+        assertEquals("id ***", r.getResponseDataAsString());
+        assertNoSecret(r);
+    }
+
+    @Test
+    void connectNativeExceptionScrubbed() {
+        ConnectSampler s = new ConnectSampler();
+        FakeGroup g = fakeTlsConnect(s);
+        g.connectFailure = new io.mqttload.jni.NativeException("panic near " + USER_PW + " and " + P12_PW);
+        SampleResult r = s.sample(null);
+        assertFalse(r.isSuccessful());
+        assertEquals("502", r.getResponseCode());
+        assertEquals("panic near *** and ***", r.getResponseMessage());
+        assertNoSecret(r);
     }
 
     @Test

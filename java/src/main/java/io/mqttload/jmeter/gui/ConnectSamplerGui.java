@@ -1,6 +1,9 @@
 package io.mqttload.jmeter.gui;
 
 import java.awt.BorderLayout;
+import java.awt.Component;
+import java.awt.Container;
+import java.util.Locale;
 
 import javax.swing.JCheckBox;
 import javax.swing.JComboBox;
@@ -12,6 +15,7 @@ import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
 import org.apache.jmeter.testelement.TestElement;
 
 import io.mqttload.jmeter.ConnectSampler;
+import io.mqttload.jmeter.ConnectSettings;
 import io.mqttload.jmeter.Keys;
 
 /** GUI of {@link ConnectSampler}. */
@@ -23,7 +27,19 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
     private final JTextField port = Form.text(6);
     private final JComboBox<String> version = Form.combo(false, "3.1", "3.1.1");
     private final JTextField connTimeout = Form.text(6);
-    private final JComboBox<String> protocol = Form.combo(false, Keys.PROTOCOL_TCP);
+    private final JComboBox<String> protocol = Form.combo(false, Keys.PROTOCOL_TCP, Keys.PROTOCOL_SSL,
+            Keys.PROTOCOL_WS, Keys.PROTOCOL_WSS);
+    private final JTextField wsPath = Form.text(20);
+    private final Form tls;
+    private final JTextField caFile = Form.text(30);
+    private final JCheckBox dualSsl = new JCheckBox("Two-way TLS: send a client certificate");
+    private final JTextField clientCertFile = Form.text(30);
+    private final JPasswordField clientCertPassword = new JPasswordField(20);
+    private final JTextField clientKeyFile = Form.text(30);
+    private final JComboBox<String> tlsMinVersion = Form.combo(false, Keys.TLS_1_2, Keys.TLS_1_3);
+    private final JTextField tlsServerName = Form.text(20);
+    private final JCheckBox tlsVerifyHostname = new JCheckBox("Verify host name");
+    private final JCheckBox tlsTrustAll = new JCheckBox("Trust any certificate (insecure)");
     private final JTextField userName = Form.text(20);
     private final JPasswordField password = new JPasswordField(20);
     private final JTextField clientIdPrefix = Form.text(20);
@@ -49,9 +65,21 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         broker.row("Server (host):", server);
         broker.row("Port:", port);
         broker.row("MQTT version:", version);
-        broker.row("Transport:", protocol);
+        broker.row("Protocol:", protocol);
+        broker.row("WebSocket path (WS, WSS; empty = /):", wsPath);
         broker.row("Connect timeout (s):", connTimeout);
         main.add(broker);
+        tls = new Form("TLS (SSL and WSS; relative paths: the test plan's folder)");
+        tls.row("CA file (PEM; empty = the system's):", Form.fileField(caFile, ConnectSettings::planDir));
+        tls.row("", dualSsl);
+        tls.row("Client certificate (PKCS#12 or PEM):", Form.fileField(clientCertFile, ConnectSettings::planDir));
+        tls.row("Client certificate password (PKCS#12):", clientCertPassword);
+        tls.row("Client key file (PEM):", Form.fileField(clientKeyFile, ConnectSettings::planDir));
+        tls.row("Minimum TLS version:", tlsMinVersion);
+        tls.row("Server name (SNI; empty = the server):", tlsServerName);
+        tls.row("", tlsVerifyHostname);
+        tls.row("", tlsTrustAll);
+        main.add(tls);
         Form auth = new Form("Client");
         auth.row("User name:", userName);
         auth.row("Password:", password);
@@ -74,7 +102,26 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         group.row("Scope:", scope);
         main.add(group);
         add(main, BorderLayout.CENTER);
+        protocol.addActionListener(e -> updateEnabled());
         clearFields();
+    }
+
+    /** TLS settings are editable for SSL and WSS, the WebSocket path for WS and WSS (all for a ${variable}). */
+    private void updateEnabled() {
+        String p = Form.value(protocol).trim().toUpperCase(Locale.ROOT);
+        boolean known = p.equals(Keys.PROTOCOL_TCP) || p.equals(Keys.PROTOCOL_SSL) || p.equals(Keys.PROTOCOL_WS)
+                || p.equals(Keys.PROTOCOL_WSS);
+        setEnabledDeep(tls, !known || p.equals(Keys.PROTOCOL_SSL) || p.equals(Keys.PROTOCOL_WSS));
+        wsPath.setEnabled(!known || p.equals(Keys.PROTOCOL_WS) || p.equals(Keys.PROTOCOL_WSS));
+    }
+
+    private static void setEnabledDeep(Component c, boolean enabled) {
+        c.setEnabled(enabled);
+        if (c instanceof Container) {
+            for (Component child : ((Container) c).getComponents()) {
+                setEnabledDeep(child, enabled);
+            }
+        }
     }
 
     @Override
@@ -103,6 +150,16 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         s.setMqttVersion(Form.value(version));
         s.setConnTimeout(connTimeout.getText());
         s.setProtocol(Form.value(protocol));
+        s.setWsPath(wsPath.getText());
+        s.setCaFile(caFile.getText());
+        s.setDualSslAuthentication(dualSsl.isSelected());
+        s.setClientCertFile(clientCertFile.getText());
+        s.setClientCertPassword(new String(clientCertPassword.getPassword()));
+        s.setClientKeyFile(clientKeyFile.getText());
+        s.setTlsMinVersion(Form.value(tlsMinVersion));
+        s.setTlsServerName(tlsServerName.getText());
+        s.setTlsVerifyHostname(tlsVerifyHostname.isSelected());
+        s.setTlsTrustAll(tlsTrustAll.isSelected());
         s.setUserName(userName.getText());
         s.setPassword(new String(password.getPassword()));
         s.setClientIdPrefix(clientIdPrefix.getText());
@@ -129,6 +186,16 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         Form.select(version, s.getMqttVersion());
         connTimeout.setText(s.getConnTimeout());
         Form.select(protocol, s.getProtocol());
+        wsPath.setText(s.getWsPath());
+        caFile.setText(s.getCaFile());
+        dualSsl.setSelected(s.isDualSslAuthentication());
+        clientCertFile.setText(s.getClientCertFile());
+        clientCertPassword.setText(s.getClientCertPassword());
+        clientKeyFile.setText(s.getClientKeyFile());
+        Form.select(tlsMinVersion, s.getTlsMinVersion());
+        tlsServerName.setText(s.getTlsServerName());
+        tlsVerifyHostname.setSelected(s.isTlsVerifyHostname());
+        tlsTrustAll.setSelected(s.isTlsTrustAll());
         userName.setText(s.getUserName());
         password.setText(s.getPassword());
         clientIdPrefix.setText(s.getClientIdPrefix());
@@ -144,6 +211,7 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         willRetain.setSelected(s.isWillRetain());
         connectionName.setText(s.getConnectionName());
         Form.select(scope, s.getConnectionScope());
+        updateEnabled();
     }
 
     @Override
@@ -158,6 +226,16 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         Form.select(version, Keys.DEFAULT_VERSION);
         connTimeout.setText(String.valueOf(Keys.DEFAULT_CONN_TIMEOUT));
         Form.select(protocol, Keys.PROTOCOL_TCP);
+        wsPath.setText(Keys.DEFAULT_WS_PATH);
+        caFile.setText("");
+        dualSsl.setSelected(false);
+        clientCertFile.setText("");
+        clientCertPassword.setText("");
+        clientKeyFile.setText("");
+        Form.select(tlsMinVersion, Keys.DEFAULT_TLS_MIN_VERSION);
+        tlsServerName.setText("");
+        tlsVerifyHostname.setSelected(true);
+        tlsTrustAll.setSelected(false);
         userName.setText("");
         password.setText("");
         clientIdPrefix.setText(Keys.DEFAULT_CLIENT_ID_PREFIX);
@@ -173,5 +251,6 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         willRetain.setSelected(false);
         connectionName.setText("");
         Form.select(scope, Keys.SCOPE_THREAD);
+        updateEnabled();
     }
 }

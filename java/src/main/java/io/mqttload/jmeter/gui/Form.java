@@ -1,12 +1,18 @@
 package io.mqttload.jmeter.gui;
 
+import java.awt.BorderLayout;
 import java.awt.GridBagConstraints;
 import java.awt.GridBagLayout;
 import java.awt.Insets;
 import java.util.Objects;
 
+import java.io.File;
+import java.util.function.Supplier;
+
 import javax.swing.BorderFactory;
+import javax.swing.JButton;
 import javax.swing.JComboBox;
+import javax.swing.JFileChooser;
 import javax.swing.JComponent;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
@@ -43,6 +49,35 @@ final class Form extends JPanel {
         add(field instanceof JTextArea ? new JScrollPane(field) : field, f);
         row++;
         return field;
+    }
+
+    /**
+     * The field with a "Browse..." button on its right that fills it from a file chooser opened in
+     * {@code startDir} (or the folder of the current value).
+     */
+    static JPanel fileField(JTextField field, Supplier<File> startDir) {
+        JPanel p = new JPanel(new BorderLayout(4, 0));
+        p.add(field, BorderLayout.CENTER);
+        JButton browse = new JButton("Browse...");
+        browse.addActionListener(e -> {
+            JFileChooser chooser = new JFileChooser();
+            String current = field.getText().trim();
+            File dir = startDir.get();
+            if (!current.isEmpty() && !current.contains("${")) {
+                File f = new File(current);
+                if (!f.isAbsolute() && dir != null) {
+                    f = new File(dir, current);
+                }
+                chooser.setSelectedFile(f);
+            } else if (dir != null) {
+                chooser.setCurrentDirectory(dir);
+            }
+            if (chooser.showOpenDialog(p) == JFileChooser.APPROVE_OPTION && chooser.getSelectedFile() != null) {
+                field.setText(chooser.getSelectedFile().getAbsolutePath());
+            }
+        });
+        p.add(browse, BorderLayout.EAST);
+        return p;
     }
 
     static JTextField text(int columns) {

@@ -52,7 +52,17 @@ class GuiRoundTripTest {
         p.put(Keys.PORT, "${port}");
         p.put(Keys.VERSION, "3.1.1");
         p.put(Keys.CONN_TIMEOUT, "7");
-        p.put(Keys.PROTOCOL, "TCP");
+        p.put(Keys.PROTOCOL, "WSS");
+        p.put(Keys.WS_PATH, "/mqtt");
+        p.put(Keys.CA_FILE, "certs/ca.pem");
+        p.put(Keys.DUAL_SSL_AUTHENTICATION, "true");
+        p.put(Keys.CLIENT_CERT_FILE_PATH, "/abs/client.p12");
+        p.put(Keys.CLIENT_CERT_PASSWORD, "p12pw");
+        p.put(Keys.CLIENT_KEY_FILE, "client.key");
+        p.put(Keys.TLS_MIN_VERSION, "1.3");
+        p.put(Keys.TLS_SERVER_NAME, "broker.example");
+        p.put(Keys.TLS_VERIFY_HOSTNAME, "false");
+        p.put(Keys.TLS_TRUST_ALL, "true");
         p.put(Keys.USER_NAME, "bob");
         p.put(Keys.PASSWORD, "pw");
         p.put(Keys.CLIENT_ID_PREFIX, "x_");
@@ -69,6 +79,41 @@ class GuiRoundTripTest {
         p.put(Keys.CONNECTION_NAME, "pool");
         p.put(Keys.CONNECTION_SCOPE, "test");
         roundTrip(gui(ConnectSamplerGui::new), new ConnectSampler(), new ConnectSampler(), p, "MQTT Connect");
+    }
+
+    @Test
+    void connectVariablesInComboFieldsRoundTrip() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(Keys.PROTOCOL, "${__P(proto,SSL)}");
+        p.put(Keys.TLS_MIN_VERSION, "${tlsmin}");
+        p.put(Keys.CA_FILE, "${__P(tls.ca,)}");
+        roundTrip(gui(ConnectSamplerGui::new), new ConnectSampler(), new ConnectSampler(), p, "MQTT Connect");
+    }
+
+    @Test
+    void connectTlsDefaultsAfterClear() {
+        ConnectSamplerGui g = gui(ConnectSamplerGui::new);
+        ConnectSampler full = new ConnectSampler();
+        full.setProtocol("SSL");
+        full.setTlsTrustAll(true);
+        full.setTlsVerifyHostname(false);
+        full.setClientCertPassword("x");
+        full.setTlsMinVersion("1.3");
+        g.configure(full);
+        g.clearGui();
+        ConnectSampler fresh = new ConnectSampler();
+        g.modifyTestElement(fresh);
+        assertEquals("TCP", fresh.getProtocol());
+        assertEquals("", fresh.getWsPath());
+        assertEquals("", fresh.getCaFile());
+        assertEquals(false, fresh.isDualSslAuthentication());
+        assertEquals("", fresh.getClientCertFile());
+        assertEquals("", fresh.getClientCertPassword());
+        assertEquals("", fresh.getClientKeyFile());
+        assertEquals("1.2", fresh.getTlsMinVersion());
+        assertEquals("", fresh.getTlsServerName());
+        assertEquals(true, fresh.isTlsVerifyHostname());
+        assertEquals(false, fresh.isTlsTrustAll());
     }
 
     @Test
