@@ -176,7 +176,7 @@ async fn read_packet(s: &mut TcpStream, buf: &mut BytesMut) -> Option<Packet> {
 
 async fn send(s: &mut TcpStream, p: Packet) {
     let mut out = BytesMut::new();
-    p.encode(&mut out).unwrap();
+    p.encode(ProtocolVersion::V311, &mut out).unwrap();
     s.write_all(&out).await.unwrap();
 }
 
@@ -189,6 +189,7 @@ async fn connack_refusal_is_named() {
             Packet::ConnAck(ConnAck {
                 session_present: false,
                 code: ConnectReturnCode::NotAuthorized,
+                ..Default::default()
             }),
         )
         .await;
@@ -225,6 +226,7 @@ async fn garbage_from_broker_fails_the_next_sample_without_panic() {
             Packet::ConnAck(ConnAck {
                 session_present: false,
                 code: ConnectReturnCode::Accepted,
+                ..Default::default()
             }),
         )
         .await;
@@ -249,6 +251,7 @@ async fn keep_alive_timeout_marks_the_group_disconnected() {
             Packet::ConnAck(ConnAck {
                 session_present: false,
                 code: ConnectReturnCode::Accepted,
+                ..Default::default()
             }),
         )
         .await;
@@ -285,6 +288,7 @@ async fn resumed_session_resends_unacknowledged_messages_in_order() {
             Packet::ConnAck(ConnAck {
                 session_present: false,
                 code: ConnectReturnCode::Accepted,
+                ..Default::default()
             }),
         )
         .await;
@@ -301,6 +305,7 @@ async fn resumed_session_resends_unacknowledged_messages_in_order() {
             Packet::ConnAck(ConnAck {
                 session_present: true,
                 code: ConnectReturnCode::Accepted,
+                ..Default::default()
             }),
         )
         .await;
@@ -308,7 +313,7 @@ async fn resumed_session_resends_unacknowledged_messages_in_order() {
         for _ in 0..3 {
             if let Some(Packet::Publish(p)) = read_packet(&mut s, &mut buf).await {
                 seen.push((p.pkid, p.dup));
-                send(&mut s, Packet::PubAck(PubAck { pkid: p.pkid })).await;
+                send(&mut s, Packet::PubAck(PubAck::new(p.pkid))).await;
             }
         }
         let _ = tx.send(seen);

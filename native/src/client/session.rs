@@ -207,10 +207,11 @@ async fn handshake(
         username: opts.username.clone(),
         password: opts.password.as_ref().map(|p| p.0.clone()),
         will: opts.will.clone(),
+        properties: Default::default(),
     });
     let mut out = BytesMut::with_capacity(128);
     connect
-        .encode(&mut out)
+        .encode(opts.version, &mut out)
         .map_err(|e| ClientError::Encode(e.to_string()))?;
     let exchange = async {
         let io_error = |doing: &str, e: std::io::Error| match opts.endpoint.explain(&e) {
@@ -406,17 +407,22 @@ impl Task {
                     o.publish.dup = true;
                     Packet::Publish(o.publish.clone())
                 }
-                AwaitedAck::PubComp => Packet::PubRel(PubRel { pkid: id }),
+                AwaitedAck::PubComp => Packet::PubRel(PubRel::new(id)),
             };
-            let _ = packet.encode(&mut self.out);
+            let _ = packet.encode(self.opts.version, &mut self.out);
         }
         if !session_present && !self.subscriptions.is_empty() {
             if let Some(pkid) = self.alloc_pkid() {
                 let packet = Packet::Subscribe(Subscribe {
                     pkid,
-                    filters: self.subscriptions.clone(),
+                    filters: self
+                        .subscriptions
+                        .iter()
+                        .map(|(f, q)| (f.clone(), (*q).into()))
+                        .collect(),
+                    properties: Default::default(),
                 });
-                let _ = packet.encode(&mut self.out);
+                let _ = packet.encode(self.opts.version, &mut self.out);
             }
         }
     }
@@ -521,7 +527,7 @@ impl Task {
     }
 
     async fn close(&mut self, mut writer: WriteHalf<BrokerStream>, exit: Exit) -> Exit {
-        let _ = Packet::Disconnect.encode(&mut self.out);
+        let _ = Packet::Disconnect(Default::default()).encode(self.opts.version, &mut self.out);
         let _ = self.flush(&mut writer).await;
         let _ = writer.shutdown().await;
         exit
@@ -560,7 +566,7 @@ impl Task {
                 ));
             }
         } else if self.last_sent.elapsed() + tick >= keep_alive {
-            let _ = Packet::PingReq.encode(&mut self.out);
+            let _ = Packet::PingReq.encode(self.opts.version, &mut self.out);
             self.ping_sent = Some(Instant::now());
         }
         Ok(())
@@ -589,9 +595,13 @@ impl Task {
                 }
                 let packet = Packet::Subscribe(Subscribe {
                     pkid,
-                    filters: filters.clone(),
+                    filters: filters
+                        .iter()
+                        .map(|(f, q)| (f.clone(), (*q).into()))
+                        .collect(),
+                    properties: Default::default(),
                 });
-                match packet.encode(&mut self.out) {
+                match packet.encode(self.opts.version, &mut self.out) {
                     Ok(()) => {
                         self.subscriptions.extend(filters);
                         self.pending_subs.insert(pkid, done);
@@ -608,8 +618,9 @@ impl Task {
                     let _ = Packet::Unsubscribe(Unsubscribe {
                         pkid,
                         topics: filters,
+                        properties: Default::default(),
                     })
-                    .encode(&mut self.out);
+                    .encode(self.opts.version, &mut self.out);
                 }
             }
             Command::Detach(sink) => self.routes.retain(|r| !Arc::ptr_eq(&r.sink, &sink)),
@@ -621,7 +632,7 @@ impl Task {
     fn start_publish(&mut self, mut p: Publish, done: Option<Done>) {
         if p.qos == QoS::AtMostOnce {
             p.pkid = 0;
-            match Packet::Publish(p).encode(&mut self.out) {
+            match Packet::Publish(p).encode(self.opts.version, &mut self.out) {
                 Ok(()) => {
                     if let Some(d) = done {
                         self.on_flush.push(d);
@@ -646,7 +657,7 @@ impl Task {
         } else {
             AwaitedAck::PubRec
         };
-        match Packet::Publish(p.clone()).encode(&mut self.out) {
+        match Packet::Publish(p.clone()).encode(self.opts.version, &mut self.out) {
             Ok(()) => {
                 self.next_order += 1;
                 self.outgoing.insert(
@@ -692,20 +703,23 @@ impl Task {
     fn handle_packet(&mut self, packet: Packet) -> Result<(), String> {
         match packet {
             Packet::Publish(p) => self.receive(p),
-            Packet::PubAck(PubAck { pkid }) => self.complete(pkid, AwaitedAck::PubAck),
-            Packet::PubRec(PubRec { pkid }) => {
+            Packet::PubAck(PubAck { pkid, .. }) => self.complete(pkid, AwaitedAck::PubAck),
+            Packet::PubRec(PubRec { pkid, .. }) => {
                 if let Some(o) = self.outgoing.get_mut(&pkid) {
                     o.stage = AwaitedAck::PubComp;
                 }
                 // Answer even for an unknown id, or the broker would resend forever.
-                let _ = Packet::PubRel(PubRel { pkid }).encode(&mut self.out);
+                let _ = Packet::PubRel(PubRel::new(pkid)).encode(self.opts.version, &mut self.out);
             }
-            Packet::PubComp(PubComp { pkid }) => self.complete(pkid, AwaitedAck::PubComp),
-            Packet::PubRel(PubRel { pkid }) => {
+            Packet::PubComp(PubComp { pkid, .. }) => self.complete(pkid, AwaitedAck::PubComp),
+            Packet::PubRel(PubRel { pkid, .. }) => {
                 self.incoming_qos2.remove(&pkid);
-                let _ = Packet::PubComp(PubComp { pkid }).encode(&mut self.out);
+                let _ =
+                    Packet::PubComp(PubComp::new(pkid)).encode(self.opts.version, &mut self.out);
             }
-            Packet::SubAck(SubAck { pkid, return_codes }) => {
+            Packet::SubAck(SubAck {
+                pkid, return_codes, ..
+            }) => {
                 if let Some(done) = self.pending_subs.remove(&pkid) {
                     let _ = done.send(Ok(return_codes));
                 }
@@ -745,13 +759,15 @@ impl Task {
         let deliver = match p.qos {
             QoS::AtMostOnce => true,
             QoS::AtLeastOnce => {
-                let _ = Packet::PubAck(PubAck { pkid: p.pkid }).encode(&mut self.out);
+                let _ =
+                    Packet::PubAck(PubAck::new(p.pkid)).encode(self.opts.version, &mut self.out);
                 true
             }
             // Delivered on first receipt; the id is remembered until PUBREL so a resent
             // copy is not counted twice.
             QoS::ExactlyOnce => {
-                let _ = Packet::PubRec(PubRec { pkid: p.pkid }).encode(&mut self.out);
+                let _ =
+                    Packet::PubRec(PubRec::new(p.pkid)).encode(self.opts.version, &mut self.out);
                 self.incoming_qos2.insert(p.pkid)
             }
         };

@@ -1,14 +1,18 @@
-//! CONNACK: acknowledge flags and return code.
+//! CONNACK: acknowledge flags and return code; in MQTT 5.0 a reason code and properties.
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::disconnect::check_v3_properties;
 use super::error::{DecodeError, EncodeError};
 use super::fixed_header::{self, PacketType};
 use super::primitives::Reader;
+use super::properties::{PacketKind, Properties};
+use super::reason::ReasonCode;
 use super::ProtocolVersion;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ConnectReturnCode {
+    #[default]
     Accepted,
     UnacceptableProtocolVersion,
     IdentifierRejected,
@@ -54,30 +58,129 @@ impl ConnectReturnCode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl ConnectReturnCode {
+    /// The nearest 3.1.1 return code for an MQTT 5.0 CONNACK reason code, so code written
+    /// for 3.1.1 (`code != Accepted`) keeps working; the exact reason stays in
+    /// [`ConnAck::reason`].
+    pub fn from_reason(reason: ReasonCode) -> ConnectReturnCode {
+        match reason {
+            ReasonCode::Success => ConnectReturnCode::Accepted,
+            ReasonCode::UnsupportedProtocolVersion => {
+                ConnectReturnCode::UnacceptableProtocolVersion
+            }
+            ReasonCode::ClientIdentifierNotValid => ConnectReturnCode::IdentifierRejected,
+            ReasonCode::BadUserNameOrPassword => ConnectReturnCode::BadUserNameOrPassword,
+            ReasonCode::NotAuthorized
+            | ReasonCode::Banned
+            | ReasonCode::BadAuthenticationMethod => ConnectReturnCode::NotAuthorized,
+            _ => ConnectReturnCode::ServerUnavailable,
+        }
+    }
+
+    /// The MQTT 5.0 reason code with the same meaning.
+    pub fn to_reason(self) -> ReasonCode {
+        match self {
+            ConnectReturnCode::Accepted => ReasonCode::Success,
+            ConnectReturnCode::UnacceptableProtocolVersion => {
+                ReasonCode::UnsupportedProtocolVersion
+            }
+            ConnectReturnCode::IdentifierRejected => ReasonCode::ClientIdentifierNotValid,
+            ConnectReturnCode::ServerUnavailable => ReasonCode::ServerUnavailable,
+            ConnectReturnCode::BadUserNameOrPassword => ReasonCode::BadUserNameOrPassword,
+            ConnectReturnCode::NotAuthorized => ReasonCode::NotAuthorized,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ConnAck {
     pub session_present: bool,
+    /// The 3.1/3.1.1 return code; for 5.0, [`ConnectReturnCode::from_reason`] of `reason`.
     pub code: ConnectReturnCode,
+    /// MQTT 5.0: the reason code as sent (always `Some` when decoded as 5.0; when encoding
+    /// 5.0, `None` means `code.to_reason()`). Must be `None` for 3.1/3.1.1.
+    pub reason: Option<ReasonCode>,
+    /// MQTT 5.0; must stay empty for 3.1/3.1.1.
+    pub properties: Properties,
 }
 
 impl ConnAck {
-    pub(crate) fn size(&self) -> Result<usize, EncodeError> {
-        if self.session_present && self.code != ConnectReturnCode::Accepted {
-            // MQTT-3.2.2-4
+    /// The 5.0 reason code to write.
+    fn v5_reason(&self) -> ReasonCode {
+        self.reason.unwrap_or(self.code.to_reason())
+    }
+
+    pub(crate) fn size(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
+        if version != ProtocolVersion::V5 {
+            if self.reason.is_some() {
+                return Err(EncodeError::V5Only {
+                    kind: "CONNACK",
+                    field: "reason code",
+                });
+            }
+            check_v3_properties("CONNACK", &self.properties)?;
+            if self.session_present && self.code != ConnectReturnCode::Accepted {
+                // MQTT-3.2.2-4
+                return Err(EncodeError::Invalid(
+                    "CONNACK cannot report a present session on a refused connection",
+                ));
+            }
+            return Ok(2);
+        }
+        let reason = self.v5_reason();
+        reason.check_for(PacketKind::ConnAck)?;
+        if ConnectReturnCode::from_reason(reason) != self.code {
+            return Err(EncodeError::Invalid(
+                "CONNACK code must be ConnectReturnCode::from_reason(reason)",
+            ));
+        }
+        if self.session_present && reason != ReasonCode::Success {
+            // MQTT-3.2.2-6
             return Err(EncodeError::Invalid(
                 "CONNACK cannot report a present session on a refused connection",
             ));
         }
-        Ok(2)
+        Ok(2 + self.properties.size(PacketKind::ConnAck)?)
     }
 
-    pub(crate) fn write(&self, out: &mut BytesMut, remaining_len: usize) {
+    pub(crate) fn write(&self, version: ProtocolVersion, out: &mut BytesMut, remaining_len: usize) {
         fixed_header::put(out, PacketType::ConnAck.first_byte(), remaining_len);
         out.put_u8(u8::from(self.session_present));
-        out.put_u8(self.code.code());
+        if version == ProtocolVersion::V5 {
+            out.put_u8(self.v5_reason().code());
+            self.properties.write(out);
+        } else {
+            out.put_u8(self.code.code());
+        }
+    }
+
+    fn read_v5(body: Bytes) -> Result<ConnAck, DecodeError> {
+        let mut r = Reader::new("CONNACK", body);
+        let flags = r.u8("acknowledge flags")?;
+        let reason = ReasonCode::read_for(r.u8("reason code")?, PacketKind::ConnAck)?;
+        let properties = Properties::read(&mut r, PacketKind::ConnAck)?;
+        r.finish()?;
+        if flags & 0xFE != 0 {
+            return Err(DecodeError::Malformed("CONNACK reserved flag bits are set"));
+        }
+        let session_present = flags & 0x01 != 0;
+        if session_present && reason != ReasonCode::Success {
+            return Err(DecodeError::Malformed(
+                "CONNACK reports a present session on a refused connection",
+            ));
+        }
+        Ok(ConnAck {
+            session_present,
+            code: ConnectReturnCode::from_reason(reason),
+            reason: Some(reason),
+            properties,
+        })
     }
 
     pub(crate) fn read(body: Bytes, version: ProtocolVersion) -> Result<ConnAck, DecodeError> {
+        if version == ProtocolVersion::V5 {
+            return ConnAck::read_v5(body);
+        }
         let mut r = Reader::new("CONNACK", body);
         let flags = r.u8("acknowledge flags")?;
         let code_byte = r.u8("return code")?;
@@ -88,7 +191,7 @@ impl ConnAck {
             // 3.1 has no session-present flag: the whole byte is "reserved, not used", and
             // receivers are to ignore reserved values there.
             ProtocolVersion::V31 => false,
-            ProtocolVersion::V311 => {
+            _ => {
                 if flags & 0xFE != 0 {
                     // MQTT-3.2.2-1 reserves bits 7-1.
                     return Err(DecodeError::Malformed("CONNACK reserved flag bits are set"));
@@ -105,6 +208,8 @@ impl ConnAck {
         Ok(ConnAck {
             session_present,
             code,
+            reason: None,
+            properties: Properties::new(),
         })
     }
 }
@@ -121,11 +226,15 @@ mod tests {
     #[test]
     fn vectors() {
         let ack = ConnAck {
+            reason: None,
+            properties: Properties::new(),
             session_present: true,
             code: ConnectReturnCode::Accepted,
         };
         let mut out = BytesMut::new();
-        Packet::ConnAck(ack.clone()).encode(&mut out).unwrap();
+        Packet::ConnAck(ack.clone())
+            .encode(ProtocolVersion::V311, &mut out)
+            .unwrap();
         assert_eq!(&out[..], &[0x20, 0x02, 0x01, 0x00]);
         assert_eq!(
             decode(&out, ProtocolVersion::V311),
@@ -134,6 +243,8 @@ mod tests {
         assert_eq!(
             decode(&[0x20, 0x02, 0x00, 0x04], ProtocolVersion::V311),
             Ok(Some(Packet::ConnAck(ConnAck {
+                reason: None,
+                properties: Properties::new(),
                 session_present: false,
                 code: ConnectReturnCode::BadUserNameOrPassword
             })))
@@ -171,6 +282,8 @@ mod tests {
         assert_eq!(
             decode(&[0x20, 0x02, 0x01, 0x00], ProtocolVersion::V31),
             Ok(Some(Packet::ConnAck(ConnAck {
+                reason: None,
+                properties: Properties::new(),
                 session_present: false,
                 code: ConnectReturnCode::Accepted
             })))
@@ -192,9 +305,13 @@ mod tests {
     #[test]
     fn refused_with_session_is_not_encoded() {
         let ack = ConnAck {
+            reason: None,
+            properties: Properties::new(),
             session_present: true,
             code: ConnectReturnCode::NotAuthorized,
         };
-        assert!(Packet::ConnAck(ack).encode(&mut BytesMut::new()).is_err());
+        assert!(Packet::ConnAck(ack)
+            .encode(ProtocolVersion::V311, &mut BytesMut::new())
+            .is_err());
     }
 }

@@ -1,15 +1,17 @@
-//! CONNECT: protocol name and level, connect flags, keep-alive, then client id, will,
-//! user name and password.
+//! CONNECT: protocol name and level, connect flags, keep-alive, (MQTT 5.0: properties,)
+//! then client id, will (5.0: with its properties), user name and password.
 
 use std::fmt;
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::disconnect::check_v3_properties;
 use super::error::{DecodeError, EncodeError};
 use super::fixed_header::{self, PacketType};
 use super::primitives::{
     binary_size, check_topic_name, put_binary, put_string, string_size, Reader,
 };
+use super::properties::{PacketKind, Properties};
 use super::{ProtocolVersion, QoS};
 
 const USERNAME: u8 = 0x80;
@@ -26,6 +28,9 @@ pub struct LastWill {
     pub payload: Bytes,
     pub qos: QoS,
     pub retain: bool,
+    /// MQTT 5.0 will properties (Will Delay Interval, Message Expiry Interval, Content
+    /// Type, ...); must stay empty for 3.1/3.1.1.
+    pub properties: Properties,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -39,6 +44,8 @@ pub struct Connect {
     pub username: Option<String>,
     pub password: Option<Bytes>,
     pub will: Option<LastWill>,
+    /// MQTT 5.0; must stay empty for 3.1/3.1.1.
+    pub properties: Properties,
 }
 
 /// Hand-written so that a password can never reach a log through `{:?}`.
@@ -52,6 +59,7 @@ impl fmt::Debug for Connect {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| Redacted))
             .field("will", &self.will)
+            .field("properties", &self.properties)
             .finish()
     }
 }
@@ -86,15 +94,29 @@ impl Connect {
     }
 
     pub(crate) fn size(&self) -> Result<usize, EncodeError> {
-        if self.password.is_some() && self.username.is_none() {
+        let v5 = self.protocol == ProtocolVersion::V5;
+        if self.password.is_some() && self.username.is_none() && !v5 {
             // MQTT-3.1.2-22: a password needs a user name in 3.1 and 3.1.1.
             return Err(EncodeError::Invalid(
                 "a CONNECT password needs a user name in MQTT 3.1/3.1.1",
             ));
         }
         let mut len = string_size("protocol name", self.protocol.protocol_name())? + 1 + 1 + 2;
+        if v5 {
+            len += self.properties.size(PacketKind::Connect)?;
+        } else {
+            check_v3_properties("CONNECT", &self.properties)?;
+        }
         len += string_size("client identifier", &self.client_id)?;
         if let Some(will) = &self.will {
+            if v5 {
+                len += will.properties.size(PacketKind::Will)?;
+            } else if !will.properties.is_empty() {
+                return Err(EncodeError::V5Only {
+                    kind: "CONNECT",
+                    field: "will properties",
+                });
+            }
             check_topic_name(&will.topic)?;
             len += string_size("will topic", &will.topic)?;
             len += binary_size("will message", &will.payload)?;
@@ -114,8 +136,15 @@ impl Connect {
         out.put_u8(self.protocol.level());
         out.put_u8(self.flags());
         out.put_u16(self.keep_alive);
+        let v5 = self.protocol == ProtocolVersion::V5;
+        if v5 {
+            self.properties.write(out);
+        }
         put_string(out, &self.client_id);
         if let Some(will) = &self.will {
+            if v5 {
+                will.properties.write(out);
+            }
             put_string(out, &will.topic);
             put_binary(out, &will.payload);
         }
@@ -147,13 +176,24 @@ impl Connect {
             // MQTT-3.1.2-13, -15: will QoS and retain only make sense with a will.
             return Err(DecodeError::InvalidConnectFlags(flags));
         }
-        if flags & PASSWORD != 0 && flags & USERNAME == 0 {
-            // MQTT-3.1.2-22
+        let v5 = protocol == ProtocolVersion::V5;
+        if flags & PASSWORD != 0 && flags & USERNAME == 0 && !v5 {
+            // MQTT-3.1.2-22 (5.0 allows a password without a user name)
             return Err(DecodeError::InvalidConnectFlags(flags));
         }
         let keep_alive = r.u16("keep alive")?;
+        let properties = if v5 {
+            Properties::read(&mut r, PacketKind::Connect)?
+        } else {
+            Properties::new()
+        };
         let client_id = r.string("client identifier")?;
         let will = if has_will {
+            let properties = if v5 {
+                Properties::read(&mut r, PacketKind::Will)?
+            } else {
+                Properties::new()
+            };
             let topic = r.topic_name()?;
             let payload = r.binary("will message")?;
             Some(LastWill {
@@ -161,6 +201,7 @@ impl Connect {
                 payload,
                 qos: will_qos,
                 retain: flags & WILL_RETAIN != 0,
+                properties,
             })
         } else {
             None
@@ -184,6 +225,7 @@ impl Connect {
             username,
             password,
             will,
+            properties,
         })
     }
 }
@@ -215,7 +257,9 @@ mod tests {
                 payload: Bytes::from_static(b"bye"),
                 qos: QoS::AtLeastOnce,
                 retain: true,
+                properties: Properties::new(),
             }),
+            properties: Properties::new(),
         };
         #[rustfmt::skip]
         let bytes = vec![
@@ -237,7 +281,9 @@ mod tests {
     fn v311_with_will_user_and_password() {
         let (connect, bytes) = full_v311();
         let mut out = BytesMut::new();
-        Packet::Connect(connect.clone()).encode(&mut out).unwrap();
+        Packet::Connect(connect.clone())
+            .encode(connect.protocol, &mut out)
+            .unwrap();
         assert_eq!(&out[..], &bytes[..]);
         assert_eq!(
             decode_all(&bytes, ProtocolVersion::V311),
@@ -255,6 +301,7 @@ mod tests {
             username: None,
             password: None,
             will: None,
+            properties: Properties::new(),
         };
         #[rustfmt::skip]
         let bytes = [
@@ -266,7 +313,9 @@ mod tests {
             0x00, 0x02, b'c', b'1',
         ];
         let mut out = BytesMut::new();
-        Packet::Connect(connect.clone()).encode(&mut out).unwrap();
+        Packet::Connect(connect.clone())
+            .encode(connect.protocol, &mut out)
+            .unwrap();
         assert_eq!(&out[..], &bytes[..]);
         // The packet names its own version, whatever the caller expected.
         assert_eq!(
@@ -347,10 +396,11 @@ mod tests {
             decode_all(&bytes, ProtocolVersion::V311),
             Err(DecodeError::InvalidProtocol("MQTT".into(), 3))
         );
-        bytes[8] = 5;
+        // Level 5 is MQTT 5.0 now; 6 is nothing.
+        bytes[8] = 6;
         assert_eq!(
             decode_all(&bytes, ProtocolVersion::V311),
-            Err(DecodeError::InvalidProtocol("MQTT".into(), 5))
+            Err(DecodeError::InvalidProtocol("MQTT".into(), 6))
         );
     }
 
@@ -362,14 +412,14 @@ mod tests {
             ..connect.clone()
         };
         assert!(matches!(
-            Packet::Connect(bad).encode(&mut BytesMut::new()),
+            Packet::Connect(bad).encode(ProtocolVersion::V311, &mut BytesMut::new()),
             Err(EncodeError::Invalid(_))
         ));
         let mut bad = connect.clone();
         bad.will.as_mut().unwrap().topic = "a/#".into();
         let mut out = BytesMut::new();
         assert!(matches!(
-            Packet::Connect(bad).encode(&mut out),
+            Packet::Connect(bad).encode(ProtocolVersion::V311, &mut out),
             Err(EncodeError::InvalidTopicName { .. })
         ));
         assert!(out.is_empty());
@@ -378,7 +428,7 @@ mod tests {
             ..connect
         };
         assert!(matches!(
-            Packet::Connect(bad).encode(&mut out),
+            Packet::Connect(bad).encode(ProtocolVersion::V311, &mut out),
             Err(EncodeError::StringTooLong { .. })
         ));
     }

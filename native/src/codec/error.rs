@@ -48,6 +48,26 @@ pub enum DecodeError {
     TrailingBytes { kind: &'static str, extra: usize },
     #[error("malformed packet: {0}")]
     Malformed(&'static str),
+    #[error("protocol error: {0}")]
+    ProtocolError(&'static str),
+    #[error("malformed variable byte integer in {field}: more than 4 bytes")]
+    MalformedVarInt { field: &'static str },
+    #[error("unknown property identifier {id:#04x} in {kind}")]
+    UnknownProperty { kind: &'static str, id: u8 },
+    #[error("property {property} is not allowed in {kind}")]
+    PropertyNotAllowed {
+        kind: &'static str,
+        property: &'static str,
+    },
+    #[error("property {property} appears more than once in {kind}")]
+    DuplicateProperty {
+        kind: &'static str,
+        property: &'static str,
+    },
+    #[error("invalid value {value} for property {property}")]
+    InvalidPropertyValue { property: &'static str, value: u32 },
+    #[error("invalid {kind} reason code {code:#04x}")]
+    InvalidReasonCode { kind: &'static str, code: u8 },
 }
 
 /// Why a packet cannot be encoded. Checked before anything is written, so the output buffer
@@ -77,4 +97,23 @@ pub enum EncodeError {
     },
     #[error("invalid packet: {0}")]
     Invalid(&'static str),
+    #[error("{field} of {kind} needs MQTT 5.0; it must be empty/default for MQTT 3.1/3.1.1")]
+    V5Only {
+        kind: &'static str,
+        field: &'static str,
+    },
+    #[error("property {property} is not allowed in {kind}")]
+    PropertyNotAllowed {
+        kind: &'static str,
+        property: &'static str,
+    },
+    #[error("property {property} appears more than once in {kind}")]
+    DuplicateProperty {
+        kind: &'static str,
+        property: &'static str,
+    },
+    #[error("invalid value {value} for property {property}")]
+    InvalidPropertyValue { property: &'static str, value: u32 },
+    #[error("reason code {code:#04x} is not valid in {kind}")]
+    InvalidReasonCode { kind: &'static str, code: u8 },
 }

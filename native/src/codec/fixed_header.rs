@@ -4,7 +4,7 @@ use bytes::{BufMut, BytesMut};
 
 use super::error::{DecodeError, EncodeError};
 use super::primitives::{parse_remaining_length, put_remaining_length, remaining_length_size};
-use super::{QoS, MAX_REMAINING_LENGTH};
+use super::{ProtocolVersion, QoS, MAX_REMAINING_LENGTH};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PacketType {
@@ -22,10 +22,12 @@ pub(crate) enum PacketType {
     PingReq = 12,
     PingResp = 13,
     Disconnect = 14,
+    /// MQTT 5.0 only; reserved in 3.1/3.1.1.
+    Auth = 15,
 }
 
 impl PacketType {
-    fn from_nibble(v: u8) -> Result<PacketType, DecodeError> {
+    fn from_nibble(v: u8, version: ProtocolVersion) -> Result<PacketType, DecodeError> {
         Ok(match v {
             1 => PacketType::Connect,
             2 => PacketType::ConnAck,
@@ -41,6 +43,7 @@ impl PacketType {
             12 => PacketType::PingReq,
             13 => PacketType::PingResp,
             14 => PacketType::Disconnect,
+            15 if version == ProtocolVersion::V5 => PacketType::Auth,
             other => return Err(DecodeError::InvalidPacketType(other)),
         })
     }
@@ -61,6 +64,7 @@ impl PacketType {
             PacketType::PingReq => "PINGREQ",
             PacketType::PingResp => "PINGRESP",
             PacketType::Disconnect => "DISCONNECT",
+            PacketType::Auth => "AUTH",
         }
     }
 
@@ -107,13 +111,22 @@ impl FixedHeader {
     }
 }
 
-/// Parses and validates the fixed header at the start of `buf` without consuming anything.
-/// `Ok(None)` means the header itself is incomplete.
+/// Parses and validates an MQTT 3.1/3.1.1 fixed header at the start of `buf` without
+/// consuming anything. `Ok(None)` means the header itself is incomplete.
+#[cfg(test)]
 pub(crate) fn parse(buf: &[u8]) -> Result<Option<FixedHeader>, DecodeError> {
+    parse_versioned(buf, ProtocolVersion::V311)
+}
+
+/// Like [`parse`] for any version: type 15 (AUTH) is valid only in MQTT 5.0.
+pub(crate) fn parse_versioned(
+    buf: &[u8],
+    version: ProtocolVersion,
+) -> Result<Option<FixedHeader>, DecodeError> {
     let Some(&first) = buf.first() else {
         return Ok(None);
     };
-    let packet_type = PacketType::from_nibble(first >> 4)?;
+    let packet_type = PacketType::from_nibble(first >> 4, version)?;
     let flags = first & 0x0F;
     if packet_type == PacketType::Publish {
         check_publish_flags(flags)?;

@@ -1,4 +1,4 @@
-//! MQTT 3.1 / 3.1.1 wire format.
+//! MQTT 3.1 / 3.1.1 / 5.0 wire format.
 //!
 //! Decoding is incremental and strict: [`decode_packet`] returns `Ok(None)` until a whole
 //! frame is buffered, refuses a frame larger than the caller's limit from its header alone,
@@ -11,27 +11,40 @@
 mod ack;
 mod connack;
 mod connect;
+mod disconnect;
 mod error;
 mod fixed_header;
 mod ping;
 mod primitives;
+mod properties;
 mod publish;
+mod reason;
 mod suback;
 mod subscribe;
+mod unsuback;
 mod unsubscribe;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_v5;
 
 use bytes::{Buf, BytesMut};
 
-pub use ack::{PubAck, PubComp, PubRec, PubRel, UnsubAck};
+pub use ack::{PubAck, PubComp, PubRec, PubRel};
 pub use connack::{ConnAck, ConnectReturnCode};
 pub use connect::{Connect, LastWill};
+pub use disconnect::{Auth, Disconnect};
 pub use error::{DecodeError, EncodeError};
+pub use properties::{
+    property_spec, PacketKind, Properties, Property, PropertySpec, PropertyType,
+    MAX_SUBSCRIPTION_IDENTIFIER, PROPERTY_SPECS,
+};
 pub use publish::Publish;
+pub use reason::ReasonCode;
 pub use suback::{SubAck, SubscribeReturnCode};
-pub use subscribe::Subscribe;
+pub use subscribe::{RetainHandling, Subscribe, SubscriptionOptions};
+pub use unsuback::UnsubAck;
 pub use unsubscribe::Unsubscribe;
 
 use fixed_header::PacketType;
@@ -49,13 +62,15 @@ pub enum ProtocolVersion {
     V31,
     /// MQTT 3.1.1: protocol name "MQTT", level 4.
     V311,
+    /// MQTT 5.0: protocol name "MQTT", level 5.
+    V5,
 }
 
 impl ProtocolVersion {
     pub fn protocol_name(self) -> &'static str {
         match self {
             ProtocolVersion::V31 => "MQIsdp",
-            ProtocolVersion::V311 => "MQTT",
+            ProtocolVersion::V311 | ProtocolVersion::V5 => "MQTT",
         }
     }
 
@@ -63,6 +78,7 @@ impl ProtocolVersion {
         match self {
             ProtocolVersion::V31 => 3,
             ProtocolVersion::V311 => 4,
+            ProtocolVersion::V5 => 5,
         }
     }
 
@@ -71,6 +87,7 @@ impl ProtocolVersion {
         match (name, level) {
             ("MQIsdp", 3) => Some(ProtocolVersion::V31),
             ("MQTT", 4) => Some(ProtocolVersion::V311),
+            ("MQTT", 5) => Some(ProtocolVersion::V5),
             _ => None,
         }
     }
@@ -109,7 +126,9 @@ pub enum Packet {
     UnsubAck(UnsubAck),
     PingReq,
     PingResp,
-    Disconnect,
+    Disconnect(Disconnect),
+    /// MQTT 5.0 only.
+    Auth(Auth),
 }
 
 impl Packet {
@@ -128,7 +147,8 @@ impl Packet {
             Packet::UnsubAck(_) => PacketType::UnsubAck,
             Packet::PingReq => PacketType::PingReq,
             Packet::PingResp => PacketType::PingResp,
-            Packet::Disconnect => PacketType::Disconnect,
+            Packet::Disconnect(_) => PacketType::Disconnect,
+            Packet::Auth(_) => PacketType::Auth,
         }
     }
 
@@ -137,51 +157,55 @@ impl Packet {
         self.packet_type().name()
     }
 
-    /// Validated remaining length (body size).
-    fn remaining_len(&self) -> Result<usize, EncodeError> {
+    /// Validated remaining length (body size) in `version`'s layout.
+    fn remaining_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         match self {
             Packet::Connect(p) => p.size(),
-            Packet::ConnAck(p) => p.size(),
-            Packet::Publish(p) => p.size(),
-            Packet::PubAck(p) => p.size(),
-            Packet::PubRec(p) => p.size(),
-            Packet::PubRel(p) => p.size(),
-            Packet::PubComp(p) => p.size(),
-            Packet::Subscribe(p) => p.size(),
-            Packet::SubAck(p) => p.size(),
-            Packet::Unsubscribe(p) => p.size(),
-            Packet::UnsubAck(p) => p.size(),
-            Packet::PingReq | Packet::PingResp | Packet::Disconnect => Ok(0),
+            Packet::ConnAck(p) => p.size(version),
+            Packet::Publish(p) => p.size(version),
+            Packet::PubAck(p) => p.size(version),
+            Packet::PubRec(p) => p.size(version),
+            Packet::PubRel(p) => p.size(version),
+            Packet::PubComp(p) => p.size(version),
+            Packet::Subscribe(p) => p.size(version),
+            Packet::SubAck(p) => p.size(version),
+            Packet::Unsubscribe(p) => p.size(version),
+            Packet::UnsubAck(p) => p.size(version),
+            Packet::Disconnect(p) => p.size(version),
+            Packet::Auth(p) => p.size(version),
+            Packet::PingReq | Packet::PingResp => Ok(0),
         }
     }
 
     /// Size of the whole encoded frame, fixed header included; fails exactly when
     /// [`Packet::encode`] would.
-    pub fn encoded_len(&self) -> Result<usize, EncodeError> {
-        fixed_header::frame_len(self.remaining_len()?)
+    pub fn encoded_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
+        fixed_header::frame_len(self.remaining_len(version)?)
     }
 
-    /// Appends the encoded frame to `out`. On error nothing is written.
-    pub fn encode(&self, out: &mut BytesMut) -> Result<(), EncodeError> {
-        let remaining_len = self.remaining_len()?;
+    /// Appends the frame, in `version`'s layout, to `out`. On error nothing is written.
+    /// CONNECT is always written in the version it names itself (`Connect::protocol`). MQTT 5.0 fields (properties, reason codes other than success,
+    /// subscription options beyond QoS) must be empty/default for 3.1 and 3.1.1.
+    pub fn encode(&self, version: ProtocolVersion, out: &mut BytesMut) -> Result<(), EncodeError> {
+        let remaining_len = self.remaining_len(version)?;
         let frame_len = fixed_header::frame_len(remaining_len)?;
         out.reserve(frame_len);
         let start = out.len();
         match self {
             Packet::Connect(p) => p.write(out, remaining_len),
-            Packet::ConnAck(p) => p.write(out, remaining_len),
-            Packet::Publish(p) => p.write(out, remaining_len),
-            Packet::PubAck(p) => p.write(out, remaining_len),
-            Packet::PubRec(p) => p.write(out, remaining_len),
-            Packet::PubRel(p) => p.write(out, remaining_len),
-            Packet::PubComp(p) => p.write(out, remaining_len),
-            Packet::Subscribe(p) => p.write(out, remaining_len),
-            Packet::SubAck(p) => p.write(out, remaining_len),
-            Packet::Unsubscribe(p) => p.write(out, remaining_len),
-            Packet::UnsubAck(p) => p.write(out, remaining_len),
-            Packet::PingReq | Packet::PingResp | Packet::Disconnect => {
-                ping::write(out, self.packet_type())
-            }
+            Packet::ConnAck(p) => p.write(version, out, remaining_len),
+            Packet::Publish(p) => p.write(version, out, remaining_len),
+            Packet::PubAck(p) => p.write(version, out, remaining_len),
+            Packet::PubRec(p) => p.write(version, out, remaining_len),
+            Packet::PubRel(p) => p.write(version, out, remaining_len),
+            Packet::PubComp(p) => p.write(version, out, remaining_len),
+            Packet::Subscribe(p) => p.write(version, out, remaining_len),
+            Packet::SubAck(p) => p.write(version, out, remaining_len),
+            Packet::Unsubscribe(p) => p.write(version, out, remaining_len),
+            Packet::UnsubAck(p) => p.write(version, out, remaining_len),
+            Packet::Disconnect(p) => p.write(version, out, remaining_len),
+            Packet::Auth(p) => p.write(out, remaining_len),
+            Packet::PingReq | Packet::PingResp => ping::write(out, self.packet_type()),
         }
         debug_assert_eq!(out.len() - start, frame_len, "{} size", self.kind());
         Ok(())
@@ -198,14 +222,14 @@ impl Packet {
 ///
 /// `max_packet_size` bounds the whole frame (fixed header included) and is checked as soon
 /// as the remaining length is known, so an oversized frame is refused before its body is
-/// buffered. `version` matters only where 3.1 and 3.1.1 differ on the wire (CONNACK flags);
-/// CONNECT carries its own version.
+/// buffered. `version` selects the layout of every packet but CONNECT, which carries its
+/// own version; AUTH (type 15) exists only in MQTT 5.0.
 pub fn decode_packet(
     buf: &mut BytesMut,
     version: ProtocolVersion,
     max_packet_size: usize,
 ) -> Result<Option<Packet>, DecodeError> {
-    let Some(header) = fixed_header::parse(buf)? else {
+    let Some(header) = fixed_header::parse_versioned(buf, version)? else {
         return Ok(None);
     };
     let frame_len = header.frame_len();
@@ -223,15 +247,15 @@ pub fn decode_packet(
     let packet = match header.packet_type {
         PacketType::Connect => Packet::Connect(Connect::read(body)?),
         PacketType::ConnAck => Packet::ConnAck(ConnAck::read(body, version)?),
-        PacketType::Publish => Packet::Publish(Publish::read(header.flags, body)?),
-        PacketType::PubAck => Packet::PubAck(PubAck::read(body)?),
-        PacketType::PubRec => Packet::PubRec(PubRec::read(body)?),
-        PacketType::PubRel => Packet::PubRel(PubRel::read(body)?),
-        PacketType::PubComp => Packet::PubComp(PubComp::read(body)?),
-        PacketType::Subscribe => Packet::Subscribe(Subscribe::read(body)?),
-        PacketType::SubAck => Packet::SubAck(SubAck::read(body)?),
-        PacketType::Unsubscribe => Packet::Unsubscribe(Unsubscribe::read(body)?),
-        PacketType::UnsubAck => Packet::UnsubAck(UnsubAck::read(body)?),
+        PacketType::Publish => Packet::Publish(Publish::read(header.flags, body, version)?),
+        PacketType::PubAck => Packet::PubAck(PubAck::read(body, version)?),
+        PacketType::PubRec => Packet::PubRec(PubRec::read(body, version)?),
+        PacketType::PubRel => Packet::PubRel(PubRel::read(body, version)?),
+        PacketType::PubComp => Packet::PubComp(PubComp::read(body, version)?),
+        PacketType::Subscribe => Packet::Subscribe(Subscribe::read(body, version)?),
+        PacketType::SubAck => Packet::SubAck(SubAck::read(body, version)?),
+        PacketType::Unsubscribe => Packet::Unsubscribe(Unsubscribe::read(body, version)?),
+        PacketType::UnsubAck => Packet::UnsubAck(UnsubAck::read(body, version)?),
         PacketType::PingReq => {
             ping::read(PacketType::PingReq, body)?;
             Packet::PingReq
@@ -240,10 +264,8 @@ pub fn decode_packet(
             ping::read(PacketType::PingResp, body)?;
             Packet::PingResp
         }
-        PacketType::Disconnect => {
-            ping::read(PacketType::Disconnect, body)?;
-            Packet::Disconnect
-        }
+        PacketType::Disconnect => Packet::Disconnect(Disconnect::read(body, version)?),
+        PacketType::Auth => Packet::Auth(Auth::read(body)?),
     };
     Ok(Some(packet))
 }

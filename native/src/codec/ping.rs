@@ -1,4 +1,4 @@
-//! PINGREQ, PINGRESP and DISCONNECT: a fixed header and nothing else.
+//! PINGREQ and PINGRESP (and the 3.1/3.1.1 DISCONNECT): a fixed header and nothing else.
 
 use bytes::{Bytes, BytesMut};
 
@@ -25,10 +25,10 @@ mod tests {
         for (packet, bytes) in [
             (Packet::PingReq, [0xC0, 0x00]),
             (Packet::PingResp, [0xD0, 0x00]),
-            (Packet::Disconnect, [0xE0, 0x00]),
+            (Packet::Disconnect(Default::default()), [0xE0, 0x00]),
         ] {
             let mut out = BytesMut::new();
-            packet.encode(&mut out).unwrap();
+            packet.encode(ProtocolVersion::V311, &mut out).unwrap();
             assert_eq!(&out[..], &bytes[..]);
             let mut buf = BytesMut::from(&bytes[..]);
             assert_eq!(

@@ -151,7 +151,41 @@ impl Reader {
         Reader { kind, buf: body }
     }
 
-    fn take(&mut self, n: usize, field: &'static str) -> Result<Bytes, DecodeError> {
+    pub(crate) fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    pub(crate) fn remaining(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// A variable byte integer (MQTT 5 property lengths, Subscription Identifier): at most
+    /// 4 bytes; a continuation bit on the fourth is malformed, running out is truncation.
+    pub(crate) fn var_int(&mut self, field: &'static str) -> Result<u32, DecodeError> {
+        match parse_remaining_length(&self.buf) {
+            Ok(Some((value, used))) => {
+                self.buf.advance(used);
+                Ok(value as u32)
+            }
+            Ok(None) => Err(DecodeError::Truncated {
+                kind: self.kind,
+                field,
+            }),
+            Err(_) => Err(DecodeError::MalformedVarInt { field }),
+        }
+    }
+
+    pub(crate) fn u32(&mut self, field: &'static str) -> Result<u32, DecodeError> {
+        if self.buf.len() < 4 {
+            return Err(DecodeError::Truncated {
+                kind: self.kind,
+                field,
+            });
+        }
+        Ok(self.buf.get_u32())
+    }
+
+    pub(crate) fn take(&mut self, n: usize, field: &'static str) -> Result<Bytes, DecodeError> {
         if self.buf.len() < n {
             return Err(DecodeError::Truncated {
                 kind: self.kind,

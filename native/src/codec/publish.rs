@@ -1,21 +1,27 @@
-//! PUBLISH: flags in the fixed header, topic name, packet id for QoS 1/2, payload.
+//! PUBLISH: flags in the fixed header, topic name, packet id for QoS 1/2, (MQTT 5.0:
+//! properties,) payload.
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::disconnect::check_v3_properties;
 use super::error::{DecodeError, EncodeError};
 use super::fixed_header::{self, PacketType};
-use super::primitives::{check_topic_name, put_string, string_size, Reader};
-use super::QoS;
+use super::primitives::{check_topic_name, put_string, string_size, topic_name_problem, Reader};
+use super::properties::{PacketKind, Properties};
+use super::{ProtocolVersion, QoS};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Publish {
     pub dup: bool,
     pub qos: QoS,
     pub retain: bool,
+    /// May be empty in MQTT 5.0 when the properties carry a Topic Alias.
     pub topic: String,
     /// 0 for QoS 0 (no packet id on the wire); non-zero otherwise.
     pub pkid: u16,
     pub payload: Bytes,
+    /// MQTT 5.0; must stay empty for 3.1/3.1.1.
+    pub properties: Properties,
 }
 
 impl Publish {
@@ -30,9 +36,18 @@ impl Publish {
         b
     }
 
-    pub(crate) fn size(&self) -> Result<usize, EncodeError> {
-        check_topic_name(&self.topic)?;
+    pub(crate) fn size(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
+        let v5 = version == ProtocolVersion::V5;
+        // MQTT 5.0: a Topic Alias stands for the topic, which may then be empty.
+        if !(v5 && self.topic.is_empty() && self.properties.topic_alias().is_some()) {
+            check_topic_name(&self.topic)?;
+        }
         let mut len = string_size("topic name", &self.topic)?;
+        if v5 {
+            len += self.properties.size(PacketKind::Publish)?;
+        } else {
+            check_v3_properties("PUBLISH", &self.properties)?;
+        }
         if self.qos == QoS::AtMostOnce {
             // Refused rather than silently dropped, so what is encoded is what the peer sees.
             if self.dup {
@@ -52,25 +67,48 @@ impl Publish {
         Ok(len + self.payload.len())
     }
 
-    pub(crate) fn write(&self, out: &mut BytesMut, remaining_len: usize) {
+    pub(crate) fn write(&self, version: ProtocolVersion, out: &mut BytesMut, remaining_len: usize) {
         fixed_header::put(out, self.first_byte(), remaining_len);
         put_string(out, &self.topic);
         if self.qos != QoS::AtMostOnce {
             out.put_u16(self.pkid);
         }
+        if version == ProtocolVersion::V5 {
+            self.properties.write(out);
+        }
         out.put_slice(&self.payload);
     }
 
     /// `flags` were validated with the fixed header (QoS 3, DUP on QoS 0).
-    pub(crate) fn read(flags: u8, body: Bytes) -> Result<Publish, DecodeError> {
+    pub(crate) fn read(
+        flags: u8,
+        body: Bytes,
+        version: ProtocolVersion,
+    ) -> Result<Publish, DecodeError> {
         let qos_bits = (flags >> 1) & 0b11;
         let qos = QoS::from_u8(qos_bits).ok_or(DecodeError::InvalidQoS(qos_bits))?;
         let mut r = Reader::new("PUBLISH", body);
-        let topic = r.topic_name()?;
+        let v5 = version == ProtocolVersion::V5;
+        let topic = if v5 {
+            r.string("topic name")?
+        } else {
+            r.topic_name()?
+        };
         let pkid = if qos == QoS::AtMostOnce {
             0
         } else {
             r.packet_id()?
+        };
+        let properties = if v5 {
+            let properties = Properties::read(&mut r, PacketKind::Publish)?;
+            if !(topic.is_empty() && properties.topic_alias().is_some()) {
+                if let Some(reason) = topic_name_problem(&topic) {
+                    return Err(DecodeError::InvalidTopicName { topic, reason });
+                }
+            }
+            properties
+        } else {
+            Properties::new()
         };
         Ok(Publish {
             dup: flags & 0b1000 != 0,
@@ -79,13 +117,14 @@ impl Publish {
             topic,
             pkid,
             payload: r.rest(),
+            properties,
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{decode_packet, Packet, ProtocolVersion};
+    use super::super::{decode_packet, Packet};
     use super::*;
 
     fn decode(bytes: &[u8]) -> Result<Option<Packet>, DecodeError> {
@@ -95,6 +134,7 @@ mod tests {
     #[test]
     fn qos1_vector() {
         let publish = Publish {
+            properties: Properties::new(),
             dup: true,
             qos: QoS::AtLeastOnce,
             retain: true,
@@ -110,7 +150,9 @@ mod tests {
             b'h', b'e', b'l', b'l', b'o',
         ];
         let mut out = BytesMut::new();
-        Packet::Publish(publish.clone()).encode(&mut out).unwrap();
+        Packet::Publish(publish.clone())
+            .encode(ProtocolVersion::V311, &mut out)
+            .unwrap();
         assert_eq!(&out[..], &bytes[..]);
         assert_eq!(decode(&bytes), Ok(Some(Packet::Publish(publish))));
     }
@@ -118,6 +160,7 @@ mod tests {
     #[test]
     fn qos0_vector_and_empty_payload() {
         let publish = Publish {
+            properties: Properties::new(),
             dup: false,
             qos: QoS::AtMostOnce,
             retain: false,
@@ -126,7 +169,9 @@ mod tests {
             payload: Bytes::new(),
         };
         let mut out = BytesMut::new();
-        Packet::Publish(publish.clone()).encode(&mut out).unwrap();
+        Packet::Publish(publish.clone())
+            .encode(ProtocolVersion::V311, &mut out)
+            .unwrap();
         assert_eq!(&out[..], &[0x30, 0x03, 0x00, 0x01, b't']);
         assert_eq!(decode(&out), Ok(Some(Packet::Publish(publish))));
     }
@@ -184,6 +229,7 @@ mod tests {
     #[test]
     fn encode_checks() {
         let base = Publish {
+            properties: Properties::new(),
             dup: false,
             qos: QoS::AtLeastOnce,
             retain: false,
@@ -220,15 +266,19 @@ mod tests {
         ];
         for (publish, err) in cases {
             let mut out = BytesMut::new();
-            assert_eq!(Packet::Publish(publish).encode(&mut out), Err(err));
+            assert_eq!(
+                Packet::Publish(publish).encode(ProtocolVersion::V311, &mut out),
+                Err(err)
+            );
             assert!(out.is_empty());
         }
         let wildcard = Publish {
+            properties: Properties::new(),
             topic: "a/+".into(),
             ..base
         };
         assert!(matches!(
-            Packet::Publish(wildcard).encode(&mut BytesMut::new()),
+            Packet::Publish(wildcard).encode(ProtocolVersion::V311, &mut BytesMut::new()),
             Err(EncodeError::InvalidTopicName { .. })
         ));
     }

@@ -67,6 +67,7 @@ fn connect() -> impl Strategy<Value = Packet> {
             payload,
             qos,
             retain,
+            properties: Properties::new(),
         },
     ));
     (
@@ -90,6 +91,7 @@ fn connect() -> impl Strategy<Value = Packet> {
                     username,
                     password,
                     will,
+                    properties: Properties::new(),
                 })
             },
         )
@@ -101,6 +103,8 @@ fn connack() -> impl Strategy<Value = Packet> {
         Packet::ConnAck(ConnAck {
             session_present: session_present && code == ConnectReturnCode::Accepted,
             code,
+            reason: None,
+            properties: Properties::new(),
         })
     })
 }
@@ -123,23 +127,29 @@ fn publish() -> impl Strategy<Value = Packet> {
                 topic,
                 pkid: if at_most_once { 0 } else { pkid },
                 payload,
+                properties: Properties::new(),
             })
         })
 }
 
 fn pkid_only() -> impl Strategy<Value = Packet> {
     (0..5u8, pkid()).prop_map(|(kind, pkid)| match kind {
-        0 => Packet::PubAck(PubAck { pkid }),
-        1 => Packet::PubRec(PubRec { pkid }),
-        2 => Packet::PubRel(PubRel { pkid }),
-        3 => Packet::PubComp(PubComp { pkid }),
-        _ => Packet::UnsubAck(UnsubAck { pkid }),
+        0 => Packet::PubAck(PubAck::new(pkid)),
+        1 => Packet::PubRec(PubRec::new(pkid)),
+        2 => Packet::PubRel(PubRel::new(pkid)),
+        3 => Packet::PubComp(PubComp::new(pkid)),
+        _ => Packet::UnsubAck(UnsubAck::new(pkid)),
     })
 }
 
 fn subscribe() -> impl Strategy<Value = Packet> {
-    (pkid(), vec((topic_filter(), qos()), 1..6))
-        .prop_map(|(pkid, filters)| Packet::Subscribe(Subscribe { pkid, filters }))
+    (pkid(), vec((topic_filter(), qos()), 1..6)).prop_map(|(pkid, filters)| {
+        Packet::Subscribe(Subscribe {
+            pkid,
+            filters: filters.into_iter().map(|(f, q)| (f, q.into())).collect(),
+            properties: Properties::new(),
+        })
+    })
 }
 
 fn suback() -> impl Strategy<Value = Packet> {
@@ -147,20 +157,30 @@ fn suback() -> impl Strategy<Value = Packet> {
         qos().prop_map(SubscribeReturnCode::Success),
         Just(SubscribeReturnCode::Failure)
     ];
-    (pkid(), vec(code, 1..8))
-        .prop_map(|(pkid, return_codes)| Packet::SubAck(SubAck { pkid, return_codes }))
+    (pkid(), vec(code, 1..8)).prop_map(|(pkid, return_codes)| {
+        Packet::SubAck(SubAck {
+            pkid,
+            return_codes,
+            properties: Properties::new(),
+        })
+    })
 }
 
 fn unsubscribe() -> impl Strategy<Value = Packet> {
-    (pkid(), vec(topic_filter(), 1..6))
-        .prop_map(|(pkid, topics)| Packet::Unsubscribe(Unsubscribe { pkid, topics }))
+    (pkid(), vec(topic_filter(), 1..6)).prop_map(|(pkid, topics)| {
+        Packet::Unsubscribe(Unsubscribe {
+            pkid,
+            topics,
+            properties: Properties::new(),
+        })
+    })
 }
 
 fn empty_body() -> impl Strategy<Value = Packet> {
     prop_oneof![
         Just(Packet::PingReq),
         Just(Packet::PingResp),
-        Just(Packet::Disconnect)
+        Just(Packet::Disconnect(Disconnect::default()))
     ]
 }
 
@@ -181,11 +201,11 @@ fn any_packet() -> impl Strategy<Value = Packet> {
 
 fn encode(packet: &Packet) -> Result<BytesMut, TestCaseError> {
     let len = packet
-        .encoded_len()
+        .encoded_len(V)
         .map_err(|e| TestCaseError::fail(format!("encoded_len: {e}")))?;
     let mut out = BytesMut::with_capacity(len);
     packet
-        .encode(&mut out)
+        .encode(V, &mut out)
         .map_err(|e| TestCaseError::fail(format!("encode: {e}")))?;
     // Exact-capacity buffer: encoded_len is the truth, no reallocation was needed.
     prop_assert_eq!(out.len(), len);
@@ -297,7 +317,7 @@ fn decode_all_quietly(mut buf: BytesMut, max: usize) {
         match decode_packet(&mut buf, V, max) {
             Ok(Some(p)) => {
                 // Anything accepted must encode again (see check_reencodes).
-                assert!(p.encode(&mut BytesMut::new()).is_ok(), "{p:?}");
+                assert!(p.encode(V, &mut BytesMut::new()).is_ok(), "{p:?}");
             }
             Ok(None) | Err(_) => return,
         }
@@ -384,6 +404,7 @@ fn publish_with_remaining(remaining: usize) -> Packet {
         topic: "t".into(),
         pkid: 0,
         payload: Bytes::from(vec![0xA5; remaining - 3]),
+        properties: Properties::new(),
     })
 }
 
@@ -400,7 +421,7 @@ fn remaining_length_boundaries_on_whole_frames() {
     for (remaining, header) in cases {
         let packet = publish_with_remaining(remaining);
         let mut out = BytesMut::new();
-        packet.encode(&mut out).unwrap();
+        packet.encode(V, &mut out).unwrap();
         assert_eq!(out.len(), header.len() + remaining);
         assert_eq!(&out[..header.len()], header, "{remaining}");
         // One byte short of the limit is refused; the exact limit is accepted.
@@ -440,12 +461,13 @@ fn kinds() {
     let cases = [
         (Packet::PingReq, "PINGREQ"),
         (Packet::PingResp, "PINGRESP"),
-        (Packet::Disconnect, "DISCONNECT"),
-        (Packet::PubRel(PubRel { pkid: 1 }), "PUBREL"),
+        (Packet::Disconnect(Disconnect::default()), "DISCONNECT"),
+        (Packet::PubRel(PubRel::new(1)), "PUBREL"),
         (
             Packet::SubAck(SubAck {
                 pkid: 1,
                 return_codes: vec![SubscribeReturnCode::Failure],
+                properties: Properties::new(),
             }),
             "SUBACK",
         ),

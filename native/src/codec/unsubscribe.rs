@@ -1,19 +1,24 @@
-//! UNSUBSCRIBE: packet id, then topic filters.
+//! UNSUBSCRIBE: packet id, (MQTT 5.0: properties,) then topic filters.
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::disconnect::check_v3_properties;
 use super::error::{DecodeError, EncodeError};
 use super::fixed_header::{self, PacketType};
 use super::primitives::{check_topic_filter, put_string, string_size, Reader};
+use super::properties::{PacketKind, Properties};
+use super::ProtocolVersion;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unsubscribe {
     pub pkid: u16,
     pub topics: Vec<String>,
+    /// MQTT 5.0 (User Property only); empty for 3.1/3.1.1.
+    pub properties: Properties,
 }
 
 impl Unsubscribe {
-    pub(crate) fn size(&self) -> Result<usize, EncodeError> {
+    pub(crate) fn size(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
         if self.pkid == 0 {
             return Err(EncodeError::ZeroPacketId);
         }
@@ -22,6 +27,11 @@ impl Unsubscribe {
             return Err(EncodeError::EmptyUnsubscribe);
         }
         let mut len = 2;
+        if version == ProtocolVersion::V5 {
+            len += self.properties.size(PacketKind::Unsubscribe)?;
+        } else {
+            check_v3_properties("UNSUBSCRIBE", &self.properties)?;
+        }
         for topic in &self.topics {
             check_topic_filter(topic)?;
             len += string_size("topic filter", topic)?;
@@ -29,17 +39,25 @@ impl Unsubscribe {
         Ok(len)
     }
 
-    pub(crate) fn write(&self, out: &mut BytesMut, remaining_len: usize) {
+    pub(crate) fn write(&self, version: ProtocolVersion, out: &mut BytesMut, remaining_len: usize) {
         fixed_header::put(out, PacketType::Unsubscribe.first_byte(), remaining_len);
         out.put_u16(self.pkid);
+        if version == ProtocolVersion::V5 {
+            self.properties.write(out);
+        }
         for topic in &self.topics {
             put_string(out, topic);
         }
     }
 
-    pub(crate) fn read(body: Bytes) -> Result<Unsubscribe, DecodeError> {
+    pub(crate) fn read(body: Bytes, version: ProtocolVersion) -> Result<Unsubscribe, DecodeError> {
         let mut r = Reader::new("UNSUBSCRIBE", body);
         let pkid = r.packet_id()?;
+        let properties = if version == ProtocolVersion::V5 {
+            Properties::read(&mut r, PacketKind::Unsubscribe)?
+        } else {
+            Properties::new()
+        };
         let mut topics = Vec::new();
         while !r.is_empty() {
             topics.push(r.topic_filter()?);
@@ -47,13 +65,17 @@ impl Unsubscribe {
         if topics.is_empty() {
             return Err(DecodeError::Malformed("UNSUBSCRIBE has no topic filter"));
         }
-        Ok(Unsubscribe { pkid, topics })
+        Ok(Unsubscribe {
+            pkid,
+            topics,
+            properties,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{decode_packet, Packet, ProtocolVersion};
+    use super::super::{decode_packet, Packet};
     use super::*;
 
     fn decode(bytes: &[u8]) -> Result<Option<Packet>, DecodeError> {
@@ -63,6 +85,7 @@ mod tests {
     #[test]
     fn vector() {
         let unsub = Unsubscribe {
+            properties: Properties::new(),
             pkid: 3,
             topics: vec!["a/b".into(), "c/+".into()],
         };
@@ -74,7 +97,9 @@ mod tests {
             0x00, 0x03, b'c', b'/', b'+',
         ];
         let mut out = BytesMut::new();
-        Packet::Unsubscribe(unsub.clone()).encode(&mut out).unwrap();
+        Packet::Unsubscribe(unsub.clone())
+            .encode(ProtocolVersion::V311, &mut out)
+            .unwrap();
         assert_eq!(&out[..], &bytes[..]);
         assert_eq!(decode(&bytes), Ok(Some(Packet::Unsubscribe(unsub))));
     }
@@ -100,9 +125,10 @@ mod tests {
         assert_eq!(
             Packet::Unsubscribe(Unsubscribe {
                 pkid: 1,
-                topics: vec![]
+                topics: vec![],
+                properties: Properties::new(),
             })
-            .encode(&mut BytesMut::new()),
+            .encode(ProtocolVersion::V311, &mut BytesMut::new()),
             Err(EncodeError::EmptyUnsubscribe)
         );
     }

@@ -275,6 +275,7 @@ impl ConnectConfig {
                     payload: Bytes::from(w.payload.into_bytes()),
                     qos: qos("mqtt.will_qos", w.qos)?,
                     retain: w.retain,
+                    properties: Default::default(),
                 })
             }
             _ => None,

@@ -93,6 +93,7 @@ impl Publisher {
             topic: self.config.topic.clone(),
             pkid: 0,
             payload,
+            properties: Default::default(),
         }
     }
 

@@ -242,7 +242,7 @@ impl Subscriber {
                         .iter()
                         .chain(std::iter::repeat(&SubscribeReturnCode::Failure)),
                 )
-                .filter(|(_, c)| **c == SubscribeReturnCode::Failure)
+                .filter(|(_, c)| c.is_failure())
                 .map(|(t, _)| t.as_str())
                 .collect();
             if !refused.is_empty() {
