@@ -144,9 +144,10 @@ class Broker:
 
     listeners: {name: [config lines]} extra listeners on free ports (broker.ports[name]), each written as
     `listener <port> 127.0.0.1` followed by its lines (e.g. protocol websockets, cafile/certfile/keyfile).
-    password_file: path of a mosquitto_passwd file; allow_anonymous false then unless said otherwise."""
+    password_file: path of a mosquitto_passwd file; allow_anonymous false then unless said otherwise.
+    extra_config: global config lines written after the defaults (a later line wins, e.g. max_inflight_messages 5)."""
 
-    def __init__(self, workdir, listeners=None, password_file=None, allow_anonymous=None):
+    def __init__(self, workdir, listeners=None, password_file=None, allow_anonymous=None, extra_config=()):
         self.host = "127.0.0.1"
         self.port = free_port()
         self.dir = Path(workdir)
@@ -162,6 +163,7 @@ class Broker:
             self.ports[name] = port
         self.password_file = password_file
         self.allow_anonymous = (password_file is None) if allow_anonymous is None else allow_anonymous
+        self.extra_config = list(extra_config)
 
     def config_text(self):
         lines = [
@@ -182,6 +184,7 @@ class Broker:
             "log_type all",
             "connection_messages true",
             "log_timestamp true",
+        ] + self.extra_config + [
             "",
             "listener %d %s" % (self.port, self.host),
         ]

@@ -406,3 +406,59 @@ async fn a_dropped_subscriber_stops_collecting() {
     // Still counted (never silently dropped), but no longer queued for a subscriber nobody reads.
     assert_eq!(session.unrouted(), 5);
 }
+
+#[tokio::test]
+async fn messages_before_subscribe_go_to_the_first_matching_subscriber() {
+    // A resumed session: the broker delivers queued messages right after CONNACK,
+    // before this process has sent any SUBSCRIBE.
+    let port = fake_broker(|mut s, mut buf| async move {
+        let _ = read_packet(&mut s, &mut buf).await;
+        send(
+            &mut s,
+            Packet::ConnAck(ConnAck {
+                session_present: true,
+                code: ConnectReturnCode::Accepted,
+                ..Default::default()
+            }),
+        )
+        .await;
+        for i in 0..3u8 {
+            send(
+                &mut s,
+                Packet::Publish(mqttload::codec::Publish {
+                    dup: false,
+                    qos: mqttload::codec::QoS::AtMostOnce,
+                    retain: false,
+                    topic: "queued/t".into(),
+                    pkid: 0,
+                    payload: bytes::Bytes::from(vec![b'0' + i]),
+                    properties: Default::default(),
+                }),
+            )
+            .await;
+        }
+        // Answer the SUBSCRIBE that comes later.
+        while let Some(p) = read_packet(&mut s, &mut buf).await {
+            if let Packet::Subscribe(sub) = p {
+                send(
+                    &mut s,
+                    Packet::SubAck(mqttload::codec::SubAck {
+                        pkid: sub.pkid,
+                        return_codes: vec![mqttload::codec::SubscribeReturnCode::Success(
+                            mqttload::codec::QoS::AtMostOnce,
+                        )],
+                        properties: Default::default(),
+                    }),
+                )
+                .await;
+            }
+        }
+    })
+    .await;
+    let g = connected(port, "").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sub = subscriber("queued/#", 0, 3, 2_000);
+    let o = sub.subscribe(&g).await;
+    assert!(o.success, "{o:?}");
+    assert_eq!(o.stats[0], 3, "{o:?}");
+}

@@ -7,6 +7,16 @@ pub enum ClientError {
     Transport(String),
     #[error("broker refused the connection: {} (CONNACK return code {})", .0.describe(), .0.code())]
     Refused(ConnectReturnCode),
+    /// MQTT 5.0 refusal: "0x87 Not authorized" plus the reason string when given.
+    #[error("broker refused the connection: {0}")]
+    RefusedV5(String),
+    /// MQTT 5.0: a PUBACK/PUBREC with a failure reason code.
+    #[error("broker rejected the message: {0}")]
+    Rejected(String),
+    #[error("packet of {size} bytes exceeds the broker's maximum packet size {max}")]
+    TooLarge { size: usize, max: u32 },
+    #[error("enhanced authentication failed: {0}")]
+    Auth(String),
     #[error("no CONNACK within {0} ms")]
     ConnackTimeout(u128),
     #[error("broker sent {0} where CONNACK was expected")]

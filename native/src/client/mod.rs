@@ -7,6 +7,6 @@ mod session;
 mod topic;
 
 pub use error::ClientError;
-pub use options::{Attempts, Secret, SessionOptions};
-pub use session::{Delivery, MessageSink, PublishAck, Session, SubAckWait};
-pub use topic::{topic_matches, validate_filter};
+pub use options::{Attempts, Authenticator, Secret, SessionOptions};
+pub use session::{Carried, Delivery, MessageSink, PublishAck, Session, SubAckWait};
+pub use topic::{route_filter, topic_matches, validate_filter};

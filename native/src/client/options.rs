@@ -1,9 +1,23 @@
 use std::fmt;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 
-use crate::codec::{LastWill, ProtocolVersion};
+use crate::codec::{LastWill, Properties, ProtocolVersion};
+
+/// MQTT 5.0 enhanced authentication (AUTH exchange). The session sends `method()` and
+/// `initial_data()` in CONNECT and answers each AUTH challenge (reason 0x18) with
+/// `on_challenge`. No concrete method ships yet: Mosquitto 2.0 has none built in.
+pub trait Authenticator: Send + Sync + fmt::Debug {
+    /// The Authentication Method property, e.g. "SCRAM-SHA-1".
+    fn method(&self) -> &str;
+    /// Authentication Data sent in CONNECT, if the method starts with some.
+    fn initial_data(&self) -> Option<Bytes>;
+    /// The response to the broker's challenge data, or why the exchange cannot go on.
+    fn on_challenge(&self, data: &[u8]) -> Result<Bytes, String>;
+}
 use crate::transport::Endpoint;
 
 /// How many times to try again after a failure (the first try is not counted).
@@ -54,7 +68,12 @@ pub struct SessionOptions {
     pub connect_timeout: Duration,
     pub connect_attempts: Attempts,
     pub reconnect_attempts: Attempts,
+    /// Largest packet we accept (and, for 5.0, advertise when `connect_properties` say so).
     pub max_packet_size: usize,
+    /// MQTT 5.0 CONNECT properties (session expiry, receive maximum, ...); empty for 3.x.
+    pub connect_properties: Properties,
+    /// MQTT 5.0 enhanced authentication, when configured.
+    pub authenticator: Option<Arc<dyn Authenticator>>,
 }
 
 /// Delay before retry number `n` (0-based): doubling from 100 ms, capped at 5 s, so a flapping

@@ -8,13 +8,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::codec::{
-    decode_packet, ConnAck, Connect, ConnectReturnCode, Packet, PubAck, PubComp, PubRec, PubRel,
-    Publish, QoS, SubAck, Subscribe, SubscribeReturnCode, UnsubAck, Unsubscribe,
+    decode_packet, Auth, ConnAck, Connect, ConnectReturnCode, Disconnect, Packet, Properties,
+    Property, ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode, SubAck,
+    Subscribe, SubscribeReturnCode, SubscriptionOptions, UnsubAck, Unsubscribe,
 };
 use crate::transport::BrokerStream;
 
 use super::options::backoff;
-use super::topic::topic_matches;
+use super::topic::{route_filter, topic_matches};
 use super::{ClientError, SessionOptions};
 
 /// A received message as handed to subscriptions.
@@ -28,6 +29,19 @@ pub struct Delivery<'a> {
 /// Where a subscription's messages go. Called on the session task: must not block.
 pub trait MessageSink: Send + Sync {
     fn on_message(&self, delivery: &Delivery<'_>);
+
+    /// False once nobody reads this sink any more: it is then not carried to a new session.
+    fn is_open(&self) -> bool {
+        true
+    }
+}
+
+/// The subscriptions of a closed session, handed to the next session of the same slot so
+/// that a resumed (MQTT 5.0 session expiry, or 3.x clean session off) session delivers the
+/// messages the broker queued, and a fresh one subscribes again.
+pub struct Carried {
+    routes: Vec<Route>,
+    subscriptions: Vec<SubscriptionEntry>,
 }
 
 pub type PublishAck = oneshot::Receiver<Result<(), ClientError>>;
@@ -36,9 +50,12 @@ pub type SubAckWait = oneshot::Receiver<Result<Vec<SubscribeReturnCode>, ClientE
 type Done = oneshot::Sender<Result<(), ClientError>>;
 
 enum Command {
-    Publish(Publish, Option<Done>),
+    /// The message, its completion, and whether to use our own topic aliases (MQTT 5.0).
+    Publish(Publish, Option<Done>, bool),
     Subscribe {
-        filters: Vec<(String, QoS)>,
+        filters: Vec<(String, SubscriptionOptions)>,
+        /// MQTT 5.0 SUBSCRIBE properties (Subscription Identifier, User Property).
+        properties: Properties,
         sink: Arc<dyn MessageSink>,
         done: oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>,
     },
@@ -47,7 +64,7 @@ enum Command {
     },
     /// Stop handing messages to this sink (its subscriber is gone); the subscription itself stays.
     Detach(Arc<dyn MessageSink>),
-    Disconnect(oneshot::Sender<()>),
+    Disconnect(oneshot::Sender<()>, Disconnect),
 }
 
 /// State the session task shares with its callers without a round trip.
@@ -58,6 +75,8 @@ struct Shared {
     /// Messages that matched no subscription of ours (counted, never silently dropped).
     unrouted: AtomicU64,
     reconnects: AtomicU64,
+    /// Set when the task ends.
+    carried: Mutex<Option<Carried>>,
 }
 
 impl Shared {
@@ -80,8 +99,18 @@ impl Session {
     /// CONNECT with retries as the options allow; on success the session task is running.
     /// Must be called inside the tokio runtime.
     pub async fn connect(opts: SessionOptions) -> Result<Session, ClientError> {
+        Session::connect_carrying(opts, None).await
+    }
+
+    /// As [`Session::connect`], taking over the subscriptions of a previous session of the
+    /// same client: kept by the broker (session present) or subscribed again.
+    pub async fn connect_carrying(
+        opts: SessionOptions,
+        carried: Option<Carried>,
+    ) -> Result<Session, ClientError> {
         let mut retries = 0u32;
-        let (stream, leftover, _ack) = loop {
+        let mut opts = opts;
+        let (stream, leftover, ack) = loop {
             match handshake(&opts).await {
                 Ok(ok) => break ok,
                 Err(e) if opts.connect_attempts.allows(retries) => {
@@ -98,10 +127,22 @@ impl Session {
             last_error: Mutex::new(None),
             unrouted: AtomicU64::new(0),
             reconnects: AtomicU64::new(0),
+            carried: Mutex::new(None),
         });
         let (tx, rx) = mpsc::unbounded_channel();
+        // MQTT 5.0: a broker-assigned identifier is ours from now on (reconnects use it too).
+        if let Some(id) = ack.properties.assigned_client_identifier() {
+            opts.client_id = id.to_string();
+        }
         let client_id = opts.client_id.clone();
-        let task = Task::new(opts, shared.clone(), rx);
+        let mut task = Task::new(opts, shared.clone(), rx, &ack);
+        if let Some(c) = carried {
+            task.routes = c.routes.into_iter().filter(|r| r.sink.is_open()).collect();
+            task.subscriptions = c.subscriptions;
+            if !ack.session_present {
+                task.resume(false);
+            }
+        }
         tokio::spawn(task.run(stream, leftover));
         Ok(Session {
             tx,
@@ -127,6 +168,14 @@ impl Session {
         self.shared.last_error.lock().ok().and_then(|g| g.clone())
     }
 
+    /// The subscriptions of this session once it has ended, for the next one (once).
+    pub fn take_carried(&self) -> Option<Carried> {
+        if !self.is_closed() {
+            return None;
+        }
+        self.shared.carried.lock().ok().and_then(|mut g| g.take())
+    }
+
     pub fn unrouted(&self) -> u64 {
         self.shared.unrouted.load(Ordering::Relaxed)
     }
@@ -138,8 +187,18 @@ impl Session {
     /// Queues a PUBLISH. The receiver completes when the packet is written (QoS 0) or
     /// acknowledged (PUBACK for QoS 1, PUBCOMP for QoS 2).
     pub fn publish(&self, publish: Publish) -> Result<PublishAck, ClientError> {
+        self.publish_with(publish, false)
+    }
+
+    /// As [`Session::publish`]; with `use_topic_alias` (MQTT 5.0) the topic is replaced by our
+    /// own alias once the broker knows it, when its Topic Alias Maximum allows.
+    pub fn publish_with(
+        &self,
+        publish: Publish,
+        use_topic_alias: bool,
+    ) -> Result<PublishAck, ClientError> {
         let (done, rx) = oneshot::channel();
-        self.send(Command::Publish(publish, Some(done)))?;
+        self.send(Command::Publish(publish, Some(done), use_topic_alias))?;
         Ok(rx)
     }
 
@@ -148,9 +207,22 @@ impl Session {
         filters: Vec<(String, QoS)>,
         sink: Arc<dyn MessageSink>,
     ) -> Result<SubAckWait, ClientError> {
+        let filters = filters.into_iter().map(|(f, q)| (f, q.into())).collect();
+        self.subscribe_with(filters, Properties::new(), sink)
+    }
+
+    /// SUBSCRIBE with full (MQTT 5.0) options and properties. A `$share/group/filter`
+    /// delivers the messages whose topic matches `filter`.
+    pub fn subscribe_with(
+        &self,
+        filters: Vec<(String, SubscriptionOptions)>,
+        properties: Properties,
+        sink: Arc<dyn MessageSink>,
+    ) -> Result<SubAckWait, ClientError> {
         let (done, rx) = oneshot::channel();
         self.send(Command::Subscribe {
             filters,
+            properties,
             sink,
             done,
         })?;
@@ -168,8 +240,27 @@ impl Session {
 
     /// Sends DISCONNECT and waits (at most `timeout`) for the task to close the socket.
     pub async fn disconnect(&self, timeout: Duration) {
+        self.disconnect_with(timeout, ReasonCode::Success, None)
+            .await
+    }
+
+    /// DISCONNECT with an MQTT 5.0 reason code and, when given, a new Session Expiry
+    /// Interval. On 3.1/3.1.1 a plain DISCONNECT is sent.
+    pub async fn disconnect_with(
+        &self,
+        timeout: Duration,
+        reason: ReasonCode,
+        session_expiry: Option<u32>,
+    ) {
+        let mut packet = Disconnect {
+            reason,
+            properties: Properties::new(),
+        };
+        if let Some(e) = session_expiry {
+            packet.properties.push(Property::SessionExpiryInterval(e));
+        }
         let (done, rx) = oneshot::channel();
-        if self.send(Command::Disconnect(done)).is_ok() {
+        if self.send(Command::Disconnect(done, packet)).is_ok() {
             let _ = tokio::time::timeout(timeout, rx).await;
         }
     }
@@ -199,6 +290,23 @@ async fn handshake(
         .connect(opts.connect_timeout)
         .await
         .map_err(|e| ClientError::Transport(e.to_string()))?;
+    let v5 = opts.version == ProtocolVersion::V5;
+    let mut properties = if v5 {
+        opts.connect_properties.clone()
+    } else {
+        Properties::new()
+    };
+    let authenticator = opts.authenticator.as_ref().filter(|_| v5);
+    if let Some(a) = authenticator {
+        properties.push(Property::AuthenticationMethod(a.method().to_string()));
+        if let Some(d) = a.initial_data() {
+            properties.push(Property::AuthenticationData(d));
+        }
+    }
+    let mut will = opts.will.clone();
+    if let (Some(w), false) = (will.as_mut(), v5) {
+        w.properties = Properties::new();
+    }
     let connect = Packet::Connect(Connect {
         protocol: opts.version,
         client_id: opts.client_id.clone(),
@@ -206,8 +314,8 @@ async fn handshake(
         keep_alive: opts.keep_alive_secs,
         username: opts.username.clone(),
         password: opts.password.as_ref().map(|p| p.0.clone()),
-        will: opts.will.clone(),
-        properties: Default::default(),
+        will,
+        properties,
     });
     let mut out = BytesMut::with_capacity(128);
     connect
@@ -231,6 +339,27 @@ async fn handshake(
         loop {
             match decode_packet(&mut buf, opts.version, opts.max_packet_size) {
                 Ok(Some(Packet::ConnAck(ack))) => return Ok((buf, ack)),
+                Ok(Some(Packet::Auth(auth))) => {
+                    let Some(a) = authenticator else {
+                        return Err(ClientError::Auth(
+                            "broker sent AUTH but no authentication method is configured".into(),
+                        ));
+                    };
+                    let reply = auth_reply(a.as_ref(), &auth)?;
+                    let mut o = BytesMut::new();
+                    Packet::Auth(reply)
+                        .encode(opts.version, &mut o)
+                        .map_err(|e| ClientError::Encode(e.to_string()))?;
+                    stream
+                        .write_all(&o)
+                        .await
+                        .map_err(|e| io_error("writing AUTH", e))?;
+                    stream
+                        .flush()
+                        .await
+                        .map_err(|e| io_error("writing AUTH", e))?;
+                    continue;
+                }
                 Ok(Some(other)) => return Err(ClientError::UnexpectedPacket(other.kind())),
                 Ok(None) => {}
                 Err(e) => return Err(ClientError::Protocol(e.to_string())),
@@ -250,9 +379,51 @@ async fn handshake(
         .await
         .map_err(|_| ClientError::ConnackTimeout(opts.connect_timeout.as_millis()))??;
     if ack.code != ConnectReturnCode::Accepted {
+        if v5 {
+            let reason = ack.reason.unwrap_or(ack.code.to_reason());
+            return Err(ClientError::RefusedV5(with_reason_string(
+                reason,
+                &ack.properties,
+            )));
+        }
         return Err(ClientError::Refused(ack.code));
     }
     Ok((stream, leftover, ack))
+}
+
+/// "0x87 Not authorized", plus " (reason string)" when the broker gave one.
+fn with_reason_string(reason: ReasonCode, properties: &Properties) -> String {
+    match properties.reason_string() {
+        Some(rs) if !rs.is_empty() => format!("{} ({rs})", reason.describe()),
+        _ => reason.describe(),
+    }
+}
+
+/// Our answer to an AUTH challenge (reason 0x18 Continue authentication).
+fn auth_reply(a: &dyn super::Authenticator, auth: &Auth) -> Result<Auth, ClientError> {
+    if auth.reason != ReasonCode::ContinueAuthentication {
+        return Err(ClientError::Auth(format!(
+            "broker sent AUTH {}",
+            with_reason_string(auth.reason, &auth.properties)
+        )));
+    }
+    if let Some(m) = auth.properties.authentication_method() {
+        if m != a.method() {
+            return Err(ClientError::Auth(format!(
+                "broker challenged with method '{m}', we use '{}'",
+                a.method()
+            )));
+        }
+    }
+    let data = auth.properties.authentication_data().unwrap_or(&[]);
+    let response = a.on_challenge(data).map_err(ClientError::Auth)?;
+    let mut properties = Properties::new();
+    properties.push(Property::AuthenticationMethod(a.method().to_string()));
+    properties.push(Property::AuthenticationData(response));
+    Ok(Auth {
+        reason: ReasonCode::ContinueAuthentication,
+        properties,
+    })
 }
 
 /// The acknowledgement an outgoing QoS 1/2 message waits for.
@@ -272,13 +443,23 @@ struct Outgoing {
 }
 
 struct Route {
+    /// As subscribed (what UNSUBSCRIBE names).
     filter: String,
+    /// What topics are matched against: `filter` without a `$share/group/` prefix.
+    matches: String,
     sink: Arc<dyn MessageSink>,
+}
+
+/// A subscription to restore when the broker kept no session: filter, options, identifier.
+struct SubscriptionEntry {
+    filter: String,
+    options: SubscriptionOptions,
+    id: Option<u32>,
 }
 
 /// Why the connected loop ended.
 enum Exit {
-    Disconnected(oneshot::Sender<()>),
+    Disconnected(oneshot::Sender<()>, Disconnect),
     Dropped,
     Lost(String),
 }
@@ -291,15 +472,35 @@ struct Task {
     /// Completions to fire once `out` is on the wire (QoS 0 publishes).
     on_flush: Vec<Done>,
     outgoing: HashMap<u16, Outgoing>,
-    waiting_for_id: VecDeque<(Publish, Option<Done>)>,
+    /// QoS 1/2 messages waiting for a free packet id or for the broker's Receive Maximum
+    /// to allow one more in flight; sent in order as acknowledgements arrive.
+    waiting_for_id: VecDeque<(Publish, Option<Done>, bool)>,
     next_order: u64,
     next_pkid: u16,
     pending_subs: HashMap<u16, oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>>,
     incoming_qos2: HashSet<u16>,
     routes: Vec<Route>,
-    subscriptions: Vec<(String, QoS)>,
+    /// Messages that matched no subscription yet, kept for the first one that matches them:
+    /// a resumed session's queued messages arrive right after CONNACK, before our SUBSCRIBE.
+    early: VecDeque<(Publish, SystemTime)>,
+    subscriptions: Vec<SubscriptionEntry>,
     last_sent: Instant,
     ping_sent: Option<Instant>,
+    /// Per connection, from CONNACK (MQTT 5.0; 3.x keeps the defaults).
+    link: Link,
+}
+
+/// What the broker's CONNACK set for the current connection.
+#[derive(Default)]
+struct Link {
+    /// Ours, or the broker's Server Keep Alive.
+    keep_alive_secs: u16,
+    /// The broker's Receive Maximum: our QoS 1/2 in-flight window.
+    send_max: usize,
+    max_packet: Option<u32>,
+    topic_alias_max: u16,
+    incoming_aliases: HashMap<u16, String>,
+    outgoing_aliases: HashMap<String, u16>,
 }
 
 /// Commands handled per wake-up before writing, so bursts go out in few syscalls.
@@ -310,8 +511,9 @@ impl Task {
         opts: SessionOptions,
         shared: Arc<Shared>,
         rx: mpsc::UnboundedReceiver<Command>,
+        ack: &ConnAck,
     ) -> Task {
-        Task {
+        let mut task = Task {
             opts,
             shared,
             rx,
@@ -325,9 +527,31 @@ impl Task {
             pending_subs: HashMap::new(),
             incoming_qos2: HashSet::new(),
             routes: Vec::new(),
+            early: VecDeque::new(),
             subscriptions: Vec::new(),
             last_sent: Instant::now(),
             ping_sent: None,
+            link: Link::default(),
+        };
+        task.apply_connack(ack);
+        task
+    }
+
+    /// Takes the connection's limits from CONNACK; aliases start afresh on every connection.
+    fn apply_connack(&mut self, ack: &ConnAck) {
+        let p = &ack.properties;
+        self.link = Link {
+            keep_alive_secs: p.server_keep_alive().unwrap_or(self.opts.keep_alive_secs),
+            send_max: p
+                .receive_maximum()
+                .map_or(usize::from(u16::MAX), usize::from),
+            max_packet: p.maximum_packet_size(),
+            topic_alias_max: p.topic_alias_maximum().unwrap_or(0),
+            incoming_aliases: HashMap::new(),
+            outgoing_aliases: HashMap::new(),
+        };
+        if let Some(id) = p.assigned_client_identifier() {
+            self.opts.client_id = id.to_string();
         }
     }
 
@@ -339,7 +563,7 @@ impl Task {
             let exit = self.connected_loop(stream, inbuf).await;
             self.shared.connected.store(false, Ordering::Release);
             match exit {
-                Exit::Disconnected(done) => {
+                Exit::Disconnected(done, _) => {
                     self.finish(ClientError::NotConnected);
                     let _ = done.send(());
                     return;
@@ -352,12 +576,13 @@ impl Task {
                     tracing::debug!(client_id = %self.opts.client_id, %reason, "connection lost");
                     self.shared.set_error(reason.clone());
                     match self.reconnect(&mut retries_done).await {
-                        Some((s, b, session_present)) => {
+                        Some((s, b, ack)) => {
                             stream = s;
                             inbuf = b;
                             self.shared.reconnects.fetch_add(1, Ordering::Relaxed);
                             self.shared.connected.store(true, Ordering::Release);
-                            self.resume(session_present);
+                            self.apply_connack(&ack);
+                            self.resume(ack.session_present);
                         }
                         None => {
                             self.finish(ClientError::Lost(reason));
@@ -374,7 +599,7 @@ impl Task {
     async fn reconnect(
         &mut self,
         retries_done: &mut u32,
-    ) -> Option<(BrokerStream, BytesMut, bool)> {
+    ) -> Option<(BrokerStream, BytesMut, ConnAck)> {
         while self.opts.reconnect_attempts.allows(*retries_done) {
             if self.rx.is_closed() {
                 return None;
@@ -384,7 +609,7 @@ impl Task {
             // Boxed: the TLS and WebSocket handshakes are large futures, and inline they would
             // enlarge every idle connection's task by their size.
             match Box::pin(handshake(&self.opts)).await {
-                Ok((s, b, ack)) => return Some((s, b, ack.session_present)),
+                Ok((s, b, ack)) => return Some((s, b, ack)),
                 Err(e) => self.shared.set_error(format!("reconnect failed: {e}")),
             }
         }
@@ -412,15 +637,30 @@ impl Task {
             let _ = packet.encode(self.opts.version, &mut self.out);
         }
         if !session_present && !self.subscriptions.is_empty() {
-            if let Some(pkid) = self.alloc_pkid() {
+            // One SUBSCRIBE per subscription identifier (a SUBSCRIBE carries at most one).
+            let mut ids: Vec<Option<u32>> = Vec::new();
+            for e in &self.subscriptions {
+                if !ids.contains(&e.id) {
+                    ids.push(e.id);
+                }
+            }
+            for id in ids {
+                let Some(pkid) = self.alloc_pkid() else {
+                    break;
+                };
+                let mut properties = Properties::new();
+                if let Some(id) = id {
+                    properties.push(Property::SubscriptionIdentifier(id));
+                }
                 let packet = Packet::Subscribe(Subscribe {
                     pkid,
                     filters: self
                         .subscriptions
                         .iter()
-                        .map(|(f, q)| (f.clone(), (*q).into()))
+                        .filter(|e| e.id == id)
+                        .map(|e| (e.filter.clone(), e.options))
                         .collect(),
-                    properties: Default::default(),
+                    properties,
                 });
                 let _ = packet.encode(self.opts.version, &mut self.out);
             }
@@ -429,6 +669,12 @@ impl Task {
 
     /// Ends the session for good: every waiter hears why.
     fn finish(&mut self, err: ClientError) {
+        if let Ok(mut g) = self.shared.carried.lock() {
+            *g = Some(Carried {
+                routes: std::mem::take(&mut self.routes),
+                subscriptions: std::mem::take(&mut self.subscriptions),
+            });
+        }
         self.shared.closed.store(true, Ordering::Release);
         self.shared.connected.store(false, Ordering::Release);
         for (_, o) in self.outgoing.drain() {
@@ -436,7 +682,7 @@ impl Task {
                 let _ = d.send(Err(err.clone()));
             }
         }
-        for (_, d) in self.waiting_for_id.drain(..) {
+        for (_, d, _) in self.waiting_for_id.drain(..) {
             if let Some(d) = d {
                 let _ = d.send(Err(err.clone()));
             }
@@ -451,13 +697,13 @@ impl Task {
         self.rx.close();
         while let Ok(cmd) = self.rx.try_recv() {
             match cmd {
-                Command::Publish(_, Some(d)) => {
+                Command::Publish(_, Some(d), _) => {
                     let _ = d.send(Err(err.clone()));
                 }
                 Command::Subscribe { done, .. } => {
                     let _ = done.send(Err(err.clone()));
                 }
-                Command::Disconnect(done) => {
+                Command::Disconnect(done, _) => {
                     let _ = done.send(());
                 }
                 _ => {}
@@ -468,7 +714,7 @@ impl Task {
     async fn connected_loop(&mut self, stream: BrokerStream, mut inbuf: BytesMut) -> Exit {
         let (mut reader, mut writer): (ReadHalf<BrokerStream>, WriteHalf<BrokerStream>) =
             tokio::io::split(stream);
-        let keep_alive = Duration::from_secs(u64::from(self.opts.keep_alive_secs));
+        let keep_alive = Duration::from_secs(u64::from(self.link.keep_alive_secs));
         let tick_every = if keep_alive.is_zero() {
             Duration::from_secs(3600)
         } else {
@@ -527,7 +773,17 @@ impl Task {
     }
 
     async fn close(&mut self, mut writer: WriteHalf<BrokerStream>, exit: Exit) -> Exit {
-        let _ = Packet::Disconnect(Default::default()).encode(self.opts.version, &mut self.out);
+        let packet = match &exit {
+            Exit::Disconnected(_, d) => d.clone(),
+            _ => Disconnect::default(),
+        };
+        // 3.1/3.1.1 know no reason code: the plain DISCONNECT then.
+        if Packet::Disconnect(packet)
+            .encode(self.opts.version, &mut self.out)
+            .is_err()
+        {
+            let _ = Packet::Disconnect(Default::default()).encode(self.opts.version, &mut self.out);
+        }
         let _ = self.flush(&mut writer).await;
         let _ = writer.shutdown().await;
         exit
@@ -575,9 +831,10 @@ impl Task {
     /// Returns Some when the command ends the connection.
     fn handle_command(&mut self, cmd: Command) -> Option<Exit> {
         match cmd {
-            Command::Publish(p, done) => self.start_publish(p, done),
+            Command::Publish(p, done, alias) => self.start_publish(p, done, alias),
             Command::Subscribe {
                 filters,
+                properties,
                 sink,
                 done,
             } => {
@@ -587,24 +844,28 @@ impl Task {
                     )));
                     return None;
                 };
-                for (f, _) in &filters {
-                    self.routes.push(Route {
-                        filter: f.clone(),
-                        sink: sink.clone(),
-                    });
-                }
+                let id = properties.subscription_identifier();
                 let packet = Packet::Subscribe(Subscribe {
                     pkid,
-                    filters: filters
-                        .iter()
-                        .map(|(f, q)| (f.clone(), (*q).into()))
-                        .collect(),
-                    properties: Default::default(),
+                    filters: filters.clone(),
+                    properties,
                 });
                 match packet.encode(self.opts.version, &mut self.out) {
                     Ok(()) => {
-                        self.subscriptions.extend(filters);
+                        for (f, options) in filters {
+                            self.routes.push(Route {
+                                matches: route_filter(&f).to_string(),
+                                filter: f.clone(),
+                                sink: sink.clone(),
+                            });
+                            self.subscriptions.push(SubscriptionEntry {
+                                filter: f,
+                                options,
+                                id,
+                            });
+                        }
                         self.pending_subs.insert(pkid, done);
+                        self.replay_early(&sink);
                     }
                     Err(e) => {
                         let _ = done.send(Err(ClientError::Encode(e.to_string())));
@@ -613,7 +874,7 @@ impl Task {
             }
             Command::Unsubscribe { filters } => {
                 self.routes.retain(|r| !filters.contains(&r.filter));
-                self.subscriptions.retain(|(f, _)| !filters.contains(f));
+                self.subscriptions.retain(|e| !filters.contains(&e.filter));
                 if let Some(pkid) = self.alloc_pkid() {
                     let _ = Packet::Unsubscribe(Unsubscribe {
                         pkid,
@@ -624,15 +885,15 @@ impl Task {
                 }
             }
             Command::Detach(sink) => self.routes.retain(|r| !Arc::ptr_eq(&r.sink, &sink)),
-            Command::Disconnect(done) => return Some(Exit::Disconnected(done)),
+            Command::Disconnect(done, packet) => return Some(Exit::Disconnected(done, packet)),
         }
         None
     }
 
-    fn start_publish(&mut self, mut p: Publish, done: Option<Done>) {
+    fn start_publish(&mut self, mut p: Publish, done: Option<Done>, alias: bool) {
         if p.qos == QoS::AtMostOnce {
             p.pkid = 0;
-            match Packet::Publish(p).encode(self.opts.version, &mut self.out) {
+            match self.encode_publish(p, alias) {
                 Ok(()) => {
                     if let Some(d) = done {
                         self.on_flush.push(d);
@@ -640,16 +901,30 @@ impl Task {
                 }
                 Err(e) => {
                     if let Some(d) = done {
-                        let _ = d.send(Err(ClientError::Encode(e.to_string())));
+                        let _ = d.send(Err(e));
                     }
                 }
             }
             return;
         }
+        if !self.waiting_for_id.is_empty() || !self.has_send_slot() {
+            // The broker's Receive Maximum (or the id space) is used up: wait, in order.
+            self.waiting_for_id.push_back((p, done, alias));
+            return;
+        }
+        self.send_qos12(p, done, alias);
+    }
+
+    fn has_send_slot(&self) -> bool {
+        self.outgoing.len() < self.link.send_max
+    }
+
+    /// Sends a QoS 1/2 message now; false when no packet id is free (it then waits first).
+    fn send_qos12(&mut self, mut p: Publish, done: Option<Done>, alias: bool) -> bool {
         let Some(pkid) = self.alloc_pkid() else {
             // Every id is in flight: the message waits for an acknowledgement to free one.
-            self.waiting_for_id.push_back((p, done));
-            return;
+            self.waiting_for_id.push_front((p, done, alias));
+            return false;
         };
         p.pkid = pkid;
         let stage = if p.qos == QoS::AtLeastOnce {
@@ -657,7 +932,7 @@ impl Task {
         } else {
             AwaitedAck::PubRec
         };
-        match Packet::Publish(p.clone()).encode(self.opts.version, &mut self.out) {
+        match self.encode_publish(p.clone(), alias) {
             Ok(()) => {
                 self.next_order += 1;
                 self.outgoing.insert(
@@ -672,10 +947,78 @@ impl Task {
             }
             Err(e) => {
                 if let Some(d) = done {
-                    let _ = d.send(Err(ClientError::Encode(e.to_string())));
+                    let _ = d.send(Err(e));
                 }
             }
         }
+        true
+    }
+
+    /// Sends what waits, as far as the in-flight window allows.
+    fn pump_waiting(&mut self) {
+        while self.has_send_slot() {
+            let Some((p, done, alias)) = self.waiting_for_id.pop_front() else {
+                break;
+            };
+            if !self.send_qos12(p, done, alias) {
+                break;
+            }
+        }
+    }
+
+    /// Encodes a PUBLISH, with our topic alias when asked and allowed, never larger than the
+    /// broker's Maximum Packet Size. Nothing is written on error.
+    fn encode_publish(&mut self, mut p: Publish, alias: bool) -> Result<(), ClientError> {
+        let mut new_alias = None;
+        if alias
+            && self.opts.version == ProtocolVersion::V5
+            && self.link.topic_alias_max > 0
+            && p.properties.topic_alias().is_none()
+        {
+            if let Some(&a) = self.link.outgoing_aliases.get(&p.topic) {
+                p.topic.clear();
+                p.properties.push(Property::TopicAlias(a));
+            } else if self.link.outgoing_aliases.len() < usize::from(self.link.topic_alias_max) {
+                let a = u16::try_from(self.link.outgoing_aliases.len() + 1).unwrap_or(u16::MAX);
+                p.properties.push(Property::TopicAlias(a));
+                new_alias = Some((p.topic.clone(), a));
+            }
+        }
+        let packet = Packet::Publish(p);
+        if let Some(max) = self.link.max_packet {
+            let size = packet
+                .encoded_len(self.opts.version)
+                .map_err(|e| ClientError::Encode(e.to_string()))?;
+            if size > max as usize {
+                return Err(ClientError::TooLarge { size, max });
+            }
+        }
+        packet
+            .encode(self.opts.version, &mut self.out)
+            .map_err(|e| ClientError::Encode(e.to_string()))?;
+        if let Some((topic, a)) = new_alias {
+            self.link.outgoing_aliases.insert(topic, a);
+        }
+        Ok(())
+    }
+
+    /// A PUBACK/PUBREC with a failure reason code: that message failed, its slot is free.
+    fn reject(&mut self, pkid: u16, reason: ReasonCode, properties: &Properties) {
+        let awaited = matches!(
+            self.outgoing.get(&pkid).map(|o| &o.stage),
+            Some(AwaitedAck::PubAck | AwaitedAck::PubRec)
+        );
+        if !awaited {
+            return;
+        }
+        if let Some(o) = self.outgoing.remove(&pkid) {
+            if let Some(d) = o.done {
+                let _ = d.send(Err(ClientError::Rejected(with_reason_string(
+                    reason, properties,
+                ))));
+            }
+        }
+        self.pump_waiting();
     }
 
     fn alloc_pkid(&mut self) -> Option<u16> {
@@ -702,8 +1045,26 @@ impl Task {
 
     fn handle_packet(&mut self, packet: Packet) -> Result<(), String> {
         match packet {
-            Packet::Publish(p) => self.receive(p),
-            Packet::PubAck(PubAck { pkid, .. }) => self.complete(pkid, AwaitedAck::PubAck),
+            Packet::Publish(p) => self.receive(p)?,
+            Packet::PubAck(PubAck {
+                pkid,
+                reason,
+                properties,
+            }) => {
+                if reason.is_error() {
+                    self.reject(pkid, reason, &properties);
+                } else {
+                    self.complete(pkid, AwaitedAck::PubAck);
+                }
+            }
+            Packet::PubRec(PubRec {
+                pkid,
+                reason,
+                properties,
+            }) if reason.is_error() => {
+                // The exchange ends here: no PUBREL for a refused message.
+                self.reject(pkid, reason, &properties);
+            }
             Packet::PubRec(PubRec { pkid, .. }) => {
                 if let Some(o) = self.outgoing.get_mut(&pkid) {
                     o.stage = AwaitedAck::PubComp;
@@ -726,6 +1087,25 @@ impl Task {
             }
             Packet::UnsubAck(UnsubAck { .. }) => {}
             Packet::PingResp => self.ping_sent = None,
+            Packet::Disconnect(d) => {
+                return Err(format!(
+                    "broker disconnected: {}",
+                    with_reason_string(d.reason, &d.properties)
+                ))
+            }
+            Packet::Auth(auth) => {
+                // Re-authentication started by the broker.
+                let Some(a) = self.opts.authenticator.clone() else {
+                    return Err(
+                        "broker sent AUTH but no authentication method is configured".into(),
+                    );
+                };
+                if auth.reason == ReasonCode::Success {
+                    return Ok(());
+                }
+                let reply = auth_reply(a.as_ref(), &auth).map_err(|e| e.to_string())?;
+                let _ = Packet::Auth(reply).encode(self.opts.version, &mut self.out);
+            }
             other => {
                 return Err(format!(
                     "broker sent {} which a client never receives",
@@ -750,12 +1130,21 @@ impl Task {
                 let _ = d.send(Ok(()));
             }
         }
-        if let Some((p, done)) = self.waiting_for_id.pop_front() {
-            self.start_publish(p, done);
-        }
+        self.pump_waiting();
     }
 
-    fn receive(&mut self, p: Publish) {
+    fn receive(&mut self, mut p: Publish) -> Result<(), String> {
+        // MQTT 5.0 Topic Alias: deliveries always carry the real topic.
+        if let Some(a) = p.properties.topic_alias() {
+            if p.topic.is_empty() {
+                match self.link.incoming_aliases.get(&a) {
+                    Some(t) => p.topic = t.clone(),
+                    None => return Err(format!("broker used topic alias {a} before defining it")),
+                }
+            } else {
+                self.link.incoming_aliases.insert(a, p.topic.clone());
+            }
+        }
         let deliver = match p.qos {
             QoS::AtMostOnce => true,
             QoS::AtLeastOnce => {
@@ -772,7 +1161,7 @@ impl Task {
             }
         };
         if !deliver {
-            return;
+            return Ok(());
         }
         let delivery = Delivery {
             publish: &p,
@@ -781,7 +1170,7 @@ impl Task {
         // One copy per subscription: a sink whose two filters both match counts it once.
         let mut reached: Vec<&Arc<dyn MessageSink>> = Vec::new();
         for r in &self.routes {
-            if topic_matches(&r.filter, &p.topic)
+            if topic_matches(&r.matches, &p.topic)
                 && !reached.iter().any(|s| Arc::ptr_eq(s, &r.sink))
             {
                 r.sink.on_message(&delivery);
@@ -790,6 +1179,40 @@ impl Task {
         }
         if reached.is_empty() {
             self.shared.unrouted.fetch_add(1, Ordering::Relaxed);
+            if self.early.len() < MAX_EARLY_MESSAGES {
+                let received_at = delivery.received_at;
+                self.early.push_back((p, received_at));
+            }
         }
+        Ok(())
+    }
+
+    /// Hands the held messages that `sink`'s filters match to it, with their arrival times.
+    fn replay_early(&mut self, sink: &Arc<dyn MessageSink>) {
+        if self.early.is_empty() {
+            return;
+        }
+        let filters: Vec<&str> = self
+            .routes
+            .iter()
+            .filter(|r| Arc::ptr_eq(&r.sink, sink))
+            .map(|r| r.matches.as_str())
+            .collect();
+        let mut kept = VecDeque::with_capacity(self.early.len());
+        for (p, received_at) in self.early.drain(..) {
+            if filters.iter().any(|f| topic_matches(f, &p.topic)) {
+                sink.on_message(&Delivery {
+                    publish: &p,
+                    received_at,
+                });
+                self.shared.unrouted.fetch_sub(1, Ordering::Relaxed);
+            } else {
+                kept.push_back((p, received_at));
+            }
+        }
+        self.early = kept;
     }
 }
+
+/// Unclaimed messages held per connection; beyond this they are only counted (as unrouted).
+const MAX_EARLY_MESSAGES: usize = 100_000;

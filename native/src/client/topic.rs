@@ -19,6 +19,18 @@ pub fn topic_matches(filter: &str, topic: &str) -> bool {
     }
 }
 
+/// The filter incoming messages are matched against: `$share/group/filter` delivers
+/// messages whose topic matches `filter` (MQTT 5.0 shared subscriptions).
+pub fn route_filter(filter: &str) -> &str {
+    match filter
+        .strip_prefix("$share/")
+        .and_then(|r| r.split_once('/'))
+    {
+        Some((_, f)) => f,
+        None => filter,
+    }
+}
+
 /// Checks a subscription filter before it goes on the wire, so the user gets our message
 /// rather than a dropped connection.
 pub fn validate_filter(filter: &str) -> Result<(), String> {
@@ -57,6 +69,13 @@ mod tests {
         assert!(!topic_matches("#", "$SYS/x"));
         assert!(topic_matches("$SYS/#", "$SYS/x"));
         assert!(topic_matches("+/+", "/x"));
+    }
+
+    #[test]
+    fn shared_subscriptions_route_by_their_filter() {
+        assert_eq!(route_filter("$share/g/a/+"), "a/+");
+        assert_eq!(route_filter("a/b"), "a/b");
+        assert!(topic_matches(route_filter("$share/g/a/#"), "a/x"));
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl ReasonCode {
 
     /// Hex code and name, for response messages: "0x87 Not authorized".
     pub fn describe(self) -> String {
-        format!("{:#04x} {}", self.code(), self.name())
+        format!("0x{:02X} {}", self.code(), self.name())
     }
 
     /// Decodes a code that must be valid for `kind`.
@@ -155,11 +155,16 @@ mod tests {
         assert_eq!(ReasonCode::ALL.len(), 43);
         for &rc in ReasonCode::ALL {
             assert_eq!(ReasonCode::from_u8(rc.code()), Some(rc));
-            assert!(rc.describe().starts_with(&format!("{:#04x} ", rc.code())));
+            assert!(rc.describe().starts_with(&format!("0x{:02X} ", rc.code())));
         }
         assert_eq!(ReasonCode::NotAuthorized.describe(), "0x87 Not authorized");
         assert_eq!(ReasonCode::QuotaExceeded.describe(), "0x97 Quota exceeded");
         assert_eq!(ReasonCode::Success.describe(), "0x00 Success");
+        // Upper-case hex digits, as the contract writes them.
+        assert_eq!(
+            ReasonCode::SessionTakenOver.describe(),
+            "0x8E Session taken over"
+        );
         assert_eq!(
             ReasonCode::Success.name_in(PacketKind::Disconnect),
             "Normal disconnection"

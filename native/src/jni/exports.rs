@@ -19,8 +19,8 @@ use once_cell::sync::Lazy;
 use super::handles::Registry;
 use super::runtime::{configure, runtime};
 use crate::sampler::{
-    ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SampleOutcome, SubscribeConfig,
-    Subscriber,
+    ConnectConfig, ConnectionGroup, DisconnectSettings, PublishConfig, Publisher, SampleOutcome,
+    SubscribeConfig, Subscriber,
 };
 
 static GROUPS: Lazy<Registry<ConnectionGroup>> = Lazy::new(Registry::new);
@@ -205,6 +205,27 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupDisconnect<'caller>(
         .with_env(|env| -> Result<JObject<'caller>, Failure> {
             let g = group(handle)?;
             let o = block_on(&g, g.disconnect())?;
+            to_java(env, &o)
+        })
+        .resolve::<Throw>()
+}
+
+/// `static native Outcome groupDisconnectWith(long group, String disconnectJson)`:
+/// DISCONNECT with an MQTT 5.0 reason code and session expiry (contract, issue 4).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupDisconnectWith<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+    json: JString<'caller>,
+) -> JObject<'caller> {
+    unowned
+        .with_env(|env| -> Result<JObject<'caller>, Failure> {
+            let json = string(env, &json)?;
+            let settings = DisconnectSettings::from_json(&json)
+                .map_err(|e| Failure::Settings(e.to_string()))?;
+            let g = group(handle)?;
+            let o = block_on(&g, g.disconnect_with(settings))?;
             to_java(env, &o)
         })
         .resolve::<Throw>()

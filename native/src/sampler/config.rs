@@ -7,7 +7,10 @@ use bytes::Bytes;
 use serde::Deserialize;
 
 use crate::client::{validate_filter, Attempts, Secret};
-use crate::codec::{LastWill, ProtocolVersion, QoS};
+use crate::codec::{
+    LastWill, Properties, Property, ProtocolVersion, QoS, ReasonCode, RetainHandling,
+    SubscriptionOptions, MAX_SUBSCRIPTION_IDENTIFIER,
+};
 use crate::transport::{ClientIdentity, Redacted, TlsSettings, TlsVersion};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,6 +87,157 @@ struct ConnectJson {
     ws_path: Option<String>,
     #[serde(default)]
     tls: Option<TlsJson>,
+    #[serde(default)]
+    v5: Option<ConnectV5Json>,
+}
+
+/// connectJson's "v5" object (contract, issue 4); every key optional.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct ConnectV5Json {
+    session_expiry: i64,
+    receive_maximum: i64,
+    maximum_packet_size: i64,
+    topic_alias_maximum: i64,
+    request_response_information: bool,
+    request_problem_information: bool,
+    user_properties: Vec<(String, String)>,
+    will_delay_interval: i64,
+    will_message_expiry: i64,
+    will_content_type: String,
+}
+
+impl Default for ConnectV5Json {
+    fn default() -> Self {
+        ConnectV5Json {
+            session_expiry: 0,
+            receive_maximum: 65535,
+            maximum_packet_size: 0,
+            topic_alias_maximum: 0,
+            request_response_information: false,
+            request_problem_information: true,
+            user_properties: Vec::new(),
+            will_delay_interval: 0,
+            will_message_expiry: 0,
+            will_content_type: String::new(),
+        }
+    }
+}
+
+fn u32_setting(field: &'static str, what: &str, v: i64) -> Result<u32, ConfigError> {
+    u32::try_from(v).map_err(|_| bad(field, format!("{what} must be 0-4294967295, not {v}")))
+}
+
+fn user_properties(
+    field: &'static str,
+    pairs: Vec<(String, String)>,
+) -> Result<Vec<Property>, ConfigError> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| {
+            if k.is_empty() {
+                return Err(bad(field, format!("user property '={v}' has no name")));
+            }
+            if k.len() > usize::from(u16::MAX) || v.len() > usize::from(u16::MAX) {
+                return Err(bad(field, "a user property is longer than 65535 bytes"));
+            }
+            Ok(Property::UserProperty(k, v))
+        })
+        .collect()
+}
+
+/// The MQTT 5.0 parts of a Connect element, as properties ready for CONNECT.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectV5 {
+    pub properties: Properties,
+    pub will_properties: Properties,
+    /// Our Maximum Packet Size (0 = none advertised): also our limit on incoming packets.
+    pub maximum_packet_size: u32,
+}
+
+impl ConnectV5Json {
+    fn into_v5(self) -> Result<ConnectV5, ConfigError> {
+        let mut props = Properties::new();
+        let expiry = u32_setting("mqtt.session_expiry", "session expiry", self.session_expiry)?;
+        if expiry > 0 {
+            props.push(Property::SessionExpiryInterval(expiry));
+        }
+        let rm = u16::try_from(self.receive_maximum)
+            .ok()
+            .filter(|v| *v > 0)
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.receive_maximum",
+                    format!(
+                        "receive maximum must be 1-65535, not {}",
+                        self.receive_maximum
+                    ),
+                )
+            })?;
+        if rm != u16::MAX {
+            props.push(Property::ReceiveMaximum(rm));
+        }
+        let mps = u32_setting(
+            "mqtt.maximum_packet_size",
+            "maximum packet size",
+            self.maximum_packet_size,
+        )?;
+        if mps > 0 {
+            if mps < 64 {
+                return Err(bad(
+                    "mqtt.maximum_packet_size",
+                    format!("maximum packet size {mps} is too small to be useful (0 = no limit, else at least 64)"),
+                ));
+            }
+            props.push(Property::MaximumPacketSize(mps));
+        }
+        let tam = u16::try_from(self.topic_alias_maximum).map_err(|_| {
+            bad(
+                "mqtt.topic_alias_maximum",
+                format!(
+                    "topic alias maximum must be 0-65535, not {}",
+                    self.topic_alias_maximum
+                ),
+            )
+        })?;
+        if tam > 0 {
+            props.push(Property::TopicAliasMaximum(tam));
+        }
+        if self.request_response_information {
+            props.push(Property::RequestResponseInformation(1));
+        }
+        if !self.request_problem_information {
+            props.push(Property::RequestProblemInformation(0));
+        }
+        for p in user_properties("mqtt.user_properties", self.user_properties)? {
+            props.push(p);
+        }
+        let mut will = Properties::new();
+        let delay = u32_setting(
+            "mqtt.will_delay_interval",
+            "will delay interval",
+            self.will_delay_interval,
+        )?;
+        if delay > 0 {
+            will.push(Property::WillDelayInterval(delay));
+        }
+        let wexp = u32_setting(
+            "mqtt.will_message_expiry",
+            "will message expiry",
+            self.will_message_expiry,
+        )?;
+        if wexp > 0 {
+            will.push(Property::MessageExpiryInterval(wexp));
+        }
+        if !self.will_content_type.is_empty() {
+            will.push(Property::ContentType(self.will_content_type));
+        }
+        Ok(ConnectV5 {
+            properties: props,
+            will_properties: will,
+            maximum_packet_size: mps,
+        })
+    }
 }
 
 /// connectJson's "tls" object (contract, issue 3); every key optional.
@@ -200,6 +354,8 @@ pub struct ConnectConfig {
     pub ws_path: String,
     /// Used for SSL and WSS only.
     pub tls: TlsSettings,
+    /// MQTT 5.0 only; default (empty) for 3.x.
+    pub v5: ConnectV5,
 }
 
 impl ConnectConfig {
@@ -222,10 +378,11 @@ impl ConnectConfig {
         let version = match j.version.trim() {
             "3.1" => ProtocolVersion::V31,
             "3.1.1" => ProtocolVersion::V311,
+            "5.0" | "5" => ProtocolVersion::V5,
             other => {
                 return Err(bad(
                     "mqtt.version",
-                    format!("MQTT version must be 3.1 or 3.1.1, not '{other}'"),
+                    format!("MQTT version must be 3.1, 3.1.1 or 5.0, not '{other}'"),
                 ))
             }
         };
@@ -265,6 +422,13 @@ impl ConnectConfig {
                 "several connections per thread need the random client id suffix, or they would share one id",
             ));
         }
+        let v5 = j.v5.unwrap_or_default().into_v5()?;
+        if version != ProtocolVersion::V5 && v5 != ConnectV5::default() {
+            return Err(bad(
+                "mqtt.version",
+                "MQTT 5.0 connect settings (session expiry, receive maximum, user properties, ...) need version 5.0",
+            ));
+        }
         let will = match j.will {
             Some(w) if !w.topic.trim().is_empty() => {
                 if w.topic.contains('+') || w.topic.contains('#') {
@@ -275,7 +439,7 @@ impl ConnectConfig {
                     payload: Bytes::from(w.payload.into_bytes()),
                     qos: qos("mqtt.will_qos", w.qos)?,
                     retain: w.retain,
-                    properties: Default::default(),
+                    properties: v5.will_properties.clone(),
                 })
             }
             _ => None,
@@ -348,6 +512,7 @@ impl ConnectConfig {
             protocol,
             ws_path,
             tls,
+            v5,
         })
     }
 }
@@ -396,6 +561,84 @@ struct PublishJson {
     target: String,
     #[serde(default = "ten_thousand")]
     ack_timeout_ms: i64,
+    #[serde(default)]
+    v5: Option<PublishV5Json>,
+}
+
+/// publishJson's "v5" object (contract, issue 4).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct PublishV5Json {
+    message_expiry: i64,
+    content_type: String,
+    payload_format_utf8: bool,
+    response_topic: String,
+    correlation_data: String,
+    user_properties: Vec<(String, String)>,
+    topic_alias: bool,
+}
+
+/// The MQTT 5.0 parts of a Publish element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishV5 {
+    /// PUBLISH properties (never a Topic Alias: the session assigns those).
+    pub properties: Properties,
+    /// Use our own topic aliases when the broker allows them.
+    pub topic_alias: bool,
+    /// The first v5-only setting in use, named for the "needs MQTT 5.0" message.
+    pub first_feature: Option<&'static str>,
+}
+
+impl PublishV5Json {
+    fn into_v5(self) -> Result<PublishV5, ConfigError> {
+        let mut props = Properties::new();
+        let mut first = None;
+        let mut note = |f: &'static str| {
+            first.get_or_insert(f);
+        };
+        if !self.content_type.is_empty() {
+            note("content type");
+            props.push(Property::ContentType(self.content_type));
+        }
+        let users = user_properties("mqtt.user_properties", self.user_properties)?;
+        if !users.is_empty() {
+            note("user properties");
+        }
+        props.0.extend(users);
+        let exp = u32_setting("mqtt.message_expiry", "message expiry", self.message_expiry)?;
+        if exp > 0 {
+            note("message expiry");
+            props.push(Property::MessageExpiryInterval(exp));
+        }
+        if !self.response_topic.is_empty() {
+            if self.response_topic.contains(['+', '#']) {
+                return Err(bad(
+                    "mqtt.response_topic",
+                    "a response topic cannot hold wildcards (+ or #)",
+                ));
+            }
+            note("response topic");
+            props.push(Property::ResponseTopic(self.response_topic));
+        }
+        if !self.correlation_data.is_empty() {
+            note("correlation data");
+            props.push(Property::CorrelationData(Bytes::from(
+                self.correlation_data.into_bytes(),
+            )));
+        }
+        if self.payload_format_utf8 {
+            note("payload format indicator");
+            props.push(Property::PayloadFormatIndicator(1));
+        }
+        if self.topic_alias {
+            note("topic alias");
+        }
+        Ok(PublishV5 {
+            properties: props,
+            topic_alias: self.topic_alias,
+            first_feature: first,
+        })
+    }
 }
 
 fn string_type() -> String {
@@ -433,6 +676,7 @@ pub struct PublishConfig {
     pub messages_per_sample: u32,
     pub target: Target,
     pub ack_timeout: Duration,
+    pub v5: PublishV5,
 }
 
 impl PublishConfig {
@@ -539,6 +783,7 @@ impl PublishConfig {
             messages_per_sample,
             target,
             ack_timeout: Duration::from_millis(j.ack_timeout_ms.unsigned_abs()),
+            v5: j.v5.unwrap_or_default().into_v5()?,
         })
     }
 }
@@ -593,6 +838,53 @@ struct SubscribeJson {
     add_timestamp: bool,
     #[serde(default)]
     debug_response: bool,
+    #[serde(default)]
+    v5: Option<SubscribeV5Json>,
+}
+
+/// subscribeJson's "v5" object (contract, issue 4).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct SubscribeV5Json {
+    no_local: bool,
+    retain_as_published: bool,
+    retain_handling: i64,
+    subscription_identifier: i64,
+}
+
+/// The MQTT 5.0 parts of a Subscribe element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubscribeV5 {
+    pub no_local: bool,
+    pub retain_as_published: bool,
+    pub retain_handling: RetainHandling,
+    pub subscription_identifier: Option<u32>,
+}
+
+impl SubscribeV5 {
+    /// The first v5-only setting in use, named for the "needs MQTT 5.0" message.
+    pub fn first_feature(&self) -> Option<&'static str> {
+        if self.no_local {
+            Some("no local")
+        } else if self.retain_as_published {
+            Some("retain as published")
+        } else if self.retain_handling != RetainHandling::SendAtSubscribe {
+            Some("retain handling")
+        } else if self.subscription_identifier.is_some() {
+            Some("subscription identifier")
+        } else {
+            None
+        }
+    }
+
+    pub fn options(&self, qos: QoS) -> SubscriptionOptions {
+        SubscriptionOptions {
+            qos,
+            no_local: self.no_local,
+            retain_as_published: self.retain_as_published,
+            retain_handling: self.retain_handling,
+        }
+    }
 }
 
 fn time_word() -> String {
@@ -616,6 +908,7 @@ pub struct SubscribeConfig {
     pub timeout: Duration,
     pub add_timestamp: bool,
     pub debug_response: bool,
+    pub v5: SubscribeV5,
 }
 
 impl SubscribeConfig {
@@ -671,6 +964,54 @@ impl SubscribeConfig {
                 ),
             ));
         }
+        let jv5 = j.v5.unwrap_or_default();
+        let retain_handling = u8::try_from(jv5.retain_handling)
+            .ok()
+            .and_then(RetainHandling::from_u8)
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.retain_handling",
+                    format!(
+                        "retain handling must be 0, 1 or 2, not {}",
+                        jv5.retain_handling
+                    ),
+                )
+            })?;
+        let subscription_identifier = match jv5.subscription_identifier {
+            0 => None,
+            v => Some(
+                u32::try_from(v)
+                    .ok()
+                    .filter(|v| *v <= MAX_SUBSCRIPTION_IDENTIFIER)
+                    .ok_or_else(|| {
+                        bad(
+                            "mqtt.subscription_identifier",
+                            format!(
+                                "subscription identifier must be 0 (none) or 1-{MAX_SUBSCRIPTION_IDENTIFIER}, not {v}"
+                            ),
+                        )
+                    })?,
+            ),
+        };
+        if jv5.no_local && topics.iter().any(|t| t.starts_with("$share/")) {
+            return Err(bad(
+                "mqtt.no_local",
+                "no local cannot be used with a shared subscription ($share/...)",
+            ));
+        }
+        for t in &topics {
+            if let Some(rest) = t.strip_prefix("$share/") {
+                match rest.split_once('/') {
+                    Some((g, f)) if !g.is_empty() && !g.contains(['+', '#']) && !f.is_empty() => {}
+                    _ => {
+                        return Err(bad(
+                            "mqtt.topic_name",
+                            format!("'{t}': a shared subscription is $share/<group>/<filter>"),
+                        ))
+                    }
+                }
+            }
+        }
         Ok(SubscribeConfig {
             topics,
             qos: qos("mqtt.qos_level", j.qos)?,
@@ -678,6 +1019,12 @@ impl SubscribeConfig {
             timeout: Duration::from_millis(j.timeout_ms.unsigned_abs()),
             add_timestamp: j.add_timestamp,
             debug_response: j.debug_response,
+            v5: SubscribeV5 {
+                no_local: jv5.no_local,
+                retain_as_published: jv5.retain_as_published,
+                retain_handling,
+                subscription_identifier,
+            },
         })
     }
 
@@ -687,6 +1034,70 @@ impl SubscribeConfig {
             "mqtt.sample_condition" | "mqtt.sample_condition_value" => CODE_BAD_CONDITION,
             "mqtt.qos_level" => CODE_BAD_QOS,
             _ => CODE_BAD_TOPIC,
+        }
+    }
+}
+
+/// disconnectJson (contract, issue 4): `{"reasonCode":0,"sessionExpiry":-1}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct DisconnectJson {
+    reason_code: i64,
+    session_expiry: i64,
+}
+
+impl Default for DisconnectJson {
+    fn default() -> Self {
+        DisconnectJson {
+            reason_code: 0,
+            session_expiry: -1,
+        }
+    }
+}
+
+/// The Disconnect element's MQTT 5.0 settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DisconnectSettings {
+    pub reason: ReasonCode,
+    /// None = not sent (the session expiry of CONNECT stays).
+    pub session_expiry: Option<u32>,
+}
+
+impl DisconnectSettings {
+    pub fn from_json(json: &str) -> Result<DisconnectSettings, ConfigError> {
+        let j: DisconnectJson = parse_json("disconnect settings", json)?;
+        let reason = u8::try_from(j.reason_code)
+            .ok()
+            .and_then(ReasonCode::from_u8)
+            .filter(|r| r.is_valid_for(crate::codec::PacketKind::Disconnect))
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.disconnect_reason_code",
+                    format!("{} is not a DISCONNECT reason code", j.reason_code),
+                )
+            })?;
+        let session_expiry = match j.session_expiry {
+            v if v < 0 => None,
+            v => Some(u32_setting(
+                "mqtt.disconnect_session_expiry",
+                "session expiry",
+                v,
+            )?),
+        };
+        Ok(DisconnectSettings {
+            reason,
+            session_expiry,
+        })
+    }
+
+    /// The first v5-only setting in use.
+    pub fn first_feature(&self) -> Option<&'static str> {
+        if self.reason != ReasonCode::Success {
+            Some("a disconnect reason code")
+        } else if self.session_expiry.is_some() {
+            Some("a disconnect session expiry")
+        } else {
+            None
         }
     }
 }
@@ -848,6 +1259,77 @@ mod tests {
         .unwrap();
         assert_eq!(s.topics, vec!["a/b".to_string(), "c/#".to_string()]);
         assert_eq!(s.condition, Condition::Count(10));
+    }
+
+    #[test]
+    fn v5_settings_parse() {
+        let json = CONNECT.replace("\"3.1.1\"", "\"5.0\"").replace(
+            r#""will":null"#,
+            r#""will":{"topic":"w","payload":"bye"},"v5":{"sessionExpiry":60,"receiveMaximum":20,
+               "userProperties":[["a","1"],["b","2"]],"willDelayInterval":5,"willContentType":"text/plain"}"#,
+        );
+        let c = ConnectConfig::from_json(&json).unwrap();
+        assert_eq!(c.version, ProtocolVersion::V5);
+        assert_eq!(c.v5.properties.session_expiry_interval(), Some(60));
+        assert_eq!(c.v5.properties.receive_maximum(), Some(20));
+        assert_eq!(
+            c.v5.properties.user_properties(),
+            vec![("a", "1"), ("b", "2")]
+        );
+        let will = c.will.unwrap();
+        assert_eq!(will.properties.will_delay_interval(), Some(5));
+        assert_eq!(will.properties.content_type(), Some("text/plain"));
+        let p = PublishConfig::from_json(
+            r#"{"topic":"t","v5":{"messageExpiry":3,"correlationData":"id","topicAlias":true}}"#,
+        )
+        .unwrap();
+        assert_eq!(p.v5.properties.message_expiry_interval(), Some(3));
+        assert_eq!(p.v5.first_feature, Some("message expiry"));
+        assert!(p.v5.topic_alias);
+        let s = SubscribeConfig::from_json(
+            r#"{"topics":"$share/g/a/#","v5":{"retainHandling":2,"subscriptionIdentifier":9}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.v5.retain_handling, RetainHandling::DoNotSend);
+        assert_eq!(s.v5.subscription_identifier, Some(9));
+        let d = DisconnectSettings::from_json(r#"{"reasonCode":4,"sessionExpiry":-1}"#).unwrap();
+        assert_eq!(d.reason, ReasonCode::DisconnectWithWillMessage);
+        assert_eq!(d.session_expiry, None);
+    }
+
+    #[test]
+    fn v5_errors_name_the_java_key() {
+        let v5 = |extra: &str| {
+            ConnectConfig::from_json(&CONNECT.replace("\"3.1.1\"", "\"5.0\"").replace(
+                r#""will":null"#,
+                &format!(r#""will":null,"v5":{{{extra}}}"#),
+            ))
+            .unwrap_err()
+            .field
+        };
+        assert_eq!(v5(r#""sessionExpiry":-1"#), "mqtt.session_expiry");
+        assert_eq!(v5(r#""receiveMaximum":0"#), "mqtt.receive_maximum");
+        assert_eq!(
+            v5(r#""topicAliasMaximum":70000"#),
+            "mqtt.topic_alias_maximum"
+        );
+        assert_eq!(v5(r#""userProperties":[["","x"]]"#), "mqtt.user_properties");
+        // v5 settings on a 3.1.1 connection.
+        let e = ConnectConfig::from_json(
+            &CONNECT.replace(r#""will":null"#, r#""will":null,"v5":{"sessionExpiry":5}"#),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "mqtt.version");
+        let e = PublishConfig::from_json(r#"{"topic":"t","v5":{"messageExpiry":-5}}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.message_expiry");
+        let e =
+            SubscribeConfig::from_json(r#"{"topics":"t","v5":{"retainHandling":3}}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.retain_handling");
+        let e = SubscribeConfig::from_json(r#"{"topics":"$share/g/t","v5":{"noLocal":true}}"#)
+            .unwrap_err();
+        assert_eq!(e.field, "mqtt.no_local");
+        let e = DisconnectSettings::from_json(r#"{"reasonCode":132}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.disconnect_reason_code");
     }
 
     #[test]

@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
-use crate::client::{ClientError, Session, SessionOptions};
+use crate::client::{Carried, ClientError, Session, SessionOptions};
 use crate::transport::{Endpoint, TlsContext, Transport};
 
 use super::client_id::next_client_id;
-use super::config::{ConfigError, ConnectConfig, Protocol};
+use super::config::{ConfigError, ConnectConfig, DisconnectSettings, Protocol};
 use super::outcome::{self, SampleOutcome};
+use crate::codec::ProtocolVersion;
 
 /// Handshakes in flight at once per group: enough to open thousands of connections quickly
 /// without a SYN flood that a broker's accept backlog would drop.
@@ -33,6 +34,8 @@ pub struct ConnectionGroup {
     /// One client id per slot, kept across reconnects so a persistent session resumes.
     client_ids: Vec<String>,
     sessions: Mutex<Vec<Option<Arc<Session>>>>,
+    /// Per slot: the subscriptions of the session a Disconnect ended, for the next Connect.
+    carried: Mutex<Vec<Option<Carried>>>,
     cancel: watch::Sender<u64>,
     round_robin: AtomicUsize,
 }
@@ -80,6 +83,7 @@ impl ConnectionGroup {
             transport,
             client_ids,
             sessions: Mutex::new(vec![None; slots]),
+            carried: Mutex::new((0..slots).map(|_| None).collect()),
             cancel: watch::Sender::new(0),
             round_robin: AtomicUsize::new(0),
         })
@@ -91,6 +95,24 @@ impl ConnectionGroup {
 
     pub fn client_ids(&self) -> &[String] {
         &self.client_ids
+    }
+
+    pub fn version(&self) -> ProtocolVersion {
+        self.config.version
+    }
+
+    /// "<feature> needs MQTT 5.0" when a v5-only setting is used on a 3.x group.
+    pub fn v5_only(&self, feature: Option<&'static str>) -> Option<String> {
+        match feature {
+            Some(f) if self.config.version != ProtocolVersion::V5 => Some(format!(
+                "{f} needs MQTT 5.0 (this connection uses MQTT {})",
+                match self.config.version {
+                    ProtocolVersion::V31 => "3.1",
+                    _ => "3.1.1",
+                }
+            )),
+            _ => None,
+        }
     }
 
     /// Ends every operation blocked on this group now (JMeter's Stop).
@@ -163,7 +185,12 @@ impl ConnectionGroup {
             connect_timeout: c.connect_timeout,
             connect_attempts: c.connect_attempts,
             reconnect_attempts: c.reconnect_attempts,
-            max_packet_size: MAX_INCOMING_PACKET,
+            max_packet_size: match c.v5.maximum_packet_size {
+                0 => MAX_INCOMING_PACKET,
+                m => usize::try_from(m).unwrap_or(MAX_INCOMING_PACKET),
+            },
+            connect_properties: c.v5.properties.clone(),
+            authenticator: None,
         }
     }
 
@@ -180,12 +207,22 @@ impl ConnectionGroup {
         let total = self.client_ids.len();
         let limit = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));
         let mut set = JoinSet::new();
+        let slots = self.slots();
         for slot in todo.iter().copied() {
             let opts = self.options(slot);
+            let carried = slots[slot]
+                .as_ref()
+                .and_then(|s| s.take_carried())
+                .or_else(|| {
+                    self.carried
+                        .lock()
+                        .ok()
+                        .and_then(|mut g| g.get_mut(slot).and_then(Option::take))
+                });
             let limit = limit.clone();
             set.spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                (slot, Session::connect(opts).await)
+                (slot, Session::connect_carrying(opts, carried).await)
             });
         }
         let mut failures: Vec<ClientError> = Vec::new();
@@ -214,7 +251,17 @@ impl ConnectionGroup {
                 message
             };
             let mut o = SampleOutcome::ok(message, elapsed);
-            o.response_data = Some(self.client_ids.join("\n").into_bytes());
+            // The ids in use: a broker-assigned one (MQTT 5.0) replaces ours.
+            let ids: Vec<String> = self
+                .slots()
+                .iter()
+                .zip(&self.client_ids)
+                .map(|(s, ours)| {
+                    s.as_ref()
+                        .map_or(ours.clone(), |s| s.client_id().to_string())
+                })
+                .collect();
+            o.response_data = Some(ids.join("\n").into_bytes());
             return o;
         }
         let first = &failures[0];
@@ -231,17 +278,39 @@ impl ConnectionGroup {
 
     /// DISCONNECT on every live connection, then forget them.
     pub async fn disconnect(&self) -> SampleOutcome {
+        self.disconnect_with(DisconnectSettings::default()).await
+    }
+
+    /// DISCONNECT with an MQTT 5.0 reason code and session expiry, then forget the sessions.
+    pub async fn disconnect_with(&self, settings: DisconnectSettings) -> SampleOutcome {
         let started = Instant::now();
-        let sessions: Vec<Arc<Session>> = match self.sessions.lock() {
-            Ok(mut g) => g.iter_mut().filter_map(Option::take).collect(),
+        if let Some(m) = self.v5_only(settings.first_feature()) {
+            return SampleOutcome::failed(outcome::FAILED, m, started.elapsed());
+        }
+        let sessions: Vec<(usize, Arc<Session>)> = match self.sessions.lock() {
+            Ok(mut g) => g
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(i, s)| s.take().map(|s| (i, s)))
+                .collect(),
             Err(_) => Vec::new(),
         };
-        let live = sessions.iter().filter(|s| !s.is_closed()).count();
+        let live = sessions.iter().filter(|(_, s)| !s.is_closed()).count();
         let mut set = JoinSet::new();
-        for s in sessions {
-            set.spawn(async move { s.disconnect(DISCONNECT_TIMEOUT).await });
+        for (slot, s) in sessions {
+            set.spawn(async move {
+                s.disconnect_with(DISCONNECT_TIMEOUT, settings.reason, settings.session_expiry)
+                    .await;
+                (slot, s.take_carried())
+            });
         }
-        while set.join_next().await.is_some() {}
+        while let Some(joined) = set.join_next().await {
+            if let (Ok((slot, Some(c))), Ok(mut g)) = (joined, self.carried.lock()) {
+                if let Some(x) = g.get_mut(slot) {
+                    *x = Some(c);
+                }
+            }
+        }
         SampleOutcome::ok(
             format!("Disconnected {live} connection(s)"),
             started.elapsed(),
@@ -251,6 +320,9 @@ impl ConnectionGroup {
     /// Drops every session without DISCONNECT (thread or test end after a failure).
     pub fn close_now(&self) {
         if let Ok(mut g) = self.sessions.lock() {
+            g.iter_mut().for_each(|s| *s = None);
+        }
+        if let Ok(mut g) = self.carried.lock() {
             g.iter_mut().for_each(|s| *s = None);
         }
     }

@@ -11,7 +11,7 @@ pub mod stats;
 mod subscribe;
 
 pub use client_id::next_client_id;
-pub use config::{ConfigError, ConnectConfig, PublishConfig, SubscribeConfig};
+pub use config::{ConfigError, ConnectConfig, DisconnectSettings, PublishConfig, SubscribeConfig};
 pub use group::ConnectionGroup;
 pub use outcome::SampleOutcome;
 pub use publish::Publisher;

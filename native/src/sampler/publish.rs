@@ -93,7 +93,7 @@ impl Publisher {
             topic: self.config.topic.clone(),
             pkid: 0,
             payload,
-            properties: Default::default(),
+            properties: self.config.v5.properties.clone(),
         }
     }
 
@@ -122,6 +122,9 @@ impl Publisher {
                 started.elapsed(),
             );
         }
+        if let Some(m) = group.v5_only(self.config.v5.first_feature) {
+            return SampleOutcome::failed(outcome::FAILED, m, started.elapsed());
+        }
         let plan = self.plan(group, &live);
         let mut acks: Vec<(u64, PublishAck)> = Vec::with_capacity(plan.len());
         let mut failures: Vec<ClientError> = Vec::new();
@@ -129,7 +132,7 @@ impl Publisher {
             let (slot, session) = &live[i];
             let payload = self.payload(*slot);
             let len = payload.len() as u64;
-            match session.publish(self.message(payload)) {
+            match session.publish_with(self.message(payload), self.config.v5.topic_alias) {
                 Ok(ack) => acks.push((len, ack)),
                 Err(e) => failures.push(e),
             }

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use tokio::sync::Notify;
 
 use crate::client::{Delivery, MessageSink, Session};
-use crate::codec::SubscribeReturnCode;
+use crate::codec::{Properties, Property, Publish, SubscribeReturnCode};
 
 use super::config::{Condition, SubscribeConfig};
 use super::group::ConnectionGroup;
@@ -29,6 +29,38 @@ struct Received {
     latency_us: Option<i128>,
     /// The payload, kept only with debug response on.
     payload: Option<Bytes>,
+    /// MQTT 5.0 properties line for the debug response.
+    properties: Option<String>,
+}
+
+/// `# properties: content-type=..., user-property name=value, ...` (contract, issue 4), or
+/// None when the message carries none worth showing.
+fn properties_line(p: &Publish) -> Option<String> {
+    let props = &p.properties;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(ct) = props.content_type() {
+        parts.push(format!("content-type={ct}"));
+    }
+    for (k, v) in props.user_properties() {
+        parts.push(format!("user-property {k}={v}"));
+    }
+    if let Some(e) = props.message_expiry_interval() {
+        parts.push(format!("message-expiry={e}"));
+    }
+    if let Some(t) = props.response_topic() {
+        parts.push(format!("response-topic={t}"));
+    }
+    if let Some(c) = props.correlation_data() {
+        let hex: String = c.iter().map(|b| format!("{b:02x}")).collect();
+        parts.push(format!("correlation-data={hex}"));
+    }
+    if props.payload_format_indicator() == Some(1) {
+        parts.push("payload-format=utf8".into());
+    }
+    for id in props.subscription_identifiers() {
+        parts.push(format!("subscription-id={id}"));
+    }
+    (!parts.is_empty()).then(|| format!("# properties: {}", parts.join(", ")))
 }
 
 /// What one sample takes from the queue.
@@ -53,10 +85,19 @@ struct Accumulator {
     /// A waiter wants to hear when `count` reaches this.
     wake_at: AtomicU64,
     notify: Notify,
+    /// Cleared when the subscriber is dropped: the sink then takes nothing more.
+    open: std::sync::atomic::AtomicBool,
 }
 
 impl MessageSink for Accumulator {
+    fn is_open(&self) -> bool {
+        self.open.load(Ordering::Acquire)
+    }
+
     fn on_message(&self, d: &Delivery<'_>) {
+        if !self.is_open() {
+            return;
+        }
         let payload = &d.publish.payload;
         let stamp = if self.add_timestamp {
             parse_stamp(payload)
@@ -74,6 +115,11 @@ impl MessageSink for Accumulator {
             bytes: payload.len() as u64,
             latency_us,
             payload: self.debug_response.then(|| payload.clone()),
+            properties: if self.debug_response {
+                properties_line(d.publish)
+            } else {
+                None
+            },
         };
         if let Ok(mut q) = self.queue.lock() {
             q.push_back(record);
@@ -104,7 +150,12 @@ impl Accumulator {
                 batch.latencies.record(us);
             }
             if let Some(p) = r.payload {
-                if batch.debug.len() + p.len() < MAX_DEBUG_BYTES {
+                let props = r.properties.unwrap_or_default();
+                if batch.debug.len() + p.len() + props.len() < MAX_DEBUG_BYTES {
+                    if !props.is_empty() {
+                        batch.debug.extend_from_slice(props.as_bytes());
+                        batch.debug.push(b'\n');
+                    }
                     batch.debug.extend_from_slice(&p);
                     batch.debug.push(b'\n');
                 } else {
@@ -132,6 +183,7 @@ pub struct Subscriber {
 impl Drop for Subscriber {
     /// A replaced or freed subscriber stops receiving, so its queue does not grow unseen.
     fn drop(&mut self) {
+        self.acc.open.store(false, Ordering::Release);
         if let Some(b) = self.bound_to.get_mut().ok().and_then(Option::take) {
             self.detach(&b);
         }
@@ -148,6 +200,7 @@ impl Subscriber {
             count: AtomicU64::new(0),
             wake_at: AtomicU64::new(u64::MAX),
             notify: Notify::new(),
+            open: std::sync::atomic::AtomicBool::new(true),
         });
         Subscriber {
             config,
@@ -173,6 +226,13 @@ impl Subscriber {
     /// SUBSCRIBE on every live connection of the group; any refused filter fails the sample.
     async fn ensure_subscribed(&self, group: &ConnectionGroup) -> Result<(), SampleOutcome> {
         if self.bound_to() == Some(group.id()) {
+            // Sessions that replaced closed ones carried this subscription over: follow them.
+            let live = group.connected();
+            if let Ok(mut g) = self.bound_to.lock() {
+                if let Some(b) = g.as_mut() {
+                    b.sessions = live.iter().map(|(_, s)| Arc::downgrade(s)).collect();
+                }
+            }
             return Ok(());
         }
         let started = Instant::now();
@@ -184,16 +244,24 @@ impl Subscriber {
                 started.elapsed(),
             ));
         }
+        if let Some(m) = group.v5_only(self.config.v5.first_feature()) {
+            return Err(SampleOutcome::failed(outcome::FAILED, m, started.elapsed()));
+        }
+        let options = self.config.v5.options(self.config.qos);
         let filters: Vec<_> = self
             .config
             .topics
             .iter()
-            .map(|t| (t.clone(), self.config.qos))
+            .map(|t| (t.clone(), options))
             .collect();
+        let mut properties = Properties::new();
+        if let Some(id) = self.config.v5.subscription_identifier {
+            properties.push(Property::SubscriptionIdentifier(id));
+        }
         let mut waits = Vec::with_capacity(live.len());
         for (_, s) in &live {
             let sink: Arc<dyn MessageSink> = self.acc.clone();
-            match s.subscribe(filters.clone(), sink) {
+            match s.subscribe_with(filters.clone(), properties.clone(), sink) {
                 Ok(w) => waits.push(w),
                 Err(e) => {
                     return Err(SampleOutcome::failed(
@@ -233,7 +301,7 @@ impl Subscriber {
                     ))
                 }
             };
-            let refused: Vec<&str> = self
+            let refused: Vec<(&str, SubscribeReturnCode)> = self
                 .config
                 .topics
                 .iter()
@@ -243,16 +311,21 @@ impl Subscriber {
                         .chain(std::iter::repeat(&SubscribeReturnCode::Failure)),
                 )
                 .filter(|(_, c)| c.is_failure())
-                .map(|(t, _)| t.as_str())
+                .map(|(t, c)| (t.as_str(), *c))
                 .collect();
-            if !refused.is_empty() {
+            if let Some((_, first)) = refused.first() {
+                // 3.x keeps its wording; a 5.0 reason code is named ("0x87 Not authorized").
+                let why = match first {
+                    SubscribeReturnCode::Error(rc) => format!("SUBACK {}", rc.describe()),
+                    _ => "SUBACK return code 0x80 Failure".to_string(),
+                };
                 return Err(SampleOutcome::failed(
                     outcome::FAILED,
                     format!(
-                        "Broker refused the subscription to {} (SUBACK return code 0x80 Failure)",
+                        "Broker refused the subscription to {} ({why})",
                         refused
                             .iter()
-                            .map(|t| format!("'{t}'"))
+                            .map(|(t, _)| format!("'{t}'"))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),

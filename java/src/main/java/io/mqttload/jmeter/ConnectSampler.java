@@ -338,4 +338,77 @@ public class ConnectSampler extends MqttSampler implements ThreadListener, TestS
     public void setConnectionScope(String v) {
         setProperty(Keys.CONNECTION_SCOPE, v);
     }
+
+    // MQTT 5.0
+    public String getSessionExpiry() {
+        return getPropertyAsString(Keys.SESSION_EXPIRY, "0");
+    }
+
+    public void setSessionExpiry(String v) {
+        setProperty(Keys.SESSION_EXPIRY, v);
+    }
+
+    public String getReceiveMaximum() {
+        return getPropertyAsString(Keys.RECEIVE_MAXIMUM, String.valueOf(Keys.DEFAULT_RECEIVE_MAXIMUM));
+    }
+
+    public void setReceiveMaximum(String v) {
+        setProperty(Keys.RECEIVE_MAXIMUM, v);
+    }
+
+    public String getMaximumPacketSize() {
+        return getPropertyAsString(Keys.MAXIMUM_PACKET_SIZE, "0");
+    }
+
+    public void setMaximumPacketSize(String v) {
+        setProperty(Keys.MAXIMUM_PACKET_SIZE, v);
+    }
+
+    public String getTopicAliasMaximum() {
+        return getPropertyAsString(Keys.TOPIC_ALIAS_MAXIMUM, "0");
+    }
+
+    public void setTopicAliasMaximum(String v) {
+        setProperty(Keys.TOPIC_ALIAS_MAXIMUM, v);
+    }
+
+    public boolean isRequestResponseInfo() {
+        return getPropertyAsBoolean(Keys.REQUEST_RESPONSE_INFO, false);
+    }
+
+    public void setRequestResponseInfo(boolean v) {
+        setProperty(Keys.REQUEST_RESPONSE_INFO, v);
+    }
+
+    public String getUserProperties() {
+        return getPropertyAsString(Keys.USER_PROPERTIES, "");
+    }
+
+    public void setUserProperties(String v) {
+        setProperty(Keys.USER_PROPERTIES, v);
+    }
+
+    public String getWillDelayInterval() {
+        return getPropertyAsString(Keys.WILL_DELAY_INTERVAL, "0");
+    }
+
+    public void setWillDelayInterval(String v) {
+        setProperty(Keys.WILL_DELAY_INTERVAL, v);
+    }
+
+    public String getWillMessageExpiry() {
+        return getPropertyAsString(Keys.WILL_MESSAGE_EXPIRY, "0");
+    }
+
+    public void setWillMessageExpiry(String v) {
+        setProperty(Keys.WILL_MESSAGE_EXPIRY, v);
+    }
+
+    public String getWillContentType() {
+        return getPropertyAsString(Keys.WILL_CONTENT_TYPE, "");
+    }
+
+    public void setWillContentType(String v) {
+        setProperty(Keys.WILL_CONTENT_TYPE, v);
+    }
 }

@@ -2,6 +2,8 @@ package io.mqttload.jmeter;
 
 import java.io.File;
 import java.nio.file.InvalidPathException;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.jmeter.services.FileServer;
@@ -54,6 +56,19 @@ public final class ConnectSettings {
     public final String connectionName;
     /** {@link Keys#SCOPE_THREAD} or {@link Keys#SCOPE_TEST}. */
     public final String scope;
+    // MQTT 5.0 (sent as "v5" only when version is 5.0)
+    public final long sessionExpiry;
+    public final int receiveMaximum;
+    /** 0 = no limit advertised. */
+    public final int maximumPacketSize;
+    public final int topicAliasMaximum;
+    public final boolean requestResponseInformation;
+    /** [name, value] pairs, in order. */
+    public final List<String[]> userProperties;
+    public final long willDelayInterval;
+    /** 0 = none. */
+    public final long willMessageExpiry;
+    public final String willContentType;
 
     private ConnectSettings(Props p, File baseDir) {
         protocol = p.choice(Keys.PROTOCOL, Keys.PROTOCOL_TCP, Keys.PROTOCOL_TCP, Keys.PROTOCOL_SSL, Keys.PROTOCOL_WS,
@@ -66,7 +81,9 @@ public final class ConnectSettings {
             throw new BadSettingException(Keys.SERVER, server, "give the host only (no scheme, path or spaces)");
         }
         port = p.integer(Keys.PORT, Keys.DEFAULT_PORT, 1, 65535);
-        version = p.choice(Keys.VERSION, Keys.DEFAULT_VERSION, "3.1", "3.1.1", "5.0");
+        String v = p.choice(Keys.VERSION, Keys.DEFAULT_VERSION, Keys.VERSION_3_1, Keys.VERSION_3_1_1, Keys.VERSION_5,
+                "5");
+        version = "5".equals(v) ? Keys.VERSION_5 : v;
         connTimeoutSecs = p.integer(Keys.CONN_TIMEOUT, Keys.DEFAULT_CONN_TIMEOUT, 1, Integer.MAX_VALUE);
         keepAliveSecs = p.integer(Keys.CONN_KEEP_ALIVE, Keys.DEFAULT_KEEP_ALIVE, 0, 65535);
         clientIdPrefix = p.text(Keys.CLIENT_ID_PREFIX, Keys.DEFAULT_CLIENT_ID_PREFIX);
@@ -95,6 +112,35 @@ public final class ConnectSettings {
         tlsServerName = p.trimmed(Keys.TLS_SERVER_NAME, "");
         tlsVerifyHostname = p.bool(Keys.TLS_VERIFY_HOSTNAME, true);
         tlsTrustAll = p.bool(Keys.TLS_TRUST_ALL, false);
+        sessionExpiry = p.longInteger(Keys.SESSION_EXPIRY, Keys.DEFAULT_SESSION_EXPIRY, 0, Keys.MAX_FOUR_BYTE_INTEGER);
+        receiveMaximum = p.integer(Keys.RECEIVE_MAXIMUM, Keys.DEFAULT_RECEIVE_MAXIMUM, 1, 65535);
+        maximumPacketSize = p.integer(Keys.MAXIMUM_PACKET_SIZE, Keys.DEFAULT_MAXIMUM_PACKET_SIZE, 0,
+                Keys.MAX_PACKET_SIZE);
+        topicAliasMaximum = p.integer(Keys.TOPIC_ALIAS_MAXIMUM, Keys.DEFAULT_TOPIC_ALIAS_MAXIMUM, 0, 65535);
+        requestResponseInformation = p.bool(Keys.REQUEST_RESPONSE_INFO, false);
+        userProperties = Collections.unmodifiableList(p.userProperties(Keys.USER_PROPERTIES));
+        willDelayInterval = p.longInteger(Keys.WILL_DELAY_INTERVAL, 0, 0, Keys.MAX_FOUR_BYTE_INTEGER);
+        willMessageExpiry = p.longInteger(Keys.WILL_MESSAGE_EXPIRY, 0, 0, Keys.MAX_FOUR_BYTE_INTEGER);
+        willContentType = p.text(Keys.WILL_CONTENT_TYPE, "");
+    }
+
+    public boolean isV5() {
+        return Keys.VERSION_5.equals(version);
+    }
+
+    /** The contract's "v5" object (sent when version is 5.0). */
+    private Json v5Json() {
+        return Json.object()
+                .put("sessionExpiry", sessionExpiry)
+                .put("receiveMaximum", receiveMaximum)
+                .put("maximumPacketSize", maximumPacketSize)
+                .put("topicAliasMaximum", topicAliasMaximum)
+                .put("requestResponseInformation", requestResponseInformation)
+                .put("requestProblemInformation", true)
+                .putPairs("userProperties", userProperties)
+                .put("willDelayInterval", willDelayInterval)
+                .put("willMessageExpiry", willMessageExpiry)
+                .put("willContentType", willContentType);
     }
 
     /**
@@ -265,6 +311,9 @@ public final class ConnectSettings {
         if (usesTls()) {
             json.put("tls", tlsJson());
         }
+        if (isV5()) {
+            json.put("v5", v5Json());
+        }
         return json.toString();
     }
 
@@ -282,6 +331,7 @@ public final class ConnectSettings {
                 + ", clientCertPassword=" + (clientCertPassword.isEmpty() ? "" : "***")
                 + ", clientKeyFile=" + clientKeyFile + ", tlsMinVersion=" + tlsMinVersion
                 + ", tlsServerName=" + tlsServerName + ", tlsVerifyHostname=" + tlsVerifyHostname
-                + ", tlsTrustAll=" + tlsTrustAll + "}";
+                + ", tlsTrustAll=" + tlsTrustAll
+                + (isV5() ? ", v5=" + v5Json() : "") + "}";
     }
 }

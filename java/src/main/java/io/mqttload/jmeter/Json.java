@@ -56,6 +56,24 @@ public final class Json {
         return this;
     }
 
+    /** An array of [name, value] string pairs (MQTT 5.0 user properties): {@code [["n","v"],...]}. */
+    public Json putPairs(String key, java.util.List<String[]> pairs) {
+        StringBuilder b = key(key).append('[');
+        for (int i = 0; i < pairs.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            String[] kv = pairs.get(i);
+            b.append('[');
+            quote(b, kv[0]);
+            b.append(',');
+            quote(b, kv[1]);
+            b.append(']');
+        }
+        b.append(']');
+        return this;
+    }
+
     public Json putNull(String key) {
         key(key).append("null");
         return this;

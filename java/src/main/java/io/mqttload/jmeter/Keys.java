@@ -61,6 +61,34 @@ public final class Keys {
     public static final String ACK_TIMEOUT = "mqtt.ack_timeout";
     public static final String SAMPLE_TIMEOUT = "mqtt.sample_timeout";
 
+    // MQTT 5.0 (ours, issue 4). Connect:
+    public static final String SESSION_EXPIRY = "mqtt.session_expiry";
+    public static final String RECEIVE_MAXIMUM = "mqtt.receive_maximum";
+    public static final String MAXIMUM_PACKET_SIZE = "mqtt.maximum_packet_size";
+    public static final String TOPIC_ALIAS_MAXIMUM = "mqtt.topic_alias_maximum";
+    public static final String REQUEST_RESPONSE_INFO = "mqtt.request_response_info";
+    /** Connect and Publish: text, one name=value per line. */
+    public static final String USER_PROPERTIES = "mqtt.user_properties";
+    public static final String WILL_DELAY_INTERVAL = "mqtt.will_delay_interval";
+    public static final String WILL_MESSAGE_EXPIRY = "mqtt.will_message_expiry";
+    public static final String WILL_CONTENT_TYPE = "mqtt.will_content_type";
+    // Publish:
+    public static final String MESSAGE_EXPIRY = "mqtt.message_expiry";
+    public static final String CONTENT_TYPE = "mqtt.content_type";
+    public static final String PAYLOAD_FORMAT_UTF8 = "mqtt.payload_format_utf8";
+    public static final String RESPONSE_TOPIC = "mqtt.response_topic";
+    public static final String CORRELATION_DATA = "mqtt.correlation_data";
+    public static final String USE_TOPIC_ALIAS = "mqtt.use_topic_alias";
+    // Subscribe:
+    public static final String NO_LOCAL = "mqtt.no_local";
+    public static final String RETAIN_AS_PUBLISHED = "mqtt.retain_as_published";
+    public static final String RETAIN_HANDLING = "mqtt.retain_handling";
+    public static final String SUBSCRIPTION_IDENTIFIER = "mqtt.subscription_identifier";
+    // Disconnect:
+    public static final String DISCONNECT_REASON_CODE = "mqtt.disconnect_reason_code";
+    /** "" = not sent. */
+    public static final String DISCONNECT_SESSION_EXPIRY = "mqtt.disconnect_session_expiry";
+
     // Values
     public static final String SCOPE_THREAD = "thread";
     public static final String SCOPE_TEST = "test";
@@ -81,6 +109,13 @@ public final class Keys {
     public static final String TLS_1_2 = "1.2";
     public static final String TLS_1_3 = "1.3";
 
+    public static final String VERSION_3_1 = "3.1";
+    public static final String VERSION_3_1_1 = "3.1.1";
+    public static final String VERSION_5 = "5.0";
+    /** Retain handling combo labels (index = the stored number). */
+    public static final String[] RETAIN_HANDLING_LABELS = {
+        "0 - send retained", "1 - only for new subscriptions", "2 - never"};
+
     // Defaults (COMPAT.md and contract)
     public static final String DEFAULT_SERVER = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
@@ -97,4 +132,12 @@ public final class Keys {
     public static final int DEFAULT_SAMPLE_TIMEOUT_MS = 10000;
     public static final int DEFAULT_CONDITION_TIME_MS = 1000;
     public static final int DEFAULT_CONDITION_COUNT = 1;
+    /** MQTT 5.0 defaults (contract, issue 4). */
+    public static final long DEFAULT_SESSION_EXPIRY = 0;
+    public static final int DEFAULT_RECEIVE_MAXIMUM = 65535;
+    public static final int DEFAULT_MAXIMUM_PACKET_SIZE = 0;
+    public static final int DEFAULT_TOPIC_ALIAS_MAXIMUM = 0;
+    public static final long MAX_FOUR_BYTE_INTEGER = 4294967295L;
+    public static final int MAX_PACKET_SIZE = 268435460;
+    public static final int MAX_SUBSCRIPTION_IDENTIFIER = 268435455;
 }

@@ -1,5 +1,7 @@
 package io.mqttload.jmeter;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Typed, validated access to a {@link PropertySource}; bad values give {@link BadSettingException}. */
@@ -41,6 +43,11 @@ final class Props {
     }
 
     int integer(String key, int def, int min, int max) {
+        return (int) longInteger(key, def, min, max);
+    }
+
+    /** A whole number in min..max (absent or blank -> default). */
+    long longInteger(String key, long def, long min, long max) {
         String v = trimmed(key, null);
         if (v == null) {
             return def;
@@ -54,14 +61,45 @@ final class Props {
         if (n < min || n > max) {
             throw new BadSettingException(key, v, "must be " + range(min, max));
         }
-        return (int) n;
+        return n;
     }
 
-    private static String range(int min, int max) {
-        if (max == Integer.MAX_VALUE) {
+    private static String range(long min, long max) {
+        if (max == Integer.MAX_VALUE || max == Long.MAX_VALUE) {
             return "at least " + min;
         }
         return "between " + min + " and " + max;
+    }
+
+    /**
+     * User properties: one {@code name=value} per line; lines are trimmed, blank lines skipped, each line split at
+     * its first '=' (name and value kept as written, so spaces around '=' belong to them; either may be
+     * empty, the value may contain '='). A line without '='
+     * -> {@link BadSettingException} naming the key and the line number. Absent -> empty list.
+     */
+    List<String[]> userProperties(String key) {
+        return parseUserProperties(key, raw(key));
+    }
+
+    static List<String[]> parseUserProperties(String key, String text) {
+        List<String[]> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        String[] lines = text.split("\r\n|\r|\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                throw new BadSettingException(key, line,
+                        "line " + (i + 1) + " is not name=value");
+            }
+            out.add(new String[] {line.substring(0, eq), line.substring(eq + 1)});
+        }
+        return out;
     }
 
     boolean bool(String key, boolean def) {

@@ -160,4 +160,61 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
     public void setAckTimeout(String v) {
         setProperty(Keys.ACK_TIMEOUT, v);
     }
+
+    // MQTT 5.0
+    public String getMessageExpiry() {
+        return getPropertyAsString(Keys.MESSAGE_EXPIRY, "0");
+    }
+
+    public void setMessageExpiry(String v) {
+        setProperty(Keys.MESSAGE_EXPIRY, v);
+    }
+
+    public String getContentType() {
+        return getPropertyAsString(Keys.CONTENT_TYPE, "");
+    }
+
+    public void setContentType(String v) {
+        setProperty(Keys.CONTENT_TYPE, v);
+    }
+
+    public boolean isPayloadFormatUtf8() {
+        return getPropertyAsBoolean(Keys.PAYLOAD_FORMAT_UTF8, false);
+    }
+
+    public void setPayloadFormatUtf8(boolean v) {
+        setProperty(Keys.PAYLOAD_FORMAT_UTF8, v);
+    }
+
+    public String getResponseTopic() {
+        return getPropertyAsString(Keys.RESPONSE_TOPIC, "");
+    }
+
+    public void setResponseTopic(String v) {
+        setProperty(Keys.RESPONSE_TOPIC, v);
+    }
+
+    public String getCorrelationData() {
+        return getPropertyAsString(Keys.CORRELATION_DATA, "");
+    }
+
+    public void setCorrelationData(String v) {
+        setProperty(Keys.CORRELATION_DATA, v);
+    }
+
+    public String getUserProperties() {
+        return getPropertyAsString(Keys.USER_PROPERTIES, "");
+    }
+
+    public void setUserProperties(String v) {
+        setProperty(Keys.USER_PROPERTIES, v);
+    }
+
+    public boolean isUseTopicAlias() {
+        return getPropertyAsBoolean(Keys.USE_TOPIC_ALIAS, false);
+    }
+
+    public void setUseTopicAlias(boolean v) {
+        setProperty(Keys.USE_TOPIC_ALIAS, v);
+    }
 }

@@ -1,5 +1,8 @@
 package io.mqttload.jmeter;
 
+import java.util.Collections;
+import java.util.List;
+
 /** The Publish sampler's settings; {@link #toJson()} is the contract's publishJson. */
 public final class PublishSettings {
     public final String topic;
@@ -14,6 +17,16 @@ public final class PublishSettings {
     public final String target;
     public final int ackTimeoutMs;
     public final String connectionName;
+    // MQTT 5.0 (sent as "v5" only when one differs from its default)
+    /** Seconds; 0 = none. */
+    public final long messageExpiry;
+    public final String contentType;
+    public final boolean payloadFormatUtf8;
+    public final String responseTopic;
+    public final String correlationData;
+    public final List<String[]> userProperties;
+    /** Use our own topic aliases (when the broker allows them). */
+    public final boolean useTopicAlias;
 
     private PublishSettings(Props p) {
         topic = p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC).trim();
@@ -40,6 +53,33 @@ public final class PublishSettings {
         target = p.choice(Keys.PUBLISH_TARGET, Keys.TARGET_ALL, Keys.TARGET_ALL, Keys.TARGET_ROUND_ROBIN);
         ackTimeoutMs = p.integer(Keys.ACK_TIMEOUT, Keys.DEFAULT_ACK_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         connectionName = p.text(Keys.CONNECTION_NAME, "").trim();
+        messageExpiry = p.longInteger(Keys.MESSAGE_EXPIRY, 0, 0, Keys.MAX_FOUR_BYTE_INTEGER);
+        contentType = p.text(Keys.CONTENT_TYPE, "");
+        payloadFormatUtf8 = p.bool(Keys.PAYLOAD_FORMAT_UTF8, false);
+        responseTopic = p.text(Keys.RESPONSE_TOPIC, "").trim();
+        if (responseTopic.contains("+") || responseTopic.contains("#")) {
+            throw new BadSettingException(Keys.RESPONSE_TOPIC, responseTopic, "wildcards + and # are not allowed");
+        }
+        correlationData = p.text(Keys.CORRELATION_DATA, "");
+        userProperties = Collections.unmodifiableList(p.userProperties(Keys.USER_PROPERTIES));
+        useTopicAlias = p.bool(Keys.USE_TOPIC_ALIAS, false);
+    }
+
+    /** True when some MQTT 5.0 field differs from its default (then the JSON carries "v5"). */
+    public boolean hasV5() {
+        return messageExpiry != 0 || !contentType.isEmpty() || payloadFormatUtf8 || !responseTopic.isEmpty()
+                || !correlationData.isEmpty() || !userProperties.isEmpty() || useTopicAlias;
+    }
+
+    private Json v5Json() {
+        return Json.object()
+                .put("messageExpiry", messageExpiry)
+                .put("contentType", contentType)
+                .put("payloadFormatUtf8", payloadFormatUtf8)
+                .put("responseTopic", responseTopic)
+                .put("correlationData", correlationData)
+                .putPairs("userProperties", userProperties)
+                .put("topicAlias", useTopicAlias);
     }
 
     public static PublishSettings read(PropertySource source) {
@@ -48,7 +88,7 @@ public final class PublishSettings {
 
     /** publishJson of the contract. */
     public String toJson() {
-        return Json.object()
+        Json json = Json.object()
                 .put("topic", topic)
                 .put("qos", qos)
                 .put("retain", retain)
@@ -59,8 +99,11 @@ public final class PublishSettings {
                 .put("timestamp", timestamp)
                 .put("messagesPerSample", messagesPerSample)
                 .put("target", target)
-                .put("ackTimeoutMs", ackTimeoutMs)
-                .toString();
+                .put("ackTimeoutMs", ackTimeoutMs);
+        if (hasV5()) {
+            json.put("v5", v5Json());
+        }
+        return json.toString();
     }
 
     @Override

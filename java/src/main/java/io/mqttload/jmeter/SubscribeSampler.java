@@ -176,4 +176,37 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
     public void setDebugResponse(boolean v) {
         setProperty(Keys.DEBUG_RESPONSE, v);
     }
+
+    // MQTT 5.0
+    public boolean isNoLocal() {
+        return getPropertyAsBoolean(Keys.NO_LOCAL, false);
+    }
+
+    public void setNoLocal(boolean v) {
+        setProperty(Keys.NO_LOCAL, v);
+    }
+
+    public boolean isRetainAsPublished() {
+        return getPropertyAsBoolean(Keys.RETAIN_AS_PUBLISHED, false);
+    }
+
+    public void setRetainAsPublished(boolean v) {
+        setProperty(Keys.RETAIN_AS_PUBLISHED, v);
+    }
+
+    public String getRetainHandling() {
+        return getPropertyAsString(Keys.RETAIN_HANDLING, "0");
+    }
+
+    public void setRetainHandling(String v) {
+        setProperty(Keys.RETAIN_HANDLING, v);
+    }
+
+    public String getSubscriptionIdentifier() {
+        return getPropertyAsString(Keys.SUBSCRIPTION_IDENTIFIER, "0");
+    }
+
+    public void setSubscriptionIdentifier(String v) {
+        setProperty(Keys.SUBSCRIPTION_IDENTIFIER, v);
+    }
 }

@@ -14,6 +14,13 @@ public final class SubscribeSettings {
     public final boolean addTimestamp;
     public final boolean debugResponse;
     public final String connectionName;
+    // MQTT 5.0 subscription options (sent as "v5" only when one differs from its default)
+    public final boolean noLocal;
+    public final boolean retainAsPublished;
+    /** 0 send retained, 1 only for new subscriptions, 2 never. */
+    public final int retainHandling;
+    /** 0 = none. */
+    public final int subscriptionIdentifier;
 
     private SubscribeSettings(Props p) {
         topics = p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC).trim();
@@ -40,6 +47,28 @@ public final class SubscribeSettings {
         addTimestamp = p.bool(Keys.ADD_TIMESTAMP, false);
         debugResponse = p.bool(Keys.DEBUG_RESPONSE, false);
         connectionName = p.text(Keys.CONNECTION_NAME, "").trim();
+        noLocal = p.bool(Keys.NO_LOCAL, false);
+        retainAsPublished = p.bool(Keys.RETAIN_AS_PUBLISHED, false);
+        retainHandling = retainHandling(p);
+        subscriptionIdentifier = p.integer(Keys.SUBSCRIPTION_IDENTIFIER, 0, 0, Keys.MAX_SUBSCRIPTION_IDENTIFIER);
+    }
+
+    /** 0..2; also accepts the GUI's labels ("2 - never"). */
+    private static int retainHandling(Props p) {
+        String v = p.trimmed(Keys.RETAIN_HANDLING, null);
+        if (v != null) {
+            for (int i = 0; i < Keys.RETAIN_HANDLING_LABELS.length; i++) {
+                if (Keys.RETAIN_HANDLING_LABELS[i].equalsIgnoreCase(v)) {
+                    return i;
+                }
+            }
+        }
+        return p.integer(Keys.RETAIN_HANDLING, 0, 0, 2);
+    }
+
+    /** True when some MQTT 5.0 option differs from its default (then the JSON carries "v5"). */
+    public boolean hasV5() {
+        return noLocal || retainAsPublished || retainHandling != 0 || subscriptionIdentifier != 0;
     }
 
     public static SubscribeSettings read(PropertySource source) {
@@ -63,15 +92,22 @@ public final class SubscribeSettings {
 
     /** subscribeJson of the contract. */
     public String toJson() {
-        return Json.object()
+        Json json = Json.object()
                 .put("topics", topics)
                 .put("qos", qos)
                 .put("condition", condition)
                 .put("conditionValue", conditionValue)
                 .put("timeoutMs", timeoutMs)
                 .put("addTimestamp", addTimestamp)
-                .put("debugResponse", debugResponse)
-                .toString();
+                .put("debugResponse", debugResponse);
+        if (hasV5()) {
+            json.put("v5", Json.object()
+                    .put("noLocal", noLocal)
+                    .put("retainAsPublished", retainAsPublished)
+                    .put("retainHandling", retainHandling)
+                    .put("subscriptionIdentifier", subscriptionIdentifier));
+        }
+        return json.toString();
     }
 
     @Override

@@ -42,6 +42,11 @@ public class ConnectionGroup extends NativeObject {
         return NativeLib.groupDisconnect(handle());
     }
 
+    /** DISCONNECT with a reason code / session expiry (disconnectJson of the contract), then closes. */
+    public Outcome disconnect(String disconnectJson) {
+        return NativeLib.groupDisconnectWith(handle(), disconnectJson);
+    }
+
     public boolean isConnected() {
         long h = rawHandle();
         return h != 0 && NativeLib.groupIsConnected(h);

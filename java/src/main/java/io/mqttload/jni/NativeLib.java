@@ -36,6 +36,9 @@ public final class NativeLib {
 
     public static native Outcome groupDisconnect(long group);
 
+    /** MQTT 5.0 DISCONNECT with {"reasonCode":N,"sessionExpiry":S} (S = -1: not sent), then closes. */
+    public static native Outcome groupDisconnectWith(long group, String disconnectJson);
+
     public static native void groupFree(long group);
 
     public static native void cancel(long group);

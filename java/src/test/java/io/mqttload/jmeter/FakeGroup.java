@@ -55,10 +55,22 @@ class FakeGroup extends ConnectionGroup {
         throw new AssertionError("no native connect expected");
     }
 
+    /** Calls of disconnect(): "plain" or the disconnectJson given to disconnect(String). */
+    final java.util.List<String> disconnects = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public Outcome disconnect() {
         handle();
         connected = false;
+        disconnects.add("plain");
+        return disconnectOutcome;
+    }
+
+    @Override
+    public Outcome disconnect(String disconnectJson) {
+        handle();
+        connected = false;
+        disconnects.add(disconnectJson);
         return disconnectOutcome;
     }
 }

@@ -116,6 +116,63 @@ class SamplersTest {
     }
 
     @Test
+    void disconnectDefaultsUseThePlainDisconnect() {
+        FakeGroup g = new FakeGroup("", 1, "k");
+        Connections.obtain(false, "", "k", () -> g);
+        DisconnectSampler s = new DisconnectSampler();
+        s.setReasonCode("0");
+        s.setSessionExpiry("");
+        assertTrue(s.sample(null).isSuccessful());
+        assertEquals(java.util.Arrays.asList("plain"), g.disconnects);
+    }
+
+    @Test
+    void disconnectReasonCodeUsesDisconnectWith() {
+        FakeGroup g = new FakeGroup("pool", 1, "k");
+        Connections.obtain(false, "pool", "k", () -> g);
+        DisconnectSampler s = new DisconnectSampler();
+        s.setConnectionName("pool");
+        s.setReasonCode("4");
+        assertTrue(s.sample(null).isSuccessful());
+        assertEquals(java.util.Arrays.asList("{\"reasonCode\":4,\"sessionExpiry\":-1}"), g.disconnects);
+        assertEquals(1, g.frees.get());
+        assertNull(Connections.find("pool"));
+    }
+
+    @Test
+    void disconnectSessionExpiryUsesDisconnectWith() {
+        FakeGroup g = new FakeGroup("", 1, "k");
+        Connections.obtain(false, "", "k", () -> g);
+        DisconnectSampler s = new DisconnectSampler();
+        s.setSessionExpiry("0");
+        assertTrue(s.sample(null).isSuccessful());
+        assertEquals(java.util.Arrays.asList("{\"reasonCode\":0,\"sessionExpiry\":0}"), g.disconnects);
+    }
+
+    @Test
+    void disconnectBadReasonCodeFailsAndKeepsTheGroup() {
+        FakeGroup g = new FakeGroup("", 1, "k");
+        Connections.obtain(false, "", "k", () -> g);
+        DisconnectSampler s = new DisconnectSampler();
+        s.setReasonCode("256");
+        SampleResult r = s.sample(null);
+        assertFalse(r.isSuccessful());
+        assertEquals("502", r.getResponseCode());
+        assertTrue(r.getResponseMessage().contains(Keys.DISCONNECT_REASON_CODE), r.getResponseMessage());
+        assertTrue(g.disconnects.isEmpty());
+    }
+
+    @Test
+    void publishBadUserPropertiesIs502NamingKeyAndLine() {
+        PublishSampler s = new PublishSampler();
+        s.setUserProperties("a=1\nbroken");
+        SampleResult r = s.sample(null);
+        assertEquals("502", r.getResponseCode());
+        assertTrue(r.getResponseMessage().contains("mqtt.user_properties"), r.getResponseMessage());
+        assertTrue(r.getResponseMessage().contains("line 2"), r.getResponseMessage());
+    }
+
+    @Test
     void connectBadSettingsIs501WithoutPassword() {
         ConnectSampler s = new ConnectSampler();
         s.setPassword("TopSecret99");

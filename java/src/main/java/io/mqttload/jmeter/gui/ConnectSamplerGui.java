@@ -8,6 +8,7 @@ import java.util.Locale;
 import javax.swing.JCheckBox;
 import javax.swing.JComboBox;
 import javax.swing.JPasswordField;
+import javax.swing.JTextArea;
 import javax.swing.JTextField;
 
 import org.apache.jmeter.gui.util.VerticalPanel;
@@ -25,7 +26,8 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
 
     private final JTextField server = Form.text(20);
     private final JTextField port = Form.text(6);
-    private final JComboBox<String> version = Form.combo(false, "3.1", "3.1.1");
+    private final JComboBox<String> version = Form.combo(false, Keys.VERSION_3_1, Keys.VERSION_3_1_1,
+            Keys.VERSION_5);
     private final JTextField connTimeout = Form.text(6);
     private final JComboBox<String> protocol = Form.combo(false, Keys.PROTOCOL_TCP, Keys.PROTOCOL_SSL,
             Keys.PROTOCOL_WS, Keys.PROTOCOL_WSS);
@@ -55,6 +57,16 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
     private final JCheckBox willRetain = new JCheckBox("Retain the will message");
     private final JTextField connectionName = Form.text(20);
     private final JComboBox<String> scope = Form.combo(false, Keys.SCOPE_THREAD, Keys.SCOPE_TEST);
+    private final Form v5;
+    private final JTextField sessionExpiry = Form.text(10);
+    private final JTextField receiveMaximum = Form.text(6);
+    private final JTextField maximumPacketSize = Form.text(10);
+    private final JTextField topicAliasMaximum = Form.text(6);
+    private final JCheckBox requestResponseInfo = new JCheckBox("Request response information");
+    private final JTextArea userProperties = new JTextArea(4, 30);
+    private final JTextField willDelayInterval = Form.text(10);
+    private final JTextField willMessageExpiry = Form.text(10);
+    private final JTextField willContentType = Form.text(20);
 
     public ConnectSamplerGui() {
         setLayout(new BorderLayout());
@@ -96,6 +108,17 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         will.row("Will QoS:", willQos);
         will.row("", willRetain);
         main.add(will);
+        v5 = new Form("MQTT 5.0");
+        v5.row("Session expiry interval (s; 0 = ends with the connection):", sessionExpiry);
+        v5.row("Receive maximum (1-65535):", receiveMaximum);
+        v5.row("Maximum packet size (bytes; 0 = no limit):", maximumPacketSize);
+        v5.row("Topic alias maximum (0 = none):", topicAliasMaximum);
+        v5.row("", requestResponseInfo);
+        v5.row("User properties (name=value per line):", userProperties);
+        v5.row("Will delay interval (s):", willDelayInterval);
+        v5.row("Will message expiry (s; 0 = none):", willMessageExpiry);
+        v5.row("Will content type:", willContentType);
+        main.add(v5);
         Form group = new Form("Connection group");
         group.row("Connections per thread:", connCapacity);
         group.row("Connection name (empty = the thread's):", connectionName);
@@ -103,16 +126,27 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         main.add(group);
         add(main, BorderLayout.CENTER);
         protocol.addActionListener(e -> updateEnabled());
+        version.addActionListener(e -> updateEnabled());
         clearFields();
     }
 
-    /** TLS settings are editable for SSL and WSS, the WebSocket path for WS and WSS (all for a ${variable}). */
+    /**
+     * TLS settings are editable for SSL and WSS, the WebSocket path for WS and WSS, the MQTT 5.0 panel for version
+     * 5.0 (all for a ${variable}).
+     */
     private void updateEnabled() {
         String p = Form.value(protocol).trim().toUpperCase(Locale.ROOT);
         boolean known = p.equals(Keys.PROTOCOL_TCP) || p.equals(Keys.PROTOCOL_SSL) || p.equals(Keys.PROTOCOL_WS)
                 || p.equals(Keys.PROTOCOL_WSS);
         setEnabledDeep(tls, !known || p.equals(Keys.PROTOCOL_SSL) || p.equals(Keys.PROTOCOL_WSS));
         wsPath.setEnabled(!known || p.equals(Keys.PROTOCOL_WS) || p.equals(Keys.PROTOCOL_WSS));
+        String v = Form.value(version).trim();
+        setEnabledDeep(v5, v.equals(Keys.VERSION_5) || v.contains("${"));
+    }
+
+    /** For tests: whether the MQTT 5.0 panel is editable. */
+    boolean v5Enabled() {
+        return v5.isEnabled() && sessionExpiry.isEnabled() && userProperties.isEnabled();
     }
 
     private static void setEnabledDeep(Component c, boolean enabled) {
@@ -175,6 +209,15 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         s.setWillRetain(willRetain.isSelected());
         s.setConnectionName(connectionName.getText());
         s.setConnectionScope(Form.value(scope));
+        s.setSessionExpiry(sessionExpiry.getText());
+        s.setReceiveMaximum(receiveMaximum.getText());
+        s.setMaximumPacketSize(maximumPacketSize.getText());
+        s.setTopicAliasMaximum(topicAliasMaximum.getText());
+        s.setRequestResponseInfo(requestResponseInfo.isSelected());
+        s.setUserProperties(userProperties.getText());
+        s.setWillDelayInterval(willDelayInterval.getText());
+        s.setWillMessageExpiry(willMessageExpiry.getText());
+        s.setWillContentType(willContentType.getText());
     }
 
     @Override
@@ -211,6 +254,15 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         willRetain.setSelected(s.isWillRetain());
         connectionName.setText(s.getConnectionName());
         Form.select(scope, s.getConnectionScope());
+        sessionExpiry.setText(s.getSessionExpiry());
+        receiveMaximum.setText(s.getReceiveMaximum());
+        maximumPacketSize.setText(s.getMaximumPacketSize());
+        topicAliasMaximum.setText(s.getTopicAliasMaximum());
+        requestResponseInfo.setSelected(s.isRequestResponseInfo());
+        userProperties.setText(s.getUserProperties());
+        willDelayInterval.setText(s.getWillDelayInterval());
+        willMessageExpiry.setText(s.getWillMessageExpiry());
+        willContentType.setText(s.getWillContentType());
         updateEnabled();
     }
 
@@ -251,6 +303,15 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
         willRetain.setSelected(false);
         connectionName.setText("");
         Form.select(scope, Keys.SCOPE_THREAD);
+        sessionExpiry.setText(String.valueOf(Keys.DEFAULT_SESSION_EXPIRY));
+        receiveMaximum.setText(String.valueOf(Keys.DEFAULT_RECEIVE_MAXIMUM));
+        maximumPacketSize.setText(String.valueOf(Keys.DEFAULT_MAXIMUM_PACKET_SIZE));
+        topicAliasMaximum.setText(String.valueOf(Keys.DEFAULT_TOPIC_ALIAS_MAXIMUM));
+        requestResponseInfo.setSelected(false);
+        userProperties.setText("");
+        willDelayInterval.setText("0");
+        willMessageExpiry.setText("0");
+        willContentType.setText("");
         updateEnabled();
     }
 }

@@ -16,6 +16,8 @@ public class DisconnectSamplerGui extends AbstractSamplerGui {
     static final String LABEL = "MQTT Disconnect";
 
     private final JTextField connectionName = Form.text(20);
+    private final JTextField reasonCode = Form.text(6);
+    private final JTextField sessionExpiry = Form.text(10);
 
     public DisconnectSamplerGui() {
         setLayout(new BorderLayout());
@@ -25,7 +27,12 @@ public class DisconnectSamplerGui extends AbstractSamplerGui {
         Form form = new Form("Disconnect");
         form.row("Connection name (empty = the thread's):", connectionName);
         main.add(form);
+        Form v5 = new Form("MQTT 5.0 (used on MQTT 5.0 connections)");
+        v5.row("Reason code (0-255; 0 = normal disconnection):", reasonCode);
+        v5.row("Session expiry interval (s; empty = not sent):", sessionExpiry);
+        main.add(v5);
         add(main, BorderLayout.CENTER);
+        clearFields();
     }
 
     @Override
@@ -48,18 +55,30 @@ public class DisconnectSamplerGui extends AbstractSamplerGui {
     @Override
     public void modifyTestElement(TestElement element) {
         configureTestElement(element);
-        ((DisconnectSampler) element).setConnectionName(connectionName.getText());
+        DisconnectSampler s = (DisconnectSampler) element;
+        s.setConnectionName(connectionName.getText());
+        s.setReasonCode(reasonCode.getText());
+        s.setSessionExpiry(sessionExpiry.getText());
     }
 
     @Override
     public void configure(TestElement element) {
         super.configure(element);
-        connectionName.setText(((DisconnectSampler) element).getConnectionName());
+        DisconnectSampler s = (DisconnectSampler) element;
+        connectionName.setText(s.getConnectionName());
+        reasonCode.setText(s.getReasonCode());
+        sessionExpiry.setText(s.getSessionExpiry());
     }
 
     @Override
     public void clearGui() {
         super.clearGui();
+        clearFields();
+    }
+
+    private void clearFields() {
         connectionName.setText("");
+        reasonCode.setText("0");
+        sessionExpiry.setText("");
     }
 }

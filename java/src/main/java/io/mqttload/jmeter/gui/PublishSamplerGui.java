@@ -33,6 +33,13 @@ public class PublishSamplerGui extends AbstractSamplerGui {
     private final JTextField messagesPerSample = Form.text(8);
     private final JComboBox<String> target = Form.combo(false, Keys.TARGET_ALL, Keys.TARGET_ROUND_ROBIN);
     private final JTextField ackTimeout = Form.text(8);
+    private final JTextField messageExpiry = Form.text(10);
+    private final JTextField contentType = Form.text(20);
+    private final JCheckBox payloadFormatUtf8 = new JCheckBox("Payload is UTF-8 (payload format indicator)");
+    private final JTextField responseTopic = Form.text(30);
+    private final JTextField correlationData = Form.text(30);
+    private final JTextArea userProperties = new JTextArea(4, 30);
+    private final JCheckBox useTopicAlias = new JCheckBox("Use topic aliases (when the broker allows them)");
 
     public PublishSamplerGui() {
         setLayout(new BorderLayout());
@@ -55,6 +62,15 @@ public class PublishSamplerGui extends AbstractSamplerGui {
         payload.row("", randomPerMessage);
         payload.row("Message:", message);
         main.add(payload);
+        Form v5 = new Form("MQTT 5.0 properties (used on MQTT 5.0 connections)");
+        v5.row("Message expiry interval (s; 0 = none):", messageExpiry);
+        v5.row("Content type:", contentType);
+        v5.row("", payloadFormatUtf8);
+        v5.row("Response topic:", responseTopic);
+        v5.row("Correlation data:", correlationData);
+        v5.row("User properties (name=value per line):", userProperties);
+        v5.row("", useTopicAlias);
+        main.add(v5);
         add(main, BorderLayout.CENTER);
         clearFields();
     }
@@ -92,6 +108,13 @@ public class PublishSamplerGui extends AbstractSamplerGui {
         s.setMessagesPerSample(messagesPerSample.getText());
         s.setPublishTarget(Form.value(target));
         s.setAckTimeout(ackTimeout.getText());
+        s.setMessageExpiry(messageExpiry.getText());
+        s.setContentType(contentType.getText());
+        s.setPayloadFormatUtf8(payloadFormatUtf8.isSelected());
+        s.setResponseTopic(responseTopic.getText());
+        s.setCorrelationData(correlationData.getText());
+        s.setUserProperties(userProperties.getText());
+        s.setUseTopicAlias(useTopicAlias.isSelected());
     }
 
     @Override
@@ -110,6 +133,13 @@ public class PublishSamplerGui extends AbstractSamplerGui {
         messagesPerSample.setText(s.getMessagesPerSample());
         Form.select(target, s.getPublishTarget());
         ackTimeout.setText(s.getAckTimeout());
+        messageExpiry.setText(s.getMessageExpiry());
+        contentType.setText(s.getContentType());
+        payloadFormatUtf8.setSelected(s.isPayloadFormatUtf8());
+        responseTopic.setText(s.getResponseTopic());
+        correlationData.setText(s.getCorrelationData());
+        userProperties.setText(s.getUserProperties());
+        useTopicAlias.setSelected(s.isUseTopicAlias());
     }
 
     @Override
@@ -131,5 +161,12 @@ public class PublishSamplerGui extends AbstractSamplerGui {
         messagesPerSample.setText("1");
         Form.select(target, Keys.TARGET_ALL);
         ackTimeout.setText(String.valueOf(Keys.DEFAULT_ACK_TIMEOUT_MS));
+        messageExpiry.setText("0");
+        contentType.setText("");
+        payloadFormatUtf8.setSelected(false);
+        responseTopic.setText("");
+        correlationData.setText("");
+        userProperties.setText("");
+        useTopicAlias.setSelected(false);
     }
 }

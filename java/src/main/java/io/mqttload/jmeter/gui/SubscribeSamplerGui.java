@@ -27,6 +27,10 @@ public class SubscribeSamplerGui extends AbstractSamplerGui {
     private final JTextField sampleTimeout = Form.text(8);
     private final JCheckBox addTimestamp = new JCheckBox("Payloads carry a timestamp (measure latency)");
     private final JCheckBox debugResponse = new JCheckBox("Put received payloads in the response data");
+    private final JCheckBox noLocal = new JCheckBox("No local (not my own messages)");
+    private final JCheckBox retainAsPublished = new JCheckBox("Retain as published");
+    private final JComboBox<String> retainHandling = Form.combo(false, Keys.RETAIN_HANDLING_LABELS);
+    private final JTextField subscriptionIdentifier = Form.text(10);
 
     public SubscribeSamplerGui() {
         setLayout(new BorderLayout());
@@ -43,6 +47,12 @@ public class SubscribeSamplerGui extends AbstractSamplerGui {
         sub.row("", addTimestamp);
         sub.row("", debugResponse);
         main.add(sub);
+        Form v5 = new Form("MQTT 5.0 subscription options (used on MQTT 5.0 connections)");
+        v5.row("", noLocal);
+        v5.row("", retainAsPublished);
+        v5.row("Retain handling:", retainHandling);
+        v5.row("Subscription identifier (0 = none):", subscriptionIdentifier);
+        main.add(v5);
         add(main, BorderLayout.CENTER);
         clearFields();
     }
@@ -76,6 +86,10 @@ public class SubscribeSamplerGui extends AbstractSamplerGui {
         s.setSampleTimeout(sampleTimeout.getText());
         s.setAddTimestamp(addTimestamp.isSelected());
         s.setDebugResponse(debugResponse.isSelected());
+        s.setNoLocal(noLocal.isSelected());
+        s.setRetainAsPublished(retainAsPublished.isSelected());
+        s.setRetainHandling(retainHandlingValue());
+        s.setSubscriptionIdentifier(subscriptionIdentifier.getText());
     }
 
     @Override
@@ -90,6 +104,33 @@ public class SubscribeSamplerGui extends AbstractSamplerGui {
         sampleTimeout.setText(s.getSampleTimeout());
         addTimestamp.setSelected(s.isAddTimestamp());
         debugResponse.setSelected(s.isDebugResponse());
+        noLocal.setSelected(s.isNoLocal());
+        retainAsPublished.setSelected(s.isRetainAsPublished());
+        selectRetainHandling(s.getRetainHandling());
+        subscriptionIdentifier.setText(s.getSubscriptionIdentifier());
+    }
+
+    /** The stored number for a label ("2 - never" -> "2"); anything else (e.g. a ${variable}) as is. */
+    private String retainHandlingValue() {
+        String v = Form.value(retainHandling);
+        for (int i = 0; i < Keys.RETAIN_HANDLING_LABELS.length; i++) {
+            if (Keys.RETAIN_HANDLING_LABELS[i].equals(v)) {
+                return String.valueOf(i);
+            }
+        }
+        return v;
+    }
+
+    /** Selects the label of a stored number; an unknown value (e.g. a ${variable}) is added as is. */
+    private void selectRetainHandling(String stored) {
+        String v = stored == null ? "" : stored.trim();
+        for (int i = 0; i < Keys.RETAIN_HANDLING_LABELS.length; i++) {
+            if (String.valueOf(i).equals(v) || Keys.RETAIN_HANDLING_LABELS[i].equals(v)) {
+                retainHandling.setSelectedIndex(i);
+                return;
+            }
+        }
+        Form.select(retainHandling, stored);
     }
 
     @Override
@@ -107,5 +148,9 @@ public class SubscribeSamplerGui extends AbstractSamplerGui {
         sampleTimeout.setText(String.valueOf(Keys.DEFAULT_SAMPLE_TIMEOUT_MS));
         addTimestamp.setSelected(false);
         debugResponse.setSelected(false);
+        noLocal.setSelected(false);
+        retainAsPublished.setSelected(false);
+        retainHandling.setSelectedIndex(0);
+        subscriptionIdentifier.setText("0");
     }
 }

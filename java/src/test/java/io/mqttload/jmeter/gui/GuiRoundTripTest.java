@@ -82,6 +82,63 @@ class GuiRoundTripTest {
     }
 
     @Test
+    void connectV5() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(Keys.VERSION, "5.0");
+        p.put(Keys.SESSION_EXPIRY, "3600");
+        p.put(Keys.RECEIVE_MAXIMUM, "${recvmax}");
+        p.put(Keys.MAXIMUM_PACKET_SIZE, "1048576");
+        p.put(Keys.TOPIC_ALIAS_MAXIMUM, "10");
+        p.put(Keys.REQUEST_RESPONSE_INFO, "true");
+        p.put(Keys.USER_PROPERTIES, "source=mqttload\nrun=${__time()}");
+        p.put(Keys.WILL_DELAY_INTERVAL, "5");
+        p.put(Keys.WILL_MESSAGE_EXPIRY, "60");
+        p.put(Keys.WILL_CONTENT_TYPE, "text/plain");
+        roundTrip(gui(ConnectSamplerGui::new), new ConnectSampler(), new ConnectSampler(), p, "MQTT Connect");
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put(Keys.VERSION, "${__P(mqtt.version,5.0)}");
+        roundTrip(gui(ConnectSamplerGui::new), new ConnectSampler(), new ConnectSampler(), q, "MQTT Connect");
+    }
+
+    @Test
+    void connectV5PanelFollowsTheVersion() {
+        ConnectSamplerGui g = gui(ConnectSamplerGui::new);
+        assertEquals(false, g.v5Enabled()); // default 3.1
+        for (String[] c : new String[][] {{"3.1.1", "false"}, {"5.0", "true"}, {"${ver}", "true"}, {"3.1", "false"}}) {
+            ConnectSampler s = new ConnectSampler();
+            s.setMqttVersion(c[0]);
+            g.configure(s);
+            assertEquals(Boolean.parseBoolean(c[1]), g.v5Enabled(), c[0]);
+        }
+    }
+
+    @Test
+    void connectV5DefaultsAfterClear() {
+        ConnectSamplerGui g = gui(ConnectSamplerGui::new);
+        ConnectSampler full = new ConnectSampler();
+        full.setMqttVersion("5.0");
+        full.setSessionExpiry("9");
+        full.setReceiveMaximum("9");
+        full.setRequestResponseInfo(true);
+        full.setUserProperties("a=b");
+        full.setWillContentType("x");
+        g.configure(full);
+        g.clearGui();
+        ConnectSampler fresh = new ConnectSampler();
+        g.modifyTestElement(fresh);
+        assertEquals("3.1", fresh.getMqttVersion());
+        assertEquals("0", fresh.getSessionExpiry());
+        assertEquals("65535", fresh.getReceiveMaximum());
+        assertEquals("0", fresh.getMaximumPacketSize());
+        assertEquals("0", fresh.getTopicAliasMaximum());
+        assertEquals(false, fresh.isRequestResponseInfo());
+        assertEquals("", fresh.getUserProperties());
+        assertEquals("0", fresh.getWillDelayInterval());
+        assertEquals("0", fresh.getWillMessageExpiry());
+        assertEquals("", fresh.getWillContentType());
+    }
+
+    @Test
     void connectVariablesInComboFieldsRoundTrip() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(Keys.PROTOCOL, "${__P(proto,SSL)}");
@@ -144,6 +201,13 @@ class GuiRoundTripTest {
         p.put(Keys.MESSAGES_PER_SAMPLE, "20");
         p.put(Keys.PUBLISH_TARGET, "round_robin");
         p.put(Keys.ACK_TIMEOUT, "500");
+        p.put(Keys.MESSAGE_EXPIRY, "60");
+        p.put(Keys.CONTENT_TYPE, "application/json");
+        p.put(Keys.PAYLOAD_FORMAT_UTF8, "true");
+        p.put(Keys.RESPONSE_TOPIC, "reply/${id}");
+        p.put(Keys.CORRELATION_DATA, "corr-1");
+        p.put(Keys.USER_PROPERTIES, "source=mqttload\nrun=${__time()}");
+        p.put(Keys.USE_TOPIC_ALIAS, "true");
         roundTrip(gui(PublishSamplerGui::new), new PublishSampler(), new PublishSampler(), p, "MQTT Publish");
     }
 
@@ -158,14 +222,66 @@ class GuiRoundTripTest {
         p.put(Keys.SAMPLE_TIMEOUT, "3000");
         p.put(Keys.ADD_TIMESTAMP, "true");
         p.put(Keys.DEBUG_RESPONSE, "true");
+        p.put(Keys.NO_LOCAL, "true");
+        p.put(Keys.RETAIN_AS_PUBLISHED, "true");
+        p.put(Keys.RETAIN_HANDLING, "2");
+        p.put(Keys.SUBSCRIPTION_IDENTIFIER, "42");
         roundTrip(gui(SubscribeSamplerGui::new), new SubscribeSampler(), new SubscribeSampler(), p, "MQTT Subscribe");
+    }
+
+    @Test
+    void subscribeRetainHandlingStoresTheNumber() {
+        for (String v : new String[] {"0", "1", "2", "${rh}"}) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put(Keys.RETAIN_HANDLING, v);
+            roundTrip(gui(SubscribeSamplerGui::new), new SubscribeSampler(), new SubscribeSampler(), p,
+                    "MQTT Subscribe");
+        }
+        SubscribeSamplerGui g = gui(SubscribeSamplerGui::new);
+        SubscribeSampler s = new SubscribeSampler();
+        s.setRetainHandling("2");
+        g.configure(s);
+        g.clearGui();
+        SubscribeSampler fresh = new SubscribeSampler();
+        g.modifyTestElement(fresh);
+        assertEquals("0", fresh.getRetainHandling());
+        assertEquals("0", fresh.getSubscriptionIdentifier());
+        assertEquals(false, fresh.isNoLocal());
+        assertEquals(false, fresh.isRetainAsPublished());
     }
 
     @Test
     void disconnect() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(Keys.CONNECTION_NAME, "pool");
+        p.put(Keys.DISCONNECT_REASON_CODE, "4");
+        p.put(Keys.DISCONNECT_SESSION_EXPIRY, "0");
         roundTrip(gui(DisconnectSamplerGui::new), new DisconnectSampler(), new DisconnectSampler(), p,
                 "MQTT Disconnect");
+        DisconnectSamplerGui g = gui(DisconnectSamplerGui::new);
+        DisconnectSampler fresh = new DisconnectSampler();
+        g.modifyTestElement(fresh);
+        assertEquals("0", fresh.getReasonCode());
+        assertEquals("", fresh.getSessionExpiry());
+    }
+
+    @Test
+    void publishV5DefaultsAfterClear() {
+        PublishSamplerGui g = gui(PublishSamplerGui::new);
+        PublishSampler full = new PublishSampler();
+        full.setMessageExpiry("60");
+        full.setUserProperties("a=b");
+        full.setUseTopicAlias(true);
+        g.configure(full);
+        g.clearGui();
+        PublishSampler fresh = new PublishSampler();
+        g.modifyTestElement(fresh);
+        assertEquals("0", fresh.getMessageExpiry());
+        assertEquals("", fresh.getContentType());
+        assertEquals(false, fresh.isPayloadFormatUtf8());
+        assertEquals("", fresh.getResponseTopic());
+        assertEquals("", fresh.getCorrelationData());
+        assertEquals("", fresh.getUserProperties());
+        assertEquals(false, fresh.isUseTopicAlias());
     }
 }
