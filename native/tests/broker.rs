@@ -359,14 +359,27 @@ async fn reconnects_after_the_broker_restarts() {
     broker.restart().unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     let p = publisher("after/restart", 1, 1);
+    let mut messages = Vec::new();
     loop {
         let o = p.publish(&g).await;
+        messages.push(o.message.clone());
         if o.success {
             break;
         }
         assert!(Instant::now() < deadline, "never reconnected: {o:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // The drop is told once, by the first sample after it, even though reconnecting worked.
+    let told: Vec<_> = messages
+        .iter()
+        .filter(|m| m.contains("reconnected 1 time(s) since the previous sample; last drop:"))
+        .collect();
+    assert_eq!(told.len(), 1, "{messages:?}");
+    let again = p.publish(&g).await;
+    assert!(
+        again.success && !again.message.contains("reconnected"),
+        "{again:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

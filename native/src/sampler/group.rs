@@ -38,6 +38,8 @@ pub struct ConnectionGroup {
     carried: Mutex<Vec<Option<Carried>>>,
     cancel: watch::Sender<u64>,
     round_robin: AtomicUsize,
+    /// Reconnects already told in a sample's message.
+    reconnects_reported: AtomicU64,
 }
 
 /// Builds the group's transport. For SSL and WSS this reads the certificate files and makes the
@@ -86,6 +88,7 @@ impl ConnectionGroup {
             carried: Mutex::new((0..slots).map(|_| None).collect()),
             cancel: watch::Sender::new(0),
             round_robin: AtomicUsize::new(0),
+            reconnects_reported: AtomicU64::new(0),
         })
     }
 
@@ -160,6 +163,27 @@ impl ConnectionGroup {
             Some(r) => format!("Not connected: {r}"),
             None => "Not connected: the MQTT Connect sampler has not connected this group".into(),
         }
+    }
+
+    /// Reconnects since the previous call, with why the connection dropped (e.g. a broker's
+    /// DISCONNECT reason), so the next sample tells the user even when reconnecting succeeded.
+    pub fn reconnect_note(&self) -> Option<String> {
+        let slots = self.slots();
+        let total: u64 = slots.iter().flatten().map(|s| s.reconnects()).sum();
+        let before = self.reconnects_reported.swap(total, Ordering::Relaxed);
+        if total <= before {
+            return None;
+        }
+        let why = slots
+            .iter()
+            .flatten()
+            .filter(|s| s.reconnects() > 0)
+            .find_map(|s| s.last_error())
+            .unwrap_or_else(|| "unknown".into());
+        Some(format!(
+            "reconnected {} time(s) since the previous sample; last drop: {why}",
+            total - before
+        ))
     }
 
     pub fn next_round_robin(&self) -> usize {

@@ -192,6 +192,9 @@ impl Publisher {
         let messages = if o.success { sent } else { total };
         o = o.with_messages(messages);
         o.bytes = bytes;
+        if let Some(note) = group.reconnect_note() {
+            o.message = format!("{} ({note})", o.message);
+        }
         o
     }
 }

@@ -378,7 +378,11 @@ impl Subscriber {
             }
         }
         let batch = self.acc.take(limit);
-        self.report(batch, timed_out, started)
+        let mut o = self.report(batch, timed_out, started);
+        if let Some(note) = group.reconnect_note() {
+            o.message = format!("{} ({note})", o.message);
+        }
+        o
     }
 
     fn report(&self, batch: Batch, timed_out: Option<u64>, started: Instant) -> SampleOutcome {

@@ -65,7 +65,10 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
         Results.fill(result, startMillis, o);
         long received = o.stat(Outcome.STAT_MESSAGES);
         if (o.success && received >= 0) {
-            result.setResponseMessage(receivedMessage(received));
+            // The engine's own text may add a note (e.g. a reconnect since the last sample) after it.
+            String m = o.responseMessage;
+            result.setResponseMessage(m != null && m.startsWith(receivedMessage(received)) ? m
+                    : receivedMessage(received));
             if (o.responseData == null) {
                 result.setResponseData(result.getResponseMessage(), "UTF-8");
             }
