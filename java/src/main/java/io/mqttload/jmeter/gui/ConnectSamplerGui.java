@@ -12,7 +12,6 @@ import javax.swing.JTextArea;
 import javax.swing.JTextField;
 
 import org.apache.jmeter.gui.util.VerticalPanel;
-import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
 import org.apache.jmeter.testelement.TestElement;
 
 import io.mqttload.jmeter.ConnectSampler;
@@ -20,7 +19,7 @@ import io.mqttload.jmeter.ConnectSettings;
 import io.mqttload.jmeter.Keys;
 
 /** GUI of {@link ConnectSampler}. */
-public class ConnectSamplerGui extends AbstractSamplerGui {
+public class ConnectSamplerGui extends MqttSamplerGui {
     private static final long serialVersionUID = 1L;
     static final String LABEL = "MQTT Connect";
 
@@ -69,9 +68,6 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
     private final JTextField willContentType = Form.text(20);
 
     public ConnectSamplerGui() {
-        setLayout(new BorderLayout());
-        setBorder(makeBorder());
-        add(makeTitlePanel(), BorderLayout.NORTH);
         VerticalPanel main = new VerticalPanel();
         Form broker = new Form("Broker");
         broker.row("Server (host):", server);
@@ -159,20 +155,13 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
     }
 
     @Override
-    public String getLabelResource() {
-        return "mqttload_connect_title";
-    }
-
-    @Override
-    public String getStaticLabel() {
+    protected String label() {
         return LABEL;
     }
 
     @Override
-    public TestElement createTestElement() {
-        ConnectSampler s = new ConnectSampler();
-        modifyTestElement(s);
-        return s;
+    protected TestElement newElement() {
+        return new ConnectSampler();
     }
 
     @Override
@@ -267,12 +256,7 @@ public class ConnectSamplerGui extends AbstractSamplerGui {
     }
 
     @Override
-    public void clearGui() {
-        super.clearGui();
-        clearFields();
-    }
-
-    private void clearFields() {
+    protected void clearFields() {
         server.setText(Keys.DEFAULT_SERVER);
         port.setText(String.valueOf(Keys.DEFAULT_PORT));
         Form.select(version, Keys.DEFAULT_VERSION);

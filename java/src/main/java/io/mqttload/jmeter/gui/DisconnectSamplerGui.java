@@ -5,13 +5,12 @@ import java.awt.BorderLayout;
 import javax.swing.JTextField;
 
 import org.apache.jmeter.gui.util.VerticalPanel;
-import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
 import org.apache.jmeter.testelement.TestElement;
 
 import io.mqttload.jmeter.DisconnectSampler;
 
 /** GUI of {@link DisconnectSampler}. */
-public class DisconnectSamplerGui extends AbstractSamplerGui {
+public class DisconnectSamplerGui extends MqttSamplerGui {
     private static final long serialVersionUID = 1L;
     static final String LABEL = "MQTT Disconnect";
 
@@ -20,9 +19,6 @@ public class DisconnectSamplerGui extends AbstractSamplerGui {
     private final JTextField sessionExpiry = Form.text(10);
 
     public DisconnectSamplerGui() {
-        setLayout(new BorderLayout());
-        setBorder(makeBorder());
-        add(makeTitlePanel(), BorderLayout.NORTH);
         VerticalPanel main = new VerticalPanel();
         Form form = new Form("Disconnect");
         form.row("Connection name (empty = the thread's):", connectionName);
@@ -36,20 +32,13 @@ public class DisconnectSamplerGui extends AbstractSamplerGui {
     }
 
     @Override
-    public String getLabelResource() {
-        return "mqttload_disconnect_title";
-    }
-
-    @Override
-    public String getStaticLabel() {
+    protected String label() {
         return LABEL;
     }
 
     @Override
-    public TestElement createTestElement() {
-        DisconnectSampler s = new DisconnectSampler();
-        modifyTestElement(s);
-        return s;
+    protected TestElement newElement() {
+        return new DisconnectSampler();
     }
 
     @Override
@@ -71,12 +60,7 @@ public class DisconnectSamplerGui extends AbstractSamplerGui {
     }
 
     @Override
-    public void clearGui() {
-        super.clearGui();
-        clearFields();
-    }
-
-    private void clearFields() {
+    protected void clearFields() {
         connectionName.setText("");
         reasonCode.setText("0");
         sessionExpiry.setText("");

@@ -8,14 +8,13 @@ import javax.swing.JTextArea;
 import javax.swing.JTextField;
 
 import org.apache.jmeter.gui.util.VerticalPanel;
-import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
 import org.apache.jmeter.testelement.TestElement;
 
 import io.mqttload.jmeter.Keys;
 import io.mqttload.jmeter.PublishSampler;
 
 /** GUI of {@link PublishSampler}. */
-public class PublishSamplerGui extends AbstractSamplerGui {
+public class PublishSamplerGui extends MqttSamplerGui {
     private static final long serialVersionUID = 1L;
     static final String LABEL = "MQTT Publish";
 
@@ -42,9 +41,6 @@ public class PublishSamplerGui extends AbstractSamplerGui {
     private final JCheckBox useTopicAlias = new JCheckBox("Use topic aliases (when the broker allows them)");
 
     public PublishSamplerGui() {
-        setLayout(new BorderLayout());
-        setBorder(makeBorder());
-        add(makeTitlePanel(), BorderLayout.NORTH);
         VerticalPanel main = new VerticalPanel();
         Form pub = new Form("Publish");
         pub.row("Connection name (empty = the thread's):", connectionName);
@@ -76,20 +72,13 @@ public class PublishSamplerGui extends AbstractSamplerGui {
     }
 
     @Override
-    public String getLabelResource() {
-        return "mqttload_publish_title";
-    }
-
-    @Override
-    public String getStaticLabel() {
+    protected String label() {
         return LABEL;
     }
 
     @Override
-    public TestElement createTestElement() {
-        PublishSampler s = new PublishSampler();
-        modifyTestElement(s);
-        return s;
+    protected TestElement newElement() {
+        return new PublishSampler();
     }
 
     @Override
@@ -143,12 +132,7 @@ public class PublishSamplerGui extends AbstractSamplerGui {
     }
 
     @Override
-    public void clearGui() {
-        super.clearGui();
-        clearFields();
-    }
-
-    private void clearFields() {
+    protected void clearFields() {
         connectionName.setText("");
         topic.setText(Keys.DEFAULT_TOPIC);
         Form.select(qos, "0");

@@ -7,14 +7,13 @@ import javax.swing.JComboBox;
 import javax.swing.JTextField;
 
 import org.apache.jmeter.gui.util.VerticalPanel;
-import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
 import org.apache.jmeter.testelement.TestElement;
 
 import io.mqttload.jmeter.Keys;
 import io.mqttload.jmeter.SubscribeSampler;
 
 /** GUI of {@link SubscribeSampler}. */
-public class SubscribeSamplerGui extends AbstractSamplerGui {
+public class SubscribeSamplerGui extends MqttSamplerGui {
     private static final long serialVersionUID = 1L;
     static final String LABEL = "MQTT Subscribe";
 
@@ -33,9 +32,6 @@ public class SubscribeSamplerGui extends AbstractSamplerGui {
     private final JTextField subscriptionIdentifier = Form.text(10);
 
     public SubscribeSamplerGui() {
-        setLayout(new BorderLayout());
-        setBorder(makeBorder());
-        add(makeTitlePanel(), BorderLayout.NORTH);
         VerticalPanel main = new VerticalPanel();
         Form sub = new Form("Subscribe");
         sub.row("Connection name (empty = the thread's):", connectionName);
@@ -58,20 +54,13 @@ public class SubscribeSamplerGui extends AbstractSamplerGui {
     }
 
     @Override
-    public String getLabelResource() {
-        return "mqttload_subscribe_title";
-    }
-
-    @Override
-    public String getStaticLabel() {
+    protected String label() {
         return LABEL;
     }
 
     @Override
-    public TestElement createTestElement() {
-        SubscribeSampler s = new SubscribeSampler();
-        modifyTestElement(s);
-        return s;
+    protected TestElement newElement() {
+        return new SubscribeSampler();
     }
 
     @Override
@@ -134,12 +123,7 @@ public class SubscribeSamplerGui extends AbstractSamplerGui {
     }
 
     @Override
-    public void clearGui() {
-        super.clearGui();
-        clearFields();
-    }
-
-    private void clearFields() {
+    protected void clearFields() {
         connectionName.setText("");
         topics.setText(Keys.DEFAULT_TOPIC);
         Form.select(qos, "0");
