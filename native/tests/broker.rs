@@ -1,17 +1,20 @@
 //! End-to-end engine tests against a real Mosquitto (started here on a free loopback port),
 //! plus scripted fake brokers where a fault has to be injected.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
-use mqttload::codec::{decode_packet, ConnAck, ConnectReturnCode, Packet, ProtocolVersion, PubAck};
+use mqttload::codec::{ConnAck, ConnectReturnCode, Packet, ProtocolVersion, PubAck};
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SampleOutcome, SubscribeConfig,
     Subscriber,
 };
 use mqttload::testkit::Mosquitto;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::fake_broker;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 fn connect_json(port: u16, extra: &str) -> String {
@@ -148,36 +151,12 @@ async fn publish_without_connection_is_a_500() {
 }
 
 /// A fake broker that answers CONNECT with the given CONNACK and then runs `script`.
-async fn fake_broker<F, Fut>(script: F) -> u16
-where
-    F: FnOnce(TcpStream, BytesMut) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = l.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        if let Ok((s, _)) = l.accept().await {
-            script(s, BytesMut::new()).await;
-        }
-    });
-    port
-}
-
 async fn read_packet(s: &mut TcpStream, buf: &mut BytesMut) -> Option<Packet> {
-    loop {
-        if let Ok(Some(p)) = decode_packet(buf, ProtocolVersion::V311, 1 << 20) {
-            return Some(p);
-        }
-        if s.read_buf(buf).await.ok()? == 0 {
-            return None;
-        }
-    }
+    support::read_packet_as(ProtocolVersion::V311, s, buf).await
 }
 
 async fn send(s: &mut TcpStream, p: Packet) {
-    let mut out = BytesMut::new();
-    p.encode(ProtocolVersion::V311, &mut out).unwrap();
-    s.write_all(&out).await.unwrap();
+    support::send_as(ProtocolVersion::V311, s, p).await
 }
 
 #[tokio::test]

@@ -1,21 +1,23 @@
 //! MQTT 5.0 end to end: against a real Mosquitto 2.0 (testkit) where it can show the feature,
 //! against scripted fake brokers where it cannot (limits, reason codes, aliases).
 
+mod support;
+
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use mqttload::codec::{
-    decode_packet, ConnAck, ConnectReturnCode, Disconnect, Packet, Properties, Property,
-    ProtocolVersion, PubAck, Publish, QoS, ReasonCode, SubAck, SubscribeReturnCode,
+    ConnAck, ConnectReturnCode, Disconnect, Packet, Properties, Property, ProtocolVersion, PubAck,
+    Publish, QoS, ReasonCode, SubAck, SubscribeReturnCode,
 };
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, DisconnectSettings, PublishConfig, Publisher, SampleOutcome,
     SubscribeConfig, Subscriber,
 };
 use mqttload::testkit::Mosquitto;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use support::fake_broker;
+use tokio::net::TcpStream;
 
 const V5: ProtocolVersion = ProtocolVersion::V5;
 
@@ -250,36 +252,12 @@ async fn session_expiry_resumes_a_session_and_message_expiry_drops_queued_ones()
 
 // ---- fake brokers ----
 
-async fn fake_broker<F, Fut>(script: F) -> u16
-where
-    F: FnOnce(TcpStream, BytesMut) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = l.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        if let Ok((s, _)) = l.accept().await {
-            script(s, BytesMut::new()).await;
-        }
-    });
-    port
-}
-
 async fn read_packet(s: &mut TcpStream, buf: &mut BytesMut) -> Option<Packet> {
-    loop {
-        if let Ok(Some(p)) = decode_packet(buf, V5, 1 << 20) {
-            return Some(p);
-        }
-        if s.read_buf(buf).await.ok()? == 0 {
-            return None;
-        }
-    }
+    support::read_packet_as(V5, s, buf).await
 }
 
 async fn send(s: &mut TcpStream, p: Packet) {
-    let mut out = BytesMut::new();
-    p.encode(V5, &mut out).unwrap();
-    s.write_all(&out).await.unwrap();
+    support::send_as(V5, s, p).await
 }
 
 fn connack(props: Vec<Property>) -> Packet {
