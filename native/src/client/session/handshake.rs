@@ -1,0 +1,161 @@
+use std::time::Instant;
+
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::codec::{
+    decode_packet, Auth, ConnAck, Connect, ConnectReturnCode, Packet, Properties, Property,
+    ProtocolVersion, ReasonCode,
+};
+use crate::transport::BrokerStream;
+
+use super::super::{ClientError, SessionOptions};
+
+/// One CONNECT -> CONNACK exchange within the connect timeout.
+pub(super) async fn handshake(
+    opts: &SessionOptions,
+) -> Result<(BrokerStream, BytesMut, ConnAck), ClientError> {
+    let deadline = Instant::now() + opts.connect_timeout;
+    let mut stream = opts
+        .endpoint
+        .connect(opts.connect_timeout)
+        .await
+        .map_err(|e| ClientError::Transport(e.to_string()))?;
+    let v5 = opts.version == ProtocolVersion::V5;
+    let mut properties = if v5 {
+        opts.connect_properties.clone()
+    } else {
+        Properties::new()
+    };
+    let authenticator = opts.authenticator.as_ref().filter(|_| v5);
+    if let Some(a) = authenticator {
+        properties.push(Property::AuthenticationMethod(a.method().to_string()));
+        if let Some(d) = a.initial_data() {
+            properties.push(Property::AuthenticationData(d));
+        }
+    }
+    let mut will = opts.will.clone();
+    if let (Some(w), false) = (will.as_mut(), v5) {
+        w.properties = Properties::new();
+    }
+    let connect = Packet::Connect(Connect {
+        protocol: opts.version,
+        client_id: opts.client_id.clone(),
+        clean_session: opts.clean_session,
+        keep_alive: opts.keep_alive_secs,
+        username: opts.username.clone(),
+        password: opts.password.as_ref().map(|p| p.0.clone()),
+        will,
+        properties,
+    });
+    let mut out = BytesMut::with_capacity(128);
+    connect
+        .encode(opts.version, &mut out)
+        .map_err(|e| ClientError::Encode(e.to_string()))?;
+    let exchange = async {
+        let io_error = |doing: &str, e: std::io::Error| match opts.endpoint.explain(&e) {
+            // A TLS alert (TLS 1.3 refuses a client certificate only after the handshake).
+            Some(t) => ClientError::Transport(t.to_string()),
+            None => ClientError::Lost(format!("{doing}: {e}")),
+        };
+        stream
+            .write_all(&out)
+            .await
+            .map_err(|e| io_error("writing CONNECT", e))?;
+        stream
+            .flush()
+            .await
+            .map_err(|e| io_error("writing CONNECT", e))?;
+        let mut buf = BytesMut::with_capacity(512);
+        loop {
+            match decode_packet(&mut buf, opts.version, opts.max_packet_size) {
+                Ok(Some(Packet::ConnAck(ack))) => return Ok((buf, ack)),
+                Ok(Some(Packet::Auth(auth))) => {
+                    let Some(a) = authenticator else {
+                        return Err(ClientError::Auth(
+                            "broker sent AUTH but no authentication method is configured".into(),
+                        ));
+                    };
+                    let reply = auth_reply(a.as_ref(), &auth)?;
+                    let mut o = BytesMut::new();
+                    Packet::Auth(reply)
+                        .encode(opts.version, &mut o)
+                        .map_err(|e| ClientError::Encode(e.to_string()))?;
+                    stream
+                        .write_all(&o)
+                        .await
+                        .map_err(|e| io_error("writing AUTH", e))?;
+                    stream
+                        .flush()
+                        .await
+                        .map_err(|e| io_error("writing AUTH", e))?;
+                    continue;
+                }
+                Ok(Some(other)) => return Err(ClientError::UnexpectedPacket(other.kind())),
+                Ok(None) => {}
+                Err(e) => return Err(ClientError::Protocol(e.to_string())),
+            }
+            let n = stream
+                .read_buf(&mut buf)
+                .await
+                .map_err(|e| io_error("reading CONNACK", e))?;
+            if n == 0 {
+                return Err(ClientError::Lost(
+                    "broker closed the connection before CONNACK".into(),
+                ));
+            }
+        }
+    };
+    let (leftover, ack) = tokio::time::timeout_at(deadline.into(), exchange)
+        .await
+        .map_err(|_| ClientError::ConnackTimeout(opts.connect_timeout.as_millis()))??;
+    if ack.code != ConnectReturnCode::Accepted {
+        if v5 {
+            let reason = ack.reason.unwrap_or(ack.code.to_reason());
+            return Err(ClientError::RefusedV5(with_reason_string(
+                reason,
+                &ack.properties,
+            )));
+        }
+        return Err(ClientError::Refused(ack.code));
+    }
+    Ok((stream, leftover, ack))
+}
+
+/// "0x87 Not authorized", plus " (reason string)" when the broker gave one.
+pub(super) fn with_reason_string(reason: ReasonCode, properties: &Properties) -> String {
+    match properties.reason_string() {
+        Some(rs) if !rs.is_empty() => format!("{} ({rs})", reason.describe()),
+        _ => reason.describe(),
+    }
+}
+
+/// Our answer to an AUTH challenge (reason 0x18 Continue authentication).
+pub(super) fn auth_reply(
+    a: &dyn super::super::Authenticator,
+    auth: &Auth,
+) -> Result<Auth, ClientError> {
+    if auth.reason != ReasonCode::ContinueAuthentication {
+        return Err(ClientError::Auth(format!(
+            "broker sent AUTH {}",
+            with_reason_string(auth.reason, &auth.properties)
+        )));
+    }
+    if let Some(m) = auth.properties.authentication_method() {
+        if m != a.method() {
+            return Err(ClientError::Auth(format!(
+                "broker challenged with method '{m}', we use '{}'",
+                a.method()
+            )));
+        }
+    }
+    let data = auth.properties.authentication_data().unwrap_or(&[]);
+    let response = a.on_challenge(data).map_err(ClientError::Auth)?;
+    let mut properties = Properties::new();
+    properties.push(Property::AuthenticationMethod(a.method().to_string()));
+    properties.push(Property::AuthenticationData(response));
+    Ok(Auth {
+        reason: ReasonCode::ContinueAuthentication,
+        properties,
+    })
+}

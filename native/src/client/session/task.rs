@@ -1,0 +1,415 @@
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::sync::mpsc;
+
+use crate::codec::{
+    ConnAck, Disconnect, Packet, Properties, Property, PubRel, Subscribe, Unsubscribe,
+};
+use crate::transport::BrokerStream;
+
+use super::super::options::backoff;
+use super::super::topic::route_filter;
+use super::super::{ClientError, SessionOptions};
+use super::handshake::handshake;
+use super::*;
+
+impl Task {
+    pub(super) fn new(
+        opts: SessionOptions,
+        shared: Arc<Shared>,
+        rx: mpsc::UnboundedReceiver<Command>,
+        ack: &ConnAck,
+    ) -> Task {
+        let mut task = Task {
+            opts,
+            shared,
+            rx,
+            // Grows on first use: an idle connection should cost as little memory as possible.
+            out: BytesMut::new(),
+            on_flush: Vec::new(),
+            outgoing: HashMap::new(),
+            waiting_for_id: VecDeque::new(),
+            next_order: 0,
+            next_pkid: 0,
+            pending_subs: HashMap::new(),
+            incoming_qos2: HashSet::new(),
+            routes: Vec::new(),
+            early: VecDeque::new(),
+            subscriptions: Vec::new(),
+            last_sent: Instant::now(),
+            ping_sent: None,
+            link: Link::default(),
+        };
+        task.apply_connack(ack);
+        task
+    }
+
+    /// Takes the connection's limits from CONNACK; aliases start afresh on every connection.
+    pub(super) fn apply_connack(&mut self, ack: &ConnAck) {
+        let p = &ack.properties;
+        self.link = Link {
+            keep_alive_secs: p.server_keep_alive().unwrap_or(self.opts.keep_alive_secs),
+            send_max: p
+                .receive_maximum()
+                .map_or(usize::from(u16::MAX), usize::from),
+            max_packet: p.maximum_packet_size(),
+            topic_alias_max: p.topic_alias_maximum().unwrap_or(0),
+            incoming_aliases: HashMap::new(),
+            outgoing_aliases: HashMap::new(),
+        };
+        if let Some(id) = p.assigned_client_identifier() {
+            self.opts.client_id = id.to_string();
+        }
+    }
+
+    pub(super) async fn run(mut self, stream: BrokerStream, leftover: BytesMut) {
+        let mut stream = stream;
+        let mut inbuf = leftover;
+        let mut retries_done = 0u32;
+        loop {
+            let exit = self.connected_loop(stream, inbuf).await;
+            self.shared.connected.store(false, Ordering::Release);
+            match exit {
+                Exit::Disconnected(done, _) => {
+                    self.finish(ClientError::NotConnected);
+                    let _ = done.send(());
+                    return;
+                }
+                Exit::Dropped => {
+                    self.finish(ClientError::NotConnected);
+                    return;
+                }
+                Exit::Lost(reason) => {
+                    tracing::debug!(client_id = %self.opts.client_id, %reason, "connection lost");
+                    self.shared.set_error(reason.clone());
+                    match self.reconnect(&mut retries_done).await {
+                        Some((s, b, ack)) => {
+                            stream = s;
+                            inbuf = b;
+                            self.shared.reconnects.fetch_add(1, Ordering::Relaxed);
+                            self.shared.connected.store(true, Ordering::Release);
+                            self.apply_connack(&ack);
+                            self.resume(ack.session_present);
+                        }
+                        None => {
+                            self.finish(ClientError::Lost(reason));
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tries to connect again as the reconnect policy allows. The counter is not reset on
+    /// success: the limit is on reconnects over the session's life, as XMeter users expect.
+    pub(super) async fn reconnect(
+        &mut self,
+        retries_done: &mut u32,
+    ) -> Option<(BrokerStream, BytesMut, ConnAck)> {
+        while self.opts.reconnect_attempts.allows(*retries_done) {
+            if self.rx.is_closed() {
+                return None;
+            }
+            tokio::time::sleep(backoff(*retries_done)).await;
+            *retries_done += 1;
+            // Boxed: the TLS and WebSocket handshakes are large futures, and inline they would
+            // enlarge every idle connection's task by their size.
+            match Box::pin(handshake(&self.opts)).await {
+                Ok((s, b, ack)) => return Some((s, b, ack)),
+                Err(e) => self.shared.set_error(format!("reconnect failed: {e}")),
+            }
+        }
+        None
+    }
+
+    /// After a reconnect: resend what the broker has not acknowledged, in the original order,
+    /// and subscribe again when the broker kept no session for us.
+    pub(super) fn resume(&mut self, session_present: bool) {
+        self.out.clear();
+        self.ping_sent = None;
+        let mut ids: Vec<(u64, u16)> = self.outgoing.iter().map(|(id, o)| (o.order, *id)).collect();
+        ids.sort_unstable();
+        for (_, id) in ids {
+            let Some(o) = self.outgoing.get_mut(&id) else {
+                continue;
+            };
+            let packet = match o.stage {
+                AwaitedAck::PubAck | AwaitedAck::PubRec => {
+                    o.publish.dup = true;
+                    Packet::Publish(o.publish.clone())
+                }
+                AwaitedAck::PubComp => Packet::PubRel(PubRel::new(id)),
+            };
+            let _ = packet.encode(self.opts.version, &mut self.out);
+        }
+        if !session_present && !self.subscriptions.is_empty() {
+            // One SUBSCRIBE per subscription identifier (a SUBSCRIBE carries at most one).
+            let mut ids: Vec<Option<u32>> = Vec::new();
+            for e in &self.subscriptions {
+                if !ids.contains(&e.id) {
+                    ids.push(e.id);
+                }
+            }
+            for id in ids {
+                let Some(pkid) = self.alloc_pkid() else {
+                    break;
+                };
+                let mut properties = Properties::new();
+                if let Some(id) = id {
+                    properties.push(Property::SubscriptionIdentifier(id));
+                }
+                let packet = Packet::Subscribe(Subscribe {
+                    pkid,
+                    filters: self
+                        .subscriptions
+                        .iter()
+                        .filter(|e| e.id == id)
+                        .map(|e| (e.filter.clone(), e.options))
+                        .collect(),
+                    properties,
+                });
+                let _ = packet.encode(self.opts.version, &mut self.out);
+            }
+        }
+    }
+
+    /// Ends the session for good: every waiter hears why.
+    pub(super) fn finish(&mut self, err: ClientError) {
+        if let Ok(mut g) = self.shared.carried.lock() {
+            *g = Some(Carried {
+                routes: std::mem::take(&mut self.routes),
+                subscriptions: std::mem::take(&mut self.subscriptions),
+            });
+        }
+        self.shared.closed.store(true, Ordering::Release);
+        self.shared.connected.store(false, Ordering::Release);
+        for (_, o) in self.outgoing.drain() {
+            if let Some(d) = o.done {
+                let _ = d.send(Err(err.clone()));
+            }
+        }
+        for (_, d, _) in self.waiting_for_id.drain(..) {
+            if let Some(d) = d {
+                let _ = d.send(Err(err.clone()));
+            }
+        }
+        for d in self.on_flush.drain(..) {
+            let _ = d.send(Err(err.clone()));
+        }
+        for (_, d) in self.pending_subs.drain() {
+            let _ = d.send(Err(err.clone()));
+        }
+        // Commands still queued get the same answer rather than a dropped channel.
+        self.rx.close();
+        while let Ok(cmd) = self.rx.try_recv() {
+            match cmd {
+                Command::Publish(_, Some(d), _) => {
+                    let _ = d.send(Err(err.clone()));
+                }
+                Command::Subscribe { done, .. } => {
+                    let _ = done.send(Err(err.clone()));
+                }
+                Command::Disconnect(done, _) => {
+                    let _ = done.send(());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub(super) async fn connected_loop(
+        &mut self,
+        stream: BrokerStream,
+        mut inbuf: BytesMut,
+    ) -> Exit {
+        let (mut reader, mut writer): (ReadHalf<BrokerStream>, WriteHalf<BrokerStream>) =
+            tokio::io::split(stream);
+        let keep_alive = Duration::from_secs(u64::from(self.link.keep_alive_secs));
+        let tick_every = if keep_alive.is_zero() {
+            Duration::from_secs(3600)
+        } else {
+            (keep_alive / 4).clamp(Duration::from_millis(250), Duration::from_secs(5))
+        };
+        let mut tick = tokio::time::interval(tick_every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        self.last_sent = Instant::now();
+        // Packets that arrived together with CONNACK, and resends queued by resume().
+        if let Err(reason) = self.handle_input(&mut inbuf) {
+            return Exit::Lost(reason);
+        }
+        if let Err(reason) = self.flush(&mut writer).await {
+            return Exit::Lost(reason);
+        }
+        loop {
+            if inbuf.capacity() - inbuf.len() < 512 {
+                inbuf.reserve(2 * 1024);
+            }
+            tokio::select! {
+                read = reader.read_buf(&mut inbuf) => match read {
+                    Ok(0) => return Exit::Lost("broker closed the connection".into()),
+                    Ok(_) => {
+                        if let Err(reason) = self.handle_input(&mut inbuf) {
+                            return Exit::Lost(reason);
+                        }
+                    }
+                    Err(e) => return Exit::Lost(format!("read error: {e}")),
+                },
+                cmd = self.rx.recv() => {
+                    let Some(cmd) = cmd else { return Exit::Dropped };
+                    if let Some(exit) = self.handle_command(cmd) {
+                        return self.close(writer, exit).await;
+                    }
+                    for _ in 0..COMMAND_BATCH {
+                        match self.rx.try_recv() {
+                            Ok(cmd) => {
+                                if let Some(exit) = self.handle_command(cmd) {
+                                    return self.close(writer, exit).await;
+                                }
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                },
+                _ = tick.tick() => {
+                    if let Err(reason) = self.keep_alive(keep_alive, tick_every) {
+                        return Exit::Lost(reason);
+                    }
+                }
+            }
+            if let Err(reason) = self.flush(&mut writer).await {
+                return Exit::Lost(reason);
+            }
+        }
+    }
+
+    pub(super) async fn close(&mut self, mut writer: WriteHalf<BrokerStream>, exit: Exit) -> Exit {
+        let packet = match &exit {
+            Exit::Disconnected(_, d) => d.clone(),
+            _ => Disconnect::default(),
+        };
+        // 3.1/3.1.1 know no reason code: the plain DISCONNECT then.
+        if Packet::Disconnect(packet)
+            .encode(self.opts.version, &mut self.out)
+            .is_err()
+        {
+            let _ = Packet::Disconnect(Default::default()).encode(self.opts.version, &mut self.out);
+        }
+        let _ = self.flush(&mut writer).await;
+        let _ = writer.shutdown().await;
+        exit
+    }
+
+    pub(super) async fn flush(
+        &mut self,
+        writer: &mut WriteHalf<BrokerStream>,
+    ) -> Result<(), String> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        writer
+            .write_all(&self.out)
+            .await
+            .map_err(|e| format!("write error: {e}"))?;
+        // TLS and WebSocket streams buffer: push the bytes out now.
+        writer
+            .flush()
+            .await
+            .map_err(|e| format!("write error: {e}"))?;
+        self.out.clear();
+        self.last_sent = Instant::now();
+        for d in self.on_flush.drain(..) {
+            let _ = d.send(Ok(()));
+        }
+        Ok(())
+    }
+
+    pub(super) fn keep_alive(
+        &mut self,
+        keep_alive: Duration,
+        tick: Duration,
+    ) -> Result<(), String> {
+        if keep_alive.is_zero() {
+            return Ok(());
+        }
+        if let Some(sent) = self.ping_sent {
+            if sent.elapsed() > keep_alive {
+                return Err(format!(
+                    "no PINGRESP within the keep-alive of {} s: broker unresponsive",
+                    keep_alive.as_secs()
+                ));
+            }
+        } else if self.last_sent.elapsed() + tick >= keep_alive {
+            let _ = Packet::PingReq.encode(self.opts.version, &mut self.out);
+            self.ping_sent = Some(Instant::now());
+        }
+        Ok(())
+    }
+
+    /// Returns Some when the command ends the connection.
+    pub(super) fn handle_command(&mut self, cmd: Command) -> Option<Exit> {
+        match cmd {
+            Command::Publish(p, done, alias) => self.start_publish(p, done, alias),
+            Command::Subscribe {
+                filters,
+                properties,
+                sink,
+                done,
+            } => {
+                let Some(pkid) = self.alloc_pkid() else {
+                    let _ = done.send(Err(ClientError::Encode(
+                        "all 65535 packet identifiers are in use".into(),
+                    )));
+                    return None;
+                };
+                let id = properties.subscription_identifier();
+                let packet = Packet::Subscribe(Subscribe {
+                    pkid,
+                    filters: filters.clone(),
+                    properties,
+                });
+                match packet.encode(self.opts.version, &mut self.out) {
+                    Ok(()) => {
+                        for (f, options) in filters {
+                            self.routes.push(Route {
+                                matches: route_filter(&f).to_string(),
+                                filter: f.clone(),
+                                sink: sink.clone(),
+                            });
+                            self.subscriptions.push(SubscriptionEntry {
+                                filter: f,
+                                options,
+                                id,
+                            });
+                        }
+                        self.pending_subs.insert(pkid, done);
+                        self.replay_early(&sink);
+                    }
+                    Err(e) => {
+                        let _ = done.send(Err(ClientError::Encode(e.to_string())));
+                    }
+                }
+            }
+            Command::Unsubscribe { filters } => {
+                self.routes.retain(|r| !filters.contains(&r.filter));
+                self.subscriptions.retain(|e| !filters.contains(&e.filter));
+                if let Some(pkid) = self.alloc_pkid() {
+                    let _ = Packet::Unsubscribe(Unsubscribe {
+                        pkid,
+                        topics: filters,
+                        properties: Default::default(),
+                    })
+                    .encode(self.opts.version, &mut self.out);
+                }
+            }
+            Command::Detach(sink) => self.routes.retain(|r| !Arc::ptr_eq(&r.sink, &sink)),
+            Command::Disconnect(done, packet) => return Some(Exit::Disconnected(done, packet)),
+        }
+        None
+    }
+}
