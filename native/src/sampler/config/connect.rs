@@ -1,0 +1,479 @@
+//! The Connect element's settings (connectJson): server, session, will and MQTT 5.0 CONNECT
+//! properties; how the connection is carried (TLS, WebSocket) is in `transport`.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::Deserialize;
+
+use super::transport::{Protocol, TlsJson};
+use super::{bad, one, parse_json, qos, u32_setting, user_properties, ConfigError};
+use crate::client::{Attempts, Secret};
+use crate::codec::{LastWill, Properties, Property, ProtocolVersion};
+use crate::transport::TlsSettings;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WillJson {
+    topic: String,
+    #[serde(default)]
+    payload: String,
+    #[serde(default)]
+    qos: i64,
+    #[serde(default)]
+    retain: bool,
+}
+
+/// The wire form of the Connect element (contract: connectJson).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConnectJson {
+    server: String,
+    port: i64,
+    version: String,
+    #[serde(default = "ten")]
+    conn_timeout_secs: i64,
+    #[serde(default = "three_hundred")]
+    keep_alive_secs: i64,
+    #[serde(default)]
+    client_id_prefix: String,
+    #[serde(default = "yes")]
+    client_id_suffix: bool,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default = "yes")]
+    clean_session: bool,
+    #[serde(default)]
+    conn_attempt_max: i64,
+    #[serde(default)]
+    reconn_attempt_max: i64,
+    #[serde(default = "one")]
+    connections: i64,
+    #[serde(default)]
+    will: Option<WillJson>,
+    #[serde(default)]
+    bind_address: Option<String>,
+    #[serde(default)]
+    protocol: Option<String>,
+    #[serde(default)]
+    ws_path: Option<String>,
+    #[serde(default)]
+    tls: Option<TlsJson>,
+    #[serde(default)]
+    v5: Option<ConnectV5Json>,
+}
+
+/// connectJson's "v5" object (contract, issue 4); every key optional.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct ConnectV5Json {
+    session_expiry: i64,
+    receive_maximum: i64,
+    maximum_packet_size: i64,
+    topic_alias_maximum: i64,
+    request_response_information: bool,
+    request_problem_information: bool,
+    user_properties: Vec<(String, String)>,
+    will_delay_interval: i64,
+    will_message_expiry: i64,
+    will_content_type: String,
+}
+
+impl Default for ConnectV5Json {
+    fn default() -> Self {
+        ConnectV5Json {
+            session_expiry: 0,
+            receive_maximum: 65535,
+            maximum_packet_size: 0,
+            topic_alias_maximum: 0,
+            request_response_information: false,
+            request_problem_information: true,
+            user_properties: Vec::new(),
+            will_delay_interval: 0,
+            will_message_expiry: 0,
+            will_content_type: String::new(),
+        }
+    }
+}
+
+/// The MQTT 5.0 parts of a Connect element, as properties ready for CONNECT.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectV5 {
+    pub properties: Properties,
+    pub will_properties: Properties,
+    /// Our Maximum Packet Size (0 = none advertised): also our limit on incoming packets.
+    pub maximum_packet_size: u32,
+}
+
+impl ConnectV5Json {
+    fn into_v5(self) -> Result<ConnectV5, ConfigError> {
+        let mut props = Properties::new();
+        let expiry = u32_setting("mqtt.session_expiry", "session expiry", self.session_expiry)?;
+        if expiry > 0 {
+            props.push(Property::SessionExpiryInterval(expiry));
+        }
+        let rm = u16::try_from(self.receive_maximum)
+            .ok()
+            .filter(|v| *v > 0)
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.receive_maximum",
+                    format!(
+                        "receive maximum must be 1-65535, not {}",
+                        self.receive_maximum
+                    ),
+                )
+            })?;
+        if rm != u16::MAX {
+            props.push(Property::ReceiveMaximum(rm));
+        }
+        let mps = u32_setting(
+            "mqtt.maximum_packet_size",
+            "maximum packet size",
+            self.maximum_packet_size,
+        )?;
+        if mps > 0 {
+            if mps < 64 {
+                return Err(bad(
+                    "mqtt.maximum_packet_size",
+                    format!("maximum packet size {mps} is too small to be useful (0 = no limit, else at least 64)"),
+                ));
+            }
+            props.push(Property::MaximumPacketSize(mps));
+        }
+        let tam = u16::try_from(self.topic_alias_maximum).map_err(|_| {
+            bad(
+                "mqtt.topic_alias_maximum",
+                format!(
+                    "topic alias maximum must be 0-65535, not {}",
+                    self.topic_alias_maximum
+                ),
+            )
+        })?;
+        if tam > 0 {
+            props.push(Property::TopicAliasMaximum(tam));
+        }
+        if self.request_response_information {
+            props.push(Property::RequestResponseInformation(1));
+        }
+        if !self.request_problem_information {
+            props.push(Property::RequestProblemInformation(0));
+        }
+        for p in user_properties("mqtt.user_properties", self.user_properties)? {
+            props.push(p);
+        }
+        let mut will = Properties::new();
+        let delay = u32_setting(
+            "mqtt.will_delay_interval",
+            "will delay interval",
+            self.will_delay_interval,
+        )?;
+        if delay > 0 {
+            will.push(Property::WillDelayInterval(delay));
+        }
+        let wexp = u32_setting(
+            "mqtt.will_message_expiry",
+            "will message expiry",
+            self.will_message_expiry,
+        )?;
+        if wexp > 0 {
+            will.push(Property::MessageExpiryInterval(wexp));
+        }
+        if !self.will_content_type.is_empty() {
+            will.push(Property::ContentType(self.will_content_type));
+        }
+        Ok(ConnectV5 {
+            properties: props,
+            will_properties: will,
+            maximum_packet_size: mps,
+        })
+    }
+}
+
+fn ten() -> i64 {
+    10
+}
+fn three_hundred() -> i64 {
+    300
+}
+fn yes() -> bool {
+    true
+}
+
+/// Most connections one element may open from one thread; beyond it a file-descriptor limit
+/// (20,000 here) is hit anyway, and a typo of 1000000 should not take the machine down.
+pub const MAX_CONNECTIONS_PER_GROUP: u32 = 100_000;
+
+#[derive(Debug, Clone)]
+pub struct ConnectConfig {
+    pub host: String,
+    pub port: u16,
+    pub version: ProtocolVersion,
+    pub connect_timeout: Duration,
+    pub keep_alive_secs: u16,
+    pub client_id_prefix: String,
+    pub client_id_suffix: bool,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub clean_session: bool,
+    pub connect_attempts: Attempts,
+    pub reconnect_attempts: Attempts,
+    pub connections: u32,
+    pub will: Option<LastWill>,
+    pub bind: Option<std::net::IpAddr>,
+    pub protocol: Protocol,
+    /// WebSocket request path, always starting with '/'.
+    pub ws_path: String,
+    /// Used for SSL and WSS only.
+    pub tls: TlsSettings,
+    /// MQTT 5.0 only; default (empty) for 3.x.
+    pub v5: ConnectV5,
+}
+
+impl ConnectConfig {
+    pub fn from_json(json: &str) -> Result<ConnectConfig, ConfigError> {
+        let j: ConnectJson = parse_json("connect settings", json)?;
+        let host = j.server.trim().to_string();
+        if host.is_empty() {
+            return Err(bad("mqtt.server", "server is empty"));
+        }
+        if host.contains("://") || host.contains('/') {
+            return Err(bad(
+                "mqtt.server",
+                format!("'{host}' should be a host name or address only, without scheme or path"),
+            ));
+        }
+        let port = u16::try_from(j.port)
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| bad("mqtt.port", format!("port must be 1-65535, not {}", j.port)))?;
+        let version = match j.version.trim() {
+            "3.1" => ProtocolVersion::V31,
+            "3.1.1" => ProtocolVersion::V311,
+            "5.0" | "5" => ProtocolVersion::V5,
+            other => {
+                return Err(bad(
+                    "mqtt.version",
+                    format!("MQTT version must be 3.1, 3.1.1 or 5.0, not '{other}'"),
+                ))
+            }
+        };
+        if j.conn_timeout_secs <= 0 || j.conn_timeout_secs > 3600 {
+            return Err(bad(
+                "mqtt.conn_timeout",
+                format!(
+                    "connect timeout must be 1-3600 seconds, not {}",
+                    j.conn_timeout_secs
+                ),
+            ));
+        }
+        let keep_alive_secs = u16::try_from(j.keep_alive_secs).map_err(|_| {
+            bad(
+                "mqtt.conn_keep_alive",
+                format!(
+                    "keep alive must be 0-65535 seconds, not {}",
+                    j.keep_alive_secs
+                ),
+            )
+        })?;
+        let connections = u32::try_from(j.connections)
+            .ok()
+            .filter(|n| (1..=MAX_CONNECTIONS_PER_GROUP).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.conn_capacity",
+                    format!(
+                        "connections per thread must be 1-{MAX_CONNECTIONS_PER_GROUP}, not {}",
+                        j.connections
+                    ),
+                )
+            })?;
+        if !j.client_id_suffix && connections > 1 {
+            return Err(bad(
+                "mqtt.client_id_suffix",
+                "several connections per thread need the random client id suffix, or they would share one id",
+            ));
+        }
+        let v5 = j.v5.unwrap_or_default().into_v5()?;
+        if version != ProtocolVersion::V5 && v5 != ConnectV5::default() {
+            return Err(bad(
+                "mqtt.version",
+                "MQTT 5.0 connect settings (session expiry, receive maximum, user properties, ...) need version 5.0",
+            ));
+        }
+        let will = match j.will {
+            Some(w) if !w.topic.trim().is_empty() => {
+                if w.topic.contains('+') || w.topic.contains('#') {
+                    return Err(bad("mqtt.will_topic", "a will topic cannot hold wildcards"));
+                }
+                Some(LastWill {
+                    topic: w.topic,
+                    payload: Bytes::from(w.payload.into_bytes()),
+                    qos: qos("mqtt.will_qos", w.qos)?,
+                    retain: w.retain,
+                    properties: v5.will_properties.clone(),
+                })
+            }
+            _ => None,
+        };
+        let bind = match j.bind_address.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(a) => Some(
+                a.parse()
+                    .map_err(|_| bad("mqtt.bind_address", format!("'{a}' is not an IP address")))?,
+            ),
+        };
+        let protocol = match j.protocol.as_deref().map(str::trim) {
+            None | Some("") => Protocol::Tcp,
+            Some(p) if p.eq_ignore_ascii_case("tcp") => Protocol::Tcp,
+            Some(p) if p.eq_ignore_ascii_case("ssl") || p.eq_ignore_ascii_case("tls") => {
+                Protocol::Tls
+            }
+            Some(p) if p.eq_ignore_ascii_case("ws") => Protocol::Ws,
+            Some(p) if p.eq_ignore_ascii_case("wss") => Protocol::Wss,
+            Some(other) => {
+                return Err(bad(
+                    "mqtt.protocol",
+                    format!("'{other}' is not one of TCP, SSL, WS, WSS"),
+                ))
+            }
+        };
+        let ws_path = match j.ws_path.as_deref().map(str::trim) {
+            None => "/mqtt".to_string(),
+            Some("") => "/".to_string(),
+            Some(p) if p.starts_with('/') => p.to_string(),
+            Some(p) => format!("/{p}"),
+        };
+        if ws_path
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '#')
+        {
+            return Err(bad(
+                "mqtt.ws_path",
+                format!("'{ws_path}' is not a valid WebSocket path (no spaces or '#')"),
+            ));
+        }
+        // TLS settings matter (and are checked) only for SSL and WSS: a TCP plan that still
+        // carries a half-filled TLS form must keep working.
+        let tls = if protocol.uses_tls() {
+            j.tls.unwrap_or_default().into_settings()?
+        } else {
+            TlsSettings::default()
+        };
+        // XMeter sends credentials only when not blank; so do we.
+        let username = Some(j.username).filter(|u| !u.trim().is_empty());
+        let password = Some(j.password)
+            .filter(|p| !p.is_empty())
+            .map(|p| Secret(Bytes::from(p.into_bytes())));
+        Ok(ConnectConfig {
+            host,
+            port,
+            version,
+            connect_timeout: Duration::from_secs(j.conn_timeout_secs.unsigned_abs()),
+            keep_alive_secs,
+            client_id_prefix: j.client_id_prefix,
+            client_id_suffix: j.client_id_suffix,
+            username,
+            password,
+            clean_session: j.clean_session,
+            connect_attempts: Attempts::from_setting(j.conn_attempt_max),
+            reconnect_attempts: Attempts::from_setting(j.reconn_attempt_max),
+            connections,
+            will,
+            bind,
+            protocol,
+            ws_path,
+            tls,
+            v5,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    pub(in crate::sampler::config) const CONNECT: &str = r#"{"server":"127.0.0.1","port":1883,"version":"3.1.1","connTimeoutSecs":10,"keepAliveSecs":300,
+      "clientIdPrefix":"conn_","clientIdSuffix":true,"username":"u","password":"secret","cleanSession":true,
+      "connAttemptMax":0,"reconnAttemptMax":-1,"connections":3,"will":null}"#;
+
+    #[test]
+    fn connect_settings_parse() {
+        let c = ConnectConfig::from_json(CONNECT).unwrap();
+        assert_eq!(c.port, 1883);
+        assert_eq!(c.version, ProtocolVersion::V311);
+        assert_eq!(c.connections, 3);
+        assert_eq!(c.reconnect_attempts, Attempts::Unlimited);
+        assert_eq!(c.username.as_deref(), Some("u"));
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn connect_errors_name_the_field() {
+        let e = ConnectConfig::from_json(&CONNECT.replace("1883", "70000")).unwrap_err();
+        assert_eq!(e.field, "mqtt.port");
+        let e = ConnectConfig::from_json(&CONNECT.replace("\"3.1.1\"", "\"4\"")).unwrap_err();
+        assert_eq!(e.field, "mqtt.version");
+        let e = ConnectConfig::from_json("{not json").unwrap_err();
+        assert!(e.to_string().contains("unreadable"), "{e}");
+        assert!(!e.to_string().contains("secret"));
+    }
+
+    #[test]
+    fn blank_credentials_are_not_sent() {
+        let c = ConnectConfig::from_json(
+            &CONNECT
+                .replace("\"u\"", "\" \"")
+                .replace("\"secret\"", "\"\""),
+        )
+        .unwrap();
+        assert!(c.username.is_none() && c.password.is_none());
+    }
+
+    #[test]
+    fn v5_settings_parse() {
+        let json = CONNECT.replace("\"3.1.1\"", "\"5.0\"").replace(
+            r#""will":null"#,
+            r#""will":{"topic":"w","payload":"bye"},"v5":{"sessionExpiry":60,"receiveMaximum":20,
+               "userProperties":[["a","1"],["b","2"]],"willDelayInterval":5,"willContentType":"text/plain"}"#,
+        );
+        let c = ConnectConfig::from_json(&json).unwrap();
+        assert_eq!(c.version, ProtocolVersion::V5);
+        assert_eq!(c.v5.properties.session_expiry_interval(), Some(60));
+        assert_eq!(c.v5.properties.receive_maximum(), Some(20));
+        assert_eq!(
+            c.v5.properties.user_properties(),
+            vec![("a", "1"), ("b", "2")]
+        );
+        let will = c.will.unwrap();
+        assert_eq!(will.properties.will_delay_interval(), Some(5));
+        assert_eq!(will.properties.content_type(), Some("text/plain"));
+    }
+
+    #[test]
+    fn v5_errors_name_the_java_key() {
+        let v5 = |extra: &str| {
+            ConnectConfig::from_json(&CONNECT.replace("\"3.1.1\"", "\"5.0\"").replace(
+                r#""will":null"#,
+                &format!(r#""will":null,"v5":{{{extra}}}"#),
+            ))
+            .unwrap_err()
+            .field
+        };
+        assert_eq!(v5(r#""sessionExpiry":-1"#), "mqtt.session_expiry");
+        assert_eq!(v5(r#""receiveMaximum":0"#), "mqtt.receive_maximum");
+        assert_eq!(
+            v5(r#""topicAliasMaximum":70000"#),
+            "mqtt.topic_alias_maximum"
+        );
+        assert_eq!(v5(r#""userProperties":[["","x"]]"#), "mqtt.user_properties");
+        // v5 settings on a 3.1.1 connection.
+        let e = ConnectConfig::from_json(
+            &CONNECT.replace(r#""will":null"#, r#""will":null,"v5":{"sessionExpiry":5}"#),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "mqtt.version");
+    }
+}

@@ -1,0 +1,353 @@
+//! The Publish element's settings (publishJson).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::Deserialize;
+
+use super::{bad, one, parse_json, qos, ten_thousand, u32_setting, user_properties, ConfigError};
+use crate::codec::{Properties, Property, QoS};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageType {
+    Text,
+    Hex,
+    RandomFixedLength,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    None,
+    XMeter,
+    Precise,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    All,
+    RoundRobin,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PublishJson {
+    topic: String,
+    #[serde(default)]
+    qos: i64,
+    #[serde(default)]
+    retain: bool,
+    #[serde(default = "string_type")]
+    message_type: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default = "kib")]
+    fixed_length: i64,
+    #[serde(default)]
+    fresh_random: bool,
+    #[serde(default = "none_word")]
+    timestamp: String,
+    #[serde(default = "one")]
+    messages_per_sample: i64,
+    #[serde(default = "all_word")]
+    target: String,
+    #[serde(default = "ten_thousand")]
+    ack_timeout_ms: i64,
+    #[serde(default)]
+    v5: Option<PublishV5Json>,
+}
+
+/// publishJson's "v5" object (contract, issue 4).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct PublishV5Json {
+    message_expiry: i64,
+    content_type: String,
+    payload_format_utf8: bool,
+    response_topic: String,
+    correlation_data: String,
+    user_properties: Vec<(String, String)>,
+    topic_alias: bool,
+}
+
+/// The MQTT 5.0 parts of a Publish element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishV5 {
+    /// PUBLISH properties (never a Topic Alias: the session assigns those).
+    pub properties: Properties,
+    /// Use our own topic aliases when the broker allows them.
+    pub topic_alias: bool,
+    /// The first v5-only setting in use, named for the "needs MQTT 5.0" message.
+    pub first_feature: Option<&'static str>,
+}
+
+impl PublishV5Json {
+    fn into_v5(self) -> Result<PublishV5, ConfigError> {
+        let mut props = Properties::new();
+        let mut first = None;
+        let mut note = |f: &'static str| {
+            first.get_or_insert(f);
+        };
+        if !self.content_type.is_empty() {
+            note("content type");
+            props.push(Property::ContentType(self.content_type));
+        }
+        let users = user_properties("mqtt.user_properties", self.user_properties)?;
+        if !users.is_empty() {
+            note("user properties");
+        }
+        props.0.extend(users);
+        let exp = u32_setting("mqtt.message_expiry", "message expiry", self.message_expiry)?;
+        if exp > 0 {
+            note("message expiry");
+            props.push(Property::MessageExpiryInterval(exp));
+        }
+        if !self.response_topic.is_empty() {
+            if self.response_topic.contains(['+', '#']) {
+                return Err(bad(
+                    "mqtt.response_topic",
+                    "a response topic cannot hold wildcards (+ or #)",
+                ));
+            }
+            note("response topic");
+            props.push(Property::ResponseTopic(self.response_topic));
+        }
+        if !self.correlation_data.is_empty() {
+            note("correlation data");
+            props.push(Property::CorrelationData(Bytes::from(
+                self.correlation_data.into_bytes(),
+            )));
+        }
+        if self.payload_format_utf8 {
+            note("payload format indicator");
+            props.push(Property::PayloadFormatIndicator(1));
+        }
+        if self.topic_alias {
+            note("topic alias");
+        }
+        Ok(PublishV5 {
+            properties: props,
+            topic_alias: self.topic_alias,
+            first_feature: first,
+        })
+    }
+}
+
+fn string_type() -> String {
+    "String".into()
+}
+fn kib() -> i64 {
+    1024
+}
+fn none_word() -> String {
+    "none".into()
+}
+fn all_word() -> String {
+    "all".into()
+}
+
+/// Largest payload we build: MQTT's own limit is 256 MiB, but a load test that wants more than
+/// this per message is almost certainly a typo that would exhaust memory.
+pub const MAX_PAYLOAD: usize = 16 * 1024 * 1024;
+pub const MAX_MESSAGES_PER_SAMPLE: u32 = 1_000_000;
+
+#[derive(Debug, Clone)]
+pub struct PublishConfig {
+    pub topic: String,
+    pub qos: QoS,
+    pub retain: bool,
+    pub message_type: MessageType,
+    /// For Text and Hex: the bytes to send. For random: empty (built by the publisher).
+    pub body: Bytes,
+    pub fixed_length: usize,
+    pub fresh_random: bool,
+    pub timestamp: TimestampFormat,
+    pub messages_per_sample: u32,
+    pub target: Target,
+    pub ack_timeout: Duration,
+    pub v5: PublishV5,
+}
+
+impl PublishConfig {
+    pub fn from_json(json: &str) -> Result<PublishConfig, ConfigError> {
+        let j: PublishJson = parse_json("publish settings", json)?;
+        if j.topic.is_empty() {
+            return Err(bad("mqtt.topic_name", "topic is empty"));
+        }
+        if j.topic.contains('+') || j.topic.contains('#') {
+            return Err(bad(
+                "mqtt.topic_name",
+                format!(
+                    "'{}': a publish topic cannot hold wildcards (+ or #)",
+                    j.topic
+                ),
+            ));
+        }
+        if j.topic.len() > usize::from(u16::MAX) {
+            return Err(bad("mqtt.topic_name", "topic is longer than 65535 bytes"));
+        }
+        let message_type = match j.message_type.trim() {
+            "String" => MessageType::Text,
+            "Hex string" => MessageType::Hex,
+            "Random string with fixed length" => MessageType::RandomFixedLength,
+            other => {
+                return Err(bad(
+                    "mqtt.message_type",
+                    format!(
+                    "'{other}' is not one of String, Hex string, Random string with fixed length"
+                ),
+                ))
+            }
+        };
+        let body = match message_type {
+            MessageType::Text => Bytes::from(j.message.into_bytes()),
+            MessageType::Hex => {
+                Bytes::from(decode_hex(&j.message).map_err(|m| bad("mqtt.message_to_sent", m))?)
+            }
+            MessageType::RandomFixedLength => Bytes::new(),
+        };
+        let fixed_length = usize::try_from(j.fixed_length)
+            .ok()
+            .filter(|n| *n <= MAX_PAYLOAD)
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.message_type_fixed_length",
+                    format!("length must be 0-{MAX_PAYLOAD}, not {}", j.fixed_length),
+                )
+            })?;
+        if body.len() > MAX_PAYLOAD {
+            return Err(bad("mqtt.message_to_sent", "payload is larger than 16 MiB"));
+        }
+        let timestamp = match j.timestamp.trim() {
+            "none" => TimestampFormat::None,
+            "xmeter" => TimestampFormat::XMeter,
+            "precise" => TimestampFormat::Precise,
+            other => {
+                return Err(bad(
+                    "mqtt.timestamp_format",
+                    format!("'{other}' is not one of none, xmeter, precise"),
+                ))
+            }
+        };
+        let messages_per_sample = u32::try_from(j.messages_per_sample)
+            .ok()
+            .filter(|n| (1..=MAX_MESSAGES_PER_SAMPLE).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "mqtt.messages_per_sample",
+                    format!(
+                        "messages per sample must be 1-{MAX_MESSAGES_PER_SAMPLE}, not {}",
+                        j.messages_per_sample
+                    ),
+                )
+            })?;
+        let target = match j.target.trim() {
+            "all" => Target::All,
+            "round_robin" => Target::RoundRobin,
+            other => {
+                return Err(bad(
+                    "mqtt.publish_target",
+                    format!("'{other}' is not one of all, round_robin"),
+                ))
+            }
+        };
+        if j.ack_timeout_ms <= 0 {
+            return Err(bad(
+                "mqtt.ack_timeout",
+                format!(
+                    "acknowledgement timeout must be positive, not {}",
+                    j.ack_timeout_ms
+                ),
+            ));
+        }
+        Ok(PublishConfig {
+            topic: j.topic,
+            qos: qos("mqtt.qos_level", j.qos)?,
+            retain: j.retain,
+            message_type,
+            body,
+            fixed_length,
+            fresh_random: j.fresh_random,
+            timestamp,
+            messages_per_sample,
+            target,
+            ack_timeout: Duration::from_millis(j.ack_timeout_ms.unsigned_abs()),
+            v5: j.v5.unwrap_or_default().into_v5()?,
+        })
+    }
+}
+
+/// Hex text to bytes; spaces, tabs and newlines between byte pairs are allowed.
+fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return Err(format!(
+            "hex payload has an odd number of digits ({})",
+            digits.len()
+        ));
+    }
+    digits
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let hi = (pair[0] as char).to_digit(16);
+            let lo = (pair[1] as char).to_digit(16);
+            match (hi, lo) {
+                (Some(h), Some(l)) => Ok((h * 16 + l) as u8),
+                _ => Err(format!(
+                    "hex payload: '{}{}' at byte {} is not hexadecimal",
+                    pair[0] as char, pair[1] as char, i
+                )),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publish_settings_parse() {
+        let p = PublishConfig::from_json(
+            r#"{"topic":"t","qos":2,"messageType":"Hex string","message":"de ad BE EF","timestamp":"precise","messagesPerSample":5,"target":"round_robin"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.qos, QoS::ExactlyOnce);
+        assert_eq!(&p.body[..], &[0xde, 0xad, 0xbe, 0xef]);
+        assert_eq!(p.timestamp, TimestampFormat::Precise);
+        assert_eq!(p.target, Target::RoundRobin);
+    }
+
+    #[test]
+    fn publish_errors_name_the_field() {
+        let e = PublishConfig::from_json(r#"{"topic":"a/#"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.topic_name");
+        let e = PublishConfig::from_json(r#"{"topic":"a","qos":3}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.qos_level");
+        let e =
+            PublishConfig::from_json(r#"{"topic":"a","messageType":"Hex string","message":"abc"}"#)
+                .unwrap_err();
+        assert!(e.message.contains("odd"), "{e}");
+        let e =
+            PublishConfig::from_json(r#"{"topic":"a","messageType":"Hex string","message":"zz"}"#)
+                .unwrap_err();
+        assert!(e.message.contains("'zz'"), "{e}");
+    }
+
+    #[test]
+    fn v5_settings_parse() {
+        let p = PublishConfig::from_json(
+            r#"{"topic":"t","v5":{"messageExpiry":3,"correlationData":"id","topicAlias":true}}"#,
+        )
+        .unwrap();
+        assert_eq!(p.v5.properties.message_expiry_interval(), Some(3));
+        assert_eq!(p.v5.first_feature, Some("message expiry"));
+        assert!(p.v5.topic_alias);
+    }
+
+    #[test]
+    fn v5_errors_name_the_java_key() {
+        let e = PublishConfig::from_json(r#"{"topic":"t","v5":{"messageExpiry":-5}}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.message_expiry");
+    }
+}
