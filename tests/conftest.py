@@ -250,6 +250,20 @@ def mosquitto(tmp_path):
         broker.stop()
 
 
+# Mosquitto's own defaults for the limits our tuned brokers lift: what users run.
+STOCK_LIMITS = ("max_inflight_messages 20", "max_queued_messages 1000")
+
+
+@pytest.fixture
+def stock_mosquitto(tmp_path):
+    """A mosquitto with its DEFAULT in-flight (20) and queue (1,000) limits; Nagle stays off (latency only)."""
+    broker = Broker(tmp_path, extra_config=STOCK_LIMITS).start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
 # --------------------------------------------------------------------------------------------- jmeter
 
 class JMeterRun:

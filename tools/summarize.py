@@ -15,7 +15,7 @@ from collections import OrderedDict
 SUB_VARS = (
     "MQTT_SUB_RECEIVED", "MQTT_SUB_MEAN_US", "MQTT_SUB_P50_US", "MQTT_SUB_P90_US",
     "MQTT_SUB_P99_US", "MQTT_SUB_MAX_US", "MQTT_SUB_LOST", "MQTT_SUB_DUPLICATES",
-    "MQTT_SUB_OUT_OF_ORDER",
+    "MQTT_SUB_OUT_OF_ORDER", "MQTT_SUB_PENDING", "MQTT_SUB_LOST_TOTAL", "MQTT_SUB_DUPLICATES_TOTAL",
 )
 
 
@@ -105,9 +105,29 @@ def summarize(rows):
     out["sub_p50_us"] = weighted("MQTT_SUB_P50_US")
     out["sub_p99_us"] = maxof("MQTT_SUB_P99_US")
     out["sub_max_us"] = maxof("MQTT_SUB_MAX_US")
-    out["sub_lost"] = total("MQTT_SUB_LOST")
-    out["sub_duplicates"] = total("MQTT_SUB_DUPLICATES")
+    # Per-sample figures add up; the running totals count once per subscriber, from its last
+    # sample: that one includes the tail (sent after the last message that arrived, never came).
+    last = OrderedDict()
+    for r in subs:
+        last[(r.get("threadName", ""), r.get("label", ""))] = r
+    finals = list(last.values())
+
+    def final(col, fallback):
+        vals = [as_int(r.get(col)) for r in finals]
+        if any(v is not None for v in vals):
+            return sum(v for v in vals if v is not None)
+        return total(fallback) if fallback else None
+
+    out["sub_lost"] = final("MQTT_SUB_LOST_TOTAL", "MQTT_SUB_LOST")
+    out["sub_lost_tail"] = final("MQTT_SUB_PENDING", None)
+    out["sub_duplicates"] = final("MQTT_SUB_DUPLICATES_TOTAL", "MQTT_SUB_DUPLICATES")
     out["sub_out_of_order"] = total("MQTT_SUB_OUT_OF_ORDER")
+    # "... by publisher: <id>: N, ..." as the engine wrote it in each subscriber's last sample
+    out["sub_shortfall"] = [
+        "%s %s: %s" % (r.get("threadName", ""), r.get("label", ""),
+                       r.get("responseMessage", "").split("(missing ", 1)[1].rstrip(")"))
+        for r in finals if "(missing " in r.get("responseMessage", "")
+    ]
     out["error_messages"] = [
         "%s: %s %s" % (r.get("label"), r.get("responseCode"), r.get("responseMessage"))
         for r in rows if not is_ok(r)
@@ -137,8 +157,12 @@ def main(argv):
               % (s["sub_received"], fmt(s["sub_mean_us"], " us"), fmt(s["sub_p50_us"], " us"),
                  fmt(s["sub_p99_us"], " us"), fmt(s["sub_max_us"], " us")))
         print("               (p50 = mean of batch p50s weighted by messages; p99/max = worst batch)")
-        print("               lost %s  duplicates %s  out-of-order %s"
-              % (fmt(s["sub_lost"]), fmt(s["sub_duplicates"]), fmt(s["sub_out_of_order"])))
+        print("               lost %s (of which %s after the last message received)  duplicates %s"
+              "  out-of-order %s"
+              % (fmt(s["sub_lost"]), fmt(s["sub_lost_tail"]), fmt(s["sub_duplicates"]),
+                 fmt(s["sub_out_of_order"])))
+        for m in s["sub_shortfall"][:10]:
+            print("               missing " + m)
     print("  errors       %d" % s["errors"])
     for m in s["error_messages"][:5]:
         print("    " + m)

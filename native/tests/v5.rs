@@ -683,6 +683,7 @@ async fn enhanced_authentication_answers_the_challenge() {
         connect_timeout: Duration::from_secs(2),
         connect_attempts: Attempts::Limited(0),
         reconnect_attempts: Attempts::Limited(0),
+        max_inflight: u16::MAX,
         max_packet_size: 1 << 20,
         connect_properties: Properties::new(),
         authenticator: Some(std::sync::Arc::new(Reverse)),

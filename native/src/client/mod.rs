@@ -7,6 +7,6 @@ mod session;
 mod topic;
 
 pub use error::ClientError;
-pub use options::{Attempts, Authenticator, Secret, SessionOptions};
+pub use options::{Attempts, Authenticator, Secret, SessionOptions, DEFAULT_INFLIGHT_V3};
 pub use session::{Carried, Delivery, MessageSink, PublishAck, Session, SubAckWait};
 pub use topic::{route_filter, topic_matches, validate_filter};

@@ -20,6 +20,10 @@ pub trait Authenticator: Send + Sync + fmt::Debug {
 }
 use crate::transport::Endpoint;
 
+/// Mosquitto's default `max_inflight_messages`: a 3.x client has no Receive Maximum to learn
+/// the broker's limit from, and a stock broker resets a connection that goes far beyond it.
+pub const DEFAULT_INFLIGHT_V3: u16 = 20;
+
 /// How many times to try again after a failure (the first try is not counted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempts {
@@ -68,6 +72,8 @@ pub struct SessionOptions {
     pub connect_timeout: Duration,
     pub connect_attempts: Attempts,
     pub reconnect_attempts: Attempts,
+    /// Our cap on QoS 1/2 messages in flight (the broker's Receive Maximum may lower it).
+    pub max_inflight: u16,
     /// Largest packet we accept (and, for 5.0, advertise when `connect_properties` say so).
     pub max_packet_size: usize,
     /// MQTT 5.0 CONNECT properties (session expiry, receive maximum, ...); empty for 3.x.

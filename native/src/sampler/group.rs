@@ -40,6 +40,8 @@ pub struct ConnectionGroup {
     round_robin: AtomicUsize,
     /// Reconnects already told in a sample's message.
     reconnects_reported: AtomicU64,
+    /// Reused QoS 2 packet ids already told in a sample's message.
+    reused_ids_reported: AtomicU64,
 }
 
 /// Builds the group's transport. For SSL and WSS this reads the certificate files and makes the
@@ -89,6 +91,7 @@ impl ConnectionGroup {
             cancel: watch::Sender::new(0),
             round_robin: AtomicUsize::new(0),
             reconnects_reported: AtomicU64::new(0),
+            reused_ids_reported: AtomicU64::new(0),
         })
     }
 
@@ -167,7 +170,7 @@ impl ConnectionGroup {
 
     /// Reconnects since the previous call, with why the connection dropped (e.g. a broker's
     /// DISCONNECT reason), so the next sample tells the user even when reconnecting succeeded.
-    pub fn reconnect_note(&self) -> Option<String> {
+    fn reconnect_note(&self) -> Option<String> {
         let slots = self.slots();
         let total: u64 = slots.iter().flatten().map(|s| s.reconnects()).sum();
         let before = self.reconnects_reported.swap(total, Ordering::Relaxed);
@@ -184,6 +187,37 @@ impl ConnectionGroup {
             "reconnected {} time(s) since the previous sample; last drop: {why}",
             total - before
         ))
+    }
+
+    /// What a Publish or Subscribe sample adds to its message about the group's connections
+    /// since the previous sample: reconnects and broker faults, each told once.
+    pub fn notes(&self) -> Option<String> {
+        let notes: Vec<String> = [self.reconnect_note(), self.reused_ids_note()]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!notes.is_empty()).then(|| notes.join("; "))
+    }
+
+    /// The broker reused QoS 2 packet ids still in flight: the messages were delivered and
+    /// counted, but the broker is out of spec, and its own state for them may be stuck.
+    fn reused_ids_note(&self) -> Option<String> {
+        let total: u64 = self
+            .slots()
+            .iter()
+            .flatten()
+            .map(|s| s.reused_packet_ids())
+            .sum();
+        let before = self.reused_ids_reported.swap(total, Ordering::Relaxed);
+        (total > before).then(|| {
+            format!(
+                "BROKER FAULT: {} QoS 2 message(s) arrived on a packet id still awaiting PUBREL \
+                 (the broker had more than 65,535 messages in flight to one client and reused ids; \
+                 they were delivered and counted; limit the broker's in-flight messages, e.g. \
+                 Mosquitto's max_inflight_messages)",
+                total - before
+            )
+        })
     }
 
     pub fn next_round_robin(&self) -> usize {
@@ -209,6 +243,7 @@ impl ConnectionGroup {
             connect_timeout: c.connect_timeout,
             connect_attempts: c.connect_attempts,
             reconnect_attempts: c.reconnect_attempts,
+            max_inflight: c.inflight_window(),
             max_packet_size: match c.v5.maximum_packet_size {
                 0 => MAX_INCOMING_PACKET,
                 m => usize::try_from(m).unwrap_or(MAX_INCOMING_PACKET),
@@ -320,6 +355,11 @@ impl ConnectionGroup {
             Err(_) => Vec::new(),
         };
         let live = sessions.iter().filter(|(_, s)| !s.is_closed()).count();
+        let dropped: Vec<String> = sessions
+            .iter()
+            .filter(|(_, s)| s.is_closed())
+            .filter_map(|(_, s)| s.last_error())
+            .collect();
         let mut set = JoinSet::new();
         for (slot, s) in sessions {
             set.spawn(async move {
@@ -335,10 +375,14 @@ impl ConnectionGroup {
                 }
             }
         }
-        SampleOutcome::ok(
-            format!("Disconnected {live} connection(s)"),
-            started.elapsed(),
-        )
+        let message = match dropped.first() {
+            None => format!("Disconnected {live} connection(s)"),
+            Some(why) => format!(
+                "Disconnected {live} connection(s); {} had already dropped: {why}",
+                dropped.len()
+            ),
+        };
+        SampleOutcome::ok(message, started.elapsed())
     }
 
     /// Drops every session without DISCONNECT (thread or test end after a failure).

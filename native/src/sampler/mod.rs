@@ -8,6 +8,7 @@ pub mod outcome;
 pub mod payload;
 mod publish;
 pub mod stats;
+mod streams;
 mod subscribe;
 
 pub use client_id::next_client_id;

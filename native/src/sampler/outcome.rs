@@ -13,7 +13,7 @@ pub const FAILED: &str = "501";
 pub const EXCEPTION: &str = "502";
 
 /// Indices of `SampleOutcome::stats`, mirrored by the Java side (contract).
-pub const STATS_LEN: usize = 10;
+pub const STATS_LEN: usize = 13;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleOutcome {
@@ -25,7 +25,9 @@ pub struct SampleOutcome {
     pub sample_count: u64,
     pub error_count: u64,
     pub bytes: u64,
-    /// [messages, mean, p50, p90, p99, max, lost, duplicates, out-of-order, min]; -1 = n/a.
+    /// [messages, mean, p50, p90, p99, max, lost, duplicates, out-of-order, min, pending,
+    /// lost total, duplicates total]; -1 = n/a. Lost, duplicates and out-of-order are this
+    /// sample's; pending and the totals are since the subscription started.
     pub stats: [i64; STATS_LEN],
     pub response_data: Option<Vec<u8>>,
 }
@@ -88,6 +90,19 @@ impl SampleOutcome {
         self.stats[6] = v(lost);
         self.stats[7] = v(duplicates);
         self.stats[8] = v(out_of_order);
+        self
+    }
+
+    pub fn with_totals(
+        mut self,
+        pending: u64,
+        lost_total: u64,
+        duplicates_total: u64,
+    ) -> SampleOutcome {
+        let v = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
+        self.stats[10] = v(pending);
+        self.stats[11] = v(lost_total);
+        self.stats[12] = v(duplicates_total);
         self
     }
 }

@@ -2,7 +2,7 @@
 //! round-robin; timed until every message is written (QoS 0) or acknowledged (QoS 1/2).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -15,15 +15,25 @@ use super::config::{MessageType, PublishConfig, Target, TimestampFormat};
 use super::group::ConnectionGroup;
 use super::outcome::{self, SampleOutcome};
 use super::payload::{random_text, write_precise, write_xmeter};
+use super::streams::{self, Stream};
 
 pub struct Publisher {
     config: PublishConfig,
     /// Base of the per-connection publisher ids in the precise header.
     id_base: u64,
-    /// Next sequence number per connection slot: each (publisher, slot) is one numbered stream.
-    seqs: Mutex<HashMap<usize, u64>>,
+    /// Per connection slot: each (publisher, slot) is one numbered stream, registered so that
+    /// subscribers of this engine know how many messages it sent.
+    streams: Mutex<HashMap<usize, Arc<Stream>>>,
     /// The body when it does not change between messages.
     fixed_body: Bytes,
+}
+
+impl Drop for Publisher {
+    fn drop(&mut self) {
+        if let Ok(g) = self.streams.get_mut() {
+            g.values().for_each(|s| streams::retire(s));
+        }
+    }
 }
 
 impl Publisher {
@@ -35,7 +45,7 @@ impl Publisher {
         Publisher {
             config,
             id_base: rand::rng().random(),
-            seqs: Mutex::new(HashMap::new()),
+            streams: Mutex::new(HashMap::new()),
             fixed_body,
         }
     }
@@ -48,19 +58,22 @@ impl Publisher {
         }
     }
 
-    fn next_seq(&self, slot: usize) -> u64 {
-        match self.seqs.lock() {
-            Ok(mut g) => {
-                let s = g.entry(slot).or_insert(0);
-                let v = *s;
-                *s += 1;
-                v
-            }
-            Err(_) => 0,
-        }
+    fn next_seq(&self, slot: usize, group: u64) -> u64 {
+        let Ok(mut g) = self.streams.lock() else {
+            return 0;
+        };
+        g.entry(slot)
+            .or_insert_with(|| {
+                streams::register(
+                    self.id_base.wrapping_add(slot as u64),
+                    &self.config.topic,
+                    group,
+                )
+            })
+            .take_seq()
     }
 
-    fn payload(&self, slot: usize) -> Bytes {
+    fn payload(&self, slot: usize, group: u64) -> Bytes {
         let body = self.body();
         match self.config.timestamp {
             TimestampFormat::None => body,
@@ -71,7 +84,7 @@ impl Publisher {
                 b.freeze()
             }
             TimestampFormat::Precise => {
-                let seq = self.next_seq(slot);
+                let seq = self.next_seq(slot, group);
                 let mut b = BytesMut::with_capacity(body.len() + 64);
                 write_precise(
                     &mut b,
@@ -130,7 +143,7 @@ impl Publisher {
         let mut failures: Vec<ClientError> = Vec::new();
         for i in plan {
             let (slot, session) = &live[i];
-            let payload = self.payload(*slot);
+            let payload = self.payload(*slot, group.id());
             let len = payload.len() as u64;
             match session.publish_with(self.message(payload), self.config.v5.topic_alias) {
                 Ok(ack) => acks.push((len, ack)),
@@ -192,7 +205,7 @@ impl Publisher {
         let messages = if o.success { sent } else { total };
         o = o.with_messages(messages);
         o.bytes = bytes;
-        if let Some(note) = group.reconnect_note() {
+        if let Some(note) = group.notes() {
             o.message = format!("{} ({note})", o.message);
         }
         o

@@ -67,28 +67,61 @@ const MAX_TRACKED_GAP: u64 = 100_000;
 #[derive(Default)]
 struct PublisherSeq {
     next: u64,
+    /// Numbers below this were sent before the subscription and are not expected.
+    baseline: u64,
     missing: BTreeSet<u64>,
 }
 
 /// Loss, duplicate and order checks over (publisher, sequence) pairs, since the subscription
-/// started. The first number seen from a publisher is its baseline: a subscriber that joins
-/// late does not count earlier messages as lost.
+/// started. A publisher's baseline is where its stream stood when the subscription started
+/// (`expect`, for publishers of this engine), else the first number seen: a subscriber that
+/// joins late does not count earlier messages as lost.
 #[derive(Default)]
 pub struct SequenceTracker {
     publishers: HashMap<u64, PublisherSeq>,
     /// Missing numbers not individually tracked (from very large gaps).
     untracked_lost: u64,
+    /// Missing numbers ever found in gaps (a late arrival later counts as out of order).
+    pub gaps_found: u64,
     pub duplicates: u64,
     pub out_of_order: u64,
 }
 
 impl SequenceTracker {
+    /// Messages of `publisher` are expected from `from` on (its stream's position when the
+    /// subscription started); no effect once the publisher is known.
+    pub fn expect(&mut self, publisher: u64, from: u64) {
+        self.publishers.entry(publisher).or_insert(PublisherSeq {
+            next: from,
+            baseline: from,
+            missing: BTreeSet::new(),
+        });
+    }
+
+    pub fn knows(&self, publisher: u64) -> bool {
+        self.publishers.contains_key(&publisher)
+    }
+
+    /// The number after the highest received (or the baseline): what a publisher that sent
+    /// more than this has sent beyond what arrived.
+    pub fn next_expected(&self, publisher: u64) -> Option<u64> {
+        self.publishers.get(&publisher).map(|p| p.next)
+    }
+
+    /// Numbers missing in gaps from `publisher` now.
+    pub fn missing_of(&self, publisher: u64) -> u64 {
+        self.publishers
+            .get(&publisher)
+            .map_or(0, |p| p.missing.len() as u64)
+    }
+
     pub fn record(&mut self, publisher: u64, seq: u64) {
         let Some(p) = self.publishers.get_mut(&publisher) else {
             self.publishers.insert(
                 publisher,
                 PublisherSeq {
                     next: seq.saturating_add(1),
+                    baseline: seq,
                     missing: BTreeSet::new(),
                 },
             );
@@ -98,6 +131,7 @@ impl SequenceTracker {
             p.next += 1;
         } else if seq > p.next {
             let gap = seq - p.next;
+            self.gaps_found += gap;
             if gap > MAX_TRACKED_GAP {
                 self.untracked_lost += gap;
             } else {
@@ -106,12 +140,13 @@ impl SequenceTracker {
             p.next = seq + 1;
         } else if p.missing.remove(&seq) {
             self.out_of_order += 1;
-        } else {
+        } else if seq >= p.baseline {
             self.duplicates += 1;
         }
+        // Below the baseline: sent before the subscription, delivered anyway; not expected.
     }
 
-    /// Messages still missing now (a late arrival moves one from lost to out-of-order).
+    /// Messages missing in gaps now (a late arrival moves one from lost to out-of-order).
     pub fn lost(&self) -> u64 {
         self.untracked_lost
             + self
@@ -145,6 +180,18 @@ mod tests {
         assert_eq!(t.lost(), 2);
         assert_eq!(t.duplicates, 1);
         assert_eq!(t.out_of_order, 1);
+    }
+
+    #[test]
+    fn expected_start_counts_head_loss_and_ignores_older_messages() {
+        let mut t = SequenceTracker::default();
+        t.expect(3, 10);
+        t.record(3, 9); // sent before the subscription: not a duplicate
+        t.record(3, 12);
+        assert_eq!((t.lost(), t.duplicates, t.gaps_found), (2, 0, 2));
+        assert_eq!(t.next_expected(3), Some(13));
+        t.record(3, 10);
+        assert_eq!((t.lost(), t.out_of_order, t.missing_of(3)), (1, 1, 1));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use tokio::sync::Notify;
 
-use crate::client::{Delivery, MessageSink, Session};
+use crate::client::{route_filter, topic_matches, Delivery, MessageSink, Session};
 use crate::codec::{Properties, Property, Publish, SubscribeReturnCode};
 
 use super::config::{Condition, SubscribeConfig};
@@ -19,6 +19,10 @@ use super::group::ConnectionGroup;
 use super::outcome::{self, SampleOutcome};
 use super::payload::{epoch_nanos, parse_stamp, Stamp};
 use super::stats::{Latencies, SequenceTracker};
+use super::streams::{self, Stream};
+
+/// How often a count sample checks that its connections are still there.
+const DROP_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Debug response data kept per batch; the rest is counted and named, not shown.
 const MAX_DEBUG_BYTES: usize = 1024 * 1024;
@@ -81,6 +85,8 @@ struct Accumulator {
     queue: Mutex<VecDeque<Received>>,
     /// Cumulative since the subscription started: loss is only known over the whole stream.
     sequence: Mutex<SequenceTracker>,
+    /// The publishers of this engine whose messages this subscription should get.
+    expected: Mutex<Expected>,
     count: AtomicU64,
     /// A waiter wants to hear when `count` reaches this.
     wake_at: AtomicU64,
@@ -106,6 +112,9 @@ impl MessageSink for Accumulator {
         };
         if let Some(Stamp::Precise { publisher, seq, .. }) = stamp {
             if let Ok(mut s) = self.sequence.lock() {
+                if !s.knows(publisher) {
+                    self.discover(publisher, &mut s);
+                }
                 s.record(publisher, seq);
             }
         }
@@ -131,7 +140,140 @@ impl MessageSink for Accumulator {
     }
 }
 
+/// What a subscription expects from this engine's publishers (precise timestamps): every message
+/// a matching stream sent after the subscription started, so the tail that never arrived counts.
+#[derive(Default)]
+struct Expected {
+    /// The stream registration count when the subscription started; None before, and for
+    /// shared subscriptions (each member gets only part of a stream).
+    epoch: Option<u64>,
+    /// Filters as matched (without `$share/...`), and the group of an MQTT 5.0 No Local
+    /// subscription (its own publications never come back).
+    filters: Vec<String>,
+    no_local_group: Option<u64>,
+    known: Vec<Arc<Stream>>,
+}
+
+impl Expected {
+    fn wants(&self, s: &Stream) -> bool {
+        self.no_local_group != Some(s.group)
+            && self.filters.iter().any(|f| topic_matches(f, &s.topic))
+    }
+}
+
+/// Figures since the previous sample: the tracker's counters are running totals.
+#[derive(Default, Clone, Copy)]
+struct Reported {
+    gaps_found: u64,
+    duplicates: u64,
+    out_of_order: u64,
+}
+
+/// Loss, duplicate and order figures of one sample.
+struct SequenceFigures {
+    lost: u64,
+    duplicates: u64,
+    out_of_order: u64,
+    /// Sent by known publishers after the last message received from each: on the way, or
+    /// lost at the end of the test.
+    pending: u64,
+    /// Missing now: in gaps plus pending.
+    lost_total: u64,
+    duplicates_total: u64,
+    /// "publisher <id>: N" for the publishers something is missing from (the largest first).
+    shortfall: Vec<(u64, u64)>,
+}
+
 impl Accumulator {
+    /// Starts expecting: every matching stream from where it stands now. Called once SUBACK is
+    /// in, so each message sent from here on reaches the broker after our subscription.
+    fn start_expecting(&self, filters: &[String], no_local_group: Option<u64>) {
+        let (Ok(mut seq), Ok(mut exp)) = (self.sequence.lock(), self.expected.lock()) else {
+            return;
+        };
+        if filters.iter().any(|f| f.starts_with("$share/")) {
+            return;
+        }
+        exp.filters = filters
+            .iter()
+            .map(|f| route_filter(f).to_string())
+            .collect();
+        exp.no_local_group = no_local_group;
+        let (epoch, found) = streams::select(|s| exp.wants(s));
+        for s in found {
+            seq.expect(s.id, s.sent());
+            exp.known.push(s);
+        }
+        exp.epoch = Some(epoch);
+    }
+
+    /// A publisher seen for the first time: a stream of this engine that began after the
+    /// subscription is expected from its first message on.
+    fn discover(&self, publisher: u64, seq: &mut SequenceTracker) {
+        let Ok(mut exp) = self.expected.lock() else {
+            return;
+        };
+        let Some(epoch) = exp.epoch else {
+            return;
+        };
+        if let Some(s) = streams::find(publisher).filter(|s| s.registered > epoch && exp.wants(s)) {
+            seq.expect(s.id, 0);
+            exp.known.push(s);
+        }
+    }
+
+    fn figures(&self, before: &mut Reported) -> SequenceFigures {
+        let (Ok(mut seq), Ok(mut exp)) = (self.sequence.lock(), self.expected.lock()) else {
+            return SequenceFigures {
+                lost: 0,
+                duplicates: 0,
+                out_of_order: 0,
+                pending: 0,
+                lost_total: 0,
+                duplicates_total: 0,
+                shortfall: Vec::new(),
+            };
+        };
+        if let Some(epoch) = exp.epoch {
+            // Streams that began since and sent nothing that arrived yet.
+            let (_, found) =
+                streams::select(|s| s.registered > epoch && !seq.knows(s.id) && exp.wants(s));
+            for s in found {
+                seq.expect(s.id, 0);
+                exp.known.push(s);
+            }
+        }
+        let mut pending = 0;
+        let mut shortfall = Vec::new();
+        for s in &exp.known {
+            let tail = s
+                .sent()
+                .saturating_sub(seq.next_expected(s.id).unwrap_or(0));
+            pending += tail;
+            let short = tail + seq.missing_of(s.id);
+            if short > 0 {
+                shortfall.push((s.id, short));
+            }
+        }
+        shortfall.sort_by_key(|s| std::cmp::Reverse(s.1));
+        let now = Reported {
+            gaps_found: seq.gaps_found,
+            duplicates: seq.duplicates,
+            out_of_order: seq.out_of_order,
+        };
+        let f = SequenceFigures {
+            lost: now.gaps_found - before.gaps_found,
+            duplicates: now.duplicates - before.duplicates,
+            out_of_order: now.out_of_order - before.out_of_order,
+            pending,
+            lost_total: seq.lost() + pending,
+            duplicates_total: now.duplicates,
+            shortfall,
+        };
+        *before = now;
+        f
+    }
+
     /// Takes up to `limit` of the oldest messages.
     fn take(&self, limit: u64) -> Batch {
         let taken: Vec<Received> = match self.queue.lock() {
@@ -178,6 +320,7 @@ pub struct Subscriber {
     config: SubscribeConfig,
     acc: Arc<Accumulator>,
     bound_to: Mutex<Option<Binding>>,
+    reported: Mutex<Reported>,
 }
 
 impl Drop for Subscriber {
@@ -197,6 +340,7 @@ impl Subscriber {
             debug_response: config.debug_response,
             queue: Mutex::new(VecDeque::new()),
             sequence: Mutex::new(SequenceTracker::default()),
+            expected: Mutex::new(Expected::default()),
             count: AtomicU64::new(0),
             wake_at: AtomicU64::new(u64::MAX),
             notify: Notify::new(),
@@ -206,6 +350,7 @@ impl Subscriber {
             config,
             acc,
             bound_to: Mutex::new(None),
+            reported: Mutex::new(Reported::default()),
         }
     }
 
@@ -333,6 +478,8 @@ impl Subscriber {
                 ));
             }
         }
+        let no_local = self.config.v5.no_local.then(|| group.id());
+        self.acc.start_expecting(&self.config.topics, no_local);
         if let Ok(mut g) = self.bound_to.lock() {
             if let Some(old) = g.take() {
                 self.detach(&old);
@@ -371,6 +518,12 @@ impl Subscriber {
                             timed_out = Some(n);
                             break;
                         }
+                        // No more messages can come once every connection is gone for good.
+                        _ = tokio::time::sleep(DROP_CHECK) => {
+                            if group.connected().is_empty() {
+                                break;
+                            }
+                        }
                     }
                 }
                 self.acc.wake_at.store(u64::MAX, Ordering::Release);
@@ -379,7 +532,14 @@ impl Subscriber {
         }
         let batch = self.acc.take(limit);
         let mut o = self.report(batch, timed_out, started);
-        if let Some(note) = group.reconnect_note() {
+        if group.connected().is_empty() {
+            // Say why nothing more came, rather than a bare timeout.
+            o.success = false;
+            o.error_count = 1;
+            o.code = outcome::NO_CONNECTION.into();
+            o.message = format!("{} {}", o.message, group.not_connected_message());
+        }
+        if let Some(note) = group.notes() {
             o.message = format!("{} ({note})", o.message);
         }
         o
@@ -387,9 +547,9 @@ impl Subscriber {
 
     fn report(&self, batch: Batch, timed_out: Option<u64>, started: Instant) -> SampleOutcome {
         let elapsed = started.elapsed();
-        let (lost, dups, ooo) = match self.acc.sequence.lock() {
-            Ok(s) => (s.lost(), s.duplicates, s.out_of_order),
-            Err(_) => (0, 0, 0),
+        let seq = match self.reported.lock() {
+            Ok(mut before) => self.acc.figures(&mut before),
+            Err(_) => self.acc.figures(&mut Reported::default()),
         };
         // Plain digits: a locale separator ("13,207") breaks tools that parse this (COMPAT.md).
         let received = format!("Received {} of message.", batch.count);
@@ -407,7 +567,11 @@ impl Subscriber {
         o = o
             .with_messages(batch.count)
             .with_latency(batch.latencies.summary())
-            .with_sequence(lost, dups, ooo);
+            .with_sequence(seq.lost, seq.duplicates, seq.out_of_order)
+            .with_totals(seq.pending, seq.lost_total, seq.duplicates_total);
+        if seq.lost_total > 0 {
+            o.message = format!("{} ({})", o.message, missing_note(&seq));
+        }
         o.bytes = batch.bytes;
         if self.config.debug_response {
             let mut data = batch.debug;
@@ -420,4 +584,29 @@ impl Subscriber {
         }
         o
     }
+}
+
+/// "missing 21140 so far: 0 in gaps, 21140 after the last received; by publisher: ..." (the
+/// pending part is lost if the test ends before it arrives).
+fn missing_note(f: &SequenceFigures) -> String {
+    const SHOWN: usize = 5;
+    let mut by: Vec<String> = f
+        .shortfall
+        .iter()
+        .take(SHOWN)
+        .map(|(id, n)| format!("{id:016x}: {n}"))
+        .collect();
+    if f.shortfall.len() > SHOWN {
+        by.push(format!("{} more", f.shortfall.len() - SHOWN));
+    }
+    let mut note = format!(
+        "missing {} so far: {} in gaps, {} sent after the last one received",
+        f.lost_total,
+        f.lost_total - f.pending,
+        f.pending
+    );
+    if !by.is_empty() {
+        note.push_str(&format!("; by publisher: {}", by.join(", ")));
+    }
+    note
 }

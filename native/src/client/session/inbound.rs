@@ -136,11 +136,22 @@ impl Task {
                 true
             }
             // Delivered on first receipt; the id is remembered until PUBREL so a resent
-            // copy is not counted twice.
+            // copy (DUP=1) is not counted twice.
             QoS::ExactlyOnce => {
                 let _ =
                     Packet::PubRec(PubRec::new(p.pkid)).encode(self.opts.version, &mut self.out);
-                self.incoming_qos2.insert(p.pkid)
+                if self.incoming_qos2.insert(p.pkid) {
+                    true
+                } else if p.dup {
+                    false
+                } else {
+                    // A first send (DUP=0) on an id still awaiting PUBREL is a new message: the
+                    // broker reused an id in flight. Dropping it as a resend loses it unseen
+                    // (Mosquitto with unlimited in-flight wraps ids past 65,535), so deliver it
+                    // and count the fault for the sample to report.
+                    self.shared.reused_ids.fetch_add(1, Ordering::Relaxed);
+                    true
+                }
             }
         };
         if !deliver {

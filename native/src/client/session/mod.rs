@@ -78,17 +78,33 @@ enum Command {
 struct Shared {
     connected: AtomicBool,
     closed: AtomicBool,
+    /// Why the connection last dropped: the original cause, kept while reconnects fail.
     last_error: Mutex<Option<String>>,
+    /// The latest failed reconnect attempt, told beside the original cause.
+    last_attempt: Mutex<Option<String>>,
     /// Messages that matched no subscription of ours (counted, never silently dropped).
     unrouted: AtomicU64,
     reconnects: AtomicU64,
+    /// QoS 2 PUBLISHes (DUP=0) on a packet id that still awaited our PUBREL: the broker reused
+    /// an id in flight (a broker fault, seen with more than 65,535 messages in flight).
+    reused_ids: AtomicU64,
     /// Set when the task ends.
     carried: Mutex<Option<Carried>>,
 }
 
 impl Shared {
+    /// A new drop: its cause replaces the previous one, and earlier attempts are forgotten.
     fn set_error(&self, e: String) {
         if let Ok(mut g) = self.last_error.lock() {
+            *g = Some(e);
+        }
+        if let Ok(mut g) = self.last_attempt.lock() {
+            *g = None;
+        }
+    }
+
+    fn set_attempt_error(&self, e: String) {
+        if let Ok(mut g) = self.last_attempt.lock() {
             *g = Some(e);
         }
     }
@@ -132,8 +148,10 @@ impl Session {
             connected: AtomicBool::new(true),
             closed: AtomicBool::new(false),
             last_error: Mutex::new(None),
+            last_attempt: Mutex::new(None),
             unrouted: AtomicU64::new(0),
             reconnects: AtomicU64::new(0),
+            reused_ids: AtomicU64::new(0),
             carried: Mutex::new(None),
         });
         let (tx, rx) = mpsc::unbounded_channel();
@@ -171,8 +189,20 @@ impl Session {
         self.shared.closed.load(Ordering::Acquire)
     }
 
+    /// Why the connection last dropped, and the last reconnect attempt's error when that
+    /// differs: the original cause is what the user needs, the attempt says why it persists.
     pub fn last_error(&self) -> Option<String> {
-        self.shared.last_error.lock().ok().and_then(|g| g.clone())
+        let cause = self.shared.last_error.lock().ok().and_then(|g| g.clone())?;
+        let attempt = self.shared.last_attempt.lock().ok().and_then(|g| g.clone());
+        Some(match attempt {
+            Some(a) if a != cause => format!("{cause}; last reconnect attempt: {a}"),
+            _ => cause,
+        })
+    }
+
+    /// QoS 2 packet ids the broker reused while they awaited our PUBREL (see `Shared`).
+    pub fn reused_packet_ids(&self) -> u64 {
+        self.shared.reused_ids.load(Ordering::Relaxed)
     }
 
     /// The subscriptions of this session once it has ended, for the next one (once).

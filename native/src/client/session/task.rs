@@ -8,13 +8,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::mpsc;
 
 use crate::codec::{
-    ConnAck, Disconnect, Packet, Properties, Property, PubRel, Subscribe, Unsubscribe,
+    ConnAck, Disconnect, Packet, Properties, Property, ProtocolVersion, PubRel, Subscribe,
+    Unsubscribe,
 };
 use crate::transport::BrokerStream;
 
 use super::super::options::backoff;
 use super::super::topic::route_filter;
-use super::super::{ClientError, SessionOptions};
+use super::super::{ClientError, SessionOptions, DEFAULT_INFLIGHT_V3};
 use super::handshake::handshake;
 use super::*;
 
@@ -54,9 +55,12 @@ impl Task {
         let p = &ack.properties;
         self.link = Link {
             keep_alive_secs: p.server_keep_alive().unwrap_or(self.opts.keep_alive_secs),
-            send_max: p
-                .receive_maximum()
-                .map_or(usize::from(u16::MAX), usize::from),
+            send_max: usize::from(
+                p.receive_maximum()
+                    .unwrap_or(u16::MAX)
+                    .min(self.opts.max_inflight)
+                    .max(1),
+            ),
             max_packet: p.maximum_packet_size(),
             topic_alias_max: p.topic_alias_maximum().unwrap_or(0),
             incoming_aliases: HashMap::new(),
@@ -85,6 +89,7 @@ impl Task {
                     return;
                 }
                 Exit::Lost(reason) => {
+                    let reason = self.explain_loss(reason);
                     tracing::debug!(client_id = %self.opts.client_id, %reason, "connection lost");
                     self.shared.set_error(reason.clone());
                     match self.reconnect(&mut retries_done).await {
@@ -106,6 +111,21 @@ impl Task {
         }
     }
 
+    /// A broker that limits messages in flight per client and has no way to say so (3.x) often
+    /// just resets the connection when a burst goes beyond the limit: name that likely cause.
+    fn explain_loss(&self, reason: String) -> String {
+        let in_flight = self.outgoing.len();
+        if self.opts.version == ProtocolVersion::V5 || in_flight <= usize::from(DEFAULT_INFLIGHT_V3)
+        {
+            return reason;
+        }
+        format!(
+            "{reason} ({in_flight} QoS 1/2 messages were in flight: the broker may allow fewer per \
+             client (Mosquitto's max_inflight_messages is 20 by default) and drop a connection \
+             that exceeds it; lower mqtt.max_inflight)"
+        )
+    }
+
     /// Tries to connect again as the reconnect policy allows. The counter is not reset on
     /// success: the limit is on reconnects over the session's life, as XMeter users expect.
     pub(super) async fn reconnect(
@@ -122,7 +142,7 @@ impl Task {
             // enlarge every idle connection's task by their size.
             match Box::pin(handshake(&self.opts)).await {
                 Ok((s, b, ack)) => return Some((s, b, ack)),
-                Err(e) => self.shared.set_error(format!("reconnect failed: {e}")),
+                Err(e) => self.shared.set_attempt_error(e.to_string()),
             }
         }
         None

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::transport::{Protocol, TlsJson};
 use super::{bad, one, parse_json, qos, u32_setting, user_properties, ConfigError};
-use crate::client::{Attempts, Secret};
+use crate::client::{Attempts, Secret, DEFAULT_INFLIGHT_V3};
 use crate::codec::{LastWill, Properties, Property, ProtocolVersion};
 use crate::transport::TlsSettings;
 
@@ -51,6 +51,8 @@ struct ConnectJson {
     reconn_attempt_max: i64,
     #[serde(default = "one")]
     connections: i64,
+    #[serde(default)]
+    max_inflight: i64,
     #[serde(default)]
     will: Option<WillJson>,
     #[serde(default)]
@@ -221,6 +223,8 @@ pub struct ConnectConfig {
     pub connect_attempts: Attempts,
     pub reconnect_attempts: Attempts,
     pub connections: u32,
+    /// QoS 1/2 messages in flight per connection; 0 = auto (see `inflight_window`).
+    pub max_inflight: u16,
     pub will: Option<LastWill>,
     pub bind: Option<std::net::IpAddr>,
     pub protocol: Protocol,
@@ -233,6 +237,16 @@ pub struct ConnectConfig {
 }
 
 impl ConnectConfig {
+    /// Our cap on QoS 1/2 messages in flight per connection. Auto: 20 for 3.x; for 5.0 none of
+    /// our own (the broker's Receive Maximum, which the session always honours, decides).
+    pub fn inflight_window(&self) -> u16 {
+        match (self.max_inflight, self.version) {
+            (0, ProtocolVersion::V5) => u16::MAX,
+            (0, _) => DEFAULT_INFLIGHT_V3,
+            (n, _) => n,
+        }
+    }
+
     pub fn from_json(json: &str) -> Result<ConnectConfig, ConfigError> {
         let j: ConnectJson = parse_json("connect settings", json)?;
         let host = j.server.trim().to_string();
@@ -296,6 +310,15 @@ impl ConnectConfig {
                 "several connections per thread need the random client id suffix, or they would share one id",
             ));
         }
+        let max_inflight = u16::try_from(j.max_inflight).map_err(|_| {
+            bad(
+                "mqtt.max_inflight",
+                format!(
+                    "messages in flight must be 0 (auto) or 1-65535, not {}",
+                    j.max_inflight
+                ),
+            )
+        })?;
         let v5 = j.v5.unwrap_or_default().into_v5()?;
         if version != ProtocolVersion::V5 && v5 != ConnectV5::default() {
             return Err(bad(
@@ -381,6 +404,7 @@ impl ConnectConfig {
             connect_attempts: Attempts::from_setting(j.conn_attempt_max),
             reconnect_attempts: Attempts::from_setting(j.reconn_attempt_max),
             connections,
+            max_inflight,
             will,
             bind,
             protocol,

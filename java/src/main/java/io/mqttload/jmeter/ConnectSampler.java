@@ -33,6 +33,7 @@ public class ConnectSampler extends MqttSampler implements ThreadListener, TestS
             return;
         }
         using(group);
+        group.setResumable(!settings.cleanSession || settings.sessionExpiry > 0);
         synchronized (group) { // test-wide groups: one thread connects, the others then reuse
             if (group.isConnected()) {
                 Results.ok(result, startMillis, startNanos, "Reused " + group.connections() + " connection(s) of "
@@ -297,6 +298,14 @@ public class ConnectSampler extends MqttSampler implements ThreadListener, TestS
 
     public void setConnCapacity(String v) {
         setProperty(Keys.CONN_CAPACITY, v);
+    }
+
+    public String getMaxInflight() {
+        return getPropertyAsString(Keys.MAX_INFLIGHT, "");
+    }
+
+    public void setMaxInflight(String v) {
+        setProperty(Keys.MAX_INFLIGHT, v);
     }
 
     public String getWillTopic() {

@@ -47,6 +47,7 @@ public final class ConnectSettings {
     public final int connAttemptMax;
     public final int reconnAttemptMax;
     public final int connections;
+    public final int maxInflight;
     /** "" = no will. */
     public final String willTopic;
     public final String willMessage;
@@ -96,6 +97,7 @@ public final class ConnectSettings {
         reconnAttemptMax = p.integer(p.firstSet(Keys.RECONN_ATTEMPT_MAX, Keys.RECONN_ATTEMPT_MAX_OLD), 0, -1,
                 Integer.MAX_VALUE);
         connections = p.integer(Keys.CONN_CAPACITY, 1, 1, Integer.MAX_VALUE);
+        maxInflight = p.integer(Keys.MAX_INFLIGHT, 0, 0, 65535);
         willTopic = p.text(Keys.WILL_TOPIC, "").trim();
         willMessage = p.text(Keys.WILL_MESSAGE, "");
         willQos = p.qos(Keys.WILL_QOS);
@@ -299,6 +301,7 @@ public final class ConnectSettings {
                 .put("connAttemptMax", connAttemptMax)
                 .put("reconnAttemptMax", reconnAttemptMax)
                 .put("connections", connections)
+                .put("maxInflight", maxInflight)
                 .put("will", will);
         // Only what the protocol uses: TCP sends the issue-2 document unchanged, and the PKCS#12 password
         // crosses only when TLS is on.

@@ -6,8 +6,9 @@ import io.mqttload.jni.ConnectionGroup;
 import io.mqttload.jni.Outcome;
 
 /**
- * MQTT Disconnect: sends DISCONNECT on every connection of the group, then frees it. A reason code other than 0
- * or a session expiry (MQTT 5.0) goes through groupDisconnectWith.
+ * MQTT Disconnect: sends DISCONNECT on every connection of the group, then frees it, or keeps it for the next
+ * Connect when its sessions persist. A reason code other than 0 or a session expiry (MQTT 5.0) goes through
+ * groupDisconnectWith.
  */
 public class DisconnectSampler extends MqttSampler {
     private static final long serialVersionUID = 1L;
@@ -31,7 +32,10 @@ public class DisconnectSampler extends MqttSampler {
             Outcome o = settings.needsV5() ? group.disconnect(settings.toJson()) : group.disconnect();
             Results.fill(result, startMillis, o);
         } finally {
-            Connections.remove(group);
+            // A persistent session is resumed by the thread's next Connect (same ids, same subscriptions).
+            if (!group.isResumable()) {
+                Connections.remove(group);
+            }
         }
     }
 

@@ -26,6 +26,8 @@ public final class Keys {
     public static final String RECONN_ATTEMPT_MAX_OLD = "mqtt.reconn_attampt_max";
     public static final String CONN_CLEAN_SESSION = "mqtt.conn_clean_session";
     public static final String CONN_CAPACITY = "mqtt.conn_capacity";
+    /** QoS 1/2 messages in flight per connection; empty or 0 = auto (20 for 3.x, the broker's for 5.0). */
+    public static final String MAX_INFLIGHT = "mqtt.max_inflight";
 
     // Connect (ours)
     public static final String WILL_TOPIC = "mqtt.will_topic";

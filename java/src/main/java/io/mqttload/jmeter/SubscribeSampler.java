@@ -17,10 +17,12 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
     static final String[] VARIABLES = {
         "MQTT_SUB_RECEIVED", "MQTT_SUB_MEAN_US", "MQTT_SUB_P50_US", "MQTT_SUB_P90_US", "MQTT_SUB_P99_US",
         "MQTT_SUB_MAX_US", "MQTT_SUB_LOST", "MQTT_SUB_DUPLICATES", "MQTT_SUB_OUT_OF_ORDER",
+        "MQTT_SUB_PENDING", "MQTT_SUB_LOST_TOTAL", "MQTT_SUB_DUPLICATES_TOTAL",
     };
     static final int[] STAT_INDEX = {
         Outcome.STAT_MESSAGES, Outcome.STAT_MEAN_US, Outcome.STAT_P50_US, Outcome.STAT_P90_US, Outcome.STAT_P99_US,
         Outcome.STAT_MAX_US, Outcome.STAT_LOST, Outcome.STAT_DUPLICATES, Outcome.STAT_OUT_OF_ORDER,
+        Outcome.STAT_PENDING, Outcome.STAT_LOST_TOTAL, Outcome.STAT_DUPLICATES_TOTAL,
     };
 
     /** Per thread; re-created when the resolved settings change or the group is another one. */

@@ -5,6 +5,7 @@ public class ConnectionGroup extends NativeObject {
     private final String name;
     private final int connections;
     private final String settingsKey;
+    private volatile boolean resumable;
 
     /** Wraps an existing handle (used by {@link #create} and by tests). */
     protected ConnectionGroup(long handle, String name, int connections, String settingsKey) {
@@ -28,6 +29,19 @@ public class ConnectionGroup extends NativeObject {
 
     public int connections() {
         return connections;
+    }
+
+    /**
+     * Whether its connections hold a session the broker keeps (clean session off, or an MQTT 5.0 session
+     * expiry): a Disconnect then keeps the group, so the thread's next Connect resumes the sessions with the
+     * same client ids and subscriptions.
+     */
+    public boolean isResumable() {
+        return resumable;
+    }
+
+    public void setResumable(boolean resumable) {
+        this.resumable = resumable;
     }
 
     public boolean sameSettings(String otherKey) {

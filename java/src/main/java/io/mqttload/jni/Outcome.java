@@ -5,7 +5,7 @@ import java.util.Arrays;
 /** Result of one native operation; created by the native side with the constructor below. */
 public final class Outcome {
     /** Number of entries in {@link #stats}. */
-    public static final int STATS_LENGTH = 10;
+    public static final int STATS_LENGTH = 13;
     public static final int STAT_MESSAGES = 0;
     public static final int STAT_MEAN_US = 1;
     public static final int STAT_P50_US = 2;
@@ -16,6 +16,11 @@ public final class Outcome {
     public static final int STAT_DUPLICATES = 7;
     public static final int STAT_OUT_OF_ORDER = 8;
     public static final int STAT_MIN_US = 9;
+    /** Sent by known publishers after the last message received from each (running). */
+    public static final int STAT_PENDING = 10;
+    /** Missing now: in gaps plus pending (running; the last sample's value is the final loss). */
+    public static final int STAT_LOST_TOTAL = 11;
+    public static final int STAT_DUPLICATES_TOTAL = 12;
 
     public final boolean success;
     public final String responseCode;
@@ -24,7 +29,7 @@ public final class Outcome {
     public final long sampleCount;
     public final long errorCount;
     public final long bytes;
-    /** Length 10, -1 = not available; see the STAT_ constants. */
+    /** Length 13, -1 = not available; see the STAT_ constants. */
     public final long[] stats;
     /** May be null. */
     public final byte[] responseData;

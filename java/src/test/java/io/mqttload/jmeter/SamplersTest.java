@@ -3,6 +3,7 @@ package io.mqttload.jmeter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -113,6 +114,17 @@ class SamplersTest {
         assertEquals(3, r.getTime());
         assertEquals(1, g.frees.get());
         assertNull(Connections.find(""));
+    }
+
+    @Test
+    void disconnectKeepsAPersistentSessionsGroupForTheNextConnect() {
+        FakeGroup g = new FakeGroup("", 1, "k");
+        g.setResumable(true);
+        Connections.obtain(false, "", "k", () -> g);
+        assertTrue(new DisconnectSampler().sample(null).isSuccessful());
+        assertEquals(0, g.frees.get());
+        assertSame(g, Connections.find(""));
+        assertSame(g, Connections.obtain(false, "", "k", () -> new FakeGroup("", 1, "k")));
     }
 
     @Test

@@ -50,6 +50,7 @@ public class ConnectSamplerGui extends MqttSamplerGui {
     private final JTextField reconnAttemptMax = Form.text(6);
     private final JComboBox<String> cleanSession = Form.combo(true, "true", "false");
     private final JTextField connCapacity = Form.text(6);
+    private final JTextField maxInflight = Form.text(6);
     private final JTextField willTopic = Form.text(20);
     private final JTextField willMessage = Form.text(20);
     private final JComboBox<String> willQos = Form.combo(true, "0", "1", "2");
@@ -117,6 +118,7 @@ public class ConnectSamplerGui extends MqttSamplerGui {
         main.add(v5);
         Form group = new Form("Connection group");
         group.row("Connections per thread:", connCapacity);
+        group.row("QoS 1/2 in flight (empty = auto):", maxInflight);
         group.row("Connection name (empty = the thread's):", connectionName);
         group.row("Scope:", scope);
         main.add(group);
@@ -192,6 +194,7 @@ public class ConnectSamplerGui extends MqttSamplerGui {
         s.setReconnAttemptMax(reconnAttemptMax.getText());
         s.setCleanSession(Form.value(cleanSession));
         s.setConnCapacity(connCapacity.getText());
+        s.setMaxInflight(maxInflight.getText());
         s.setWillTopic(willTopic.getText());
         s.setWillMessage(willMessage.getText());
         s.setWillQos(Form.value(willQos));
@@ -237,6 +240,7 @@ public class ConnectSamplerGui extends MqttSamplerGui {
         reconnAttemptMax.setText(s.getReconnAttemptMax());
         Form.select(cleanSession, s.getCleanSession());
         connCapacity.setText(s.getConnCapacity());
+        maxInflight.setText(s.getMaxInflight());
         willTopic.setText(s.getWillTopic());
         willMessage.setText(s.getWillMessage());
         Form.select(willQos, s.getWillQos());
@@ -281,6 +285,7 @@ public class ConnectSamplerGui extends MqttSamplerGui {
         reconnAttemptMax.setText("0");
         Form.select(cleanSession, "true");
         connCapacity.setText("1");
+        maxInflight.setText("");
         willTopic.setText("");
         willMessage.setText("");
         Form.select(willQos, "0");

@@ -1,0 +1,106 @@
+//! The numbered message streams of this engine's publishers (precise timestamp format), so that a
+//! subscriber in the same engine knows how many messages each publisher sent and can report the
+//! ones that never arrived after the last one it received (tail loss), not only gaps before it.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use once_cell::sync::Lazy;
+
+/// One (Publish element, connection) sequence: `mqlt:<id>:<seq>:...` with seq 0, 1, 2, ...
+pub struct Stream {
+    pub id: u64,
+    pub topic: String,
+    /// The connection group it publishes on (an MQTT 5.0 No Local subscriber there gets none).
+    pub group: u64,
+    /// Registration order, to tell streams that began after a subscription from older ones.
+    pub registered: u64,
+    next: AtomicU64,
+    retired: AtomicBool,
+}
+
+impl Stream {
+    /// Takes the next sequence number: from then on that message counts as sent.
+    pub fn take_seq(&self) -> u64 {
+        self.next.fetch_add(1, Ordering::AcqRel)
+    }
+
+    /// Sequence numbers handed out so far (= messages sent, or tried, on this stream).
+    pub fn sent(&self) -> u64 {
+        self.next.load(Ordering::Acquire)
+    }
+}
+
+/// Streams of publishers that are gone, kept for subscribers that have not looked yet (a
+/// publisher thread often ends before the subscribers' last sample); the oldest beyond this go.
+const RETIRED_KEPT: usize = 100_000;
+
+#[derive(Default)]
+struct Registry {
+    streams: HashMap<u64, Arc<Stream>>,
+    retired: VecDeque<u64>,
+    next_registration: u64,
+}
+
+static REGISTRY: Lazy<Mutex<Registry>> = Lazy::new(|| Mutex::new(Registry::default()));
+
+/// A new stream (seq starts at 0), visible to every subscriber of this engine.
+pub fn register(id: u64, topic: &str, group: u64) -> Arc<Stream> {
+    let mut r = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    r.next_registration += 1;
+    let s = Arc::new(Stream {
+        id,
+        topic: topic.to_string(),
+        group,
+        registered: r.next_registration,
+        next: AtomicU64::new(0),
+        retired: AtomicBool::new(false),
+    });
+    r.streams.insert(id, s.clone());
+    s
+}
+
+/// The publisher is gone: the stream stays findable for a while (see `RETIRED_KEPT`).
+pub fn retire(stream: &Stream) {
+    if stream.retired.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let mut r = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    r.retired.push_back(stream.id);
+    while r.retired.len() > RETIRED_KEPT {
+        if let Some(old) = r.retired.pop_front() {
+            r.streams.remove(&old);
+        }
+    }
+}
+
+pub fn find(id: u64) -> Option<Arc<Stream>> {
+    let r = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    r.streams.get(&id).cloned()
+}
+
+/// Every stream `keep` accepts, with the registration count at the time of the look.
+pub fn select(keep: impl Fn(&Stream) -> bool) -> (u64, Vec<Arc<Stream>>) {
+    let r = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    let found = r.streams.values().filter(|s| keep(s)).cloned().collect();
+    (r.next_registration, found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_count_and_outlive_their_publisher_for_a_while() {
+        let id = 0x5eed_0000_0000_0001;
+        let s = register(id, "t/streams", 7);
+        assert_eq!((s.take_seq(), s.take_seq(), s.sent()), (0, 1, 2));
+        retire(&s);
+        let found = find(id).expect("a retired stream stays findable");
+        assert_eq!(found.sent(), 2);
+        let (epoch_now, sel) = select(|x| x.id == id);
+        assert_eq!(sel.len(), 1);
+        assert!(epoch_now >= s.registered);
+    }
+}
