@@ -7,10 +7,65 @@ use bytes::Bytes;
 use serde::Deserialize;
 
 use super::transport::{Protocol, TlsJson};
-use super::{bad, one, parse_json, qos, u32_setting, user_properties, ConfigError};
+use super::{
+    bad, mqtt_string, one, parse_json, qos, u32_setting, user_properties, ConfigError, Fields,
+};
 use crate::client::{Attempts, Secret, DEFAULT_INFLIGHT_V3};
 use crate::codec::{LastWill, Properties, Property, ProtocolVersion};
 use crate::transport::TlsSettings;
+
+/// connectJson's keys and the properties they carry (the Java element's, or XMeter's, keys).
+const FIELDS: Fields = &[
+    ("server", "mqtt.server"),
+    ("port", "mqtt.port"),
+    ("version", "mqtt.version"),
+    ("connTimeoutSecs", "mqtt.conn_timeout"),
+    ("keepAliveSecs", "mqtt.conn_keep_alive"),
+    ("clientIdPrefix", "mqtt.client_id_prefix"),
+    ("clientIdSuffix", "mqtt.client_id_suffix"),
+    ("username", "mqtt.user_name"),
+    ("password", "mqtt.password"),
+    ("cleanSession", "mqtt.conn_clean_session"),
+    ("connAttemptMax", "mqtt.conn_attempt_max"),
+    ("reconnAttemptMax", "mqtt.reconn_attempt_max"),
+    ("connections", "mqtt.conn_capacity"),
+    ("maxInflight", "mqtt.max_inflight"),
+    ("will.topic", "mqtt.will_topic"),
+    ("will.payload", "mqtt.will_message"),
+    ("will.qos", "mqtt.will_qos"),
+    ("will.retain", "mqtt.will_retain"),
+    ("bindAddress", "mqtt.bind_address"),
+    ("protocol", "mqtt.protocol"),
+    ("wsPath", "mqtt.ws_path"),
+    ("tls.caFile", "mqtt.ca_file"),
+    ("tls.clientCert", "mqtt.dual_ssl_authentication"),
+    ("tls.clientCertFile", "mqtt.clientcert_file_path"),
+    ("tls.clientCertPassword", "mqtt.clientcert_password"),
+    ("tls.clientKeyFile", "mqtt.client_key_file"),
+    ("tls.minVersion", "mqtt.tls_min_version"),
+    ("tls.serverName", "mqtt.tls_server_name"),
+    ("tls.verifyHostname", "mqtt.tls_verify_hostname"),
+    ("tls.trustAll", "mqtt.tls_trust_all"),
+    ("v5.sessionExpiry", SESSION_EXPIRY),
+    ("v5.receiveMaximum", RECEIVE_MAXIMUM),
+    ("v5.maximumPacketSize", MAXIMUM_PACKET_SIZE),
+    ("v5.topicAliasMaximum", TOPIC_ALIAS_MAXIMUM),
+    ("v5.requestResponseInformation", REQUEST_RESPONSE_INFO),
+    ("v5.userProperties", USER_PROPERTIES),
+    ("v5.willDelayInterval", WILL_DELAY_INTERVAL),
+    ("v5.willMessageExpiry", WILL_MESSAGE_EXPIRY),
+    ("v5.willContentType", WILL_CONTENT_TYPE),
+];
+
+const SESSION_EXPIRY: &str = "mqtt.session_expiry";
+const RECEIVE_MAXIMUM: &str = "mqtt.receive_maximum";
+const MAXIMUM_PACKET_SIZE: &str = "mqtt.maximum_packet_size";
+const TOPIC_ALIAS_MAXIMUM: &str = "mqtt.topic_alias_maximum";
+const REQUEST_RESPONSE_INFO: &str = "mqtt.request_response_info";
+const USER_PROPERTIES: &str = "mqtt.user_properties";
+const WILL_DELAY_INTERVAL: &str = "mqtt.will_delay_interval";
+const WILL_MESSAGE_EXPIRY: &str = "mqtt.will_message_expiry";
+const WILL_CONTENT_TYPE: &str = "mqtt.will_content_type";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -110,6 +165,30 @@ pub struct ConnectV5 {
 }
 
 impl ConnectV5Json {
+    /// The property of the first setting that differs from its default, for "needs MQTT 5.0".
+    fn first_set(&self) -> Option<&'static str> {
+        let d = ConnectV5Json::default();
+        [
+            (self.session_expiry != d.session_expiry, SESSION_EXPIRY),
+            (self.receive_maximum != d.receive_maximum, RECEIVE_MAXIMUM),
+            (
+                self.maximum_packet_size != d.maximum_packet_size,
+                MAXIMUM_PACKET_SIZE,
+            ),
+            (
+                self.topic_alias_maximum != d.topic_alias_maximum,
+                TOPIC_ALIAS_MAXIMUM,
+            ),
+            (self.request_response_information, REQUEST_RESPONSE_INFO),
+            (!self.user_properties.is_empty(), USER_PROPERTIES),
+            (self.will_delay_interval != 0, WILL_DELAY_INTERVAL),
+            (self.will_message_expiry != 0, WILL_MESSAGE_EXPIRY),
+            (!self.will_content_type.is_empty(), WILL_CONTENT_TYPE),
+        ]
+        .into_iter()
+        .find_map(|(set, key)| set.then_some(key))
+    }
+
     fn into_v5(self) -> Result<ConnectV5, ConfigError> {
         let mut props = Properties::new();
         let expiry = u32_setting("mqtt.session_expiry", "session expiry", self.session_expiry)?;
@@ -183,6 +262,11 @@ impl ConnectV5Json {
         if wexp > 0 {
             will.push(Property::MessageExpiryInterval(wexp));
         }
+        mqtt_string(
+            WILL_CONTENT_TYPE,
+            "will content type",
+            &self.will_content_type,
+        )?;
         if !self.will_content_type.is_empty() {
             will.push(Property::ContentType(self.will_content_type));
         }
@@ -248,7 +332,7 @@ impl ConnectConfig {
     }
 
     pub fn from_json(json: &str) -> Result<ConnectConfig, ConfigError> {
-        let j: ConnectJson = parse_json("connect settings", json)?;
+        let j: ConnectJson = parse_json("connect settings", FIELDS, json)?;
         let host = j.server.trim().to_string();
         if host.is_empty() {
             return Err(bad("mqtt.server", "server is empty"));
@@ -319,7 +403,18 @@ impl ConnectConfig {
                 ),
             )
         })?;
-        let v5 = j.v5.unwrap_or_default().into_v5()?;
+        let v5 = j.v5.unwrap_or_default();
+        if version != ProtocolVersion::V5 {
+            // Leaving it out would run another test than the plan asks for (a session that
+            // never expires, no user properties, ...).
+            if let Some(key) = v5.first_set() {
+                return Err(bad(
+                    key,
+                    format!("needs MQTT 5.0, but mqtt.version is {}", j.version.trim()),
+                ));
+            }
+        }
+        let v5 = v5.into_v5()?;
         if version != ProtocolVersion::V5 && v5 != ConnectV5::default() {
             return Err(bad(
                 "mqtt.version",
@@ -328,6 +423,7 @@ impl ConnectConfig {
         }
         let will = match j.will {
             Some(w) if !w.topic.trim().is_empty() => {
+                mqtt_string("mqtt.will_topic", "will topic", &w.topic)?;
                 if w.topic.contains('+') || w.topic.contains('#') {
                     return Err(bad("mqtt.will_topic", "a will topic cannot hold wildcards"));
                 }
@@ -386,6 +482,12 @@ impl ConnectConfig {
             TlsSettings::default()
         };
         // XMeter sends credentials only when not blank; so do we.
+        mqtt_string(
+            "mqtt.client_id_prefix",
+            "client id prefix",
+            &j.client_id_prefix,
+        )?;
+        mqtt_string("mqtt.user_name", "user name", &j.username)?;
         let username = Some(j.username).filter(|u| !u.trim().is_empty());
         let password = Some(j.password)
             .filter(|p| !p.is_empty())
@@ -417,6 +519,7 @@ impl ConnectConfig {
 
 #[cfg(test)]
 pub(super) mod tests {
+    use super::super::json::tests::assert_fields_named;
     use super::*;
 
     pub(in crate::sampler::config) const CONNECT: &str = r#"{"server":"127.0.0.1","port":1883,"version":"3.1.1","connTimeoutSecs":10,"keepAliveSecs":300,
@@ -493,11 +596,111 @@ pub(super) mod tests {
             "mqtt.topic_alias_maximum"
         );
         assert_eq!(v5(r#""userProperties":[["","x"]]"#), "mqtt.user_properties");
-        // v5 settings on a 3.1.1 connection.
-        let e = ConnectConfig::from_json(
-            &CONNECT.replace(r#""will":null"#, r#""will":null,"v5":{"sessionExpiry":5}"#),
-        )
+    }
+
+    #[test]
+    fn every_v5_setting_on_a_3x_connection_names_its_property() {
+        for (v5, key) in [
+            (r#""sessionExpiry":60"#, "mqtt.session_expiry"),
+            (r#""receiveMaximum":10"#, "mqtt.receive_maximum"),
+            (r#""maximumPacketSize":1024"#, "mqtt.maximum_packet_size"),
+            (r#""topicAliasMaximum":5"#, "mqtt.topic_alias_maximum"),
+            (
+                r#""requestResponseInformation":true"#,
+                "mqtt.request_response_info",
+            ),
+            (r#""userProperties":[["a","1"]]"#, "mqtt.user_properties"),
+            (r#""willDelayInterval":5"#, "mqtt.will_delay_interval"),
+            (r#""willMessageExpiry":30"#, "mqtt.will_message_expiry"),
+            (
+                r#""willContentType":"text/plain""#,
+                "mqtt.will_content_type",
+            ),
+        ] {
+            let json = CONNECT.replace(r#""will":null"#, &format!(r#""will":null,"v5":{{{v5}}}"#));
+            let e = ConnectConfig::from_json(&json).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("{key}: needs MQTT 5.0, but mqtt.version is 3.1.1")
+            );
+            assert!(ConnectConfig::from_json(&json.replace("\"3.1.1\"", "\"5.0\"")).is_ok());
+        }
+        // The defaults, as the Java element sends them for 5.0, are fine on 3.x.
+        let defaults = r#""v5":{"sessionExpiry":0,"receiveMaximum":65535,"maximumPacketSize":0,
+            "topicAliasMaximum":0,"requestResponseInformation":false,"requestProblemInformation":true,
+            "userProperties":[],"willDelayInterval":0,"willMessageExpiry":0,"willContentType":""}"#;
+        let json = CONNECT.replace(r#""will":null"#, &format!(r#""will":null,{defaults}"#));
+        assert!(ConnectConfig::from_json(&json).is_ok());
+        let e = ConnectConfig::from_json(&json.replace(
+            r#""requestProblemInformation":true"#,
+            r#""requestProblemInformation":false"#,
+        ))
         .unwrap_err();
         assert_eq!(e.field, "mqtt.version");
+    }
+
+    const FULL: &str = r#"{"server":"h","port":1883,"version":"5.0","connTimeoutSecs":10,"keepAliveSecs":300,
+      "clientIdPrefix":"c","clientIdSuffix":true,"username":"u","password":"p","cleanSession":true,
+      "connAttemptMax":0,"reconnAttemptMax":0,"connections":1,"maxInflight":0,
+      "will":{"topic":"w","payload":"x","qos":0,"retain":false},"bindAddress":"127.0.0.1",
+      "protocol":"SSL","wsPath":"/","tls":{"caFile":"","clientCert":false,"clientCertFile":"",
+      "clientCertPassword":"","clientKeyFile":"","minVersion":"1.2","serverName":"",
+      "verifyHostname":true,"trustAll":false},
+      "v5":{"sessionExpiry":0,"receiveMaximum":65535,"maximumPacketSize":0,"topicAliasMaximum":0,
+      "requestResponseInformation":false,"requestProblemInformation":true,"userProperties":[],
+      "willDelayInterval":0,"willMessageExpiry":0,"willContentType":""}}"#;
+
+    #[test]
+    fn unreadable_values_name_their_property() {
+        assert_fields_named(
+            FIELDS,
+            // always true from the Java element, which has no property for it
+            &["v5.requestProblemInformation"],
+            FULL,
+            ConnectConfig::from_json,
+        );
+        let e =
+            ConnectConfig::from_json(&CONNECT.replace("\"conn_\"", r#""c\ud800""#)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mqtt.client_id_prefix: contains a lone UTF-16 surrogate (U+D800) at character 2, which is not valid text"
+        );
+        let e =
+            ConnectConfig::from_json(&CONNECT.replace("\"secret\"", r#""s\udc00""#)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mqtt.password: contains a lone UTF-16 surrogate (U+DC00) at character 2, which is not valid text"
+        );
+    }
+
+    #[test]
+    fn mqtt_strings_refuse_nul_and_control_characters() {
+        for (from, to, field) in [
+            (r#""conn_""#, r#""conn\u0000_""#, "mqtt.client_id_prefix"),
+            (r#""u""#, r#""u\u0001""#, "mqtt.user_name"),
+            (
+                r#""will":null"#,
+                r#""will":{"topic":"w/\u0000"}"#,
+                "mqtt.will_topic",
+            ),
+        ] {
+            let e = ConnectConfig::from_json(&CONNECT.replace(from, to)).unwrap_err();
+            assert_eq!(e.field, field, "{e}");
+        }
+        let e = ConnectConfig::from_json(&CONNECT.replace("\"3.1.1\"", "\"5.0\"").replace(
+            r#""will":null"#,
+            r#""will":{"topic":"w"},"v5":{"willContentType":"a\u0000"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.field, "mqtt.will_content_type");
+        // The password and the will payload are binary data.
+        let c = ConnectConfig::from_json(
+            &CONNECT.replace(r#""secret""#, r#""se\u0000cret""#).replace(
+                r#""will":null"#,
+                r#""will":{"topic":"w","payload":"\u0000"}"#,
+            ),
+        )
+        .unwrap();
+        assert_eq!(&c.will.unwrap().payload[..], b"\0");
     }
 }

@@ -2,8 +2,14 @@
 
 use serde::Deserialize;
 
-use super::{bad, parse_json, u32_setting, ConfigError};
+use super::{bad, parse_json, u32_setting, ConfigError, Fields};
 use crate::codec::ReasonCode;
+
+/// disconnectJson's keys and the properties they carry.
+const FIELDS: Fields = &[
+    ("reasonCode", "mqtt.disconnect_reason_code"),
+    ("sessionExpiry", "mqtt.disconnect_session_expiry"),
+];
 
 /// disconnectJson (contract, issue 4): `{"reasonCode":0,"sessionExpiry":-1}`.
 #[derive(Deserialize)]
@@ -32,7 +38,7 @@ pub struct DisconnectSettings {
 
 impl DisconnectSettings {
     pub fn from_json(json: &str) -> Result<DisconnectSettings, ConfigError> {
-        let j: DisconnectJson = parse_json("disconnect settings", json)?;
+        let j: DisconnectJson = parse_json("disconnect settings", FIELDS, json)?;
         let reason = u8::try_from(j.reason_code)
             .ok()
             .and_then(ReasonCode::from_u8)
@@ -71,7 +77,18 @@ impl DisconnectSettings {
 
 #[cfg(test)]
 mod tests {
+    use super::super::json::tests::assert_fields_named;
     use super::*;
+
+    #[test]
+    fn unreadable_values_name_their_property() {
+        assert_fields_named(
+            FIELDS,
+            &[],
+            r#"{"reasonCode":0,"sessionExpiry":-1}"#,
+            DisconnectSettings::from_json,
+        );
+    }
 
     #[test]
     fn v5_settings_parse() {

@@ -3,8 +3,10 @@
 
 mod connect;
 mod disconnect;
+mod json;
 mod publish;
 mod subscribe;
+mod text;
 mod transport;
 
 pub use connect::{ConnectConfig, ConnectV5, MAX_CONNECTIONS_PER_GROUP};
@@ -18,7 +20,8 @@ pub use subscribe::{
 };
 pub use transport::Protocol;
 
-use serde::Deserialize;
+use json::{parse_json, Fields};
+use text::mqtt_string;
 
 use crate::codec::{Property, QoS};
 
@@ -34,10 +37,6 @@ fn bad(field: &'static str, message: impl Into<String>) -> ConfigError {
         field,
         message: message.into(),
     }
-}
-
-fn parse_json<'a, T: Deserialize<'a>>(what: &'static str, json: &'a str) -> Result<T, ConfigError> {
-    serde_json::from_str(json).map_err(|e| bad(what, format!("unreadable settings: {e}")))
 }
 
 fn qos(field: &'static str, v: i64) -> Result<QoS, ConfigError> {
@@ -64,6 +63,8 @@ fn user_properties(
             if k.len() > usize::from(u16::MAX) || v.len() > usize::from(u16::MAX) {
                 return Err(bad(field, "a user property is longer than 65535 bytes"));
             }
+            mqtt_string(field, "user property name", &k)?;
+            mqtt_string(field, "user property value", &v)?;
             Ok(Property::UserProperty(k, v))
         })
         .collect()

@@ -5,7 +5,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde::Deserialize;
 
-use super::{bad, one, parse_json, qos, ten_thousand, u32_setting, user_properties, ConfigError};
+use super::{
+    bad, mqtt_string, one, parse_json, qos, ten_thousand, u32_setting, user_properties,
+    ConfigError, Fields,
+};
 use crate::codec::{Properties, Property, QoS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +30,28 @@ pub enum Target {
     All,
     RoundRobin,
 }
+
+/// publishJson's keys and the properties they carry.
+const FIELDS: Fields = &[
+    ("topic", "mqtt.topic_name"),
+    ("qos", "mqtt.qos_level"),
+    ("retain", "mqtt.retained_message"),
+    ("messageType", "mqtt.message_type"),
+    ("message", "mqtt.message_to_sent"),
+    ("fixedLength", "mqtt.message_type_fixed_length"),
+    ("freshRandom", "mqtt.random_per_message"),
+    ("timestamp", "mqtt.timestamp_format"),
+    ("messagesPerSample", "mqtt.messages_per_sample"),
+    ("target", "mqtt.publish_target"),
+    ("ackTimeoutMs", "mqtt.ack_timeout"),
+    ("v5.messageExpiry", "mqtt.message_expiry"),
+    ("v5.contentType", "mqtt.content_type"),
+    ("v5.payloadFormatUtf8", "mqtt.payload_format_utf8"),
+    ("v5.responseTopic", "mqtt.response_topic"),
+    ("v5.correlationData", "mqtt.correlation_data"),
+    ("v5.userProperties", "mqtt.user_properties"),
+    ("v5.topicAlias", "mqtt.use_topic_alias"),
+];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -87,6 +112,7 @@ impl PublishV5Json {
         let mut note = |f: &'static str| {
             first.get_or_insert(f);
         };
+        mqtt_string("mqtt.content_type", "content type", &self.content_type)?;
         if !self.content_type.is_empty() {
             note("content type");
             props.push(Property::ContentType(self.content_type));
@@ -101,6 +127,11 @@ impl PublishV5Json {
             note("message expiry");
             props.push(Property::MessageExpiryInterval(exp));
         }
+        mqtt_string(
+            "mqtt.response_topic",
+            "response topic",
+            &self.response_topic,
+        )?;
         if !self.response_topic.is_empty() {
             if self.response_topic.contains(['+', '#']) {
                 return Err(bad(
@@ -169,10 +200,11 @@ pub struct PublishConfig {
 
 impl PublishConfig {
     pub fn from_json(json: &str) -> Result<PublishConfig, ConfigError> {
-        let j: PublishJson = parse_json("publish settings", json)?;
+        let j: PublishJson = parse_json("publish settings", FIELDS, json)?;
         if j.topic.is_empty() {
             return Err(bad("mqtt.topic_name", "topic is empty"));
         }
+        mqtt_string("mqtt.topic_name", "topic", &j.topic)?;
         if j.topic.contains('+') || j.topic.contains('#') {
             return Err(bad(
                 "mqtt.topic_name",
@@ -304,7 +336,59 @@ fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::json::tests::assert_fields_named;
     use super::*;
+
+    #[test]
+    fn unreadable_values_name_their_property() {
+        assert_fields_named(
+            FIELDS,
+            &[],
+            r#"{"topic":"t","qos":0,"retain":false,"messageType":"String","message":"","fixedLength":1024,
+              "freshRandom":false,"timestamp":"none","messagesPerSample":1,"target":"all","ackTimeoutMs":10000,
+              "v5":{"messageExpiry":0,"contentType":"","payloadFormatUtf8":false,"responseTopic":"",
+              "correlationData":"","userProperties":[],"topicAlias":false}}"#,
+            PublishConfig::from_json,
+        );
+        let e = PublishConfig::from_json(r#"{"topic":"a/\ud800"}"#).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mqtt.topic_name: contains a lone UTF-16 surrogate (U+D800) at character 3, which is not valid text"
+        );
+        let e = PublishConfig::from_json(r#"{"topic":"t","message":"x\ud800y"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.message_to_sent");
+    }
+
+    #[test]
+    fn mqtt_strings_refuse_nul_and_control_characters() {
+        let e = PublishConfig::from_json(r#"{"topic":"a/b\u0000"}"#).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r"mqtt.topic_name: topic 'a/b\u0000' contains U+0000 (NUL) at character 4, which MQTT does not allow"
+        );
+        for (v5, field) in [
+            (r#""responseTopic":"r\u0000""#, "mqtt.response_topic"),
+            (r#""contentType":"\u0007""#, "mqtt.content_type"),
+            (
+                r#""userProperties":[["a","\u0000"]]"#,
+                "mqtt.user_properties",
+            ),
+            (
+                r#""userProperties":[["\u001b","b"]]"#,
+                "mqtt.user_properties",
+            ),
+        ] {
+            let e =
+                PublishConfig::from_json(&format!(r#"{{"topic":"t","v5":{{{v5}}}}}"#)).unwrap_err();
+            assert_eq!(e.field, field, "{e}");
+        }
+        // Payloads and correlation data are bytes.
+        let p = PublishConfig::from_json(
+            r#"{"topic":"t","message":"\u0000\u0001","v5":{"correlationData":"\u0000"}}"#,
+        )
+        .unwrap();
+        assert_eq!(&p.body[..], b"\0\x01");
+    }
 
     #[test]
     fn publish_settings_parse() {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{bad, parse_json, qos, ten_thousand, ConfigError};
+use super::{bad, mqtt_string, parse_json, qos, ten_thousand, ConfigError, Fields};
 use crate::client::validate_filter;
 use crate::codec::{QoS, RetainHandling, SubscriptionOptions, MAX_SUBSCRIPTION_IDENTIFIER};
 
@@ -15,6 +15,21 @@ pub enum Condition {
     /// Wait until this many messages arrived, at most `timeout`.
     Count(u64),
 }
+
+/// subscribeJson's keys and the properties they carry.
+const FIELDS: Fields = &[
+    ("topics", "mqtt.topic_name"),
+    ("qos", "mqtt.qos_level"),
+    ("condition", "mqtt.sample_condition"),
+    ("conditionValue", "mqtt.sample_condition_value"),
+    ("timeoutMs", "mqtt.sample_timeout"),
+    ("addTimestamp", "mqtt.add_timestamp"),
+    ("debugResponse", "mqtt.debug_response"),
+    ("v5.noLocal", "mqtt.no_local"),
+    ("v5.retainAsPublished", "mqtt.retain_as_published"),
+    ("v5.retainHandling", "mqtt.retain_handling"),
+    ("v5.subscriptionIdentifier", "mqtt.subscription_identifier"),
+];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -107,7 +122,7 @@ pub struct SubscribeConfig {
 
 impl SubscribeConfig {
     pub fn from_json(json: &str) -> Result<SubscribeConfig, ConfigError> {
-        let j: SubscribeJson = parse_json("subscribe settings", json)?;
+        let j: SubscribeJson = parse_json("subscribe settings", FIELDS, json)?;
         let topics: Vec<String> = j
             .topics
             .split(',')
@@ -118,6 +133,7 @@ impl SubscribeConfig {
             return Err(bad("mqtt.topic_name", "no topic to subscribe to"));
         }
         for t in &topics {
+            mqtt_string("mqtt.topic_name", "topic filter", t)?;
             validate_filter(t).map_err(|m| bad("mqtt.topic_name", m))?;
         }
         let condition = match j.condition.trim() {
@@ -234,7 +250,41 @@ impl SubscribeConfig {
 
 #[cfg(test)]
 mod tests {
+    use super::super::json::tests::assert_fields_named;
     use super::*;
+
+    #[test]
+    fn unreadable_values_name_their_property() {
+        assert_fields_named(
+            FIELDS,
+            &[],
+            r#"{"topics":"t","qos":0,"condition":"time","conditionValue":1000,"timeoutMs":10000,
+              "addTimestamp":false,"debugResponse":false,"v5":{"noLocal":false,"retainAsPublished":false,
+              "retainHandling":0,"subscriptionIdentifier":0}}"#,
+            SubscribeConfig::from_json,
+        );
+        let e = SubscribeConfig::from_json(r#"{"topics":"a,\ud800"}"#).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mqtt.topic_name: contains a lone UTF-16 surrogate (U+D800) at character 3, which is not valid text"
+        );
+        assert_eq!(SubscribeConfig::error_code(&e), CODE_BAD_TOPIC);
+    }
+
+    #[test]
+    fn topics_with_nul_are_refused_not_trimmed() {
+        for topics in [r"a/b\u0000", r"\u0000a/b", r"x, a/\u0000b ,y"] {
+            let e = SubscribeConfig::from_json(&format!(r#"{{"topics":"{topics}"}}"#)).unwrap_err();
+            assert_eq!(e.field, "mqtt.topic_name");
+            assert!(
+                e.message.starts_with("topic filter '") && e.message.contains("U+0000 (NUL)"),
+                "{e}"
+            );
+            assert_eq!(SubscribeConfig::error_code(&e), CODE_BAD_TOPIC);
+        }
+        let e = SubscribeConfig::from_json(r#"{"topics":"a/\tb"}"#).unwrap_err();
+        assert!(e.message.contains("control character U+0009"), "{e}");
+    }
 
     #[test]
     fn subscribe_settings_parse_and_trim() {

@@ -81,15 +81,17 @@ public final class ConnectSettings {
         if (server.contains("://") || server.contains("/") || server.contains(" ")) {
             throw new BadSettingException(Keys.SERVER, server, "give the host only (no scheme, path or spaces)");
         }
-        port = p.integer(Keys.PORT, Keys.DEFAULT_PORT, 1, 65535);
+        port = p.presentInteger(Keys.PORT, Keys.DEFAULT_PORT, 1, 65535, "a port");
         String v = p.choice(Keys.VERSION, Keys.DEFAULT_VERSION, Keys.VERSION_3_1, Keys.VERSION_3_1_1, Keys.VERSION_5,
                 "5");
         version = "5".equals(v) ? Keys.VERSION_5 : v;
         connTimeoutSecs = p.integer(Keys.CONN_TIMEOUT, Keys.DEFAULT_CONN_TIMEOUT, 1, Integer.MAX_VALUE);
         keepAliveSecs = p.integer(Keys.CONN_KEEP_ALIVE, Keys.DEFAULT_KEEP_ALIVE, 0, 65535);
         clientIdPrefix = p.text(Keys.CLIENT_ID_PREFIX, Keys.DEFAULT_CLIENT_ID_PREFIX);
+        MqttText.requireMqttString(Keys.CLIENT_ID_PREFIX, "client id prefix", clientIdPrefix);
         clientIdSuffix = p.bool(Keys.CLIENT_ID_SUFFIX, true);
         username = p.text(Keys.USER_NAME, "");
+        MqttText.requireMqttString(Keys.USER_NAME, "user name", username);
         password = p.text(Keys.PASSWORD, "");
         cleanSession = p.bool(Keys.CONN_CLEAN_SESSION, true);
         connAttemptMax = p.integer(p.firstSet(Keys.CONN_ATTEMPT_MAX, Keys.CONN_ATTEMPT_MAX_OLD), 0, -1,
@@ -98,7 +100,8 @@ public final class ConnectSettings {
                 Integer.MAX_VALUE);
         connections = p.integer(Keys.CONN_CAPACITY, 1, 1, Integer.MAX_VALUE);
         maxInflight = p.integer(Keys.MAX_INFLIGHT, 0, 0, 65535);
-        willTopic = p.text(Keys.WILL_TOPIC, "").trim();
+        willTopic = MqttText.strip(p.text(Keys.WILL_TOPIC, ""));
+        MqttText.requireMqttString(Keys.WILL_TOPIC, "will topic", willTopic);
         willMessage = p.text(Keys.WILL_MESSAGE, "");
         willQos = p.qos(Keys.WILL_QOS);
         willRetain = p.bool(Keys.WILL_RETAIN, false);
@@ -124,6 +127,36 @@ public final class ConnectSettings {
         willDelayInterval = p.longInteger(Keys.WILL_DELAY_INTERVAL, 0, 0, Keys.MAX_FOUR_BYTE_INTEGER);
         willMessageExpiry = p.longInteger(Keys.WILL_MESSAGE_EXPIRY, 0, 0, Keys.MAX_FOUR_BYTE_INTEGER);
         willContentType = p.text(Keys.WILL_CONTENT_TYPE, "");
+        MqttText.requireMqttString(Keys.WILL_CONTENT_TYPE, "will content type", willContentType);
+        if (!isV5()) {
+            refuseV5Settings();
+        }
+    }
+
+    /**
+     * A 5.0-only setting on a 3.1 or 3.1.1 connection fails the sample: leaving it out would run a different
+     * test than the plan asks for (a session that never expires, no user properties, ...).
+     */
+    private void refuseV5Settings() {
+        v5Only(Keys.SESSION_EXPIRY, sessionExpiry != Keys.DEFAULT_SESSION_EXPIRY, sessionExpiry);
+        v5Only(Keys.RECEIVE_MAXIMUM, receiveMaximum != Keys.DEFAULT_RECEIVE_MAXIMUM, receiveMaximum);
+        v5Only(Keys.MAXIMUM_PACKET_SIZE, maximumPacketSize != Keys.DEFAULT_MAXIMUM_PACKET_SIZE, maximumPacketSize);
+        v5Only(Keys.TOPIC_ALIAS_MAXIMUM, topicAliasMaximum != Keys.DEFAULT_TOPIC_ALIAS_MAXIMUM, topicAliasMaximum);
+        v5Only(Keys.REQUEST_RESPONSE_INFO, requestResponseInformation, true);
+        if (!userProperties.isEmpty()) {
+            String[] first = userProperties.get(0);
+            v5Only(Keys.USER_PROPERTIES, true, first[0] + "=" + first[1] + (userProperties.size() > 1 ? ", ..." : ""));
+        }
+        v5Only(Keys.WILL_DELAY_INTERVAL, willDelayInterval != 0, willDelayInterval);
+        v5Only(Keys.WILL_MESSAGE_EXPIRY, willMessageExpiry != 0, willMessageExpiry);
+        v5Only(Keys.WILL_CONTENT_TYPE, !willContentType.isEmpty(), willContentType);
+    }
+
+    private void v5Only(String key, boolean set, Object value) {
+        if (set) {
+            throw new BadSettingException(key, String.valueOf(value),
+                    "needs MQTT 5.0, but " + Keys.VERSION + " is " + version);
+        }
     }
 
     public boolean isV5() {

@@ -127,7 +127,9 @@ public final class Json {
                     } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                         b.append(c).append(s.charAt(++i)); // a whole supplementary character, as is
                     } else if (Character.isSurrogate(c)) {
-                        unicodeEscape(b, c); // a lone surrogate cannot be written as UTF-8
+                        // a lone surrogate has no UTF-8 form; Props refuses them first, naming the key, and
+                        // the native side names the field of any that still gets here
+                        unicodeEscape(b, c);
                     } else {
                         b.append(c);
                     }

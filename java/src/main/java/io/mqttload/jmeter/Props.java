@@ -12,9 +12,13 @@ final class Props {
         this.src = src;
     }
 
-    /** The raw value, or null when absent. */
+    /** The raw value, or null when absent; a value with no UTF-8 form is refused here, naming its key. */
     String raw(String key) {
-        return src.get(key);
+        String v = src.get(key);
+        if (v != null) {
+            MqttText.requireEncodable(key, v);
+        }
+        return v;
     }
 
     /** Free text: absent -> default; present (even empty) -> as is. */
@@ -46,6 +50,19 @@ final class Props {
         return (int) longInteger(key, def, min, max);
     }
 
+    /**
+     * As {@link #integer}, but only an absent key means the default (old plans that never had it); a key that
+     * is present and blank, such as a field emptied in the GUI, is refused instead of silently becoming the
+     * default. {@code what} names the value in the message ("a port").
+     */
+    int presentInteger(String key, int def, int min, int max, String what) {
+        String v = raw(key);
+        if (v != null && v.trim().isEmpty()) {
+            throw new BadSettingException(key, "is empty; give " + what + " " + range(min, max));
+        }
+        return integer(key, def, min, max);
+    }
+
     /** A whole number in min..max (absent or blank -> default). */
     long longInteger(String key, long def, long min, long max) {
         String v = trimmed(key, null);
@@ -74,8 +91,8 @@ final class Props {
     /**
      * User properties: one {@code name=value} per line; lines are trimmed, blank lines skipped, each line split at
      * its first '=' (name and value kept as written, so spaces around '=' belong to them; either may be
-     * empty, the value may contain '='). A line without '='
-     * -> {@link BadSettingException} naming the key and the line number. Absent -> empty list.
+     * empty, the value may contain '='). A line without '=', or a name or value that MQTT does not allow
+     * ({@link MqttText#requireMqttString}) -> {@link BadSettingException} naming the key. Absent -> empty list.
      */
     List<String[]> userProperties(String key) {
         return parseUserProperties(key, raw(key));
@@ -88,7 +105,7 @@ final class Props {
         }
         String[] lines = text.split("\r\n|\r|\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].trim();
+            String line = MqttText.strip(lines[i]);
             if (line.isEmpty()) {
                 continue;
             }
@@ -97,7 +114,11 @@ final class Props {
                 throw new BadSettingException(key, line,
                         "line " + (i + 1) + " is not name=value");
             }
-            out.add(new String[] {line.substring(0, eq), line.substring(eq + 1)});
+            String name = line.substring(0, eq);
+            String value = line.substring(eq + 1);
+            MqttText.requireMqttString(key, "user property name", name);
+            MqttText.requireMqttString(key, "user property value", value);
+            out.add(new String[] {name, value});
         }
         return out;
     }

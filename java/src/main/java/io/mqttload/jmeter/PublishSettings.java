@@ -29,10 +29,11 @@ public final class PublishSettings {
     public final boolean useTopicAlias;
 
     private PublishSettings(Props p) {
-        topic = p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC).trim();
+        topic = MqttText.strip(p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC));
         if (topic.isEmpty()) {
             throw new BadSettingException(Keys.TOPIC_NAME, "", "a topic is required");
         }
+        MqttText.requireMqttString(Keys.TOPIC_NAME, "topic", topic);
         if (topic.contains("+") || topic.contains("#")) {
             throw new BadSettingException(Keys.TOPIC_NAME, topic, "wildcards + and # are not allowed when publishing");
         }
@@ -55,8 +56,10 @@ public final class PublishSettings {
         connectionName = p.text(Keys.CONNECTION_NAME, "").trim();
         messageExpiry = p.longInteger(Keys.MESSAGE_EXPIRY, 0, 0, Keys.MAX_FOUR_BYTE_INTEGER);
         contentType = p.text(Keys.CONTENT_TYPE, "");
+        MqttText.requireMqttString(Keys.CONTENT_TYPE, "content type", contentType);
         payloadFormatUtf8 = p.bool(Keys.PAYLOAD_FORMAT_UTF8, false);
-        responseTopic = p.text(Keys.RESPONSE_TOPIC, "").trim();
+        responseTopic = MqttText.strip(p.text(Keys.RESPONSE_TOPIC, ""));
+        MqttText.requireMqttString(Keys.RESPONSE_TOPIC, "response topic", responseTopic);
         if (responseTopic.contains("+") || responseTopic.contains("#")) {
             throw new BadSettingException(Keys.RESPONSE_TOPIC, responseTopic, "wildcards + and # are not allowed");
         }

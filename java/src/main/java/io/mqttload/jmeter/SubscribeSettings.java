@@ -23,11 +23,13 @@ public final class SubscribeSettings {
     public final int subscriptionIdentifier;
 
     private SubscribeSettings(Props p) {
-        topics = p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC).trim();
+        topics = MqttText.strip(p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC));
         boolean anyTopic = false;
-        for (String t : topics.split(",")) {
-            if (!t.trim().isEmpty()) {
+        for (String part : topics.split(",")) {
+            String t = MqttText.strip(part);
+            if (!t.isEmpty()) {
                 anyTopic = true;
+                MqttText.requireMqttString(Keys.TOPIC_NAME, "topic filter", t);
             }
         }
         if (!anyTopic) {

@@ -64,10 +64,94 @@ class ConnectSettingsTest {
 
     @Test
     void blankNumbersMeanDefaults() {
-        p.put(Keys.PORT, " ");
         p.put(Keys.CONN_TIMEOUT, "");
-        assertEquals(1883, read().port);
+        p.put(Keys.CONN_KEEP_ALIVE, " ");
         assertEquals(10, read().connTimeoutSecs);
+        assertEquals(300, read().keepAliveSecs);
+    }
+
+    @Test
+    void absentPortMeansTheDefaultButAnEmptyOneIsAnError() {
+        assertEquals(1883, read().port); // an old plan without the key
+        for (String blank : new String[] {"", " ", "\t"}) {
+            p.put(Keys.PORT, blank);
+            BadSettingException e = bad();
+            assertEquals("mqtt.port", e.field());
+            assertEquals("mqtt.port: is empty; give a port between 1 and 65535", e.getMessage());
+        }
+        p.put(Keys.PORT, " 8883 ");
+        assertEquals(8883, read().port);
+    }
+
+    @Test
+    void everyV5SettingOnA3xConnectionNamesItsKey() {
+        String[][] cases = {
+            {Keys.SESSION_EXPIRY, "60"},
+            {Keys.RECEIVE_MAXIMUM, "10"},
+            {Keys.MAXIMUM_PACKET_SIZE, "1024"},
+            {Keys.TOPIC_ALIAS_MAXIMUM, "5"},
+            {Keys.REQUEST_RESPONSE_INFO, "true"},
+            {Keys.USER_PROPERTIES, "a=1\nb=2"},
+            {Keys.WILL_DELAY_INTERVAL, "5"},
+            {Keys.WILL_MESSAGE_EXPIRY, "30"},
+            {Keys.WILL_CONTENT_TYPE, "text/plain"},
+        };
+        for (String version : new String[] {"3.1", "3.1.1"}) {
+            for (String[] c : cases) {
+                p.clear();
+                p.put(Keys.VERSION, version);
+                p.put(c[0], c[1]);
+                BadSettingException e = bad();
+                assertEquals(c[0], e.field());
+                assertTrue(e.getMessage().startsWith(c[0] + ": needs MQTT 5.0, but mqtt.version is " + version + " ("),
+                        e.getMessage());
+                p.put(Keys.VERSION, "5.0");
+                assertTrue(read().isV5(), c[0]);
+            }
+        }
+        p.clear();
+        p.put(Keys.SESSION_EXPIRY, "60");
+        assertEquals("mqtt.session_expiry: needs MQTT 5.0, but mqtt.version is 3.1 (got '60')", bad().getMessage());
+        p.put(Keys.SESSION_EXPIRY, "0"); // the defaults, as the GUI saves them, are fine
+        p.put(Keys.RECEIVE_MAXIMUM, "65535");
+        p.put(Keys.USER_PROPERTIES, "\n");
+        assertFalse(read().isV5());
+    }
+
+    @Test
+    void mqttStringsRefuseNulAndControlCharacters() {
+        String[][] cases = {
+            {Keys.CLIENT_ID_PREFIX, "conn\u0000_"},
+            {Keys.USER_NAME, "us\u0001er"},
+            {Keys.WILL_TOPIC, "will/\u0000"},
+            {Keys.WILL_CONTENT_TYPE, "text\u0000"},
+        };
+        for (String[] c : cases) {
+            p.clear();
+            p.put(Keys.VERSION, "5.0");
+            p.put(c[0], c[1]);
+            BadSettingException e = bad();
+            assertEquals(c[0], e.field());
+            assertTrue(e.getMessage().contains(MqttText.printable(c[1])), e.getMessage());
+        }
+        p.clear();
+        p.put(Keys.PASSWORD, "pass\u0000word"); // binary data in MQTT: any bytes
+        p.put(Keys.WILL_TOPIC, " w \n");
+        p.put(Keys.WILL_MESSAGE, "bye\u0000");
+        assertEquals("w", read().willTopic);
+    }
+
+    @Test
+    void loneSurrogateInAnyTextNamesTheKeyNotTheValue() {
+        for (String key : new String[] {Keys.CLIENT_ID_PREFIX, Keys.USER_NAME, Keys.PASSWORD, Keys.SERVER,
+            Keys.WILL_MESSAGE, Keys.CLIENT_CERT_PASSWORD}) {
+            p.clear();
+            p.put(key, "se\ud800cret");
+            BadSettingException e = bad();
+            assertEquals(key, e.field());
+            assertEquals(key + ": contains a lone UTF-16 surrogate (U+D800) at character 3, which is not valid text",
+                    e.getMessage());
+        }
     }
 
     @Test

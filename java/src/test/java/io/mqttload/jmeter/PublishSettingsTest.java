@@ -104,6 +104,45 @@ class PublishSettingsTest {
     }
 
     @Test
+    void topicWithNulOrControlCharactersNamesTheTopic() {
+        p.put(Keys.TOPIC_NAME, "a/b\u0000");
+        BadSettingException e = bad();
+        assertEquals("mqtt.topic_name", e.field());
+        assertEquals("mqtt.topic_name: topic 'a/b\\u0000' contains U+0000 (NUL) at character 4, which MQTT does not"
+                + " allow", e.getMessage());
+        p.put(Keys.TOPIC_NAME, "\u0000a/b"); // String.trim() would have dropped it
+        assertEquals("mqtt.topic_name", bad().field());
+        p.put(Keys.TOPIC_NAME, "a\u0007b");
+        assertTrue(bad().getMessage().contains("control character U+0007"));
+        p.put(Keys.TOPIC_NAME, " \ta/b\r\n");
+        assertEquals("a/b", read().topic);
+        p.put(Keys.MESSAGE_TO_SENT, "\u0000\u0001payload"); // payloads are bytes: anything goes
+        assertEquals("\u0000\u0001payload", read().message);
+    }
+
+    @Test
+    void v5TextsRefuseNul() {
+        for (String key : new String[] {Keys.RESPONSE_TOPIC, Keys.CONTENT_TYPE, Keys.USER_PROPERTIES}) {
+            p.clear();
+            p.put(key, key.equals(Keys.USER_PROPERTIES) ? "a=\u0000" : "x\u0000");
+            assertEquals(key, bad().field());
+        }
+        p.clear();
+        p.put(Keys.CORRELATION_DATA, "id\u0000"); // binary data
+        assertEquals("id\u0000", read().correlationData);
+    }
+
+    @Test
+    void loneSurrogateInTopicOrPayloadNamesTheKey() {
+        p.put(Keys.TOPIC_NAME, "a/\ud800");
+        assertEquals("mqtt.topic_name: contains a lone UTF-16 surrogate (U+D800) at character 3, which is not valid"
+                + " text", bad().getMessage());
+        p.clear();
+        p.put(Keys.MESSAGE_TO_SENT, "\udfff");
+        assertEquals("mqtt.message_to_sent", bad().field());
+    }
+
+    @Test
     void topicRequiredWithoutWildcards() {
         p.put(Keys.TOPIC_NAME, " ");
         assertEquals("mqtt.topic_name", bad().field());

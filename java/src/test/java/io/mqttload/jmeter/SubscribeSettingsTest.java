@@ -92,4 +92,30 @@ class SubscribeSettingsTest {
         p.put(Keys.SAMPLE_TIMEOUT, "0");
         assertEquals("512", SubscribeSettings.codeFor(bad()));
     }
+
+    @Test
+    void topicWithNulIsRefusedWith512NotTrimmed() {
+        for (String topics : new String[] {"a/b\u0000", "\u0000a/b", "x, a/\u0000b ,y"}) {
+            p.put(Keys.TOPIC_NAME, topics);
+            BadSettingException e = bad();
+            assertEquals("mqtt.topic_name", e.field());
+            assertEquals("512", SubscribeSettings.codeFor(e));
+            assertTrue(e.getMessage().contains("topic filter '"), e.getMessage());
+            assertTrue(e.getMessage().contains("\\u0000") && e.getMessage().contains("' contains U+0000 (NUL)"),
+                    e.getMessage());
+        }
+        p.put(Keys.TOPIC_NAME, "a/\tb");
+        assertTrue(bad().getMessage().contains("control character U+0009"));
+        p.put(Keys.TOPIC_NAME, " a ,\n b/# \n");
+        assertEquals("a ,\n b/#", read().topics);
+    }
+
+    @Test
+    void loneSurrogateInTopicIs512() {
+        p.put(Keys.TOPIC_NAME, "a/\ud800");
+        BadSettingException e = bad();
+        assertEquals("mqtt.topic_name: contains a lone UTF-16 surrogate (U+D800) at character 3, which is not valid"
+                + " text", e.getMessage());
+        assertEquals("512", SubscribeSettings.codeFor(e));
+    }
 }
