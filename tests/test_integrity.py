@@ -11,6 +11,8 @@
 import subprocess
 import time
 
+import pytest
+
 from conftest import EXAMPLES, PLANS, Broker, as_int, describe, ok, rows_by_label
 
 import summarize
@@ -70,10 +72,12 @@ def test_tail_loss_is_counted_and_summarized(build, tmp_path, run_jmeter):
     assert s["sub_shortfall"], s
 
 
-def test_a_drop_during_subscribe_is_named(build, mosquitto, start_jmeter):
+@pytest.mark.parametrize("reconnects", [0, 2])
+def test_a_drop_during_subscribe_is_named(build, mosquitto, start_jmeter, reconnects):
+    """With reconnect attempts that fail too, the original cause still comes first."""
     run = start_jmeter(PLANS / "subscribe_only.jmx",
                        dict(mosquitto.props, topic="integrity/drop", count=10, sub_timeout=60000,
-                            prefix="dropsub_"))
+                            prefix="dropsub_", reconn=reconnects))
     mosquitto.wait_for_log(r"Received SUBSCRIBE from dropsub_", timeout=120, proc=run.proc)
     time.sleep(0.5)
     killed_at = time.time()
@@ -81,7 +85,9 @@ def test_a_drop_during_subscribe_is_named(build, mosquitto, start_jmeter):
     rows = run.wait(timeout=90, check=False)
     sub = rows_by_label(rows, "MQTT Subscribe")[0]
     assert not ok(sub) and sub["responseCode"] == "500", describe(rows)
-    assert "broker closed the connection" in sub["responseMessage"], describe(rows)
+    assert "Not connected: broker closed the connection" in sub["responseMessage"], describe(rows)
+    if reconnects:
+        assert "; last reconnect attempt: " in sub["responseMessage"], describe(rows)
     assert as_int(sub["timeStamp"]) + as_int(sub["elapsed"]) - killed_at * 1000 < 5000, describe(rows)
     disc = rows_by_label(rows, "MQTT Disconnect")
     assert disc and "had already dropped: broker closed the connection" in disc[0]["responseMessage"], \

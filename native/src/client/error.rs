@@ -15,6 +15,9 @@ pub enum ClientError {
     Rejected(String),
     #[error("packet of {size} bytes exceeds the broker's maximum packet size {max}")]
     TooLarge { size: usize, max: u32 },
+    /// A 5.0 feature the broker's CONNACK said it does not offer.
+    #[error("{0}")]
+    Refused5Feature(String),
     #[error("enhanced authentication failed: {0}")]
     Auth(String),
     #[error("no CONNACK within {0} ms")]
@@ -23,6 +26,8 @@ pub enum ClientError {
     UnexpectedPacket(&'static str),
     #[error("malformed packet from broker: {0}")]
     Protocol(String),
+    #[error("the broker apparently does not speak MQTT 5.0: it answered the 5.0 CONNECT with a 3.1.1 CONNACK refusing the protocol version (return code 1); choose 3.1.1")]
+    NotV5,
     #[error("connection lost: {0}")]
     Lost(String),
     #[error("not connected")]

@@ -68,6 +68,9 @@ pub(super) async fn handshake(
             .map_err(|e| io_error("writing CONNECT", e))?;
         let mut buf = BytesMut::with_capacity(512);
         loop {
+            if v5 && answered_as_v3(&buf) {
+                return Err(ClientError::NotV5);
+            }
             match decode_packet(&mut buf, opts.version, opts.max_packet_size) {
                 Ok(Some(Packet::ConnAck(ack))) => return Ok((buf, ack)),
                 Ok(Some(Packet::Auth(auth))) => {
@@ -120,6 +123,12 @@ pub(super) async fn handshake(
         return Err(ClientError::Refused(ack.code));
     }
     Ok((stream, leftover, ack))
+}
+
+/// A 3.1.1 broker answers a 5.0 CONNECT with its own CONNACK: 2 bytes, return code 1
+/// (unacceptable protocol version), which a 5.0 decoder reads as a malformed packet.
+fn answered_as_v3(buf: &[u8]) -> bool {
+    buf.len() >= 4 && buf[0] == 0x20 && buf[1] == 0x02 && buf[3] == 0x01
 }
 
 /// "0x87 Not authorized", plus " (reason string)" when the broker gave one.

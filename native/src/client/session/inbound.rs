@@ -6,8 +6,8 @@ use std::time::SystemTime;
 use bytes::BytesMut;
 
 use crate::codec::{
-    decode_packet, Packet, PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode, SubAck,
-    UnsubAck,
+    decode_packet, Packet, ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS,
+    ReasonCode, SubAck, UnsubAck,
 };
 
 use super::super::topic::topic_matches;
@@ -119,6 +119,13 @@ impl Task {
     pub(super) fn receive(&mut self, mut p: Publish) -> Result<(), String> {
         // MQTT 5.0 Topic Alias: deliveries always carry the real topic.
         if let Some(a) = p.properties.topic_alias() {
+            if a == 0 || a > self.link.our_alias_max {
+                return Err(format!(
+                    "broker used topic alias {a}, beyond the Topic Alias Maximum of {} we allow \
+                     (0x94 Topic Alias invalid)",
+                    self.link.our_alias_max
+                ));
+            }
             if p.topic.is_empty() {
                 match self.link.incoming_aliases.get(&a) {
                     Some(t) => p.topic = t.clone(),
@@ -128,11 +135,24 @@ impl Task {
                 self.link.incoming_aliases.insert(a, p.topic.clone());
             }
         }
+        if self.opts.version == ProtocolVersion::V5 && p.qos != QoS::AtMostOnce {
+            let in_flight = self.incoming_qos2.len()
+                + self.qos1_unacked
+                + usize::from(!(p.qos == QoS::ExactlyOnce && self.incoming_qos2.contains(&p.pkid)));
+            if in_flight > usize::from(self.link.our_receive_max) {
+                return Err(format!(
+                    "broker had {in_flight} QoS 1/2 messages in flight to us, beyond the Receive \
+                     Maximum of {} we allow (0x93 Receive Maximum exceeded)",
+                    self.link.our_receive_max
+                ));
+            }
+        }
         let deliver = match p.qos {
             QoS::AtMostOnce => true,
             QoS::AtLeastOnce => {
                 let _ =
                     Packet::PubAck(PubAck::new(p.pkid)).encode(self.opts.version, &mut self.out);
+                self.qos1_unacked += 1;
                 true
             }
             // Delivered on first receipt; the id is remembered until PUBREL so a resent

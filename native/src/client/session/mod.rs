@@ -369,6 +369,9 @@ struct Task {
     next_pkid: u16,
     pending_subs: HashMap<u16, oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>>,
     incoming_qos2: HashSet<u16>,
+    /// QoS 1 PUBLISHes received whose PUBACK is not on the wire yet: with the QoS 2 ones awaiting
+    /// PUBREL, what the broker has in flight to us for sure.
+    qos1_unacked: usize,
     routes: Vec<Route>,
     /// Messages that matched no subscription yet, kept for the first one that matches them:
     /// a resumed session's queued messages arrive right after CONNACK, before our SUBSCRIBE.
@@ -389,6 +392,11 @@ struct Link {
     send_max: usize,
     max_packet: Option<u32>,
     topic_alias_max: u16,
+    /// The broker's Shared Subscription Available (5.0; absent = yes).
+    shared_available: bool,
+    /// What we advertised in CONNECT (5.0): a broker that goes beyond is out of spec.
+    our_alias_max: u16,
+    our_receive_max: u16,
     incoming_aliases: HashMap<u16, String>,
     outgoing_aliases: HashMap<String, u16>,
 }

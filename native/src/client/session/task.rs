@@ -39,6 +39,7 @@ impl Task {
             next_pkid: 0,
             pending_subs: HashMap::new(),
             incoming_qos2: HashSet::new(),
+            qos1_unacked: 0,
             routes: Vec::new(),
             early: VecDeque::new(),
             subscriptions: Vec::new(),
@@ -63,6 +64,17 @@ impl Task {
             ),
             max_packet: p.maximum_packet_size(),
             topic_alias_max: p.topic_alias_maximum().unwrap_or(0),
+            shared_available: p.shared_subscription_available() != Some(0),
+            our_alias_max: self
+                .opts
+                .connect_properties
+                .topic_alias_maximum()
+                .unwrap_or(0),
+            our_receive_max: self
+                .opts
+                .connect_properties
+                .receive_maximum()
+                .unwrap_or(u16::MAX),
             incoming_aliases: HashMap::new(),
             outgoing_aliases: HashMap::new(),
         };
@@ -342,6 +354,7 @@ impl Task {
             .await
             .map_err(|e| format!("write error: {e}"))?;
         self.out.clear();
+        self.qos1_unacked = 0;
         self.last_sent = Instant::now();
         for d in self.on_flush.drain(..) {
             let _ = d.send(Ok(()));
@@ -381,6 +394,14 @@ impl Task {
                 sink,
                 done,
             } => {
+                if !self.link.shared_available {
+                    if let Some((f, _)) = filters.iter().find(|(f, _)| f.starts_with("$share/")) {
+                        let _ = done.send(Err(ClientError::Refused5Feature(format!(
+                            "'{f}': the broker does not allow shared subscriptions (CONNACK Shared Subscription Available = 0)"
+                        ))));
+                        return None;
+                    }
+                }
                 let Some(pkid) = self.alloc_pkid() else {
                     let _ = done.send(Err(ClientError::Encode(
                         "all 65535 packet identifiers are in use".into(),

@@ -1,0 +1,92 @@
+"""A scripted MQTT broker for fault injection only (a real Mosquitto cannot misbehave on purpose): answers
+CONNECT with the given CONNACK bytes and, after the first SUBSCRIBE, a SUBACK followed by scripted bytes."""
+import socket
+import struct
+import threading
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def packet(first_byte, body):
+    return bytes([first_byte]) + varint(len(body)) + body
+
+
+def mqtt_str(s):
+    b = s.encode()
+    return struct.pack(">H", len(b)) + b
+
+
+def connack_v5(properties=b""):
+    return packet(0x20, b"\x00\x00" + varint(len(properties)) + properties)
+
+
+def publish_v5(topic, payload, qos=0, pkid=1, properties=b""):
+    body = mqtt_str(topic) + (struct.pack(">H", pkid) if qos else b"") + varint(len(properties)) + properties
+    return packet(0x30 | (qos << 1), body + payload)
+
+
+class ScriptedBroker:
+    def __init__(self, connack, after_subscribe=b""):
+        self.connack, self.after_subscribe = connack, after_subscribe
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.host, self.port = self.sock.getsockname()
+        self.props = {"broker.host": self.host, "broker.port": str(self.port)}
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    @staticmethod
+    def _read_packet(conn):
+        head = conn.recv(1)
+        if not head:
+            return None, None
+        length, shift = 0, 0
+        while True:
+            b = conn.recv(1)[0]
+            length |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        body = b""
+        while len(body) < length:
+            chunk = conn.recv(length - len(body))
+            if not chunk:
+                return None, None
+            body += chunk
+        return head[0] >> 4, body
+
+    def _handle(self, conn):
+        try:
+            while True:
+                kind, body = self._read_packet(conn)
+                if kind is None:
+                    return
+                if kind == 1:  # CONNECT
+                    conn.sendall(self.connack)
+                elif kind == 8:  # SUBSCRIBE: SUBACK (granted QoS 1, v5 layout), then the script
+                    conn.sendall(packet(0x90, body[:2] + b"\x00\x01") + self.after_subscribe)
+                elif kind == 12:  # PINGREQ
+                    conn.sendall(b"\xd0\x00")
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self):
+        self.sock.close()
