@@ -3,11 +3,12 @@
 //! Every export runs inside `with_env` (which catches panics) and resolves through `Throw`,
 //! so no Rust panic or error ever unwinds into the JVM: each becomes a Java exception.
 //! JMeter threads block here on the shared runtime; every operation is bounded by its own
-//! timeout and ends early when `cancel` is called for its group.
+//! timeout and ends early when `cancel` is called for its group (Stop) or when the Java probe
+//! it was given reports JMeter's Shutdown (then with what it has).
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use jni::errors::ErrorPolicy;
 use jni::objects::{JClass, JObject, JString, JValue};
@@ -20,12 +21,17 @@ use super::handles::Registry;
 use super::runtime::{configure, runtime};
 use crate::sampler::{
     ConnectConfig, ConnectionGroup, DisconnectSettings, PublishConfig, Publisher, SampleOutcome,
-    SubscribeConfig, Subscriber,
+    Shutdown, ShutdownTrigger, SubscribeConfig, Subscriber,
 };
 
 static GROUPS: Lazy<Registry<ConnectionGroup>> = Lazy::new(Registry::new);
 static PUBLISHERS: Lazy<Registry<Publisher>> = Lazy::new(Registry::new);
 static SUBSCRIBERS: Lazy<Registry<Subscriber>> = Lazy::new(Registry::new);
+
+/// How often a waiting sample asks Java whether JMeter's Shutdown wants its thread to end: often
+/// enough that the wait ends well within a second, rarely enough that thousands of waiting
+/// threads cost nothing measurable. A sample shorter than this never asks.
+const SHUTDOWN_POLL: Duration = Duration::from_millis(200);
 
 /// Why a native call failed, and which Java exception says so.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +113,65 @@ where
     Ok(rt.block_on(group.cancellable(started, op)))
 }
 
+/// As `block_on`, asking `probe` (a `java.util.function.BooleanSupplier`; null = never) every
+/// SHUTDOWN_POLL whether JMeter's Shutdown wants this thread to end, and raising `trigger` (which
+/// `op` watches) when it does. The probe is called on this JMeter thread, which is where JNI
+/// allows it: `block_on` polls `op` here, not on a runtime worker.
+fn block_on_watching<F>(
+    env: &mut Env<'_>,
+    probe: &JObject<'_>,
+    trigger: ShutdownTrigger,
+    group: &ConnectionGroup,
+    op: F,
+) -> Result<SampleOutcome, Failure>
+where
+    F: Future<Output = SampleOutcome>,
+{
+    let rt = runtime().map_err(Failure::Native)?;
+    let started = Instant::now();
+    let op = group.cancellable(started, op);
+    Ok(rt.block_on(async {
+        tokio::pin!(op);
+        let mut asking = !probe.is_null();
+        let first = tokio::time::Instant::now() + SHUTDOWN_POLL;
+        let mut ticks = tokio::time::interval_at(first, SHUTDOWN_POLL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                // The operation first: one that is done at once never starts the poll timer.
+                biased;
+                o = &mut op => return o,
+                _ = ticks.tick(), if asking => match shutdown_requested(env, probe) {
+                    Some(true) => {
+                        trigger.raise();
+                        asking = false;
+                    }
+                    Some(false) => {}
+                    // A probe that throws is not asked again; the operation's own bounds hold.
+                    None => asking = false,
+                },
+            }
+        }
+    }))
+}
+
+/// `probe.getAsBoolean()`, or None when it threw (the exception is cleared: it must not stay
+/// pending while this thread goes on calling JNI).
+fn shutdown_requested(env: &mut Env<'_>, probe: &JObject<'_>) -> Option<bool> {
+    let asked = env
+        .call_method(probe, jni_str!("getAsBoolean"), jni::jni_sig!("()Z"), &[])
+        .and_then(|v| v.z());
+    match asked {
+        Ok(b) => Some(b),
+        Err(_) => {
+            if env.exception_check() {
+                env.exception_clear();
+            }
+            None
+        }
+    }
+}
+
 fn to_java<'local>(env: &mut Env<'local>, o: &SampleOutcome) -> Result<JObject<'local>, Failure> {
     let code = env.new_string(&o.code)?;
     let message = env.new_string(&o.message)?;
@@ -185,11 +250,19 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupConnect<'caller>(
     mut unowned: EnvUnowned<'caller>,
     _class: JClass<'caller>,
     handle: jlong,
+    shutdown_probe: JObject<'caller>,
 ) -> JObject<'caller> {
     unowned
         .with_env(|env| -> Result<JObject<'caller>, Failure> {
             let g = group(handle)?;
-            let o = block_on(&g, g.connect())?;
+            let (trigger, shutdown) = Shutdown::channel();
+            let o = block_on_watching(
+                env,
+                &shutdown_probe,
+                trigger,
+                &g,
+                g.connect_until(&shutdown),
+            )?;
             to_java(env, &o)
         })
         .resolve::<Throw>()
@@ -299,6 +372,7 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_publish<'caller>(
     _class: JClass<'caller>,
     group_handle: jlong,
     publisher: jlong,
+    shutdown_probe: JObject<'caller>,
 ) -> JObject<'caller> {
     unowned
         .with_env(|env| -> Result<JObject<'caller>, Failure> {
@@ -306,7 +380,14 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_publish<'caller>(
             let p = PUBLISHERS.get(publisher).ok_or_else(|| {
                 Failure::Native(format!("publisher handle {publisher} is closed"))
             })?;
-            let o = block_on(&g, p.publish(&g))?;
+            let (trigger, shutdown) = Shutdown::channel();
+            let o = block_on_watching(
+                env,
+                &shutdown_probe,
+                trigger,
+                &g,
+                p.publish_until(&g, &shutdown),
+            )?;
             to_java(env, &o)
         })
         .resolve::<Throw>()
@@ -348,6 +429,7 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_subscribe<'caller>(
     _class: JClass<'caller>,
     group_handle: jlong,
     subscriber: jlong,
+    shutdown_probe: JObject<'caller>,
 ) -> JObject<'caller> {
     unowned
         .with_env(|env| -> Result<JObject<'caller>, Failure> {
@@ -355,7 +437,14 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_subscribe<'caller>(
             let s = SUBSCRIBERS.get(subscriber).ok_or_else(|| {
                 Failure::Native(format!("subscriber handle {subscriber} is closed"))
             })?;
-            let o = block_on(&g, s.subscribe(&g))?;
+            let (trigger, shutdown) = Shutdown::channel();
+            let o = block_on_watching(
+                env,
+                &shutdown_probe,
+                trigger,
+                &g,
+                s.subscribe_until(&g, &shutdown),
+            )?;
             to_java(env, &o)
         })
         .resolve::<Throw>()

@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
-use crate::client::{Carried, ClientError, Session, SessionOptions};
+use crate::client::{Carried, ClientError, ConnectProgress, Session, SessionOptions};
 use crate::transport::{Endpoint, TlsContext, Transport};
 
 use super::client_id::next_client_id;
 use super::config::{ConfigError, ConnectConfig, DisconnectSettings, Protocol};
 use super::outcome::{self, SampleOutcome};
+use super::shutdown::Shutdown;
 use crate::codec::ProtocolVersion;
 
 /// Handshakes in flight at once per group: enough to open thousands of connections quickly
@@ -66,6 +67,38 @@ fn transport(config: &ConnectConfig) -> Result<Transport, ConfigError> {
             tls: tls()?,
         },
     })
+}
+
+/// Why a connect that JMeter's Shutdown ended had not connected: the last error of a connection
+/// still retrying, else that none had answered yet.
+fn shutdown_message(
+    total: usize,
+    unfinished: &[&ConnectProgress],
+    failures: &[ClientError],
+) -> String {
+    let last = unfinished
+        .iter()
+        .find_map(|p| p.last_failure().map(|e| (e, p.failed_attempts())));
+    let why = match last {
+        Some((e, n)) => {
+            format!("{e} (JMeter shutdown ended the retries after {n} failed attempt(s))")
+        }
+        None => "ended by JMeter shutdown before the broker answered".to_string(),
+    };
+    if total == 1 {
+        return format!("Connect failed: {why}");
+    }
+    let mut m = format!(
+        "{} of {total} connection(s) not connected: {why}",
+        unfinished.len()
+    );
+    if let Some(first) = failures.first() {
+        m.push_str(&format!(
+            "; {} more failed, first error: {first}",
+            failures.len()
+        ));
+    }
+    m
 }
 
 impl ConnectionGroup {
@@ -255,6 +288,12 @@ impl ConnectionGroup {
 
     /// Connects every slot that has no live session. Already-live ones are kept (reuse).
     pub async fn connect(&self) -> SampleOutcome {
+        self.connect_until(&Shutdown::never()).await
+    }
+
+    /// As [`ConnectionGroup::connect`]; JMeter's Shutdown ends the connects still under way (a
+    /// connect retried forever, say), and the sample fails naming their last error.
+    pub async fn connect_until(&self, shutdown: &Shutdown) -> SampleOutcome {
         let started = Instant::now();
         let todo: Vec<usize> = self
             .slots()
@@ -267,6 +306,7 @@ impl ConnectionGroup {
         let limit = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));
         let mut set = JoinSet::new();
         let slots = self.slots();
+        let mut progress: Vec<(usize, Arc<ConnectProgress>)> = Vec::with_capacity(todo.len());
         for slot in todo.iter().copied() {
             let opts = self.options(slot);
             let carried = slots[slot]
@@ -279,24 +319,54 @@ impl ConnectionGroup {
                         .and_then(|mut g| g.get_mut(slot).and_then(Option::take))
                 });
             let limit = limit.clone();
+            let seen = Arc::new(ConnectProgress::default());
+            progress.push((slot, seen.clone()));
             set.spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                (slot, Session::connect_carrying(opts, carried).await)
+                (slot, Session::connect_observed(opts, carried, &seen).await)
             });
         }
         let mut failures: Vec<ClientError> = Vec::new();
-        while let Some(joined) = set.join_next().await {
+        let mut finished = vec![false; total];
+        let mut shut_down = false;
+        loop {
+            let joined = tokio::select! {
+                joined = set.join_next() => joined,
+                _ = shutdown.requested(), if !shut_down => {
+                    shut_down = true;
+                    set.abort_all();
+                    continue;
+                }
+            };
+            let Some(joined) = joined else { break };
             match joined {
                 Ok((slot, Ok(session))) => {
+                    finished[slot] = true;
                     if let Ok(mut g) = self.sessions.lock() {
                         g[slot] = Some(Arc::new(session));
                     }
                 }
-                Ok((_, Err(e))) => failures.push(e),
+                Ok((slot, Err(e))) => {
+                    finished[slot] = true;
+                    failures.push(e);
+                }
+                Err(e) if e.is_cancelled() => {}
                 Err(e) => failures.push(ClientError::Lost(format!("connect task failed: {e}"))),
             }
         }
         let elapsed = started.elapsed();
+        let unfinished: Vec<&ConnectProgress> = progress
+            .iter()
+            .filter(|(slot, _)| !finished[*slot])
+            .map(|(_, p)| p.as_ref())
+            .collect();
+        if !unfinished.is_empty() {
+            return SampleOutcome::failed(
+                outcome::EXCEPTION,
+                shutdown_message(total, &unfinished, &failures),
+                elapsed,
+            );
+        }
         let reused = total - todo.len();
         if failures.is_empty() {
             let message = if reused == 0 {

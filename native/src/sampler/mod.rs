@@ -7,6 +7,7 @@ mod group;
 pub mod outcome;
 pub mod payload;
 mod publish;
+mod shutdown;
 pub mod stats;
 mod streams;
 mod subscribe;
@@ -16,4 +17,5 @@ pub use config::{ConfigError, ConnectConfig, DisconnectSettings, PublishConfig, 
 pub use group::ConnectionGroup;
 pub use outcome::SampleOutcome;
 pub use publish::Publisher;
+pub use shutdown::{Shutdown, ShutdownTrigger};
 pub use subscribe::Subscriber;

@@ -1,5 +1,6 @@
 //! The Publish operation: M messages per sample on all connections of a group, or spread
-//! round-robin; timed until every message is written (QoS 0) or acknowledged (QoS 1/2).
+//! round-robin; timed until every message is written (QoS 0) or acknowledged (QoS 1/2), or until
+//! JMeter's Shutdown ends the wait.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -7,6 +8,7 @@ use std::time::{Instant, SystemTime};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use rand::Rng;
+use tokio::sync::oneshot::error::TryRecvError;
 
 use crate::client::{ClientError, PublishAck, Session};
 use crate::codec::Publish;
@@ -15,7 +17,27 @@ use super::config::{MessageType, PublishConfig, Target, TimestampFormat};
 use super::group::ConnectionGroup;
 use super::outcome::{self, SampleOutcome};
 use super::payload::{random_text, write_precise, write_xmeter};
+use super::shutdown::Shutdown;
 use super::streams::{self, Stream};
+
+/// What became of one message's acknowledgement.
+enum Ack {
+    Answered(Result<(), ClientError>),
+    /// The connection went away without answering.
+    Closed,
+    TimedOut,
+    /// Not answered when JMeter's Shutdown ended the wait.
+    Pending,
+}
+
+/// The acknowledgement as it stands now, without waiting.
+fn answered(ack: &mut PublishAck) -> Ack {
+    match ack.try_recv() {
+        Ok(r) => Ack::Answered(r),
+        Err(TryRecvError::Closed) => Ack::Closed,
+        Err(TryRecvError::Empty) => Ack::Pending,
+    }
+}
 
 pub struct Publisher {
     config: PublishConfig,
@@ -126,6 +148,16 @@ impl Publisher {
     }
 
     pub async fn publish(&self, group: &ConnectionGroup) -> SampleOutcome {
+        self.publish_until(group, &Shutdown::never()).await
+    }
+
+    /// As [`Publisher::publish`]; JMeter's Shutdown ends the wait for acknowledgements, and the
+    /// messages not acknowledged by then are counted as such.
+    pub async fn publish_until(
+        &self,
+        group: &ConnectionGroup,
+        shutdown: &Shutdown,
+    ) -> SampleOutcome {
         let started = Instant::now();
         let live = group.connected();
         if live.is_empty() {
@@ -154,20 +186,38 @@ impl Publisher {
         let mut sent = 0u64;
         let mut bytes = 0u64;
         let mut timed_out = 0u64;
-        for (len, ack) in acks {
-            match tokio::time::timeout_at(deadline, ack).await {
-                Ok(Ok(Ok(()))) => {
+        let mut cut_short = 0u64;
+        // One wait for the whole sample, not one per message. Never polled again once complete:
+        // from then on `is_requested()` holds.
+        let ended = shutdown.requested();
+        tokio::pin!(ended);
+        for (len, mut ack) in acks {
+            let state = if shutdown.is_requested() {
+                answered(&mut ack)
+            } else {
+                tokio::select! {
+                    acked = tokio::time::timeout_at(deadline, &mut ack) => match acked {
+                        Ok(Ok(r)) => Ack::Answered(r),
+                        Ok(Err(_)) => Ack::Closed,
+                        Err(_) => Ack::TimedOut,
+                    },
+                    _ = &mut ended => answered(&mut ack),
+                }
+            };
+            match state {
+                Ack::Answered(Ok(())) => {
                     sent += 1;
                     bytes += len;
                 }
-                Ok(Ok(Err(e))) => failures.push(e),
-                Ok(Err(_)) => failures.push(ClientError::NotConnected),
-                Err(_) => timed_out += 1,
+                Ack::Answered(Err(e)) => failures.push(e),
+                Ack::Closed => failures.push(ClientError::NotConnected),
+                Ack::TimedOut => timed_out += 1,
+                Ack::Pending => cut_short += 1,
             }
         }
         let elapsed = started.elapsed();
-        let total = sent + timed_out + failures.len() as u64;
-        let mut o = if failures.is_empty() && timed_out == 0 {
+        let total = sent + timed_out + cut_short + failures.len() as u64;
+        let mut o = if failures.is_empty() && timed_out == 0 && cut_short == 0 {
             SampleOutcome::ok(format!("Published {sent} message(s)"), elapsed)
         } else {
             let mut parts = Vec::new();
@@ -177,6 +227,11 @@ impl Publisher {
                     self.config.ack_timeout.as_millis()
                 ));
             }
+            if cut_short > 0 {
+                parts.push(format!(
+                    "{cut_short} not acknowledged when JMeter shutdown ended the wait"
+                ));
+            }
             if let Some(first) = failures.first() {
                 parts.push(format!("{} failed: {first}", failures.len()));
             }
@@ -184,8 +239,12 @@ impl Publisher {
                 && failures
                     .iter()
                     .all(|e| matches!(e, ClientError::NotConnected | ClientError::Lost(_)))
-                && timed_out == 0;
-            let code = if all_lost {
+                && timed_out == 0
+                && cut_short == 0;
+            let code = if cut_short > 0 {
+                // The user ended the run (Stop's code); the message still names other failures.
+                outcome::EXCEPTION
+            } else if all_lost {
                 outcome::NO_CONNECTION
             } else {
                 outcome::FAILED

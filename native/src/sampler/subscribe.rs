@@ -1,12 +1,12 @@
 //! The Subscribe operation. The first sample subscribes; from then on every message the broker
 //! delivers lands in the subscriber's queue, between samples too. A time sample takes everything
 //! queued when its window ends; a count sample takes exactly its count, oldest first, and leaves
-//! the rest for the next sample (or what it has when its timeout ends it).
+//! the rest for the next sample (or what it has when its timeout or JMeter's Shutdown ends it).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use tokio::sync::Notify;
@@ -18,6 +18,7 @@ use super::config::{Condition, SubscribeConfig};
 use super::group::ConnectionGroup;
 use super::outcome::{self, SampleOutcome};
 use super::payload::{epoch_nanos, parse_stamp, Stamp};
+use super::shutdown::Shutdown;
 use super::stats::{Latencies, SequenceTracker};
 use super::streams::{self, Stream};
 
@@ -65,6 +66,18 @@ fn properties_line(p: &Publish) -> Option<String> {
         parts.push(format!("subscription-id={id}"));
     }
     (!parts.is_empty()).then(|| format!("# properties: {}", parts.join(", ")))
+}
+
+/// Why a sample stopped waiting.
+enum End {
+    /// Its window elapsed or its count arrived.
+    Done,
+    /// Its timeout came before the count (the count).
+    TimedOut(u64),
+    /// JMeter's Shutdown came before the count (the count).
+    Shutdown(u64),
+    /// JMeter's Shutdown came this far into the window.
+    WindowCut { after: Duration, window: Duration },
 }
 
 /// What one sample takes from the queue.
@@ -369,7 +382,11 @@ impl Subscriber {
     }
 
     /// SUBSCRIBE on every live connection of the group; any refused filter fails the sample.
-    async fn ensure_subscribed(&self, group: &ConnectionGroup) -> Result<(), SampleOutcome> {
+    async fn ensure_subscribed(
+        &self,
+        group: &ConnectionGroup,
+        shutdown: &Shutdown,
+    ) -> Result<(), SampleOutcome> {
         if self.bound_to() == Some(group.id()) {
             // Sessions that replaced closed ones carried this subscription over: follow them.
             let live = group.connected();
@@ -419,7 +436,17 @@ impl Subscriber {
         }
         let deadline = tokio::time::Instant::now() + self.config.timeout;
         for w in waits {
-            let codes = match tokio::time::timeout_at(deadline, w).await {
+            let acked = tokio::select! {
+                acked = tokio::time::timeout_at(deadline, w) => acked,
+                _ = shutdown.requested() => {
+                    return Err(SampleOutcome::failed(
+                        outcome::EXCEPTION,
+                        "Subscribe failed: ended by JMeter shutdown before SUBACK",
+                        started.elapsed(),
+                    ))
+                }
+            };
+            let codes = match acked {
                 Ok(Ok(Ok(codes))) => codes,
                 Ok(Ok(Err(e))) => {
                     return Err(SampleOutcome::failed(
@@ -493,14 +520,31 @@ impl Subscriber {
     }
 
     pub async fn subscribe(&self, group: &ConnectionGroup) -> SampleOutcome {
+        self.subscribe_until(group, &Shutdown::never()).await
+    }
+
+    /// As [`Subscriber::subscribe`]; JMeter's Shutdown ends the wait with the messages so far.
+    pub async fn subscribe_until(
+        &self,
+        group: &ConnectionGroup,
+        shutdown: &Shutdown,
+    ) -> SampleOutcome {
         let started = Instant::now();
-        if let Err(o) = self.ensure_subscribed(group).await {
+        if let Err(o) = self.ensure_subscribed(group, shutdown).await {
             return o;
         }
-        let mut timed_out = None;
+        let mut end = End::Done;
         let mut limit = u64::MAX;
         match self.config.condition {
-            Condition::Elapsed(window) => tokio::time::sleep(window).await,
+            Condition::Elapsed(window) => {
+                let opened = Instant::now();
+                tokio::select! {
+                    _ = tokio::time::sleep(window) => {}
+                    _ = shutdown.requested() => {
+                        end = End::WindowCut { after: opened.elapsed(), window };
+                    }
+                }
+            }
             Condition::Count(n) => {
                 let deadline = tokio::time::Instant::now() + self.config.timeout;
                 loop {
@@ -515,7 +559,11 @@ impl Subscriber {
                     tokio::select! {
                         _ = notified => {}
                         _ = tokio::time::sleep_until(deadline) => {
-                            timed_out = Some(n);
+                            end = End::TimedOut(n);
+                            break;
+                        }
+                        _ = shutdown.requested() => {
+                            end = End::Shutdown(n);
                             break;
                         }
                         // No more messages can come once every connection is gone for good.
@@ -531,7 +579,7 @@ impl Subscriber {
             }
         }
         let batch = self.acc.take(limit);
-        let mut o = self.report(batch, timed_out, started);
+        let mut o = self.report(batch, end, started);
         if group.connected().is_empty() {
             // Say why nothing more came, rather than a bare timeout.
             o.success = false;
@@ -545,7 +593,7 @@ impl Subscriber {
         o
     }
 
-    fn report(&self, batch: Batch, timed_out: Option<u64>, started: Instant) -> SampleOutcome {
+    fn report(&self, batch: Batch, end: End, started: Instant) -> SampleOutcome {
         let elapsed = started.elapsed();
         let seq = match self.reported.lock() {
             Ok(mut before) => self.acc.figures(&mut before),
@@ -553,13 +601,28 @@ impl Subscriber {
         };
         // Plain digits: a locale separator ("13,207") breaks tools that parse this (COMPAT.md).
         let received = format!("Received {} of message.", batch.count);
-        let mut o = match timed_out {
-            None => SampleOutcome::ok(received, elapsed),
-            Some(n) => SampleOutcome::failed(
+        let mut o = match end {
+            End::Done => SampleOutcome::ok(received, elapsed),
+            End::TimedOut(n) => SampleOutcome::failed(
                 outcome::FAILED,
                 format!(
                     "{received} Timed out after {} ms waiting for {n}",
                     self.config.timeout.as_millis()
+                ),
+                elapsed,
+            ),
+            // Short of its count: failed, as the user's own ending of the run (Stop's code).
+            End::Shutdown(n) => SampleOutcome::failed(
+                outcome::EXCEPTION,
+                format!("{received} Ended by JMeter shutdown before {n} arrived"),
+                elapsed,
+            ),
+            // A window has no target to miss: what arrived in the shorter window is a valid batch.
+            End::WindowCut { after, window } => SampleOutcome::ok(
+                format!(
+                    "{received} Window cut short by JMeter shutdown after {} of {} ms",
+                    after.as_millis(),
+                    window.as_millis()
                 ),
                 elapsed,
             ),

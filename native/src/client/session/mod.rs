@@ -22,7 +22,7 @@ use crate::codec::{
 };
 
 use super::options::backoff;
-use super::{ClientError, SessionOptions};
+use super::{ClientError, ConnectProgress, SessionOptions};
 use handshake::handshake;
 
 /// A received message as handed to subscriptions.
@@ -131,12 +131,23 @@ impl Session {
         opts: SessionOptions,
         carried: Option<Carried>,
     ) -> Result<Session, ClientError> {
+        Session::connect_observed(opts, carried, &ConnectProgress::default()).await
+    }
+
+    /// As [`Session::connect_carrying`], recording each failed attempt that is retried in
+    /// `progress`, so a caller that stops waiting can say why it had not connected.
+    pub async fn connect_observed(
+        opts: SessionOptions,
+        carried: Option<Carried>,
+        progress: &ConnectProgress,
+    ) -> Result<Session, ClientError> {
         let mut retries = 0u32;
         let mut opts = opts;
         let (stream, leftover, ack) = loop {
             match handshake(&opts).await {
                 Ok(ok) => break ok,
                 Err(e) if opts.connect_attempts.allows(retries) => {
+                    progress.record_failure(&e);
                     tracing::debug!(client_id = %opts.client_id, error = %e, "connect failed, retrying");
                     tokio::time::sleep(backoff(retries)).await;
                     retries += 1;

@@ -1,6 +1,7 @@
 package io.mqttload.jmeter;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.testelement.TestStateListener;
@@ -40,9 +41,17 @@ public class ConnectSampler extends MqttSampler implements ThreadListener, TestS
                         + (name.isEmpty() ? "the thread's connection" : name));
                 return;
             }
+            BooleanSupplier shutdown = shutdownProbe();
+            if (shutdown != null && shutdown.getAsBoolean()) {
+                // Came while another thread held a test-wide group connecting: do not start a connect of our own,
+                // or threads queued on the group would each wait out a poll interval in turn.
+                Results.fail(result, startMillis, startNanos, Results.EXCEPTION,
+                        "Connect not started: JMeter shutdown came before it could start");
+                return;
+            }
             Outcome o;
             try {
-                o = group.connect();
+                o = group.connect(shutdown);
             } catch (RuntimeException e) { // e.g. a NativeException: its text may quote a secret
                 Results.fail(result, startMillis, startNanos, Results.EXCEPTION, settings.scrub(Results.messageOf(e)));
                 return;

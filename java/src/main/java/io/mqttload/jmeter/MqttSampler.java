@@ -1,5 +1,7 @@
 package io.mqttload.jmeter;
 
+import java.util.function.BooleanSupplier;
+
 import org.apache.jmeter.samplers.AbstractSampler;
 import org.apache.jmeter.samplers.Entry;
 import org.apache.jmeter.samplers.Interruptible;
@@ -8,7 +10,8 @@ import org.apache.jmeter.samplers.SampleResult;
 import io.mqttload.jni.ConnectionGroup;
 
 /**
- * Common frame of the MQTT samplers: result creation, timing start, catching everything, Stop support.
+ * Common frame of the MQTT samplers: result creation, timing start, catching everything, Stop and Shutdown
+ * support.
  * JMeter clones samplers per thread, so instance fields are per thread.
  */
 public abstract class MqttSampler extends AbstractSampler implements Interruptible {
@@ -65,6 +68,14 @@ public abstract class MqttSampler extends AbstractSampler implements Interruptib
 
     /** The sample's work; must fill {@code result} (via {@link Results}). */
     protected abstract void doSample(SampleResult result, long startMillis, long startNanos);
+
+    /**
+     * What a long native wait asks to learn of JMeter's Shutdown for this thread (null when not in a JMeter
+     * thread). Stop interrupts us ({@link #interrupt()}); Shutdown does not, it only flags the thread.
+     */
+    protected BooleanSupplier shutdownProbe() {
+        return ShutdownProbe.forCurrentThread();
+    }
 
     /** Marks the group as in use, so Stop can cancel the operation blocked on it. */
     protected void using(ConnectionGroup group) {

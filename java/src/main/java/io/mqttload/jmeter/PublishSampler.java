@@ -39,7 +39,7 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
             }
         }
         using(group);
-        Outcome o = publisher.publish(group);
+        Outcome o = publisher.publish(group, shutdownProbe());
         Results.fill(result, startMillis, o);
         result.setSentBytes(Math.max(0L, o.bytes));
     }

@@ -63,7 +63,7 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
             }
         }
         using(group);
-        Outcome o = subscriber.subscribe(group);
+        Outcome o = subscriber.subscribe(group, shutdownProbe());
         Results.fill(result, startMillis, o);
         long received = o.stat(Outcome.STAT_MESSAGES);
         if (o.success && received >= 0) {

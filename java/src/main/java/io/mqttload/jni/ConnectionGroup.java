@@ -1,5 +1,7 @@
 package io.mqttload.jni;
 
+import java.util.function.BooleanSupplier;
+
 /** A native group of 1..N MQTT connections, created from a connectJson document. */
 public class ConnectionGroup extends NativeObject {
     private final String name;
@@ -48,8 +50,9 @@ public class ConnectionGroup extends NativeObject {
         return settingsKey != null && settingsKey.equals(otherKey);
     }
 
-    public Outcome connect() {
-        return NativeLib.groupConnect(handle());
+    /** Connects; ends early, failed, once {@code shutdownProbe} (may be null) answers true. */
+    public Outcome connect(BooleanSupplier shutdownProbe) {
+        return NativeLib.groupConnect(handle(), shutdownProbe);
     }
 
     public Outcome disconnect() {

@@ -1,10 +1,15 @@
 package io.mqttload.jni;
 
+import java.util.function.BooleanSupplier;
+
 import org.apache.jmeter.util.JMeterUtils;
 
 /**
  * Every native entry point of the Rust engine (libmqttload). Loading this class loads the library
  * and starts the shared runtime with {@code mqttload.runtime.threads} workers (0 = one per core).
+ *
+ * <p>A {@code shutdownProbe} (may be null) is asked by the engine, on the calling thread, every 200 ms while
+ * the operation waits; once it answers true the operation ends at once with what it has (JMeter's Shutdown).
  */
 public final class NativeLib {
     /** JMeter property: worker threads of the native runtime (0 = number of cores). */
@@ -32,7 +37,7 @@ public final class NativeLib {
 
     public static native long groupCreate(String connectJson);
 
-    public static native Outcome groupConnect(long group);
+    public static native Outcome groupConnect(long group, BooleanSupplier shutdownProbe);
 
     public static native Outcome groupDisconnect(long group);
 
@@ -47,13 +52,13 @@ public final class NativeLib {
 
     public static native long publisherCreate(String publishJson);
 
-    public static native Outcome publish(long group, long publisher);
+    public static native Outcome publish(long group, long publisher, BooleanSupplier shutdownProbe);
 
     public static native void publisherFree(long publisher);
 
     public static native long subscriberCreate(String subscribeJson);
 
-    public static native Outcome subscribe(long group, long subscriber);
+    public static native Outcome subscribe(long group, long subscriber, BooleanSupplier shutdownProbe);
 
     public static native void subscriberFree(long subscriber);
 }

@@ -1,5 +1,7 @@
 package io.mqttload.jni;
 
+import java.util.function.BooleanSupplier;
+
 /** A native publisher configuration (publishJson). */
 public class Publisher extends NativeObject {
     private final String json;
@@ -17,8 +19,9 @@ public class Publisher extends NativeObject {
         return json;
     }
 
-    public Outcome publish(ConnectionGroup group) {
-        return NativeLib.publish(group.handle(), handle());
+    /** Publishes; stops waiting for acknowledgements once {@code shutdownProbe} (may be null) answers true. */
+    public Outcome publish(ConnectionGroup group, BooleanSupplier shutdownProbe) {
+        return NativeLib.publish(group.handle(), handle(), shutdownProbe);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.mqttload.jni;
 
+import java.util.function.BooleanSupplier;
+
 /** A native subscriber (subscribeJson); bound to the group of its first {@link #subscribe} call. */
 public class Subscriber extends NativeObject {
     private final String json;
@@ -29,11 +31,12 @@ public class Subscriber extends NativeObject {
         return b == null || b == group;
     }
 
-    public Outcome subscribe(ConnectionGroup group) {
+    /** Collects a batch; ends it early with what it has once {@code shutdownProbe} (may be null) answers true. */
+    public Outcome subscribe(ConnectionGroup group, BooleanSupplier shutdownProbe) {
         if (boundGroup == null) {
             boundGroup = group;
         }
-        return NativeLib.subscribe(group.handle(), handle());
+        return NativeLib.subscribe(group.handle(), handle(), shutdownProbe);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.mqttload.jmeter;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import io.mqttload.jni.ConnectionGroup;
 import io.mqttload.jni.Outcome;
@@ -38,13 +39,16 @@ class FakeGroup extends ConnectionGroup {
         cancels.incrementAndGet();
     }
 
-    /** What {@link #connect()} returns; null = no connect expected. */
+    /** What {@link #connect} returns; null = no connect expected. */
     volatile Outcome connectOutcome;
-    /** What {@link #connect()} throws, if set. */
+    /** What {@link #connect} throws, if set. */
     volatile RuntimeException connectFailure;
+    /** The Shutdown probe the last connect was given. */
+    volatile BooleanSupplier connectProbe;
 
     @Override
-    public Outcome connect() {
+    public Outcome connect(BooleanSupplier shutdownProbe) {
+        connectProbe = shutdownProbe;
         if (connectFailure != null) {
             throw connectFailure;
         }
