@@ -334,8 +334,10 @@ public final class ConnectSettings {
                 .put("connAttemptMax", connAttemptMax)
                 .put("reconnAttemptMax", reconnAttemptMax)
                 .put("connections", connections)
-                .put("maxInflight", maxInflight)
                 .put("will", will);
+        if (maxInflight != 0) { // auto (0) leaves the document as it was before the key existed
+            json.put("maxInflight", maxInflight);
+        }
         // Only what the protocol uses: TCP sends the issue-2 document unchanged, and the PKCS#12 password
         // crosses only when TLS is on.
         if (!Keys.PROTOCOL_TCP.equals(protocol)) {

@@ -496,4 +496,17 @@ class ConnectSettingsTest {
         p.clear();
         assertEquals("nothing to hide", read().scrub("nothing to hide"));
     }
+
+    @Test
+    void maxInflightCrossesOnlyWhenSet() {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        m.put(Keys.MAX_INFLIGHT, "100");
+        ConnectSettings c = ConnectSettings.read(m::get);
+        assertEquals(100, c.maxInflight);
+        org.junit.jupiter.api.Assertions.assertTrue(c.toJson().contains("\"maxInflight\":100"), c.toJson());
+        m.put(Keys.MAX_INFLIGHT, "");
+        org.junit.jupiter.api.Assertions.assertFalse(ConnectSettings.read(m::get).toJson().contains("maxInflight"));
+        m.put(Keys.MAX_INFLIGHT, "70000");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ConnectSettings.read(m::get));
+    }
 }

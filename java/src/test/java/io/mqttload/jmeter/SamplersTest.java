@@ -82,7 +82,7 @@ class SamplersTest {
 
     @Test
     void subscribeVariablesAndMessage() {
-        long[] st = {13207, 1500, 1200, 2500, 4000, 9000, 2, 0, -1, 300};
+        long[] st = {13207, 1500, 1200, 2500, 4000, 9000, 2, 0, -1, 300, 5, 7, 1};
         Outcome o = new Outcome(true, "200", "x", 0, 13207, 0, 0, st, null);
         String[] v = SubscribeSampler.variableValues(o);
         assertEquals("13207", v[0]);
@@ -91,7 +91,10 @@ class SamplersTest {
         assertEquals("2", v[6]);
         assertEquals("0", v[7]);
         assertEquals("", v[8]);
-        assertEquals(9, SubscribeSampler.VARIABLES.length);
+        assertEquals("5", v[9]);
+        assertEquals("7", v[10]);
+        assertEquals("1", v[11]);
+        assertEquals(12, SubscribeSampler.VARIABLES.length);
         assertEquals("Received 13207 of message.", SubscribeSampler.receivedMessage(13207));
         for (String e : SubscribeSampler.variableValues(null)) {
             assertEquals("", e);
