@@ -3,7 +3,7 @@
 #   make build   plugin jar (cargo + javac) and a JMeter 5.6.3 in target/jmeter with the plugin in lib/ext
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
 #   make test    rustfmt, clippy, cargo test, Java unit tests, end-to-end tests (JMeter + Mosquitto)
-#   make bench   throughput (engine alone vs through JMeter) and connections (TCP/TLS/WS/WSS connects/s, memory)
+#   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS connects/s, memory)
 #   make clean   remove target/ (cargo's and Maven's output, the provisioned JMeter)
 
 SHELL   := /bin/bash
@@ -16,7 +16,7 @@ JAR     := target/mqttload-jmeter-$(VERSION).jar
 JMETER  := target/jmeter/bin/jmeter
 PYTEST_ARGS ?=
 
-.PHONY: all build jar jmeter demo-broker demo test test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-connections clean
+.PHONY: all build jar jmeter demo-broker demo test test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections clean
 
 all: build
 
@@ -65,7 +65,7 @@ test-e2e:
 	@test -x $(JMETER) && test -f $(JAR) || $(MAKE) --no-print-directory build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/ $(PYTEST_ARGS)
 
-bench: bench-throughput bench-connections
+bench: bench-throughput bench-inflight bench-connections
 
 bench-engine:
 	$(CARGO) build --release -p mqttload --bin mqttload-bench
@@ -73,6 +73,10 @@ bench-engine:
 # MESSAGES per QoS run (default 200000)
 bench-throughput: build bench-engine
 	$(PYTHON) tools/bench/run.py $(MESSAGES)
+
+# the 3.x in-flight window (auto 20) against 65,535 at QoS 1 and 2, side by side (MESSAGES per run, default 50000)
+bench-inflight: bench-engine
+	target/release/mqttload-bench inflight $(MESSAGES)
 
 # CONNECTIONS per protocol (default 5000)
 bench-connections: bench-engine

@@ -7,7 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
-use mqttload::codec::{ConnAck, ConnectReturnCode, Packet, ProtocolVersion, PubAck};
+use mqttload::codec::{
+    ConnAck, ConnectReturnCode, Packet, Properties, ProtocolVersion, PubAck, Publish, QoS, SubAck,
+    SubscribeReturnCode,
+};
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SampleOutcome, SubscribeConfig,
     Subscriber,
@@ -453,4 +456,96 @@ async fn messages_before_subscribe_go_to_the_first_matching_subscriber() {
     let o = sub.subscribe(&g).await;
     assert!(o.success, "{o:?}");
     assert_eq!(o.stats[0], 3, "{o:?}");
+}
+
+/// A QoS 2 PUBLISH with DUP=0 on an id still awaiting PUBREL is a new message from a broker that
+/// reused the id (Mosquitto past 65,535 in flight): delivered and reported. A DUP=1 copy is a resend.
+#[tokio::test]
+async fn reused_qos2_ids_deliver_new_messages_and_skip_resends() {
+    let port = fake_broker(|mut s, mut buf| async move {
+        let _ = read_packet(&mut s, &mut buf).await;
+        send(&mut s, Packet::ConnAck(ConnAck::default())).await;
+        while let Some(p) = read_packet(&mut s, &mut buf).await {
+            if let Packet::Subscribe(sub) = p {
+                send(
+                    &mut s,
+                    Packet::SubAck(SubAck {
+                        pkid: sub.pkid,
+                        return_codes: vec![SubscribeReturnCode::Success(QoS::ExactlyOnce)],
+                        properties: Properties::new(),
+                    }),
+                )
+                .await;
+                // id 7 three times before any PUBREL: new, resend (DUP=1), new again (DUP=0)
+                for (dup, body) in [(false, "first"), (true, "first"), (false, "second")] {
+                    send(
+                        &mut s,
+                        Packet::Publish(Publish {
+                            dup,
+                            qos: QoS::ExactlyOnce,
+                            retain: false,
+                            topic: "reuse/t".into(),
+                            pkid: 7,
+                            payload: body.as_bytes().to_vec().into(),
+                            properties: Properties::new(),
+                        }),
+                    )
+                    .await;
+                }
+            }
+        }
+    })
+    .await;
+    let g = connected(port, "").await;
+    let sub = Subscriber::new(
+        SubscribeConfig::from_json(
+            r#"{"topics":"reuse/t","qos":2,"condition":"count","conditionValue":2,"timeoutMs":3000,"debugResponse":true}"#,
+        )
+        .unwrap(),
+    );
+    let o = sub.subscribe(&g).await;
+    assert!(o.success, "{o:?}");
+    assert_eq!(o.response_data.as_deref(), Some(&b"first\nsecond\n"[..]));
+    assert!(
+        o.message.contains(
+            "BROKER FAULT: 1 QoS 2 message(s) arrived on a packet id still awaiting PUBREL"
+        ),
+        "{o:?}"
+    );
+}
+
+/// 3.x has no Receive Maximum: our own window (auto 20, Mosquitto's default) keeps a burst from
+/// putting more QoS 1 messages in flight than a stock broker takes.
+#[tokio::test]
+async fn v3_bursts_keep_at_most_20_in_flight_by_default() {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let port = fake_broker(|mut s, mut buf| async move {
+        let _ = read_packet(&mut s, &mut buf).await;
+        send(&mut s, Packet::ConnAck(ConnAck::default())).await;
+        let (mut most, mut acked) = (0usize, 0usize);
+        let mut waiting: Vec<u16> = Vec::new();
+        while acked < 100 {
+            match tokio::time::timeout(Duration::from_millis(100), read_packet(&mut s, &mut buf))
+                .await
+            {
+                Ok(Some(Packet::Publish(p))) => waiting.push(p.pkid),
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                // Quiet: the client waits for acknowledgements. Answer them all.
+                Err(_) => {
+                    most = most.max(waiting.len());
+                    for id in waiting.drain(..) {
+                        send(&mut s, Packet::PubAck(PubAck::new(id))).await;
+                        acked += 1;
+                    }
+                }
+            }
+        }
+        let _ = tx.send(most);
+    })
+    .await;
+    let g = connected(port, "").await;
+    let o = publisher("window/t", 1, 100).publish(&g).await;
+    assert!(o.success, "{o:?}");
+    assert_eq!(rx.await.unwrap(), 20);
 }

@@ -3,6 +3,9 @@
 //! `mqttload-bench [messages]`: publish -> subscribe rates through a real broker, QoS 0 and 1.
 //! Uses the broker named by MQTT_BROKER=host:port, else starts a Mosquitto of its own.
 //!
+//! `mqttload-bench inflight [messages]`: QoS 1 and 2 rates with the 3.x in-flight window at its auto
+//! value (20) and at 65,535, alternating in one run (the broker sets no limit of its own).
+//!
 //! `mqttload-bench connections <connectJson> <count>`: opens `count` connections in one group,
 //! prints connects/s and resident memory per idle connection (tools/bench/connections.py runs it
 //! for TCP, TLS, WS and WSS side by side).
@@ -14,9 +17,9 @@ use mqttload::sampler::{
 };
 use mqttload::testkit::Mosquitto;
 
-fn group(host: &str, port: u16, prefix: &str) -> ConnectionGroup {
+fn group(host: &str, port: u16, prefix: &str, inflight: u16) -> ConnectionGroup {
     let json = format!(
-        r#"{{"server":"{host}","port":{port},"version":"3.1.1","clientIdPrefix":"{prefix}","connections":1}}"#
+        r#"{{"server":"{host}","port":{port},"version":"3.1.1","clientIdPrefix":"{prefix}","connections":1,"maxInflight":{inflight}}}"#
     );
     let config = ConnectConfig::from_json(&json).expect("bench connect settings");
     ConnectionGroup::new(config).expect("bench group")
@@ -29,10 +32,17 @@ struct Rate {
     p99_us: i64,
 }
 
-async fn run(host: &str, port: u16, qos: u8, messages: u64, batch: u64) -> Result<Rate, String> {
+async fn run(
+    host: &str,
+    port: u16,
+    qos: u8,
+    messages: u64,
+    batch: u64,
+    inflight: u16,
+) -> Result<Rate, String> {
     let topic = format!("bench/qos{qos}");
-    let sub_group = group(host, port, "bsub_");
-    let pub_group = group(host, port, "bpub_");
+    let sub_group = group(host, port, "bsub_", inflight);
+    let pub_group = group(host, port, "bpub_", inflight);
     for g in [&sub_group, &pub_group] {
         let o = g.connect().await;
         if !o.success {
@@ -154,10 +164,11 @@ fn main() {
         }
         return;
     }
-    let messages: u64 = std::env::args()
-        .nth(1)
+    let window_mode = args.get(1).map(String::as_str) == Some("inflight");
+    let messages: u64 = args
+        .get(if window_mode { 2 } else { 1 })
         .and_then(|a| a.parse().ok())
-        .unwrap_or(200_000);
+        .unwrap_or(if window_mode { 50_000 } else { 200_000 });
     let (_broker, host, port) = match std::env::var("MQTT_BROKER") {
         Ok(hp) => {
             let (h, p) = hp.rsplit_once(':').expect("MQTT_BROKER=host:port");
@@ -173,9 +184,13 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    if window_mode {
+        inflight(&rt, &host, port, messages);
+        return;
+    }
     println!("engine benchmark: {messages} messages per QoS, 1 publisher -> broker {host}:{port} -> 1 subscriber, 32-byte body");
     for qos in [0u8, 1] {
-        match rt.block_on(run(&host, port, qos, messages, 1000)) {
+        match rt.block_on(run(&host, port, qos, messages, 1000, 0)) {
             Ok(r) => println!(
                 "engine qos{qos}: {:>9.0} msg/s publish->subscribe ({} messages in {:.2} s; latency p50 {} us, p99 {} us per batch median)",
                 r.messages as f64 / r.seconds,
@@ -186,5 +201,31 @@ fn main() {
             ),
             Err(e) => println!("engine qos{qos}: FAILED: {e}"),
         }
+    }
+}
+
+/// The cost of the 3.x in-flight window: the same load with 20 and with 65,535 messages in flight,
+/// three interleaved rounds, medians and their ratio.
+fn inflight(rt: &tokio::runtime::Runtime, host: &str, port: u16, messages: u64) {
+    println!("in-flight window benchmark: {messages} messages per run, 3.1.1, 1 publisher -> 1 subscriber, 1,000 per sample, 3 rounds");
+    for qos in [1u8, 2] {
+        let mut rates: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        for _ in 0..3 {
+            for (i, window) in [20u16, u16::MAX].into_iter().enumerate() {
+                match rt.block_on(run(host, port, qos, messages, 1000, window)) {
+                    Ok(r) => rates[i].push(r.messages as f64 / r.seconds),
+                    Err(e) => println!("qos{qos} window {window}: FAILED: {e}"),
+                }
+            }
+        }
+        let med = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v.get(v.len() / 2).copied().unwrap_or(0.0)
+        };
+        let (w20, wmax) = (med(&mut rates[0]), med(&mut rates[1]));
+        println!(
+            "inflight qos{qos}: window 20 {w20:>9.0} msg/s, window 65535 {wmax:>9.0} msg/s, ratio {:.2}",
+            if wmax > 0.0 { w20 / wmax } else { 0.0 }
+        );
     }
 }

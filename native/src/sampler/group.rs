@@ -15,8 +15,10 @@ use crate::transport::{Endpoint, TlsContext, Transport};
 use super::client_id::next_client_id;
 use super::config::{ConfigError, ConnectConfig, DisconnectSettings, Protocol};
 use super::outcome::{self, SampleOutcome};
+use super::payload::write_end;
 use super::shutdown::Shutdown;
-use crate::codec::ProtocolVersion;
+use super::streams::Stream;
+use crate::codec::{ProtocolVersion, Publish, QoS};
 
 /// Handshakes in flight at once per group: enough to open thousands of connections quickly
 /// without a SYN flood that a broker's accept backlog would drop.
@@ -43,6 +45,15 @@ pub struct ConnectionGroup {
     reconnects_reported: AtomicU64,
     /// Reused QoS 2 packet ids already told in a sample's message.
     reused_ids_reported: AtomicU64,
+    /// Streams whose end marker a Disconnect sends (Publish elements with mqtt.end_marker).
+    end_markers: Mutex<Vec<EndMarker>>,
+}
+
+/// Where and how a stream's end marker goes: on the connection that published it, at its QoS.
+struct EndMarker {
+    slot: usize,
+    stream: Arc<Stream>,
+    qos: QoS,
 }
 
 /// Builds the group's transport. For SSL and WSS this reads the certificate files and makes the
@@ -125,6 +136,7 @@ impl ConnectionGroup {
             round_robin: AtomicUsize::new(0),
             reconnects_reported: AtomicU64::new(0),
             reused_ids_reported: AtomicU64::new(0),
+            end_markers: Mutex::new(Vec::new()),
         })
     }
 
@@ -245,12 +257,66 @@ impl ConnectionGroup {
         (total > before).then(|| {
             format!(
                 "BROKER FAULT: {} QoS 2 message(s) arrived on a packet id still awaiting PUBREL \
-                 (the broker had more than 65,535 messages in flight to one client and reused ids; \
-                 they were delivered and counted; limit the broker's in-flight messages, e.g. \
-                 Mosquitto's max_inflight_messages)",
+                 (the broker reused ids in flight, as Mosquitto does past 65,535 messages in \
+                 flight to one client; they were delivered and counted; limit the broker's \
+                 in-flight messages, e.g. Mosquitto's max_inflight_messages)",
                 total - before
             )
         })
+    }
+
+    /// The stream's end marker goes out at every Disconnect of this group from now on.
+    pub(super) fn add_end_marker(&self, slot: usize, stream: Arc<Stream>, qos: QoS) {
+        if let Ok(mut g) = self.end_markers.lock() {
+            if !g.iter().any(|m| m.stream.id == stream.id) {
+                g.push(EndMarker { slot, stream, qos });
+            }
+        }
+    }
+
+    /// Publishes each end marker on its live connection and waits (bounded) for the broker to
+    /// take it; returns how many it took.
+    async fn send_end_markers(&self, sessions: &[(usize, Arc<Session>)]) -> usize {
+        let markers: Vec<(usize, Publish)> = match self.end_markers.lock() {
+            Ok(g) => g
+                .iter()
+                .map(|m| {
+                    let mut payload = bytes::BytesMut::with_capacity(64);
+                    write_end(
+                        &mut payload,
+                        m.stream.id,
+                        m.stream.sent(),
+                        std::time::SystemTime::now(),
+                    );
+                    let p = Publish {
+                        dup: false,
+                        qos: m.qos,
+                        retain: false,
+                        topic: m.stream.topic.clone(),
+                        pkid: 0,
+                        payload: payload.freeze(),
+                        properties: Default::default(),
+                    };
+                    (m.slot, p)
+                })
+                .collect(),
+            Err(_) => return 0,
+        };
+        let mut acks = Vec::new();
+        for (slot, p) in markers {
+            let live = sessions.iter().find(|(s, x)| *s == slot && !x.is_closed());
+            if let Some(ack) = live.and_then(|(_, x)| x.publish(p).ok()) {
+                acks.push(ack);
+            }
+        }
+        let deadline = tokio::time::Instant::now() + DISCONNECT_TIMEOUT;
+        let mut sent = 0;
+        for ack in acks {
+            if let Ok(Ok(Ok(()))) = tokio::time::timeout_at(deadline, ack).await {
+                sent += 1;
+            }
+        }
+        sent
     }
 
     pub fn next_round_robin(&self) -> usize {
@@ -425,6 +491,7 @@ impl ConnectionGroup {
             Err(_) => Vec::new(),
         };
         let live = sessions.iter().filter(|(_, s)| !s.is_closed()).count();
+        let markers = self.send_end_markers(&sessions).await;
         let dropped: Vec<String> = sessions
             .iter()
             .filter(|(_, s)| s.is_closed())
@@ -451,6 +518,11 @@ impl ConnectionGroup {
                 "Disconnected {live} connection(s); {} had already dropped: {why}",
                 dropped.len()
             ),
+        };
+        let message = if markers > 0 {
+            format!("{message}; sent {markers} end marker(s)")
+        } else {
+            message
         };
         SampleOutcome::ok(message, started.elapsed())
     }

@@ -24,13 +24,21 @@ pub enum Stamp {
         seq: u64,
         epoch_nanos: u64,
     },
+    /// End of a precise stream: the publisher sent `sent` messages (sequence 0..sent) in all.
+    End {
+        publisher: u64,
+        sent: u64,
+        epoch_nanos: u64,
+    },
 }
 
 impl Stamp {
     pub fn sent_nanos(&self) -> u128 {
         match *self {
             Stamp::Millis { epoch_millis } => u128::from(epoch_millis) * 1_000_000,
-            Stamp::Precise { epoch_nanos, .. } => u128::from(epoch_nanos),
+            Stamp::Precise { epoch_nanos, .. } | Stamp::End { epoch_nanos, .. } => {
+                u128::from(epoch_nanos)
+            }
         }
     }
 }
@@ -51,6 +59,15 @@ pub fn write_precise(out: &mut BytesMut, publisher: u64, seq: u64, now: SystemTi
     use std::fmt::Write as _;
     let mut s = String::with_capacity(48);
     let _ = write!(s, "mqlt:{publisher:016x}:{seq}:{};", epoch_nanos(now));
+    out.put_slice(s.as_bytes());
+}
+
+/// `mqlt:<publisher>:<sent>:<epoch ns>:end;`: tells subscribers (in other JMeter engines too) how
+/// many messages the stream sent, so the ones missing after the last received can be counted.
+pub fn write_end(out: &mut BytesMut, publisher: u64, sent: u64, now: SystemTime) {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(52);
+    let _ = write!(s, "mqlt:{publisher:016x}:{sent}:{}:end;", epoch_nanos(now));
     out.put_slice(s.as_bytes());
 }
 
@@ -79,14 +96,19 @@ fn parse_precise(rest: &[u8]) -> Option<Stamp> {
     let publisher = u64::from_str_radix(parts.next()?, 16).ok()?;
     let seq = parts.next()?.parse().ok()?;
     let epoch_nanos = parts.next()?.parse().ok()?;
-    if parts.next().is_some() {
-        return None;
+    match (parts.next(), parts.next()) {
+        (None, _) => Some(Stamp::Precise {
+            publisher,
+            seq,
+            epoch_nanos,
+        }),
+        (Some("end"), None) => Some(Stamp::End {
+            publisher,
+            sent: seq,
+            epoch_nanos,
+        }),
+        _ => None,
     }
-    Some(Stamp::Precise {
-        publisher,
-        seq,
-        epoch_nanos,
-    })
 }
 
 /// Random printable text (letters and digits), as XMeter's "Random string with fixed length".
@@ -118,6 +140,26 @@ mod tests {
                 epoch_nanos: 1_700_000_000_123_456_789
             })
         );
+    }
+
+    #[test]
+    fn end_marker_round_trip() {
+        let now = UNIX_EPOCH + Duration::from_nanos(1_700_000_000_000_000_001);
+        let mut b = BytesMut::new();
+        write_end(&mut b, 0xabc, 100, now);
+        assert_eq!(
+            &b[..],
+            b"mqlt:0000000000000abc:100:1700000000000000001:end;"
+        );
+        assert_eq!(
+            parse_stamp(&b),
+            Some(Stamp::End {
+                publisher: 0xabc,
+                sent: 100,
+                epoch_nanos: 1_700_000_000_000_000_001
+            })
+        );
+        assert_eq!(parse_stamp(b"mqlt:0abc:1:2:fin;"), None);
     }
 
     #[test]

@@ -80,22 +80,26 @@ impl Publisher {
         }
     }
 
-    fn next_seq(&self, slot: usize, group: u64) -> u64 {
+    fn next_seq(&self, slot: usize, group: &ConnectionGroup) -> u64 {
         let Ok(mut g) = self.streams.lock() else {
             return 0;
         };
         g.entry(slot)
             .or_insert_with(|| {
-                streams::register(
+                let stream = streams::register(
                     self.id_base.wrapping_add(slot as u64),
                     &self.config.topic,
-                    group,
-                )
+                    group.id(),
+                );
+                if self.config.end_marker {
+                    group.add_end_marker(slot, stream.clone(), self.config.qos);
+                }
+                stream
             })
             .take_seq()
     }
 
-    fn payload(&self, slot: usize, group: u64) -> Bytes {
+    fn payload(&self, slot: usize, group: &ConnectionGroup) -> Bytes {
         let body = self.body();
         match self.config.timestamp {
             TimestampFormat::None => body,
@@ -175,7 +179,7 @@ impl Publisher {
         let mut failures: Vec<ClientError> = Vec::new();
         for i in plan {
             let (slot, session) = &live[i];
-            let payload = self.payload(*slot, group.id());
+            let payload = self.payload(*slot, group);
             let len = payload.len() as u64;
             match session.publish_with(self.message(payload), self.config.v5.topic_alias) {
                 Ok(ack) => acks.push((len, ack)),

@@ -85,9 +85,18 @@ pub struct SequenceTracker {
     pub gaps_found: u64,
     pub duplicates: u64,
     pub out_of_order: u64,
+    /// Publishers that said how many messages they sent in all (end markers).
+    pub ends: HashMap<u64, u64>,
 }
 
 impl SequenceTracker {
+    /// An end marker: `publisher` sent `sent` messages in all. One never heard from before is
+    /// expected from its first message (nothing of it arrived, or this is all of it).
+    pub fn ended(&mut self, publisher: u64, sent: u64) {
+        self.expect(publisher, 0);
+        self.ends.insert(publisher, sent);
+    }
+
     /// Messages of `publisher` are expected from `from` on (its stream's position when the
     /// subscription started); no effect once the publisher is known.
     pub fn expect(&mut self, publisher: u64, from: u64) {

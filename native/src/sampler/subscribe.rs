@@ -100,6 +100,7 @@ struct Accumulator {
     sequence: Mutex<SequenceTracker>,
     /// The publishers of this engine whose messages this subscription should get.
     expected: Mutex<Expected>,
+
     count: AtomicU64,
     /// A waiter wants to hear when `count` reaches this.
     wake_at: AtomicU64,
@@ -123,6 +124,16 @@ impl MessageSink for Accumulator {
         } else {
             None
         };
+        if let Some(Stamp::End {
+            publisher, sent, ..
+        }) = stamp
+        {
+            // A control message, not part of the load: it only says how many were sent.
+            if let Ok(mut s) = self.sequence.lock() {
+                s.ended(publisher, sent);
+            }
+            return;
+        }
         if let Some(Stamp::Precise { publisher, seq, .. }) = stamp {
             if let Ok(mut s) = self.sequence.lock() {
                 if !s.knows(publisher) {
@@ -256,16 +267,22 @@ impl Accumulator {
                 exp.known.push(s);
             }
         }
+        // How many each publisher sent: this engine's streams say it directly, end markers
+        // from elsewhere (another JMeter engine) when they arrive.
+        let mut sent: Vec<(u64, u64)> = exp.known.iter().map(|s| (s.id, s.sent())).collect();
+        for (&id, &n) in &seq.ends {
+            if !sent.iter().any(|(k, _)| *k == id) {
+                sent.push((id, n));
+            }
+        }
         let mut pending = 0;
         let mut shortfall = Vec::new();
-        for s in &exp.known {
-            let tail = s
-                .sent()
-                .saturating_sub(seq.next_expected(s.id).unwrap_or(0));
+        for (id, n) in sent {
+            let tail = n.saturating_sub(seq.next_expected(id).unwrap_or(0));
             pending += tail;
-            let short = tail + seq.missing_of(s.id);
+            let short = tail + seq.missing_of(id);
             if short > 0 {
-                shortfall.push((s.id, short));
+                shortfall.push((id, short));
             }
         }
         shortfall.sort_by_key(|s| std::cmp::Reverse(s.1));
@@ -354,6 +371,7 @@ impl Subscriber {
             queue: Mutex::new(VecDeque::new()),
             sequence: Mutex::new(SequenceTracker::default()),
             expected: Mutex::new(Expected::default()),
+
             count: AtomicU64::new(0),
             wake_at: AtomicU64::new(u64::MAX),
             notify: Notify::new(),

@@ -44,6 +44,7 @@ const FIELDS: Fields = &[
     ("messagesPerSample", "mqtt.messages_per_sample"),
     ("target", "mqtt.publish_target"),
     ("ackTimeoutMs", "mqtt.ack_timeout"),
+    ("endMarker", "mqtt.end_marker"),
     ("v5.messageExpiry", "mqtt.message_expiry"),
     ("v5.contentType", "mqtt.content_type"),
     ("v5.payloadFormatUtf8", "mqtt.payload_format_utf8"),
@@ -77,6 +78,8 @@ struct PublishJson {
     target: String,
     #[serde(default = "ten_thousand")]
     ack_timeout_ms: i64,
+    #[serde(default)]
+    end_marker: bool,
     #[serde(default)]
     v5: Option<PublishV5Json>,
 }
@@ -195,6 +198,8 @@ pub struct PublishConfig {
     pub messages_per_sample: u32,
     pub target: Target,
     pub ack_timeout: Duration,
+    /// Send each stream's end marker when the group disconnects (precise timestamps only).
+    pub end_marker: bool,
     pub v5: PublishV5,
 }
 
@@ -291,6 +296,12 @@ impl PublishConfig {
                 ),
             ));
         }
+        if j.end_marker && timestamp != TimestampFormat::Precise {
+            return Err(bad(
+                "mqtt.end_marker",
+                "end markers count the precise format's numbered messages: set mqtt.timestamp_format to precise",
+            ));
+        }
         Ok(PublishConfig {
             topic: j.topic,
             qos: qos("mqtt.qos_level", j.qos)?,
@@ -303,6 +314,7 @@ impl PublishConfig {
             messages_per_sample,
             target,
             ack_timeout: Duration::from_millis(j.ack_timeout_ms.unsigned_abs()),
+            end_marker: j.end_marker,
             v5: j.v5.unwrap_or_default().into_v5()?,
         })
     }
@@ -340,12 +352,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn end_markers_need_the_precise_format() {
+        let e = PublishConfig::from_json(r#"{"topic":"t","endMarker":true}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.end_marker");
+        let c = PublishConfig::from_json(r#"{"topic":"t","endMarker":true,"timestamp":"precise"}"#)
+            .unwrap();
+        assert!(c.end_marker);
+    }
+
+    #[test]
     fn unreadable_values_name_their_property() {
         assert_fields_named(
             FIELDS,
             &[],
             r#"{"topic":"t","qos":0,"retain":false,"messageType":"String","message":"","fixedLength":1024,
-              "freshRandom":false,"timestamp":"none","messagesPerSample":1,"target":"all","ackTimeoutMs":10000,
+              "freshRandom":false,"timestamp":"none","messagesPerSample":1,"target":"all","ackTimeoutMs":10000,"endMarker":false,
               "v5":{"messageExpiry":0,"contentType":"","payloadFormatUtf8":false,"responseTopic":"",
               "correlationData":"","userProperties":[],"topicAlias":false}}"#,
             PublishConfig::from_json,

@@ -61,6 +61,8 @@ public final class Keys {
     public static final String MESSAGES_PER_SAMPLE = "mqtt.messages_per_sample";
     public static final String PUBLISH_TARGET = "mqtt.publish_target";
     public static final String ACK_TIMEOUT = "mqtt.ack_timeout";
+    /** Publish: at Disconnect, tell subscribers (in any engine) how many messages each stream sent. */
+    public static final String END_MARKER = "mqtt.end_marker";
     public static final String SAMPLE_TIMEOUT = "mqtt.sample_timeout";
 
     // MQTT 5.0 (ours, issue 4). Connect:

@@ -82,6 +82,14 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
         setProperty(Keys.QOS_LEVEL, v);
     }
 
+    public boolean isEndMarker() {
+        return getPropertyAsBoolean(Keys.END_MARKER, false);
+    }
+
+    public void setEndMarker(boolean v) {
+        setProperty(Keys.END_MARKER, v);
+    }
+
     public boolean isRetained() {
         return getPropertyAsBoolean(Keys.RETAINED_MESSAGE, false);
     }

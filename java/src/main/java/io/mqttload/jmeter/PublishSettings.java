@@ -16,6 +16,7 @@ public final class PublishSettings {
     public final int messagesPerSample;
     public final String target;
     public final int ackTimeoutMs;
+    public final boolean endMarker;
     public final String connectionName;
     // MQTT 5.0 (sent as "v5" only when one differs from its default)
     /** Seconds; 0 = none. */
@@ -53,6 +54,7 @@ public final class PublishSettings {
         messagesPerSample = p.integer(Keys.MESSAGES_PER_SAMPLE, 1, 1, Integer.MAX_VALUE);
         target = p.choice(Keys.PUBLISH_TARGET, Keys.TARGET_ALL, Keys.TARGET_ALL, Keys.TARGET_ROUND_ROBIN);
         ackTimeoutMs = p.integer(Keys.ACK_TIMEOUT, Keys.DEFAULT_ACK_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+        endMarker = p.bool(Keys.END_MARKER, false);
         connectionName = p.text(Keys.CONNECTION_NAME, "").trim();
         messageExpiry = p.longInteger(Keys.MESSAGE_EXPIRY, 0, 0, Keys.MAX_FOUR_BYTE_INTEGER);
         contentType = p.text(Keys.CONTENT_TYPE, "");
@@ -103,6 +105,9 @@ public final class PublishSettings {
                 .put("messagesPerSample", messagesPerSample)
                 .put("target", target)
                 .put("ackTimeoutMs", ackTimeoutMs);
+        if (endMarker) {
+            json.put("endMarker", true);
+        }
         if (hasV5()) {
             json.put("v5", v5Json());
         }

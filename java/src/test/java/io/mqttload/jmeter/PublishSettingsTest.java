@@ -149,4 +149,15 @@ class PublishSettingsTest {
         p.put(Keys.TOPIC_NAME, "a/#");
         assertEquals("mqtt.topic_name", bad().field());
     }
+
+    @Test
+    void endMarkerCrossesOnlyWhenTicked() {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        m.put(Keys.TOPIC_NAME, "t");
+        org.junit.jupiter.api.Assertions.assertFalse(PublishSettings.read(m::get).toJson().contains("endMarker"));
+        m.put(Keys.END_MARKER, "true");
+        PublishSettings s = PublishSettings.read(m::get);
+        org.junit.jupiter.api.Assertions.assertTrue(s.endMarker);
+        org.junit.jupiter.api.Assertions.assertTrue(s.toJson().contains("\"endMarker\":true"), s.toJson());
+    }
 }

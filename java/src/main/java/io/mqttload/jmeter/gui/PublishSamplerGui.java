@@ -22,6 +22,8 @@ public class PublishSamplerGui extends MqttSamplerGui {
     private final JTextField topic = Form.text(30);
     private final JComboBox<String> qos = Form.combo(true, "0", "1", "2");
     private final JCheckBox retained = new JCheckBox("Retained");
+    private final JCheckBox endMarker = new JCheckBox(
+            "Send an end marker per stream at Disconnect (subscribers in other engines count the tail)");
     private final JComboBox<String> messageType = Form.combo(false,
             Keys.MESSAGE_TYPE_STRING, Keys.MESSAGE_TYPE_HEX, Keys.MESSAGE_TYPE_RANDOM);
     private final JTextField fixedLength = Form.text(8);
@@ -53,6 +55,7 @@ public class PublishSamplerGui extends MqttSamplerGui {
         main.add(pub);
         Form payload = new Form("Payload");
         payload.row("Timestamp:", timestampFormat);
+        payload.row("", endMarker);
         payload.row("Message type:", messageType);
         payload.row("Random length:", fixedLength);
         payload.row("", randomPerMessage);
@@ -89,6 +92,7 @@ public class PublishSamplerGui extends MqttSamplerGui {
         s.setTopic(topic.getText());
         s.setQos(Form.value(qos));
         s.setRetained(retained.isSelected());
+        s.setEndMarker(endMarker.isSelected());
         s.setMessageType(Form.value(messageType));
         s.setMessageLength(fixedLength.getText());
         s.setRandomPerMessage(randomPerMessage.isSelected());
@@ -114,6 +118,7 @@ public class PublishSamplerGui extends MqttSamplerGui {
         topic.setText(s.getTopic());
         Form.select(qos, s.getQos());
         retained.setSelected(s.isRetained());
+        endMarker.setSelected(s.isEndMarker());
         Form.select(messageType, s.getMessageType());
         fixedLength.setText(s.getMessageLength());
         randomPerMessage.setSelected(s.isRandomPerMessage());
@@ -137,6 +142,7 @@ public class PublishSamplerGui extends MqttSamplerGui {
         topic.setText(Keys.DEFAULT_TOPIC);
         Form.select(qos, "0");
         retained.setSelected(false);
+        endMarker.setSelected(false);
         Form.select(messageType, Keys.MESSAGE_TYPE_STRING);
         fixedLength.setText(String.valueOf(Keys.DEFAULT_FIXED_LENGTH));
         randomPerMessage.setSelected(false);
