@@ -1,10 +1,10 @@
 """A broker that does not keep the MQTT 5.0 contract (or does not speak 5.0) gets a failed sample that says
 so, never a silent acceptance or an opaque decoder error. Scripted brokers inject the faults
-(tests/fake_v5_broker.py); everything else is the provisioned JMeter and our plugin."""
+(tests/fake_brokers.py); everything else is the provisioned JMeter and our plugin."""
 import pytest
 
 from conftest import PLANS, as_int, describe, ok, rows_by_label
-from fake_v5_broker import ScriptedBroker, connack_v5, publish_v5
+from fake_brokers import ScriptedBroker, connack_v5, publish_v5
 
 
 @pytest.fixture

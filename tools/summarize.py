@@ -16,6 +16,7 @@ SUB_VARS = (
     "MQTT_SUB_RECEIVED", "MQTT_SUB_MEAN_US", "MQTT_SUB_P50_US", "MQTT_SUB_P90_US",
     "MQTT_SUB_P99_US", "MQTT_SUB_MAX_US", "MQTT_SUB_LOST", "MQTT_SUB_DUPLICATES",
     "MQTT_SUB_OUT_OF_ORDER", "MQTT_SUB_PENDING", "MQTT_SUB_LOST_TOTAL", "MQTT_SUB_DUPLICATES_TOTAL",
+    "MQTT_SUB_SHORTFALL",
 )
 
 
@@ -122,11 +123,10 @@ def summarize(rows):
     out["sub_lost_tail"] = final("MQTT_SUB_PENDING", None)
     out["sub_duplicates"] = final("MQTT_SUB_DUPLICATES_TOTAL", "MQTT_SUB_DUPLICATES")
     out["sub_out_of_order"] = total("MQTT_SUB_OUT_OF_ORDER")
-    # "... by publisher: <id>: N, ..." as the engine wrote it in each subscriber's last sample
+    # "<publisher id>:<missing> ..." from each subscriber's last sample
     out["sub_shortfall"] = [
-        "%s %s: %s" % (r.get("threadName", ""), r.get("label", ""),
-                       r.get("responseMessage", "").split("(missing ", 1)[1].rstrip(")"))
-        for r in finals if "(missing " in r.get("responseMessage", "")
+        "%s %s: %s" % (r.get("threadName", ""), r.get("label", ""), r["MQTT_SUB_SHORTFALL"].strip())
+        for r in finals if (r.get("MQTT_SUB_SHORTFALL") or "").strip() not in ("", "null")
     ]
     out["error_messages"] = [
         "%s: %s %s" % (r.get("label"), r.get("responseCode"), r.get("responseMessage"))
@@ -162,7 +162,7 @@ def main(argv):
               % (fmt(s["sub_lost"]), fmt(s["sub_lost_tail"]), fmt(s["sub_duplicates"]),
                  fmt(s["sub_out_of_order"])))
         for m in s["sub_shortfall"][:10]:
-            print("               missing " + m)
+            print("               missing from publishers (id:count): " + m)
     print("  errors       %d" % s["errors"])
     for m in s["error_messages"][:5]:
         print("    " + m)

@@ -181,11 +181,15 @@ fn to_java<'local>(env: &mut Env<'local>, o: &SampleOutcome) -> Result<JObject<'
         Some(d) => JObject::from(env.byte_array_from_slice(d)?),
         None => JObject::null(),
     };
+    let shortfall = match &o.shortfall {
+        Some(s) => JObject::from(env.new_string(s)?),
+        None => JObject::null(),
+    };
     let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
     let elapsed = i64::try_from(o.elapsed.as_nanos()).unwrap_or(i64::MAX);
     let obj = env.new_object(
         jni_str!("io/mqttload/jni/Outcome"),
-        jni::jni_sig!("(ZLjava/lang/String;Ljava/lang/String;JJJJ[J[B)V"),
+        jni::jni_sig!("(ZLjava/lang/String;Ljava/lang/String;JJJJ[J[BLjava/lang/String;)V"),
         &[
             JValue::Bool(o.success),
             JValue::Object(&code),
@@ -196,6 +200,7 @@ fn to_java<'local>(env: &mut Env<'local>, o: &SampleOutcome) -> Result<JObject<'
             JValue::Long(clamp(o.bytes)),
             JValue::Object(&stats),
             JValue::Object(&data),
+            JValue::Object(&shortfall),
         ],
     )?;
     Ok(obj)

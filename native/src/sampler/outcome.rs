@@ -30,6 +30,9 @@ pub struct SampleOutcome {
     /// sample's; pending and the totals are since the subscription started.
     pub stats: [i64; STATS_LEN],
     pub response_data: Option<Vec<u8>>,
+    /// Subscribe: what is missing from which publisher, `<id>:<n>` separated by spaces (the
+    /// largest first); None when nothing is.
+    pub shortfall: Option<String>,
 }
 
 impl SampleOutcome {
@@ -44,6 +47,7 @@ impl SampleOutcome {
             bytes: 0,
             stats: [-1; STATS_LEN],
             response_data: None,
+            shortfall: None,
         }
     }
 
@@ -58,6 +62,7 @@ impl SampleOutcome {
             bytes: 0,
             stats: [-1; STATS_LEN],
             response_data: None,
+            shortfall: None,
         }
     }
 

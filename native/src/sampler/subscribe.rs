@@ -650,8 +650,15 @@ impl Subscriber {
             .with_latency(batch.latencies.summary())
             .with_sequence(seq.lost, seq.duplicates, seq.out_of_order)
             .with_totals(seq.pending, seq.lost_total, seq.duplicates_total);
-        if seq.lost_total > 0 {
-            o.message = format!("{} ({})", o.message, missing_note(&seq));
+        o.shortfall = shortfall_text(&seq.shortfall);
+        // Messages still on their way are normal mid-run (the variables carry them); a gap is not.
+        let in_gaps = seq.lost_total - seq.pending;
+        if in_gaps > 0 {
+            o.message = format!(
+                "{} (missing {in_gaps} in gaps so far; by publisher: {})",
+                o.message,
+                o.shortfall.as_deref().unwrap_or("")
+            );
         }
         o.bytes = batch.bytes;
         if self.config.debug_response {
@@ -667,27 +674,21 @@ impl Subscriber {
     }
 }
 
-/// "missing 21140 so far: 0 in gaps, 21140 after the last received; by publisher: ..." (the
-/// pending part is lost if the test ends before it arrives).
-fn missing_note(f: &SequenceFigures) -> String {
-    const SHOWN: usize = 5;
-    let mut by: Vec<String> = f
-        .shortfall
+/// `<publisher id>:<missing>` for the publishers something is missing from, largest first; the
+/// first few only (a JTL cell, not a report).
+fn shortfall_text(shortfall: &[(u64, u64)]) -> Option<String> {
+    const SHOWN: usize = 10;
+    if shortfall.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = shortfall
         .iter()
         .take(SHOWN)
-        .map(|(id, n)| format!("{id:016x}: {n}"))
+        .map(|(id, n)| format!("{id:016x}:{n}"))
         .collect();
-    if f.shortfall.len() > SHOWN {
-        by.push(format!("{} more", f.shortfall.len() - SHOWN));
+    if shortfall.len() > SHOWN {
+        let rest: u64 = shortfall[SHOWN..].iter().map(|(_, n)| n).sum();
+        parts.push(format!("+{}-more:{rest}", shortfall.len() - SHOWN));
     }
-    let mut note = format!(
-        "missing {} so far: {} in gaps, {} sent after the last one received",
-        f.lost_total,
-        f.lost_total - f.pending,
-        f.pending
-    );
-    if !by.is_empty() {
-        note.push_str(&format!("; by publisher: {}", by.join(", ")));
-    }
-    note
+    Some(parts.join(" "))
 }

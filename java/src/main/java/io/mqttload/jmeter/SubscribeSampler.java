@@ -93,6 +93,9 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
         return values;
     }
 
+    /** What is missing from which publisher: {@code <id>:<n>} pairs, empty when nothing is. */
+    static final String SHORTFALL_VARIABLE = "MQTT_SUB_SHORTFALL";
+
     private static void putVariables(Outcome o) {
         JMeterVariables vars = JMeterContextService.getContext().getVariables();
         if (vars == null) {
@@ -102,6 +105,7 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
         for (int i = 0; i < values.length; i++) {
             vars.put(VARIABLES[i], values[i]);
         }
+        vars.put(SHORTFALL_VARIABLE, o == null || o.shortfall == null ? "" : o.shortfall);
     }
 
     private void closeSubscriber() {

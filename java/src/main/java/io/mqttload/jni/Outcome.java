@@ -33,11 +33,22 @@ public final class Outcome {
     public final long[] stats;
     /** May be null. */
     public final byte[] responseData;
+    /** Subscribe: {@code <publisher id>:<missing>} pairs separated by spaces; null when nothing is missing. */
+    public final String shortfall;
 
     // JNI signature: (ZLjava/lang/String;Ljava/lang/String;JJJJ[J[B)V
     public Outcome(boolean success, String responseCode, String responseMessage,
                    long elapsedNanos, long sampleCount, long errorCount, long bytes,
                    long[] stats, byte[] responseData) {
+        this(success, responseCode, responseMessage, elapsedNanos, sampleCount, errorCount, bytes, stats,
+                responseData, null);
+    }
+
+    /** As above, with what a subscription misses from which publisher (the native side's constructor). */
+    public Outcome(boolean success, String responseCode, String responseMessage,
+                   long elapsedNanos, long sampleCount, long errorCount, long bytes,
+                   long[] stats, byte[] responseData, String shortfall) {
+        this.shortfall = shortfall;
         this.success = success;
         this.responseCode = responseCode;
         this.responseMessage = responseMessage;

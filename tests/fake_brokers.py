@@ -1,8 +1,12 @@
-"""A scripted MQTT broker for fault injection only (a real Mosquitto cannot misbehave on purpose): answers
-CONNECT with the given CONNACK bytes and, after the first SUBSCRIBE, a SUBACK followed by scripted bytes."""
+"""Scripted MQTT brokers for fault injection only (a real Mosquitto cannot misbehave on purpose):
+- ScriptedBroker answers CONNECT with the given CONNACK bytes and, after the first SUBSCRIBE, a SUBACK
+  followed by scripted bytes;
+- ResettingBroker (3.1.1) acknowledges nothing and resets the connection once more than `limit` QoS 1/2
+  PUBLISHes are in flight, as a broker that enforces an in-flight limit a 3.x client cannot learn."""
 import socket
 import struct
 import threading
+import time
 
 
 def varint(n):
@@ -90,3 +94,30 @@ class ScriptedBroker:
 
     def close(self):
         self.sock.close()
+
+
+class ResettingBroker(ScriptedBroker):
+    def __init__(self, limit=20):
+        self.limit = limit
+        super().__init__(b"\x20\x02\x00\x00")
+
+    def _handle(self, conn):
+        in_flight = 0
+        try:
+            while True:
+                kind, body = self._read_packet(conn)
+                if kind is None:
+                    return
+                if kind == 1:
+                    conn.sendall(self.connack)
+                elif kind == 3 and body is not None:
+                    in_flight += 1
+                    if in_flight > self.limit:
+                        # RST rather than FIN: what the client sees as "Connection reset by peer"
+                        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                        time.sleep(0.05)
+                        return
+        except OSError:
+            pass
+        finally:
+            conn.close()
