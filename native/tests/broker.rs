@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use mqttload::codec::{
-    ConnAck, ConnectReturnCode, Packet, Properties, ProtocolVersion, PubAck, Publish, QoS, SubAck,
+    ConnAck, ConnectReturnCode, Packet, Properties, ProtocolVersion, PubAck, Publish, QoS,
     SubscribeReturnCode,
 };
 use mqttload::sampler::{
@@ -16,7 +16,7 @@ use mqttload::sampler::{
     Subscriber,
 };
 use mqttload::testkit::Mosquitto;
-use support::fake_broker;
+use support::{accept_connect, fake_broker, suback_for};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
@@ -463,19 +463,11 @@ async fn messages_before_subscribe_go_to_the_first_matching_subscriber() {
 #[tokio::test]
 async fn reused_qos2_ids_deliver_new_messages_and_skip_resends() {
     let port = fake_broker(|mut s, mut buf| async move {
-        let _ = read_packet(&mut s, &mut buf).await;
-        send(&mut s, Packet::ConnAck(ConnAck::default())).await;
+        accept_connect(ProtocolVersion::V311, &mut s, &mut buf).await;
         while let Some(p) = read_packet(&mut s, &mut buf).await {
             if let Packet::Subscribe(sub) = p {
-                send(
-                    &mut s,
-                    Packet::SubAck(SubAck {
-                        pkid: sub.pkid,
-                        return_codes: vec![SubscribeReturnCode::Success(QoS::ExactlyOnce)],
-                        properties: Properties::new(),
-                    }),
-                )
-                .await;
+                let granted = SubscribeReturnCode::Success(QoS::ExactlyOnce);
+                send(&mut s, suback_for(&sub, granted)).await;
                 // id 7 three times before any PUBREL: new, resend (DUP=1), new again (DUP=0)
                 for (dup, body) in [(false, "first"), (true, "first"), (false, "second")] {
                     send(
@@ -520,8 +512,7 @@ async fn reused_qos2_ids_deliver_new_messages_and_skip_resends() {
 async fn v3_bursts_keep_at_most_20_in_flight_by_default() {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let port = fake_broker(|mut s, mut buf| async move {
-        let _ = read_packet(&mut s, &mut buf).await;
-        send(&mut s, Packet::ConnAck(ConnAck::default())).await;
+        accept_connect(ProtocolVersion::V311, &mut s, &mut buf).await;
         let (mut most, mut acked) = (0usize, 0usize);
         let mut waiting: Vec<u16> = Vec::new();
         while acked < 100 {

@@ -5,12 +5,12 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use mqttload::codec::{ConnAck, ConnectReturnCode, Packet, ProtocolVersion};
+use mqttload::codec::ProtocolVersion;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, Shutdown, SubscribeConfig, Subscriber,
 };
 use mqttload::testkit::Mosquitto;
-use support::{fake_broker, read_packet_as, send_as};
+use support::{accept_connect, fake_broker, read_packet_as};
 
 const RAISE_AFTER: Duration = Duration::from_millis(300);
 /// How long after the signal an operation may take to end (a busy 2-core machine included).
@@ -80,17 +80,7 @@ fn assert_soon(started: Instant) {
 async fn mute_broker() -> u16 {
     fake_broker(|mut s, mut buf| async move {
         let v = ProtocolVersion::V311;
-        let _ = read_packet_as(v, &mut s, &mut buf).await;
-        send_as(
-            v,
-            &mut s,
-            Packet::ConnAck(ConnAck {
-                session_present: false,
-                code: ConnectReturnCode::Accepted,
-                ..Default::default()
-            }),
-        )
-        .await;
+        accept_connect(v, &mut s, &mut buf).await;
         while read_packet_as(v, &mut s, &mut buf).await.is_some() {}
     })
     .await

@@ -1,8 +1,14 @@
 //! Scripted fake brokers for the engine's integration tests: used only where a real broker
 //! cannot show a fault or a packet we need to inspect.
 
+// Each test crate that includes this module uses a part of it.
+#![allow(dead_code)]
+
 use bytes::BytesMut;
-use mqttload::codec::{decode_packet, Packet, ProtocolVersion};
+use mqttload::codec::{
+    decode_packet, ConnAck, Packet, Properties, ProtocolVersion, SubAck, Subscribe,
+    SubscribeReturnCode,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -42,4 +48,19 @@ pub async fn send_as(version: ProtocolVersion, s: &mut TcpStream, p: Packet) {
     let mut out = BytesMut::new();
     p.encode(version, &mut out).unwrap();
     s.write_all(&out).await.unwrap();
+}
+
+/// Reads the client's CONNECT and accepts it (no session present, no properties).
+pub async fn accept_connect(version: ProtocolVersion, s: &mut TcpStream, buf: &mut BytesMut) {
+    let _ = read_packet_as(version, s, buf).await;
+    send_as(version, s, Packet::ConnAck(ConnAck::default())).await;
+}
+
+/// The SUBACK for `sub`: `code` for every filter.
+pub fn suback_for(sub: &Subscribe, code: SubscribeReturnCode) -> Packet {
+    Packet::SubAck(SubAck {
+        pkid: sub.pkid,
+        return_codes: vec![code; sub.filters.len()],
+        properties: Properties::new(),
+    })
 }
