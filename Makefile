@@ -4,6 +4,10 @@
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
 #   make test    rustfmt, clippy, cargo test, Java unit tests, end-to-end tests (JMeter + Mosquitto)
 #   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS connects/s, memory)
+#   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
+#                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
+#   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
+#                fails unless both stay within 5 % after warm-up (not in CI)
 #   make clean   remove target/ (cargo's and Maven's output, the provisioned JMeter)
 
 SHELL   := /bin/bash
@@ -15,8 +19,11 @@ VERSION := $(shell sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -
 JAR     := target/mqttload-jmeter-$(VERSION).jar
 JMETER  := target/jmeter/bin/jmeter
 PYTEST_ARGS ?=
+FUZZ_TARGET ?= decode_v311 decode_v5 session_inbound
+FUZZ_SECONDS ?= 600
+SOAK_MINUTES ?= 30
 
-.PHONY: all build jar jmeter demo-broker demo test test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections clean
+.PHONY: all build jar jmeter demo-broker demo test test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
 
@@ -81,6 +88,25 @@ bench-inflight: bench-engine
 # CONNECTIONS per protocol (default 5000)
 bench-connections: bench-engine
 	$(PYTHON) tools/bench/connections.py $(CONNECTIONS)
+
+## fuzz: each of FUZZ_TARGET for FUZZ_SECONDS on one core (installs cargo-fuzz when missing);
+## prints executions and exec/s per target, exits non-zero on a crash (native/fuzz/artifacts/)
+fuzz:
+	tools/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGET)
+
+fuzz-smoke:
+	tools/fuzz/run.sh 20 $(FUZZ_TARGET)
+
+# rewrites the committed seeds, native/fuzz/corpus/<target>/seed-*
+fuzz-seeds:
+	$(CARGO) +nightly run -q --manifest-path native/fuzz/Cargo.toml --example seeds
+
+## soak: SOAK_MINUTES of steady load with churn against a Mosquitto of its own (installed when missing)
+soak:
+	@{ [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1; } \
+	  || { apt-get update && apt-get install -y --no-install-recommends mosquitto </dev/null; }
+	$(CARGO) build --release -p mqttload --bin mqttload-soak
+	$(PYTHON) tools/soak/soak.py $(SOAK_MINUTES)
 
 clean:
 	-$(CARGO) clean

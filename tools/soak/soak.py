@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Soak test (make soak; documented, not in CI): the engine under steady load with connections
+churning, for SOAK_MINUTES (default 30), against a Mosquitto started here on free loopback ports
+(TCP and WebSocket listeners, set_tcp_nodelay true).
+
+Drives target/release/mqttload-soak (native/src/bin/mqttload-soak.rs): it publishes a steady QoS 1
+stream to a subscriber, and churns groups of connections (connect, subscribe, publish, receive,
+disconnect or drop) back to back. Once a minute the churn stands still and this prints the engine
+process's resident memory (VmRSS) and open files (/proc/PID/fd). At the end: both must have
+stayed within 5 % of their value at the end of the warm-up (the first SOAK_WARMUP minutes,
+default 5, or a third of a shorter run); exit status 1 if not, or if the engine failed or lost
+steady messages.
+
+    python3 tools/soak/soak.py [minutes] [messages/s] [connections per churn group]
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ENGINE = os.environ.get("MQTTLOAD_SOAK_BIN", os.path.join(ROOT, "target", "release", "mqttload-soak"))
+MOSQUITTO = os.environ.get("MOSQUITTO_BIN") or (
+    "/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else shutil.which("mosquitto") or "mosquitto")
+TOLERANCE = 0.05
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_broker(d, tcp, ws):
+    conf = os.path.join(d, "mosquitto.conf")
+    with open(conf, "w") as f:
+        f.write("per_listener_settings false\nallow_anonymous true\nset_tcp_nodelay true\n"
+                "max_connections -1\nmax_queued_messages 0\nmax_inflight_messages 0\n"
+                "persistence false\nuser root\nlog_dest stderr\nlog_type error\nlog_type warning\n"
+                f"listener {tcp} 127.0.0.1\n"
+                f"listener {ws} 127.0.0.1\nprotocol websockets\n")
+    log = open(os.path.join(d, "mosquitto.log"), "w")
+    proc = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.time() + 10
+    for port in (tcp, ws):
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    proc.kill()
+                    sys.exit(f"mosquitto did not start (see {log.name})")
+                time.sleep(0.05)
+    return proc
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def open_files(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def counters(words):
+    return dict(w.split("=", 1) for w in words if "=" in w)
+
+
+def judge(name, samples, warmup, unit):
+    """Every sample after the warm-up within TOLERANCE of the one that ends it."""
+    base = samples[warmup - 1]
+    after = samples[warmup:]
+    if not after:
+        return True, f"{name}: too short to judge (no sample after the warm-up)"
+    low, high = min(after), max(after)
+    worst = max(abs(high - base), abs(base - low)) / base if base else 0.0
+    ok = worst <= TOLERANCE
+    verdict = "flat" if ok else "NOT flat"
+    return ok, (f"{name}: {verdict}: {base} {unit} after warm-up, then {low}..{high} {unit} "
+                f"(largest deviation {worst * 100:.1f} %, allowed {TOLERANCE * 100:.0f} %)")
+
+
+def main():
+    minutes = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("SOAK_MINUTES", "30"))
+    rate = int(sys.argv[2]) if len(sys.argv) > 2 else int(os.environ.get("SOAK_RATE", "1000"))
+    churn = int(sys.argv[3]) if len(sys.argv) > 3 else int(os.environ.get("SOAK_CHURN", "10"))
+    warmup = int(os.environ.get("SOAK_WARMUP", "0")) or (5 if minutes >= 15 else max(1, minutes // 3))
+    if not os.path.exists(ENGINE):
+        sys.exit(f"{ENGINE} missing: cargo build --release -p mqttload --bin mqttload-soak")
+    with tempfile.TemporaryDirectory(prefix="mqttload-soak-") as d:
+        os.chmod(d, 0o755)
+        tcp, ws = free_port(), free_port()
+        broker = start_broker(d, tcp, ws)
+        engine = None
+        rss, fds = [], []
+        done = None
+        try:
+            print(f"soak: {minutes} min, {rate} msg/s QoS 1 steady, churn groups of {churn} connections "
+                  f"(TCP/WS, 3.1.1/5.0), mosquitto on 127.0.0.1:{tcp} (ws {ws}); warm-up {warmup} min",
+                  flush=True)
+            engine = subprocess.Popen([ENGINE, "127.0.0.1", str(tcp), str(ws), str(minutes), str(rate), str(churn)],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+            print("minute  rss_kib  open_files  counters", flush=True)
+            for line in engine.stdout:
+                words = line.split()
+                if words and words[0] == "QUIET":
+                    minute = int(words[1])
+                    r, f = rss_kib(engine.pid), open_files(engine.pid)
+                    rss.append(r)
+                    fds.append(f)
+                    c = counters(words[2:])
+                    print(f"{minute:>6} {r:>8} {f:>11}  published={c.get('published')} received={c.get('received')} "
+                          f"lost={c.get('lost')} churn_connections={c.get('churn_connections')} "
+                          f"churn_failures={c.get('churn_failures')} churn_short={c.get('churn_short')}", flush=True)
+                    engine.stdin.write("measured\n")
+                    engine.stdin.flush()
+                elif words and words[0] in ("DONE", "FAILED"):
+                    done = line.strip()
+                    print(done, flush=True)
+                else:
+                    print(line.rstrip(), flush=True)
+            code = engine.wait(timeout=120)
+        finally:
+            if engine is not None and engine.poll() is None:
+                engine.kill()
+            broker.kill()
+            broker.wait()
+        ok = code == 0 and done is not None and done.startswith("DONE") and len(rss) >= warmup
+        if code != 0:
+            print(f"engine exit status {code}")
+        results = []
+        if len(rss) >= warmup:
+            results = [judge("resident memory", rss, warmup, "KiB"), judge("open files", fds, warmup, "")]
+        for good, text in results:
+            print(text)
+            ok = ok and good
+        print("soak: PASSED" if ok else "soak: FAILED")
+        sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
