@@ -202,6 +202,7 @@ async fn run(plan: Plan, bytes: &[u8]) {
         connect_timeout: Duration::from_secs(2),
         connect_attempts: Attempts::Limited(0),
         reconnect_attempts: Attempts::Limited(0),
+        max_inflight: u16::MAX,
         max_packet_size: 1 << 16,
         connect_properties: Properties::new(),
         authenticator: None,
