@@ -23,7 +23,7 @@ FUZZ_TARGET ?= decode_v311 decode_v5 session_inbound
 FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
-.PHONY: all build jar jmeter demo-broker demo test test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections fuzz fuzz-smoke fuzz-seeds soak clean
+.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
 
@@ -49,8 +49,11 @@ demo: build
 	@if [ -z "$$MQTT_BROKER" ]; then $(MAKE) --no-print-directory demo-broker; fi
 	tools/demo.sh
 
-## test: everything CI runs
-test: fmt-check clippy cargo-test test-java test-e2e
+## test: everything CI runs (first installs what is missing: tools/install-deps.sh)
+test: deps fmt-check clippy cargo-test test-java test-e2e
+
+deps:
+	@bash tools/install-deps.sh
 
 test-rust: fmt-check clippy cargo-test
 

@@ -59,6 +59,10 @@ def is_ok(row):
 
 
 def sample_count(row):
+    """Messages of a sample: a Subscribe batch's true count (an empty batch says SampleCount 1 only for
+    JMeter's arithmetic), else SampleCount."""
+    if is_subscribe(row):
+        return as_int(row.get("MQTT_SUB_RECEIVED"), 0)
     return as_int(row.get("SampleCount"), 1)
 
 
