@@ -39,6 +39,9 @@ const RETIRED_KEPT: usize = 100_000;
 #[derive(Default)]
 struct Registry {
     streams: HashMap<u64, Arc<Stream>>,
+    /// Every stream in registration order, so a subscriber looks only at those it has not seen
+    /// (evicted ones are swept out now and then).
+    order: Vec<Arc<Stream>>,
     retired: VecDeque<u64>,
     next_registration: u64,
 }
@@ -58,6 +61,7 @@ pub fn register(id: u64, topic: &str, group: u64) -> Arc<Stream> {
         retired: AtomicBool::new(false),
     });
     r.streams.insert(id, s.clone());
+    r.order.push(s.clone());
     s
 }
 
@@ -73,6 +77,10 @@ pub fn retire(stream: &Stream) {
             r.streams.remove(&old);
         }
     }
+    if r.order.len() > 2 * r.streams.len() + 1024 {
+        let Registry { streams, order, .. } = &mut *r;
+        order.retain(|s| streams.get(&s.id).is_some_and(|k| Arc::ptr_eq(k, s)));
+    }
 }
 
 pub fn find(id: u64) -> Option<Arc<Stream>> {
@@ -82,8 +90,19 @@ pub fn find(id: u64) -> Option<Arc<Stream>> {
 
 /// Every stream `keep` accepts, with the registration count at the time of the look.
 pub fn select(keep: impl Fn(&Stream) -> bool) -> (u64, Vec<Arc<Stream>>) {
+    select_since(0, keep)
+}
+
+/// As `select`, among the streams registered after `after` (a count an earlier look returned).
+pub fn select_since(after: u64, keep: impl Fn(&Stream) -> bool) -> (u64, Vec<Arc<Stream>>) {
     let r = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
-    let found = r.streams.values().filter(|s| keep(s)).cloned().collect();
+    let from = r.order.partition_point(|s| s.registered <= after);
+    let found = r.order[from..]
+        .iter()
+        .filter(|s| !s.retired.load(Ordering::Acquire) || r.streams.contains_key(&s.id))
+        .filter(|s| keep(s))
+        .cloned()
+        .collect();
     (r.next_registration, found)
 }
 
@@ -102,5 +121,9 @@ mod tests {
         let (epoch_now, sel) = select(|x| x.id == id);
         assert_eq!(sel.len(), 1);
         assert!(epoch_now >= s.registered);
+        let later = register(id + 1, "t/streams", 7);
+        let (_, new) = select_since(epoch_now, |x| x.topic == "t/streams");
+        assert_eq!(new.len(), 1);
+        assert_eq!(new[0].id, later.id);
     }
 }

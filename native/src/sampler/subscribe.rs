@@ -176,6 +176,8 @@ struct Expected {
     filters: Vec<String>,
     no_local_group: Option<u64>,
     known: Vec<Arc<Stream>>,
+    /// Registration count of the last look at the registry: only newer streams are looked at.
+    scanned: u64,
 }
 
 impl Expected {
@@ -229,6 +231,7 @@ impl Accumulator {
             exp.known.push(s);
         }
         exp.epoch = Some(epoch);
+        exp.scanned = epoch;
     }
 
     /// A publisher seen for the first time: a stream of this engine that began after the
@@ -258,14 +261,15 @@ impl Accumulator {
                 shortfall: Vec::new(),
             };
         };
-        if let Some(epoch) = exp.epoch {
-            // Streams that began since and sent nothing that arrived yet.
-            let (_, found) =
-                streams::select(|s| s.registered > epoch && !seq.knows(s.id) && exp.wants(s));
+        if exp.epoch.is_some() {
+            // Streams that began since the last look and sent nothing that arrived yet.
+            let (now, found) =
+                streams::select_since(exp.scanned, |s| !seq.knows(s.id) && exp.wants(s));
             for s in found {
                 seq.expect(s.id, 0);
                 exp.known.push(s);
             }
+            exp.scanned = now;
         }
         // How many each publisher sent: this engine's streams say it directly, end markers
         // from elsewhere (another JMeter engine) when they arrive.
