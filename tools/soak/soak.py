@@ -84,7 +84,7 @@ def judge(name, samples, warmup, unit):
     worst = max(abs(high - base), abs(base - low)) / base if base else 0.0
     ok = worst <= TOLERANCE
     verdict = "flat" if ok else "NOT flat"
-    return ok, (f"{name}: {verdict}: {base} {unit} after warm-up, then {low}..{high} {unit} "
+    return ok, (f"{name}: {verdict}: {base}{unit} after warm-up, then {low}..{high}{unit} "
                 f"(largest deviation {worst * 100:.1f} %, allowed {TOLERANCE * 100:.0f} %)")
 
 
@@ -138,7 +138,7 @@ def main():
             print(f"engine exit status {code}")
         results = []
         if len(rss) >= warmup:
-            results = [judge("resident memory", rss, warmup, "KiB"), judge("open files", fds, warmup, "")]
+            results = [judge("resident memory", rss, warmup, " KiB"), judge("open files", fds, warmup, "")]
         for good, text in results:
             print(text)
             ok = ok and good

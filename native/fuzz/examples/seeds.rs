@@ -8,10 +8,9 @@ use std::path::Path;
 
 use bytes::{Bytes, BytesMut};
 use mqttload::codec::{
-    Auth, ConnAck, Connect, ConnectReturnCode, Disconnect, LastWill, Packet, Properties,
-    Property, ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode,
-    RetainHandling, SubAck, Subscribe, SubscribeReturnCode, SubscriptionOptions, UnsubAck,
-    Unsubscribe,
+    Auth, ConnAck, Connect, ConnectReturnCode, Disconnect, LastWill, Packet, Properties, Property,
+    ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS, ReasonCode, RetainHandling,
+    SubAck, Subscribe, SubscribeReturnCode, SubscriptionOptions, UnsubAck, Unsubscribe,
 };
 use mqttload_fuzz::session_input as input;
 
@@ -124,7 +123,10 @@ fn every_kind(version: ProtocolVersion) -> Vec<(&'static str, Packet)> {
                 ]),
             ),
         ),
-        ("publish-qos0", publish(QoS::AtMostOnce, 0, "a/b", b"hello", none())),
+        (
+            "publish-qos0",
+            publish(QoS::AtMostOnce, 0, "a/b", b"hello", none()),
+        ),
         (
             "publish-qos1",
             publish(
@@ -142,7 +144,10 @@ fn every_kind(version: ProtocolVersion) -> Vec<(&'static str, Packet)> {
                 ]),
             ),
         ),
-        ("publish-qos2", publish(QoS::ExactlyOnce, 65535, "x", b"", none())),
+        (
+            "publish-qos2",
+            publish(QoS::ExactlyOnce, 65535, "x", b"", none()),
+        ),
         ("puback", Packet::PubAck(PubAck::new(1))),
         ("pubrec", Packet::PubRec(PubRec::new(2))),
         ("pubrel", Packet::PubRel(PubRel::new(2))),
@@ -238,7 +243,11 @@ fn main() {
     let mut b = vec![0x40];
     b.extend(frame(
         ProtocolVersion::V31,
-        &[connect(ProtocolVersion::V31, Properties::new(), Properties::new())],
+        &[connect(
+            ProtocolVersion::V31,
+            Properties::new(),
+            Properties::new(),
+        )],
     ));
     write(&v311, "connect-v31", &b);
     let mut b = vec![0x80 | 8]; // limit 32 bytes: the second frame is refused from its header
@@ -311,7 +320,13 @@ fn main() {
                 b"first",
                 props(vec![Property::TopicAlias(1)]),
             ),
-            publish(QoS::AtMostOnce, 0, "", b"by alias", props(vec![Property::TopicAlias(1)])),
+            publish(
+                QoS::AtMostOnce,
+                0,
+                "",
+                b"by alias",
+                props(vec![Property::TopicAlias(1)]),
+            ),
             publish(
                 QoS::ExactlyOnce,
                 6,

@@ -222,7 +222,10 @@ async fn run(plan: Plan, bytes: &[u8]) {
         let mut waits = Vec::new();
         if plan.subscribe {
             let filters = vec![
-                ("a/+".to_owned(), SubscriptionOptions::from(QoS::ExactlyOnce)),
+                (
+                    "a/+".to_owned(),
+                    SubscriptionOptions::from(QoS::ExactlyOnce),
+                ),
                 ("#".to_owned(), SubscriptionOptions::from(QoS::AtLeastOnce)),
             ];
             // A closed session refuses commands: also not a finding.

@@ -35,14 +35,27 @@ pub fn check_stream(data: &[u8], version: ProtocolVersion, max: usize) {
         let before = buf.clone();
         match decode_packet(&mut buf, version, max) {
             Ok(None) => {
-                assert_eq!(buf, before, "an incomplete frame must leave the buffer untouched");
+                assert_eq!(
+                    buf, before,
+                    "an incomplete frame must leave the buffer untouched"
+                );
                 return;
             }
             Ok(Some(packet)) => {
                 let consumed = before.len() - buf.len();
-                assert!(consumed >= 2, "a frame is at least 2 bytes, {consumed} consumed");
-                assert!(consumed <= max, "frame of {consumed} bytes accepted under limit {max}");
-                assert_eq!(&before[consumed..], &buf[..], "bytes after the frame changed");
+                assert!(
+                    consumed >= 2,
+                    "a frame is at least 2 bytes, {consumed} consumed"
+                );
+                assert!(
+                    consumed <= max,
+                    "frame of {consumed} bytes accepted under limit {max}"
+                );
+                assert_eq!(
+                    &before[consumed..],
+                    &buf[..],
+                    "bytes after the frame changed"
+                );
                 check_packet(&packet, version);
             }
             Err(e) => {
@@ -67,7 +80,11 @@ pub fn check_packet(packet: &Packet, version: ProtocolVersion) {
     if let Err(e) = packet.encode(version, &mut out) {
         panic!("decoded {packet:?} but encode fails: {e}");
     }
-    assert_eq!(out.len(), len, "encoded_len disagrees with encode for {packet:?}");
+    assert_eq!(
+        out.len(),
+        len,
+        "encoded_len disagrees with encode for {packet:?}"
+    );
 
     let frame = out.clone().freeze();
     let again = match decode_packet(&mut out, version, len) {
@@ -75,7 +92,10 @@ pub fn check_packet(packet: &Packet, version: ProtocolVersion) {
         other => panic!("re-encoded {packet:?} as {frame:02x?}, decoding it gives {other:?}"),
     };
     assert!(out.is_empty(), "re-encoded frame not consumed whole");
-    assert_eq!(&again, packet, "round trip changed the packet; frame {frame:02x?}");
+    assert_eq!(
+        &again, packet,
+        "round trip changed the packet; frame {frame:02x?}"
+    );
 
     let mut twice = BytesMut::new();
     if let Err(e) = again.encode(version, &mut twice) {
