@@ -46,6 +46,11 @@ struct Registry {
     next_registration: u64,
 }
 
+/// The stream is still findable: not evicted (nor replaced by a stream of the same id).
+fn holds(streams: &HashMap<u64, Arc<Stream>>, s: &Arc<Stream>) -> bool {
+    streams.get(&s.id).is_some_and(|k| Arc::ptr_eq(k, s))
+}
+
 static REGISTRY: Lazy<Mutex<Registry>> = Lazy::new(|| Mutex::new(Registry::default()));
 
 /// A new stream (seq starts at 0), visible to every subscriber of this engine.
@@ -79,7 +84,7 @@ pub fn retire(stream: &Stream) {
     }
     if r.order.len() > 2 * r.streams.len() + 1024 {
         let Registry { streams, order, .. } = &mut *r;
-        order.retain(|s| streams.get(&s.id).is_some_and(|k| Arc::ptr_eq(k, s)));
+        order.retain(|s| holds(streams, s));
     }
 }
 
@@ -99,8 +104,7 @@ pub fn select_since(after: u64, keep: impl Fn(&Stream) -> bool) -> (u64, Vec<Arc
     let from = r.order.partition_point(|s| s.registered <= after);
     let found = r.order[from..]
         .iter()
-        .filter(|s| !s.retired.load(Ordering::Acquire) || r.streams.contains_key(&s.id))
-        .filter(|s| keep(s))
+        .filter(|s| holds(&r.streams, s) && keep(s))
         .cloned()
         .collect();
     (r.next_registration, found)

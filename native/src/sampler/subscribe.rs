@@ -3,7 +3,7 @@
 //! queued when its window ends; a count sample takes exactly its count, oldest first, and leaves
 //! the rest for the next sample (or what it has when its timeout or JMeter's Shutdown ends it).
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
@@ -23,7 +23,7 @@ use super::stats::{Latencies, SequenceTracker};
 use super::streams::{self, Stream};
 
 /// How often a count sample checks that its connections are still there.
-const DROP_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
+const DROP_CHECK: Duration = Duration::from_millis(100);
 
 /// Debug response data kept per batch; the rest is counted and named, not shown.
 const MAX_DEBUG_BYTES: usize = 1024 * 1024;
@@ -100,7 +100,6 @@ struct Accumulator {
     sequence: Mutex<SequenceTracker>,
     /// The publishers of this engine whose messages this subscription should get.
     expected: Mutex<Expected>,
-
     count: AtomicU64,
     /// A waiter wants to hear when `count` reaches this.
     wake_at: AtomicU64,
@@ -273,12 +272,13 @@ impl Accumulator {
         }
         // How many each publisher sent: this engine's streams say it directly, end markers
         // from elsewhere (another JMeter engine) when they arrive.
-        let mut sent: Vec<(u64, u64)> = exp.known.iter().map(|s| (s.id, s.sent())).collect();
-        for (&id, &n) in &seq.ends {
-            if !sent.iter().any(|(k, _)| *k == id) {
-                sent.push((id, n));
-            }
-        }
+        let known: HashSet<u64> = exp.known.iter().map(|s| s.id).collect();
+        let sent = exp.known.iter().map(|s| (s.id, s.sent())).chain(
+            seq.ends
+                .iter()
+                .filter(|(id, _)| !known.contains(id))
+                .map(|(&id, &n)| (id, n)),
+        );
         let mut pending = 0;
         let mut shortfall = Vec::new();
         for (id, n) in sent {
@@ -375,7 +375,6 @@ impl Subscriber {
             queue: Mutex::new(VecDeque::new()),
             sequence: Mutex::new(SequenceTracker::default()),
             expected: Mutex::new(Expected::default()),
-
             count: AtomicU64::new(0),
             wake_at: AtomicU64::new(u64::MAX),
             notify: Notify::new(),
