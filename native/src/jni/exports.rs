@@ -21,7 +21,7 @@ use super::handles::Registry;
 use super::runtime::{configure, runtime};
 use crate::sampler::{
     ConnectConfig, ConnectionGroup, DisconnectSettings, PublishConfig, Publisher, SampleOutcome,
-    Shutdown, ShutdownTrigger, SubscribeConfig, Subscriber,
+    Shutdown, SubscribeConfig, Subscriber,
 };
 
 static GROUPS: Lazy<Registry<ConnectionGroup>> = Lazy::new(Registry::new);
@@ -114,22 +114,22 @@ where
 }
 
 /// As `block_on`, asking `probe` (a `java.util.function.BooleanSupplier`; null = never) every
-/// SHUTDOWN_POLL whether JMeter's Shutdown wants this thread to end, and raising `trigger` (which
-/// `op` watches) when it does. The probe is called on this JMeter thread, which is where JNI
+/// SHUTDOWN_POLL whether JMeter's Shutdown wants this thread to end, and raising the `Shutdown`
+/// handed to `op` when it does. The probe is called on this JMeter thread, which is where JNI
 /// allows it: `block_on` polls `op` here, not on a runtime worker.
 fn block_on_watching<F>(
     env: &mut Env<'_>,
     probe: &JObject<'_>,
-    trigger: ShutdownTrigger,
     group: &ConnectionGroup,
     op: F,
 ) -> Result<SampleOutcome, Failure>
 where
-    F: Future<Output = SampleOutcome>,
+    F: AsyncFnOnce(&Shutdown) -> SampleOutcome,
 {
     let rt = runtime().map_err(Failure::Native)?;
     let started = Instant::now();
-    let op = group.cancellable(started, op);
+    let (trigger, shutdown) = Shutdown::channel();
+    let op = group.cancellable(started, op(&shutdown));
     Ok(rt.block_on(async {
         tokio::pin!(op);
         let mut asking = !probe.is_null();
@@ -260,14 +260,9 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupConnect<'caller>(
     unowned
         .with_env(|env| -> Result<JObject<'caller>, Failure> {
             let g = group(handle)?;
-            let (trigger, shutdown) = Shutdown::channel();
-            let o = block_on_watching(
-                env,
-                &shutdown_probe,
-                trigger,
-                &g,
-                g.connect_until(&shutdown),
-            )?;
+            let o = block_on_watching(env, &shutdown_probe, &g, async |sd| {
+                g.connect_until(sd).await
+            })?;
             to_java(env, &o)
         })
         .resolve::<Throw>()
@@ -385,14 +380,9 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_publish<'caller>(
             let p = PUBLISHERS.get(publisher).ok_or_else(|| {
                 Failure::Native(format!("publisher handle {publisher} is closed"))
             })?;
-            let (trigger, shutdown) = Shutdown::channel();
-            let o = block_on_watching(
-                env,
-                &shutdown_probe,
-                trigger,
-                &g,
-                p.publish_until(&g, &shutdown),
-            )?;
+            let o = block_on_watching(env, &shutdown_probe, &g, async |sd| {
+                p.publish_until(&g, sd).await
+            })?;
             to_java(env, &o)
         })
         .resolve::<Throw>()
@@ -442,14 +432,9 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_subscribe<'caller>(
             let s = SUBSCRIBERS.get(subscriber).ok_or_else(|| {
                 Failure::Native(format!("subscriber handle {subscriber} is closed"))
             })?;
-            let (trigger, shutdown) = Shutdown::channel();
-            let o = block_on_watching(
-                env,
-                &shutdown_probe,
-                trigger,
-                &g,
-                s.subscribe_until(&g, &shutdown),
-            )?;
+            let o = block_on_watching(env, &shutdown_probe, &g, async |sd| {
+                s.subscribe_until(&g, sd).await
+            })?;
             to_java(env, &o)
         })
         .resolve::<Throw>()
