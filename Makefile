@@ -41,10 +41,11 @@ jmeter:
 	  && echo "JMeter ready: $(JMETER) (plugin: $$(ls target/jmeter/lib/ext/mqttload-jmeter-*.jar))" \
 	  || echo "JMeter ready: $(JMETER) (WARNING: no plugin jar in target/ to put in lib/ext)"
 
+# rumqttd (crates.io) in its own workspace and target dir: the plugin's build never compiles it
 demo-broker:
-	$(MVN) $(MVNFLAGS) -q -f tools/demo-broker/pom.xml package
+	$(CARGO) build -q --release --locked --manifest-path tools/demo-broker/Cargo.toml --target-dir target/demo-broker
 
-## demo: quickstart plan against an embedded Moquette broker (or MQTT_BROKER=host:port)
+## demo: quickstart plan against an embedded rumqttd broker (or MQTT_BROKER=host:port)
 demo: build
 	@if [ -z "$$MQTT_BROKER" ]; then $(MAKE) --no-print-directory demo-broker; fi
 	tools/demo.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: run examples/quickstart.jmx with the provisioned JMeter against
 #   - the broker named by MQTT_BROKER=host:port, or
-#   - an embedded Moquette broker (tools/demo-broker) on a free loopback port, stopped at the end.
+#   - an embedded rumqttd broker (tools/demo-broker, built by `make demo-broker`) on a free loopback port,
+#     stopped at the end.
 # Outputs: target/demo.jtl (CSV), target/demo-report/index.html, target/demo-jmeter.log; prints a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,19 +31,22 @@ if [ -n "${MQTT_BROKER:-}" ]; then
   [ "$HOST" != "$MQTT_BROKER" ] || PORT=1883
   echo "demo: using broker $HOST:$PORT (MQTT_BROKER)"
 else
-  [ -d target/demo-broker/lib ] || { echo "demo: target/demo-broker/lib missing, run 'make demo-broker'" >&2; exit 1; }
+  BROKER=target/demo-broker/release/mqttload-demo-broker
+  [ -x "$BROKER" ] || { echo "demo: $BROKER missing, run 'make demo-broker'" >&2; exit 1; }
   HOST=127.0.0.1
   PORT=$(python3 tools/free_port.py)
   LOG=target/demo-broker.log
-  java -cp 'target/demo-broker/lib/*' tools/demo-broker/DemoBroker.java "$PORT" >"$LOG" 2>&1 &
+  "$BROKER" "$PORT" >"$LOG" 2>&1 &
   BROKER_PID=$!
-  for _ in $(seq 1 600); do
-    grep -q '^READY' "$LOG" 2>/dev/null && break
+  # ready once the port accepts a TCP connection
+  for _ in $(seq 1 100); do
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$PORT" 2>/dev/null && break
     kill -0 "$BROKER_PID" 2>/dev/null || { echo "demo: broker exited:" >&2; cat "$LOG" >&2; exit 1; }
     sleep 0.1
   done
-  grep -q '^READY' "$LOG" || { echo "demo: broker not ready after 60 s" >&2; cat "$LOG" >&2; exit 1; }
-  echo "demo: embedded Moquette broker on $HOST:$PORT (pid $BROKER_PID)"
+  python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$PORT" 2>/dev/null \
+    || { echo "demo: broker not accepting on $PORT after 10 s" >&2; cat "$LOG" >&2; exit 1; }
+  echo "demo: embedded rumqttd broker on $HOST:$PORT (pid $BROKER_PID)"
 fi
 
 rm -rf "$JTL" "$REPORT" target/demo-jmeter.log
