@@ -102,7 +102,8 @@ def test_ssl_with_a_client_certificate(build, certs, secure_broker, tmp_path, st
     assert [as_int(r["MQTT_SUB_RECEIVED"]) for r in subs] == [25, 25], describe(subs)
 
 
-def test_upgrade_properties_path_loads_the_xmeter_plan_unchanged(build, mosquitto, tmp_path, start_jmeter):
+def test_upgrade_properties_path_loads_the_xmeter_plan_unchanged(build, mosquitto, tmp_path, start_jmeter,
+                                                                 monkeypatch):
     """tools/xmeter-upgrade.properties appended to JMeter's own upgrade.properties (a copy, given with
     -Jupgrade_properties, which JMeter resolves against its home): the XMeter file itself runs."""
     home = JMETER.parent.parent
@@ -110,8 +111,15 @@ def test_upgrade_properties_path_loads_the_xmeter_plan_unchanged(build, mosquitt
     upgrade.write_text((home / "bin" / "upgrade.properties").read_text()
                        + (REPO / "tools" / "xmeter-upgrade.properties").read_text())
     rel = os.path.relpath(upgrade, home)
-    rows = start_jmeter(XMETER_PLANS / "pubsub_timestamps.jmx",
-                        dict(mosquitto.props, **{"run.id": "8", "upgrade_properties": rel})).wait()
+    # JMeter's class scan loads every class of lib/ext even without a GUI; what must not happen is the Tools menu
+    # item being initialised (let alone built) in a non-GUI run
+    monkeypatch.setenv("JVM_ARGS", "-Xlog:class+init=info")
+    run = start_jmeter(XMETER_PLANS / "pubsub_timestamps.jmx",
+                       dict(mosquitto.props, **{"run.id": "8", "upgrade_properties": rel}))
+    rows = run.wait()
+    inits = run.out.read_text(errors="replace")
+    assert "Initializing 'io/mqttload/jmeter/SubscribeSampler'" in inits, "class initialisation was not logged"
+    assert "io/mqttload/migrate" not in inits, [x for x in inits.splitlines() if "io/mqttload/migrate" in x]
     assert rows and all(ok(r) for r in rows), describe([r for r in rows if not ok(r)] or rows)
     subs = rows_by_label(rows, "MQTT Sub Sampler")
     assert [as_int(r["MQTT_SUB_RECEIVED"]) for r in subs] == [100] * 5, describe(subs)
