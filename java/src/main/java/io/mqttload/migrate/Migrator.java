@@ -37,6 +37,10 @@ public final class Migrator {
         }
     }
 
+    /** The property tags holding one value as text: the only children the mapping reads or changes. */
+    private static final java.util.Set<String> SCALAR_PROPS = new java.util.HashSet<>(java.util.Arrays.asList(
+            "stringProp", "boolProp", "intProp", "longProp", "floatProp", "doubleProp"));
+
     private final XmeterMapping.Options options;
 
     /** @param caFile PEM CA file for SSL/WSS Connects, or null to accept any certificate as XMeter did */
@@ -186,14 +190,15 @@ public final class Migrator {
             }
             String prefix = xml.substring(at, t.start);
             String name = t.attribute(xml, "name");
+            boolean scalar = name != null && SCALAR_PROPS.contains(t.name);
             if (t.selfClosing) {
                 props.add(new ElementProps.Prop(prefix, xml.substring(t.start, t.end), t.name, name,
-                        name == null ? null : ""));
+                        scalar ? "" : null));
                 at = t.end;
                 continue;
             }
             XmlScanner.Tag childClose = closeOf(xml, scanner, t);
-            boolean simple = name != null && scanner.next(t.end).start == childClose.start;
+            boolean simple = scalar && scanner.next(t.end).start == childClose.start;
             String value = simple ? XmlText.decode(xml.substring(t.end, childClose.start)) : null;
             if (simple && xml.substring(t.end, childClose.start).contains("<")) {
                 value = null; // CDATA or a comment inside: keep the property as written
