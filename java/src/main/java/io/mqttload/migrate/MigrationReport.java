@@ -102,7 +102,7 @@ public final class MigrationReport {
             return "No XMeter MQTT elements found; the plan is copied unchanged.";
         }
         int bad = notMapped();
-        return elements.size() + " XMeter element(s) converted, " + mapped() + " propert(y/ies) mapped, " + bad
+        return elements.size() + " XMeter element(s) converted, " + mapped() + " properties mapped, " + bad
                 + " not mapped" + (bad > 0 ? " (lines marked '! NOT MAPPED': kept in the element, ignored by mqttload)"
                         : "") + ".";
     }

@@ -191,7 +191,7 @@ final class XmeterMapping {
         attempts(props, report, handled, Keys.CONN_ATTEMPT_MAX_OLD, Keys.CONN_ATTEMPT_MAX);
         attempts(props, report, handled, Keys.RECONN_ATTEMPT_MAX_OLD, Keys.RECONN_ATTEMPT_MAX);
         cleanSession(props, report, handled);
-        tls(props, report, options);
+        tls(props, report, options, handled);
         String cert = props.value(Keys.CLIENT_CERT_FILE_PATH);
         if ("true".equalsIgnoreCase(props.value(Keys.DUAL_SSL_AUTHENTICATION)) && cert != null
                 && !cert.trim().isEmpty() && !new java.io.File(cert.trim()).isAbsolute() && !isVariable(cert)) {
@@ -265,13 +265,16 @@ final class XmeterMapping {
     }
 
     /** XMeter accepted any server certificate (a trust-all trust manager, TLS 1.2 only). */
-    private static void tls(ElementProps props, MigrationReport.Element report, Options options) {
+    private static void tls(ElementProps props, MigrationReport.Element report, Options options,
+            Set<String> handled) {
         String protocol = props.value(Keys.PROTOCOL);
         String pr = protocol == null ? "" : protocol.trim();
         boolean tls = Keys.PROTOCOL_SSL.equals(pr) || Keys.PROTOCOL_WSS.equals(pr) || isVariable(pr);
         if (!tls || props.get(Keys.TLS_TRUST_ALL) != null || props.get(Keys.CA_FILE) != null) {
             return;
         }
+        handled.add(Keys.CA_FILE);
+        handled.add(Keys.TLS_TRUST_ALL);
         if (options.caFile != null) {
             props.insert("stringProp", Keys.CA_FILE, options.caFile, Keys.PROTOCOL);
             report.added(Keys.CA_FILE + " = '" + options.caFile + "' (given with --ca-file: the broker's certificate"

@@ -98,6 +98,7 @@ class MigratorTest {
         Migrator.Result r = migrate(xml);
         assertTrue(r.xml.contains(prop("mqtt.protocol", "SSL") + bool("mqtt.tls_trust_all", "true")), r.xml);
         assertTrue(r.report.toText().contains("is relative"), r.report.toText());
+        assertEquals(1, r.report.toText().split("mqtt.tls_trust_all", -1).length - 1, "reported once: " + r.report.toText());
         Migrator.Result ca = new Migrator("/etc/ca.pem").migrate(xml);
         assertTrue(ca.xml.contains(prop("mqtt.protocol", "SSL") + prop("mqtt.ca_file", "/etc/ca.pem")), ca.xml);
         assertFalse(ca.xml.contains("tls_trust_all"), ca.xml);
