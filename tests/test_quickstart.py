@@ -32,3 +32,21 @@ def test_quickstart_report_dashboard(build, mosquitto, start_jmeter):
     run = start_jmeter(EXAMPLES / "quickstart.jmx", mosquitto.props, report=True)
     rows = run.wait()
     assert rows and (run.report_dir / "index.html").is_file()
+
+
+
+def test_quickstart_takes_credentials_from_properties(build, auth_broker, start_jmeter, tmp_path):
+    """Every example reads mqtt.user_name / mqtt.password with __P: the same plan runs against a broker that
+    refuses anonymous clients. Given in a -q file (as README advises: JMeter itself logs -J values), the password
+    appears in no result and not in jmeter.log."""
+    from conftest import USER_NAME, USER_PASSWORD
+    secrets = tmp_path / "secrets.properties"
+    secrets.write_text("mqtt.user_name=%s\nmqtt.password=%s\n" % (USER_NAME, USER_PASSWORD))
+    props = dict(auth_broker.props, **{"broker.port": str(auth_broker.ports["tcp"])})
+    run = start_jmeter(EXAMPLES / "quickstart.jmx", props, args=("-q", str(secrets)))
+    rows = run.wait()
+    assert rows and all(ok(r) for r in rows), describe([r for r in rows if not ok(r)])
+    received = sum(as_int(r["MQTT_SUB_RECEIVED"], 0) for r in rows_by_label(rows, "MQTT Subscribe"))
+    assert received == 1000
+    assert not any(USER_PASSWORD in v for r in rows for v in r.values() if v)
+    assert USER_PASSWORD not in run.log.read_text(errors="replace")
