@@ -32,7 +32,7 @@ public class ConnectSamplerGui extends MqttSamplerGui<ConnectSampler> {
     static final String TAB_CONNECTIONS = "Connections";
 
     private final JTextField server = Form.grow(Form.text(12));
-    private final JTextField port = Form.text(5);
+    private final JTextField port = Form.text(7);
     private final JComboBox<String> version = Form.combo(false, Keys.VERSION_3_1_1, Keys.VERSION_3_1,
             Keys.VERSION_3_1_1, Keys.VERSION_5);
     private final JComboBox<String> protocol = Form.combo(false, Keys.PROTOCOL_WSS, Keys.PROTOCOL_TCP,

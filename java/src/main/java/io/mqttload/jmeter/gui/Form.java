@@ -29,6 +29,8 @@ import javax.swing.JTextArea;
 import javax.swing.JTextField;
 import javax.swing.UIManager;
 
+import org.apache.jorphan.gui.JMeterUIDefaults;
+
 /**
  * A panel of labelled fields laid out on a grid: each row holds one or more "label: field" pairs, the pairs of
  * different rows line up in columns, and the last field of a row reaches to the right edge when it is a text
@@ -151,8 +153,8 @@ final class Form extends JPanel {
     }
 
     /**
-     * A scroll pane with a frame even in a look that gives scroll panes none (Darklaf, JMeter's): there a
-     * disabled text area would otherwise vanish into the panel.
+     * A scroll pane with a frame when neither the look nor JMeter frames it (Darklaf gives scroll panes none, and
+     * only JMeter's own text area UI gives text areas one): a disabled text area would vanish into the panel.
      */
     private static final class AreaPane extends JScrollPane {
         private static final long serialVersionUID = 1L;
@@ -164,7 +166,8 @@ final class Form extends JPanel {
         @Override
         public void updateUI() {
             super.updateUI();
-            if (UIManager.getBorder("ScrollPane.border") == null) {
+            if (UIManager.getBorder("ScrollPane.border") == null
+                    && UIManager.getBorder(JMeterUIDefaults.TEXTAREA_BORDER) == null) {
                 Color line = UIManager.getColor("TextField.border.enabled");
                 setBorder(BorderFactory.createLineBorder(line != null ? line : Color.GRAY));
             }

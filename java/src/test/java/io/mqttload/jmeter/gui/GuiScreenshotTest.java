@@ -30,6 +30,7 @@ import javax.swing.text.JTextComponent;
 
 import org.apache.jmeter.testelement.TestElement;
 import org.apache.jmeter.util.JMeterUtils;
+import org.apache.jorphan.gui.JMeterUIDefaults;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +62,8 @@ class GuiScreenshotTest {
         original = UIManager.getLookAndFeel();
         // JMeter's message bundle, so that the title panel reads "Name:" and "Comments:" as in JMeter
         JMeterUtils.setLocale(Locale.ENGLISH);
+        // JMeter's additions to every look (its text area UI and border, font scaling), as its GUI installs them
+        JMeterUIDefaults.INSTANCE.install();
     }
 
     @AfterAll
