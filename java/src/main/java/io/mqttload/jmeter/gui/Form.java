@@ -28,6 +28,7 @@ import javax.swing.JScrollPane;
 import javax.swing.JTextArea;
 import javax.swing.JTextField;
 import javax.swing.UIManager;
+import javax.swing.plaf.BorderUIResource;
 
 import org.apache.jorphan.gui.JMeterUIDefaults;
 
@@ -169,7 +170,8 @@ final class Form extends JPanel {
             if (UIManager.getBorder("ScrollPane.border") == null
                     && UIManager.getBorder(JMeterUIDefaults.TEXTAREA_BORDER) == null) {
                 Color line = UIManager.getColor("TextField.border.enabled");
-                setBorder(BorderFactory.createLineBorder(line != null ? line : Color.GRAY));
+                // a UI resource, so that the next look's UI replaces it
+                setBorder(new BorderUIResource.LineBorderUIResource(line != null ? line : Color.GRAY));
             }
         }
     }
