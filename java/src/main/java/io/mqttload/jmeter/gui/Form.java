@@ -2,9 +2,9 @@ package io.mqttload.jmeter.gui;
 
 import java.awt.BorderLayout;
 import java.awt.Color;
-import java.awt.FlowLayout;
 import java.awt.Component;
 import java.awt.Container;
+import java.awt.FlowLayout;
 import java.awt.Font;
 import java.awt.GridBagConstraints;
 import java.awt.GridBagLayout;
@@ -89,8 +89,9 @@ final class Form extends JPanel {
             l.gridx = x++;
             l.gridy = row;
             // a text area's label faces its first line, not its middle
-            l.anchor = field instanceof JTextArea ? GridBagConstraints.FIRST_LINE_START : GridBagConstraints.LINE_START;
-            l.insets = new Insets(field instanceof JTextArea ? 6 : 3, i == 0 ? 4 : 14, 3, 6);
+            boolean area = field instanceof JTextArea;
+            l.anchor = area ? GridBagConstraints.FIRST_LINE_START : GridBagConstraints.LINE_START;
+            l.insets = new Insets(area ? 6 : 3, i == 0 ? 4 : 14, 3, 6);
             if (text != null && !text.isEmpty()) {
                 add(label(text, field), l);
             }

@@ -102,34 +102,25 @@ class GuiScreenshotTest {
         pane.setSize(PANEL_WIDTH, PANEL_HEIGHT);
         pane.validate();
         JTabbedPane tabs = Widgets.tabs(gui);
-        int tabCount = tabs == null ? 1 : tabs.getTabCount();
-        for (int t = 0; t < tabCount; t++) {
-            String tab = tabs == null ? "" : tabs.getTitleAt(t);
-            if (tabs != null) {
-                tabs.setSelectedIndex(t);
-            }
+        int width = pane.getViewport().getWidth();
+        eachTab(tabs, tab -> {
             String where = look + " " + kind.name + (tab.isEmpty() ? "" : " / " + tab);
             // the picture first: it shows what a failing check below is about
-            screenshot(gui, pane.getViewport().getWidth(),
-                    new File(OUT, look + "/" + kind.name + (tab.isEmpty() ? "" : "-" + slug(tab)) + ".png"));
+            screenshot(gui, width, new File(OUT, look + "/" + kind.name + slug(tab) + ".png"));
             fits(pane, gui, where + " (defaults)");
             Dimension own = Widgets.content(gui).getPreferredSize();
             report.add(String.format(Locale.ROOT, "%s: preferred %dx%d below JMeter's name and comments panel,"
                     + " %d high in all", where, own.width, own.height, gui.getPreferredSize().height));
-        }
+        });
         // the same with every field applying (nothing greyed out)
         TestElement all = allApply(kind);
         if (all != null) {
+            all.setName(gui.getStaticLabel());
             gui.configure(all);
-            for (int t = 0; t < tabCount; t++) {
-                String tab = tabs == null ? "" : tabs.getTitleAt(t);
-                if (tabs != null) {
-                    tabs.setSelectedIndex(t);
-                }
-                screenshot(gui, pane.getViewport().getWidth(), new File(OUT, look + "/" + kind.name + "-all-apply"
-                        + (tab.isEmpty() ? "" : "-" + slug(tab)) + ".png"));
+            eachTab(tabs, tab -> {
+                screenshot(gui, width, new File(OUT, look + "/" + kind.name + "-all-apply" + slug(tab) + ".png"));
                 fits(pane, gui, look + " " + kind.name + " / " + tab + " (all apply)");
-            }
+            });
         }
         // long values must not widen anything (text areas wrap, combo boxes keep their width)
         TestElement e = kind.element.get();
@@ -137,12 +128,7 @@ class GuiScreenshotTest {
                 + "with-a-long-default-value-too-0123456789-0123456789-0123456789)}";
         Map<String, String> set = Widgets.fillAll(gui, e, k -> longText);
         gui.configure(e);
-        for (int t = 0; t < tabCount; t++) {
-            if (tabs != null) {
-                tabs.setSelectedIndex(t);
-            }
-            fits(pane, gui, look + " " + kind.name + " tab " + t + " (long values)");
-        }
+        eachTab(tabs, tab -> fits(pane, gui, look + " " + kind.name + " / " + tab + " (long values)"));
         TestElement back = kind.element.get();
         gui.modifyTestElement(back);
         set.forEach((k, v) -> assertEquals(v, back.getPropertyAsString(k), kind.name + " " + k));
@@ -150,6 +136,21 @@ class GuiScreenshotTest {
             screenshot(tip(gui, Keys.TIMESTAMP_FORMAT), 0, new File(OUT, look + "/publish-timestamp-tooltip.png"));
         }
         frame.dispose();
+    }
+
+    interface TabTask {
+        void run(String title) throws Exception;
+    }
+
+    /** Runs {@code task} on each tab selected in turn (once, titled "", when there are no tabs). */
+    private static void eachTab(JTabbedPane tabs, TabTask task) throws Exception {
+        int count = tabs == null ? 1 : tabs.getTabCount();
+        for (int t = 0; t < count; t++) {
+            if (tabs != null) {
+                tabs.setSelectedIndex(t);
+            }
+            task.run(tabs == null ? "" : tabs.getTitleAt(t));
+        }
     }
 
     /** An element of this kind with choices under which every field applies; null when they always do. */
@@ -258,8 +259,10 @@ class GuiScreenshotTest {
         ImageIO.write(img, "png", file);
     }
 
+    /** "Authentication & TLS" -> "-authentication-tls"; "" -> "". */
     private static String slug(String tab) {
-        return tab.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        String s = tab.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        return s.isEmpty() ? "" : "-" + s;
     }
 
     /** JMeter 5.6's default look (Darklaf, Darcula theme), or Swing's cross-platform one. */
