@@ -67,9 +67,14 @@ clippy:
 cargo-test:
 	$(CARGO) test -p mqttload
 
-# Java unit tests run inside the package build (which also rebuilds the native library and the jar)
+# The GUI tests need a display: without one they run under xvfb-run (Debian's xvfb), if it is there; with
+# neither, the GUI screenshot test is skipped.
+XVFB_RUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo xvfb-run -a -s \"-screen 0 1280x1024x24\"))
+
+# Java unit tests run inside the package build (which also rebuilds the native library and the jar);
+# the GUI test leaves screenshots of every element in target/gui-screenshots/
 test-java:
-	$(MVN) $(MVNFLAGS) package
+	$(XVFB_RUN) $(MVN) $(MVNFLAGS) package
 	$(MAKE) --no-print-directory jmeter
 
 test-e2e:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs from Debian's packages when it is missing (mosquitto and its clients,
-# a JDK, Maven, make, openssl, CA roots, pytest); does nothing when everything is there. Run by
-# `make test` (and so by .ci/run). Needs root (or sudo) only when something must be installed.
+# a JDK, Maven, make, openssl, CA roots, pytest, Xvfb for the GUI test); does nothing when everything is
+# there. Run by `make test` (and so by .ci/run). Needs root (or sudo) only when something must be installed.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -15,6 +15,12 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -s /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
+# the GUI test runs on a virtual display (xvfb-run needs xauth) and needs the JDK's X11 toolkit, which
+# Debian ships in openjdk-17-jre, not in the -headless packages
+{ command -v xvfb-run >/dev/null 2>&1 && command -v xauth >/dev/null 2>&1; } || need+=(xvfb xauth)
+java_home=""
+command -v javac >/dev/null 2>&1 && java_home="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+{ [ -n "$java_home" ] && [ -e "$java_home/lib/libawt_xawt.so" ]; } || need+=(openjdk-17-jre)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then

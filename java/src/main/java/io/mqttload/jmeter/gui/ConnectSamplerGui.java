@@ -1,159 +1,279 @@
 package io.mqttload.jmeter.gui;
 
 import java.awt.BorderLayout;
-import java.awt.Component;
-import java.awt.Container;
 import java.util.Locale;
 
 import javax.swing.JCheckBox;
 import javax.swing.JComboBox;
+import javax.swing.JLabel;
+import javax.swing.JPanel;
 import javax.swing.JPasswordField;
+import javax.swing.JTabbedPane;
 import javax.swing.JTextArea;
 import javax.swing.JTextField;
 
 import org.apache.jmeter.gui.util.VerticalPanel;
-import org.apache.jmeter.testelement.TestElement;
 
 import io.mqttload.jmeter.ConnectSampler;
 import io.mqttload.jmeter.ConnectSettings;
 import io.mqttload.jmeter.Keys;
 
-/** GUI of {@link ConnectSampler}. */
-public class ConnectSamplerGui extends MqttSamplerGui {
+/**
+ * GUI of {@link ConnectSampler}, laid out like JMeter's HTTP Request: the broker on one row, the rest in tabs.
+ * Fields that do not apply to the chosen protocol, version, will or client certificate are disabled.
+ */
+public class ConnectSamplerGui extends MqttSamplerGui<ConnectSampler> {
     private static final long serialVersionUID = 1L;
     static final String LABEL = "MQTT Connect";
+    static final String TAB_BASIC = "Basic";
+    static final String TAB_TLS = "Authentication & TLS";
+    static final String TAB_SESSION = "Session & Will";
+    static final String TAB_V5 = "MQTT 5.0";
+    static final String TAB_CONNECTIONS = "Connections";
 
-    private final JTextField server = Form.text(20);
-    private final JTextField port = Form.text(6);
-    private final JComboBox<String> version = Form.combo(false, Keys.VERSION_3_1, Keys.VERSION_3_1_1,
-            Keys.VERSION_5);
-    private final JTextField connTimeout = Form.text(6);
-    private final JComboBox<String> protocol = Form.combo(false, Keys.PROTOCOL_TCP, Keys.PROTOCOL_SSL,
-            Keys.PROTOCOL_WS, Keys.PROTOCOL_WSS);
-    private final JTextField wsPath = Form.text(20);
-    private final Form tls;
-    private final JTextField caFile = Form.text(30);
-    private final JCheckBox dualSsl = new JCheckBox("Two-way TLS: send a client certificate");
-    private final JTextField clientCertFile = Form.text(30);
-    private final JPasswordField clientCertPassword = new JPasswordField(20);
-    private final JTextField clientKeyFile = Form.text(30);
-    private final JComboBox<String> tlsMinVersion = Form.combo(false, Keys.TLS_1_2, Keys.TLS_1_3);
-    private final JTextField tlsServerName = Form.text(20);
-    private final JCheckBox tlsVerifyHostname = new JCheckBox("Verify host name");
-    private final JCheckBox tlsTrustAll = new JCheckBox("Trust any certificate (insecure)");
-    private final JTextField userName = Form.text(20);
-    private final JPasswordField password = new JPasswordField(20);
-    private final JTextField clientIdPrefix = Form.text(20);
-    private final JCheckBox clientIdSuffix = new JCheckBox("Add a random suffix to the client id");
-    private final JTextField keepAlive = Form.text(6);
-    private final JTextField connAttemptMax = Form.text(6);
-    private final JTextField reconnAttemptMax = Form.text(6);
-    private final JComboBox<String> cleanSession = Form.combo(true, "true", "false");
-    private final JTextField connCapacity = Form.text(6);
-    private final JTextField maxInflight = Form.text(6);
-    private final JTextField willTopic = Form.text(20);
+    private final JTextField server = Form.grow(Form.text(12));
+    private final JTextField port = Form.text(7);
+    private final JComboBox<String> version = Form.combo(false, Keys.VERSION_3_1_1, Keys.VERSION_3_1,
+            Keys.VERSION_3_1_1, Keys.VERSION_5);
+    private final JComboBox<String> protocol = Form.combo(false, Keys.PROTOCOL_WSS, Keys.PROTOCOL_TCP,
+            Keys.PROTOCOL_SSL, Keys.PROTOCOL_WS, Keys.PROTOCOL_WSS);
+    private final JTextField connTimeout = Form.text(5);
+    private final JTextField wsPath = Form.text(12);
+    private final JTextField caFile = Form.text(20);
+    private final JCheckBox dualSsl = Form.check("Two-way TLS: send a client certificate");
+    private final JTextField clientCertFile = Form.text(20);
+    private final JPasswordField clientCertPassword = new JPasswordField(12);
+    private final JTextField clientKeyFile = Form.text(20);
+    private final JComboBox<String> tlsMinVersion = Form.combo(false, Keys.TLS_1_2, Keys.TLS_1_2, Keys.TLS_1_3);
+    private final JTextField tlsServerName = Form.grow(Form.text(12));
+    private final JCheckBox tlsVerifyHostname = Form.check("Verify the host name");
+    private final JCheckBox tlsTrustAll = Form.check("Trust any certificate (insecure)");
+    private final JTextField userName = Form.grow(Form.text(10));
+    private final JPasswordField password = new JPasswordField(10);
+    private final JTextField clientIdPrefix = Form.text(14);
+    private final JCheckBox clientIdSuffix = Form.check("Add a random suffix");
+    private final JTextField keepAlive = Form.text(5);
+    private final JTextField connAttemptMax = Form.text(5);
+    private final JTextField reconnAttemptMax = Form.text(5);
+    private final JComboBox<String> cleanSession = Form.combo(true, "false ", "true", "false");
+    private final JTextField connCapacity = Form.text(5);
+    private final JTextField maxInflight = Form.text(5);
+    /** Not a property: ticked when the will topic is not empty; unticked saves an empty will topic. */
+    private final JCheckBox willOn = Form.check("Send a last will");
+    private final JTextField willTopic = Form.grow(Form.text(12));
     private final JTextField willMessage = Form.text(20);
-    private final JComboBox<String> willQos = Form.combo(true, "0", "1", "2");
-    private final JCheckBox willRetain = new JCheckBox("Retain the will message");
-    private final JTextField connectionName = Form.text(20);
-    private final JComboBox<String> scope = Form.combo(false, Keys.SCOPE_THREAD, Keys.SCOPE_TEST);
-    private final Form v5;
-    private final JTextField sessionExpiry = Form.text(10);
-    private final JTextField receiveMaximum = Form.text(6);
-    private final JTextField maximumPacketSize = Form.text(10);
-    private final JTextField topicAliasMaximum = Form.text(6);
-    private final JCheckBox requestResponseInfo = new JCheckBox("Request response information");
-    private final JTextArea userProperties = new JTextArea(4, 30);
-    private final JTextField willDelayInterval = Form.text(10);
-    private final JTextField willMessageExpiry = Form.text(10);
-    private final JTextField willContentType = Form.text(20);
+    private final JComboBox<String> willQos = Form.combo(true, "000", "0", "1", "2");
+    private final JCheckBox willRetain = Form.check("Retain");
+    private final JTextField connectionName = Form.grow(Form.text(10));
+    private final JComboBox<String> scope = Form.combo(false, Keys.SCOPE_THREAD, Keys.SCOPE_THREAD,
+            Keys.SCOPE_TEST);
+    private final JTextField sessionExpiry = Form.text(8);
+    private final JTextField receiveMaximum = Form.text(8);
+    private final JTextField maximumPacketSize = Form.text(8);
+    private final JTextField topicAliasMaximum = Form.text(8);
+    private final JCheckBox requestResponseInfo = Form.check("Request response information");
+    private final JTextArea userProperties = Form.area(4, 30);
+    private final JTextField willDelayInterval = Form.text(6);
+    private final JTextField willMessageExpiry = Form.text(6);
+    private final JTextField willContentType = Form.text(12);
+    private final JLabel v5Note = Form.note("");
+    private final JTabbedPane tabs = new JTabbedPane();
 
     public ConnectSamplerGui() {
-        VerticalPanel main = new VerticalPanel();
-        Form broker = new Form("Broker");
-        broker.row("Server (host):", server);
-        broker.row("Port:", port);
-        broker.row("MQTT version:", version);
-        broker.row("Protocol:", protocol);
-        broker.row("WebSocket path (WS, WSS; empty = /):", wsPath);
-        broker.row("Connect timeout (s):", connTimeout);
-        main.add(broker);
-        tls = new Form("TLS (SSL and WSS; relative paths: the test plan's folder)");
-        tls.row("CA file (PEM; empty = the system's):", Form.fileField(caFile, ConnectSettings::planDir));
-        tls.row("", dualSsl);
-        tls.row("Client certificate (PKCS#12 or PEM):", Form.fileField(clientCertFile, ConnectSettings::planDir));
-        tls.row("Client certificate password (PKCS#12):", clientCertPassword);
-        tls.row("Client key file (PEM):", Form.fileField(clientKeyFile, ConnectSettings::planDir));
-        tls.row("Minimum TLS version:", tlsMinVersion);
-        tls.row("Server name (SNI; empty = the server):", tlsServerName);
-        tls.row("", tlsVerifyHostname);
-        tls.row("", tlsTrustAll);
-        main.add(tls);
-        Form auth = new Form("Client");
-        auth.row("User name:", userName);
-        auth.row("Password:", password);
-        auth.row("Client id prefix:", clientIdPrefix);
-        auth.row("", clientIdSuffix);
-        auth.row("Keep alive (s):", keepAlive);
-        auth.row("Clean session:", cleanSession);
-        auth.row("Connect attempts max (-1 = forever):", connAttemptMax);
-        auth.row("Reconnect attempts max (-1 = forever):", reconnAttemptMax);
-        main.add(auth);
-        Form will = new Form("Last will (empty topic = none)");
-        will.row("Will topic:", willTopic);
-        will.row("Will message:", willMessage);
-        will.row("Will QoS:", willQos);
-        will.row("", willRetain);
-        main.add(will);
-        v5 = new Form("MQTT 5.0");
-        v5.row("Session expiry interval (s; 0 = ends with the connection):", sessionExpiry);
-        v5.row("Receive maximum (1-65535):", receiveMaximum);
-        v5.row("Maximum packet size (bytes; 0 = no limit):", maximumPacketSize);
-        v5.row("Topic alias maximum (0 = none):", topicAliasMaximum);
-        v5.row("", requestResponseInfo);
-        v5.row("User properties (name=value per line):", userProperties);
-        v5.row("Will delay interval (s):", willDelayInterval);
-        v5.row("Will message expiry (s; 0 = none):", willMessageExpiry);
-        v5.row("Will content type:", willContentType);
-        main.add(v5);
-        Form group = new Form("Connection group");
-        group.row("Connections per thread:", connCapacity);
-        group.row("QoS 1/2 in flight (empty = auto):", maxInflight);
-        group.row("Connection name (empty = the thread's):", connectionName);
-        group.row("Scope:", scope);
-        main.add(group);
+        super(ConnectSampler.class, "connect");
+        bind();
+        Form broker = new Form("MQTT broker");
+        broker.row("Server:", server, "Port:", port, "Version:", version, "Protocol:", protocol);
+        JPanel main = new JPanel(new BorderLayout());
+        main.add(broker, BorderLayout.NORTH);
+        tabs.addTab(TAB_BASIC, top(basicTab()));
+        tabs.addTab(TAB_TLS, top(tlsTab()));
+        tabs.addTab(TAB_SESSION, top(sessionTab()));
+        tabs.addTab(TAB_V5, top(v5Tab()));
+        tabs.addTab(TAB_CONNECTIONS, top(connectionsTab()));
+        main.add(tabs, BorderLayout.CENTER);
         add(main, BorderLayout.CENTER);
         protocol.addActionListener(e -> updateEnabled());
         version.addActionListener(e -> updateEnabled());
-        clearFields();
+        dualSsl.addItemListener(e -> updateEnabled());
+        tlsTrustAll.addItemListener(e -> updateEnabled());
+        willOn.addItemListener(e -> updateEnabled());
+        ready();
     }
 
-    /**
-     * TLS settings are editable for SSL and WSS, the WebSocket path for WS and WSS, the MQTT 5.0 panel for version
-     * 5.0 (all for a ${variable}).
-     */
-    private void updateEnabled() {
+    /** In the order the previous GUI wrote them, so a new element saves its properties in the same order. */
+    private void bind() {
+        fields.text(Keys.SERVER, server, ConnectSampler::getServer, ConnectSampler::setServer, Keys.DEFAULT_SERVER);
+        fields.text(Keys.PORT, port, ConnectSampler::getPort, ConnectSampler::setPort,
+                String.valueOf(Keys.DEFAULT_PORT));
+        fields.combo(Keys.VERSION, version, ConnectSampler::getMqttVersion, ConnectSampler::setMqttVersion,
+                Keys.DEFAULT_VERSION);
+        fields.text(Keys.CONN_TIMEOUT, connTimeout, ConnectSampler::getConnTimeout, ConnectSampler::setConnTimeout,
+                String.valueOf(Keys.DEFAULT_CONN_TIMEOUT));
+        fields.combo(Keys.PROTOCOL, protocol, ConnectSampler::getProtocol, ConnectSampler::setProtocol,
+                Keys.PROTOCOL_TCP);
+        fields.text(Keys.WS_PATH, wsPath, ConnectSampler::getWsPath, ConnectSampler::setWsPath,
+                Keys.DEFAULT_WS_PATH);
+        fields.text(Keys.CA_FILE, caFile, ConnectSampler::getCaFile, ConnectSampler::setCaFile, "");
+        fields.check(Keys.DUAL_SSL_AUTHENTICATION, dualSsl, ConnectSampler::isDualSslAuthentication,
+                ConnectSampler::setDualSslAuthentication, false);
+        fields.text(Keys.CLIENT_CERT_FILE_PATH, clientCertFile, ConnectSampler::getClientCertFile,
+                ConnectSampler::setClientCertFile, "");
+        fields.text(Keys.CLIENT_CERT_PASSWORD, clientCertPassword, ConnectSampler::getClientCertPassword,
+                ConnectSampler::setClientCertPassword, "");
+        fields.text(Keys.CLIENT_KEY_FILE, clientKeyFile, ConnectSampler::getClientKeyFile,
+                ConnectSampler::setClientKeyFile, "");
+        fields.combo(Keys.TLS_MIN_VERSION, tlsMinVersion, ConnectSampler::getTlsMinVersion,
+                ConnectSampler::setTlsMinVersion, Keys.DEFAULT_TLS_MIN_VERSION);
+        fields.text(Keys.TLS_SERVER_NAME, tlsServerName, ConnectSampler::getTlsServerName,
+                ConnectSampler::setTlsServerName, "");
+        fields.check(Keys.TLS_VERIFY_HOSTNAME, tlsVerifyHostname, ConnectSampler::isTlsVerifyHostname,
+                ConnectSampler::setTlsVerifyHostname, true);
+        fields.check(Keys.TLS_TRUST_ALL, tlsTrustAll, ConnectSampler::isTlsTrustAll, ConnectSampler::setTlsTrustAll,
+                false);
+        fields.text(Keys.USER_NAME, userName, ConnectSampler::getUserName, ConnectSampler::setUserName, "");
+        fields.text(Keys.PASSWORD, password, ConnectSampler::getPassword, ConnectSampler::setPassword, "");
+        fields.text(Keys.CLIENT_ID_PREFIX, clientIdPrefix, ConnectSampler::getClientIdPrefix,
+                ConnectSampler::setClientIdPrefix, Keys.DEFAULT_CLIENT_ID_PREFIX);
+        fields.check(Keys.CLIENT_ID_SUFFIX, clientIdSuffix, ConnectSampler::isClientIdSuffix,
+                ConnectSampler::setClientIdSuffix, true);
+        fields.text(Keys.CONN_KEEP_ALIVE, keepAlive, ConnectSampler::getKeepAlive, ConnectSampler::setKeepAlive,
+                String.valueOf(Keys.DEFAULT_KEEP_ALIVE));
+        fields.text(Keys.CONN_ATTEMPT_MAX, connAttemptMax, ConnectSampler::getConnAttemptMax,
+                ConnectSampler::setConnAttemptMax, "0");
+        fields.text(Keys.RECONN_ATTEMPT_MAX, reconnAttemptMax, ConnectSampler::getReconnAttemptMax,
+                ConnectSampler::setReconnAttemptMax, "0");
+        fields.combo(Keys.CONN_CLEAN_SESSION, cleanSession, ConnectSampler::getCleanSession,
+                ConnectSampler::setCleanSession, "true");
+        fields.text(Keys.CONN_CAPACITY, connCapacity, ConnectSampler::getConnCapacity,
+                ConnectSampler::setConnCapacity, "1");
+        fields.text(Keys.MAX_INFLIGHT, maxInflight, ConnectSampler::getMaxInflight, ConnectSampler::setMaxInflight,
+                "");
+        fields.add(Keys.WILL_TOPIC, willTopic, s -> {
+            willTopic.setText(s.getWillTopic());
+            willOn.setSelected(!s.getWillTopic().isEmpty());
+        }, s -> s.setWillTopic(willOn.isSelected() ? willTopic.getText() : ""), () -> {
+            willTopic.setText("");
+            willOn.setSelected(false);
+        });
+        willOn.setToolTipText(Help.tip("Whether CONNECT carries a last will. Not a property of its own: unticked"
+                + " saves an empty will topic, which means no will.", "unticked (no will)", Keys.WILL_TOPIC));
+        fields.text(Keys.WILL_MESSAGE, willMessage, ConnectSampler::getWillMessage, ConnectSampler::setWillMessage,
+                "");
+        fields.combo(Keys.WILL_QOS, willQos, ConnectSampler::getWillQos, ConnectSampler::setWillQos, "0");
+        fields.check(Keys.WILL_RETAIN, willRetain, ConnectSampler::isWillRetain, ConnectSampler::setWillRetain,
+                false);
+        fields.text(Keys.CONNECTION_NAME, connectionName, ConnectSampler::getConnectionName,
+                ConnectSampler::setConnectionName, "");
+        fields.combo(Keys.CONNECTION_SCOPE, scope, ConnectSampler::getConnectionScope,
+                ConnectSampler::setConnectionScope, Keys.SCOPE_THREAD);
+        fields.text(Keys.SESSION_EXPIRY, sessionExpiry, ConnectSampler::getSessionExpiry,
+                ConnectSampler::setSessionExpiry, String.valueOf(Keys.DEFAULT_SESSION_EXPIRY));
+        fields.text(Keys.RECEIVE_MAXIMUM, receiveMaximum, ConnectSampler::getReceiveMaximum,
+                ConnectSampler::setReceiveMaximum, String.valueOf(Keys.DEFAULT_RECEIVE_MAXIMUM));
+        fields.text(Keys.MAXIMUM_PACKET_SIZE, maximumPacketSize, ConnectSampler::getMaximumPacketSize,
+                ConnectSampler::setMaximumPacketSize, String.valueOf(Keys.DEFAULT_MAXIMUM_PACKET_SIZE));
+        fields.text(Keys.TOPIC_ALIAS_MAXIMUM, topicAliasMaximum, ConnectSampler::getTopicAliasMaximum,
+                ConnectSampler::setTopicAliasMaximum, String.valueOf(Keys.DEFAULT_TOPIC_ALIAS_MAXIMUM));
+        fields.check(Keys.REQUEST_RESPONSE_INFO, requestResponseInfo, ConnectSampler::isRequestResponseInfo,
+                ConnectSampler::setRequestResponseInfo, false);
+        fields.text(Keys.USER_PROPERTIES, userProperties, ConnectSampler::getUserProperties,
+                ConnectSampler::setUserProperties, "");
+        fields.text(Keys.WILL_DELAY_INTERVAL, willDelayInterval, ConnectSampler::getWillDelayInterval,
+                ConnectSampler::setWillDelayInterval, "0");
+        fields.text(Keys.WILL_MESSAGE_EXPIRY, willMessageExpiry, ConnectSampler::getWillMessageExpiry,
+                ConnectSampler::setWillMessageExpiry, "0");
+        fields.text(Keys.WILL_CONTENT_TYPE, willContentType, ConnectSampler::getWillContentType,
+                ConnectSampler::setWillContentType, "");
+    }
+
+    private Form basicTab() {
+        return new Form()
+                .row("Client id prefix:", clientIdPrefix, null, clientIdSuffix)
+                .row("Keep alive (s):", keepAlive, "Connect timeout (s):", connTimeout)
+                .row("Connect attempts:", connAttemptMax, "Reconnect attempts:",
+                        Form.withNote(reconnAttemptMax, "-1 = forever"))
+                .row("WebSocket path:", Form.withNote(wsPath, "WS and WSS only; empty = /"));
+    }
+
+    private JPanel tlsTab() {
+        VerticalPanel p = new VerticalPanel();
+        p.add(new Form("Credentials").row("User name:", userName, "Password:", password));
+        p.add(new Form("TLS (SSL and WSS; relative paths: the test plan's folder)")
+                .row("CA file:", Form.fileField(caFile, ConnectSettings::planDir))
+                .row("Server name (SNI):", tlsServerName, "Minimum version:", tlsMinVersion)
+                .row(null, Form.line(tlsVerifyHostname, tlsTrustAll)));
+        p.add(new Form("Client certificate")
+                .row(null, dualSsl)
+                .row("Certificate:", Form.fileField(clientCertFile, ConnectSettings::planDir))
+                .row("PKCS#12 password:", clientCertPassword)
+                .row("Key file (PEM):", Form.fileField(clientKeyFile, ConnectSettings::planDir)));
+        return p;
+    }
+
+    private JPanel sessionTab() {
+        VerticalPanel p = new VerticalPanel();
+        p.add(new Form("Session").row("Clean session:",
+                Form.withNote(cleanSession, "false resumes the session of the same client ids")));
+        p.add(new Form("Last will")
+                .row(null, willOn)
+                .row("Topic:", willTopic, "QoS:", willQos, null, willRetain)
+                .row("Message:", willMessage));
+        p.add(new Form("Will properties (MQTT 5.0)")
+                .row("Delay interval (s):", willDelayInterval, "Message expiry (s):", willMessageExpiry)
+                .row("Content type:", willContentType));
+        return p;
+    }
+
+    private JPanel v5Tab() {
+        VerticalPanel p = new VerticalPanel();
+        p.add(new Form().full(v5Note));
+        p.add(new Form("Session and flow")
+                .row("Session expiry (s):", sessionExpiry, "Receive maximum:", receiveMaximum)
+                .row("Maximum packet size:", maximumPacketSize, "Topic alias maximum:", topicAliasMaximum)
+                .row(null, requestResponseInfo));
+        p.add(new Form("CONNECT user properties (name=value, one per line)").row(null, userProperties));
+        return p;
+    }
+
+    private Form connectionsTab() {
+        return new Form()
+                .row("Connections per thread:", connCapacity, "QoS 1/2 in flight:",
+                        Form.withNote(maxInflight, "empty = auto"))
+                .row("Connection name:", connectionName, "Scope:", scope);
+    }
+
+    /** Keeps a tab's content at the top of the tab (the tallest tab sets the height of all). */
+    private static JPanel top(JPanel content) {
+        JPanel p = new JPanel(new BorderLayout());
+        p.add(content, BorderLayout.NORTH);
+        return p;
+    }
+
+    /** A ${variable} in a combo could become anything, so everything it governs stays editable. */
+    @Override
+    protected void updateEnabled() {
         String p = Form.value(protocol).trim().toUpperCase(Locale.ROOT);
-        boolean known = p.equals(Keys.PROTOCOL_TCP) || p.equals(Keys.PROTOCOL_SSL) || p.equals(Keys.PROTOCOL_WS)
-                || p.equals(Keys.PROTOCOL_WSS);
-        setEnabledDeep(tls, !known || p.equals(Keys.PROTOCOL_SSL) || p.equals(Keys.PROTOCOL_WSS));
-        wsPath.setEnabled(!known || p.equals(Keys.PROTOCOL_WS) || p.equals(Keys.PROTOCOL_WSS));
-        String v = Form.value(version).trim();
-        setEnabledDeep(v5, v.equals(Keys.VERSION_5) || v.contains("${"));
+        boolean anyProtocol = Form.variable(protocol);
+        boolean tls = anyProtocol || p.equals(Keys.PROTOCOL_SSL) || p.equals(Keys.PROTOCOL_WSS);
+        boolean ws = anyProtocol || p.equals(Keys.PROTOCOL_WS) || p.equals(Keys.PROTOCOL_WSS);
+        boolean v5 = Form.variable(version) || Form.value(version).trim().equals(Keys.VERSION_5);
+        boolean will = willOn.isSelected();
+        Form.applies(ws, wsPath);
+        Form.applies(tls, tlsServerName, tlsMinVersion, tlsTrustAll, dualSsl);
+        Form.applies(tls && !tlsTrustAll.isSelected(), caFile, tlsVerifyHostname);
+        Form.applies(tls && dualSsl.isSelected(), clientCertFile, clientCertPassword, clientKeyFile);
+        Form.applies(v5, sessionExpiry, receiveMaximum, maximumPacketSize, topicAliasMaximum,
+                requestResponseInfo, userProperties);
+        Form.applies(will, willTopic, willMessage, willQos, willRetain);
+        Form.applies(will && v5, willDelayInterval, willMessageExpiry, willContentType);
+        v5Note.setText(v5 ? "Sent in CONNECT when the connection is MQTT 5.0."
+                : "These apply to MQTT 5.0 only: choose version 5.0 above to edit them.");
     }
 
-    /** For tests: whether the MQTT 5.0 panel is editable. */
+    /** For tests: whether the MQTT 5.0 fields are editable. */
     boolean v5Enabled() {
-        return v5.isEnabled() && sessionExpiry.isEnabled() && userProperties.isEnabled();
-    }
-
-    private static void setEnabledDeep(Component c, boolean enabled) {
-        c.setEnabled(enabled);
-        if (c instanceof Container) {
-            for (Component child : ((Container) c).getComponents()) {
-                setEnabledDeep(child, enabled);
-            }
-        }
+        return sessionExpiry.isEnabled() && userProperties.isEnabled();
     }
 
     @Override
@@ -162,145 +282,7 @@ public class ConnectSamplerGui extends MqttSamplerGui {
     }
 
     @Override
-    protected TestElement newElement() {
+    protected ConnectSampler newElement() {
         return new ConnectSampler();
-    }
-
-    @Override
-    public void modifyTestElement(TestElement element) {
-        configureTestElement(element);
-        ConnectSampler s = (ConnectSampler) element;
-        s.setServer(server.getText());
-        s.setPort(port.getText());
-        s.setMqttVersion(Form.value(version));
-        s.setConnTimeout(connTimeout.getText());
-        s.setProtocol(Form.value(protocol));
-        s.setWsPath(wsPath.getText());
-        s.setCaFile(caFile.getText());
-        s.setDualSslAuthentication(dualSsl.isSelected());
-        s.setClientCertFile(clientCertFile.getText());
-        s.setClientCertPassword(new String(clientCertPassword.getPassword()));
-        s.setClientKeyFile(clientKeyFile.getText());
-        s.setTlsMinVersion(Form.value(tlsMinVersion));
-        s.setTlsServerName(tlsServerName.getText());
-        s.setTlsVerifyHostname(tlsVerifyHostname.isSelected());
-        s.setTlsTrustAll(tlsTrustAll.isSelected());
-        s.setUserName(userName.getText());
-        s.setPassword(new String(password.getPassword()));
-        s.setClientIdPrefix(clientIdPrefix.getText());
-        s.setClientIdSuffix(clientIdSuffix.isSelected());
-        s.setKeepAlive(keepAlive.getText());
-        s.setConnAttemptMax(connAttemptMax.getText());
-        s.setReconnAttemptMax(reconnAttemptMax.getText());
-        s.setCleanSession(Form.value(cleanSession));
-        s.setConnCapacity(connCapacity.getText());
-        s.setMaxInflight(maxInflight.getText());
-        s.setWillTopic(willTopic.getText());
-        s.setWillMessage(willMessage.getText());
-        s.setWillQos(Form.value(willQos));
-        s.setWillRetain(willRetain.isSelected());
-        s.setConnectionName(connectionName.getText());
-        s.setConnectionScope(Form.value(scope));
-        s.setSessionExpiry(sessionExpiry.getText());
-        s.setReceiveMaximum(receiveMaximum.getText());
-        s.setMaximumPacketSize(maximumPacketSize.getText());
-        s.setTopicAliasMaximum(topicAliasMaximum.getText());
-        s.setRequestResponseInfo(requestResponseInfo.isSelected());
-        s.setUserProperties(userProperties.getText());
-        s.setWillDelayInterval(willDelayInterval.getText());
-        s.setWillMessageExpiry(willMessageExpiry.getText());
-        s.setWillContentType(willContentType.getText());
-    }
-
-    @Override
-    public void configure(TestElement element) {
-        super.configure(element);
-        ConnectSampler s = (ConnectSampler) element;
-        server.setText(s.getServer());
-        port.setText(s.getPort());
-        Form.select(version, s.getMqttVersion());
-        connTimeout.setText(s.getConnTimeout());
-        Form.select(protocol, s.getProtocol());
-        wsPath.setText(s.getWsPath());
-        caFile.setText(s.getCaFile());
-        dualSsl.setSelected(s.isDualSslAuthentication());
-        clientCertFile.setText(s.getClientCertFile());
-        clientCertPassword.setText(s.getClientCertPassword());
-        clientKeyFile.setText(s.getClientKeyFile());
-        Form.select(tlsMinVersion, s.getTlsMinVersion());
-        tlsServerName.setText(s.getTlsServerName());
-        tlsVerifyHostname.setSelected(s.isTlsVerifyHostname());
-        tlsTrustAll.setSelected(s.isTlsTrustAll());
-        userName.setText(s.getUserName());
-        password.setText(s.getPassword());
-        clientIdPrefix.setText(s.getClientIdPrefix());
-        clientIdSuffix.setSelected(s.isClientIdSuffix());
-        keepAlive.setText(s.getKeepAlive());
-        connAttemptMax.setText(s.getConnAttemptMax());
-        reconnAttemptMax.setText(s.getReconnAttemptMax());
-        Form.select(cleanSession, s.getCleanSession());
-        connCapacity.setText(s.getConnCapacity());
-        maxInflight.setText(s.getMaxInflight());
-        willTopic.setText(s.getWillTopic());
-        willMessage.setText(s.getWillMessage());
-        Form.select(willQos, s.getWillQos());
-        willRetain.setSelected(s.isWillRetain());
-        connectionName.setText(s.getConnectionName());
-        Form.select(scope, s.getConnectionScope());
-        sessionExpiry.setText(s.getSessionExpiry());
-        receiveMaximum.setText(s.getReceiveMaximum());
-        maximumPacketSize.setText(s.getMaximumPacketSize());
-        topicAliasMaximum.setText(s.getTopicAliasMaximum());
-        requestResponseInfo.setSelected(s.isRequestResponseInfo());
-        userProperties.setText(s.getUserProperties());
-        willDelayInterval.setText(s.getWillDelayInterval());
-        willMessageExpiry.setText(s.getWillMessageExpiry());
-        willContentType.setText(s.getWillContentType());
-        updateEnabled();
-    }
-
-    @Override
-    protected void clearFields() {
-        server.setText(Keys.DEFAULT_SERVER);
-        port.setText(String.valueOf(Keys.DEFAULT_PORT));
-        Form.select(version, Keys.DEFAULT_VERSION);
-        connTimeout.setText(String.valueOf(Keys.DEFAULT_CONN_TIMEOUT));
-        Form.select(protocol, Keys.PROTOCOL_TCP);
-        wsPath.setText(Keys.DEFAULT_WS_PATH);
-        caFile.setText("");
-        dualSsl.setSelected(false);
-        clientCertFile.setText("");
-        clientCertPassword.setText("");
-        clientKeyFile.setText("");
-        Form.select(tlsMinVersion, Keys.DEFAULT_TLS_MIN_VERSION);
-        tlsServerName.setText("");
-        tlsVerifyHostname.setSelected(true);
-        tlsTrustAll.setSelected(false);
-        userName.setText("");
-        password.setText("");
-        clientIdPrefix.setText(Keys.DEFAULT_CLIENT_ID_PREFIX);
-        clientIdSuffix.setSelected(true);
-        keepAlive.setText(String.valueOf(Keys.DEFAULT_KEEP_ALIVE));
-        connAttemptMax.setText("0");
-        reconnAttemptMax.setText("0");
-        Form.select(cleanSession, "true");
-        connCapacity.setText("1");
-        maxInflight.setText("");
-        willTopic.setText("");
-        willMessage.setText("");
-        Form.select(willQos, "0");
-        willRetain.setSelected(false);
-        connectionName.setText("");
-        Form.select(scope, Keys.SCOPE_THREAD);
-        sessionExpiry.setText(String.valueOf(Keys.DEFAULT_SESSION_EXPIRY));
-        receiveMaximum.setText(String.valueOf(Keys.DEFAULT_RECEIVE_MAXIMUM));
-        maximumPacketSize.setText(String.valueOf(Keys.DEFAULT_MAXIMUM_PACKET_SIZE));
-        topicAliasMaximum.setText(String.valueOf(Keys.DEFAULT_TOPIC_ALIAS_MAXIMUM));
-        requestResponseInfo.setSelected(false);
-        userProperties.setText("");
-        willDelayInterval.setText("0");
-        willMessageExpiry.setText("0");
-        willContentType.setText("");
-        updateEnabled();
     }
 }

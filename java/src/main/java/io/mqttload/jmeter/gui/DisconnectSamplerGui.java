@@ -5,30 +5,35 @@ import java.awt.BorderLayout;
 import javax.swing.JTextField;
 
 import org.apache.jmeter.gui.util.VerticalPanel;
-import org.apache.jmeter.testelement.TestElement;
 
 import io.mqttload.jmeter.DisconnectSampler;
+import io.mqttload.jmeter.Keys;
 
 /** GUI of {@link DisconnectSampler}. */
-public class DisconnectSamplerGui extends MqttSamplerGui {
+public class DisconnectSamplerGui extends MqttSamplerGui<DisconnectSampler> {
     private static final long serialVersionUID = 1L;
     static final String LABEL = "MQTT Disconnect";
 
-    private final JTextField connectionName = Form.text(20);
-    private final JTextField reasonCode = Form.text(6);
-    private final JTextField sessionExpiry = Form.text(10);
+    private final JTextField connectionName = Form.text(10);
+    private final JTextField reasonCode = Form.text(5);
+    private final JTextField sessionExpiry = Form.text(8);
 
     public DisconnectSamplerGui() {
+        super(DisconnectSampler.class, "disconnect");
+        fields.text(Keys.CONNECTION_NAME, connectionName, DisconnectSampler::getConnectionName,
+                DisconnectSampler::setConnectionName, "");
+        fields.text(Keys.DISCONNECT_REASON_CODE, reasonCode, DisconnectSampler::getReasonCode,
+                DisconnectSampler::setReasonCode, "0");
+        fields.text(Keys.DISCONNECT_SESSION_EXPIRY, sessionExpiry, DisconnectSampler::getSessionExpiry,
+                DisconnectSampler::setSessionExpiry, "");
         VerticalPanel main = new VerticalPanel();
-        Form form = new Form("Disconnect");
-        form.row("Connection name (empty = the thread's):", connectionName);
-        main.add(form);
-        Form v5 = new Form("MQTT 5.0 (used on MQTT 5.0 connections)");
-        v5.row("Reason code (0-255; 0 = normal disconnection):", reasonCode);
-        v5.row("Session expiry interval (s; empty = not sent):", sessionExpiry);
-        main.add(v5);
+        main.add(new Form("Disconnect")
+                .row("Connection name:", Form.withNote(connectionName, "empty = the thread's default group")));
+        main.add(new Form("MQTT 5.0 (MQTT 5.0 connections only)")
+                .row("Reason code:", Form.withNote(reasonCode, "0-255; 0 = normal, 4 = send the will"))
+                .row("Session expiry (s):", Form.withNote(sessionExpiry, "empty = not sent")));
         add(main, BorderLayout.CENTER);
-        clearFields();
+        ready();
     }
 
     @Override
@@ -37,32 +42,7 @@ public class DisconnectSamplerGui extends MqttSamplerGui {
     }
 
     @Override
-    protected TestElement newElement() {
+    protected DisconnectSampler newElement() {
         return new DisconnectSampler();
-    }
-
-    @Override
-    public void modifyTestElement(TestElement element) {
-        configureTestElement(element);
-        DisconnectSampler s = (DisconnectSampler) element;
-        s.setConnectionName(connectionName.getText());
-        s.setReasonCode(reasonCode.getText());
-        s.setSessionExpiry(sessionExpiry.getText());
-    }
-
-    @Override
-    public void configure(TestElement element) {
-        super.configure(element);
-        DisconnectSampler s = (DisconnectSampler) element;
-        connectionName.setText(s.getConnectionName());
-        reasonCode.setText(s.getReasonCode());
-        sessionExpiry.setText(s.getSessionExpiry());
-    }
-
-    @Override
-    protected void clearFields() {
-        connectionName.setText("");
-        reasonCode.setText("0");
-        sessionExpiry.setText("");
     }
 }

@@ -1,19 +1,28 @@
 package io.mqttload.jmeter.gui;
 
 import java.awt.BorderLayout;
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
 import org.apache.jmeter.testelement.TestElement;
 
 /**
- * What the four MQTT element GUIs share: the frame with JMeter's title panel, the menu label,
- * element creation and clearing. Subclasses add their forms and map their fields.
+ * What the four MQTT element GUIs share: the frame with JMeter's title panel, the menu label, element creation,
+ * and moving every bound field between the GUI and the element ({@link Fields}). Subclasses bind their fields,
+ * lay them out and say which apply ({@link #updateEnabled()}).
  */
-abstract class MqttSamplerGui extends AbstractSamplerGui {
+abstract class MqttSamplerGui<E extends TestElement> extends AbstractSamplerGui {
     private static final long serialVersionUID = 1L;
 
-    MqttSamplerGui() {
+    private final Class<E> type;
+    /** Not state worth serialising: rebuilt with the GUI. */
+    protected final transient Fields<E> fields;
+
+    /** {@code helpSection}: where {@link Help} finds the fields' texts ("connect", "publish", ...). */
+    MqttSamplerGui(Class<E> type, String helpSection) {
+        this.type = type;
+        this.fields = new Fields<>(helpSection);
         setLayout(new BorderLayout());
         setBorder(makeBorder());
         add(makeTitlePanel(), BorderLayout.NORTH);
@@ -23,10 +32,22 @@ abstract class MqttSamplerGui extends AbstractSamplerGui {
     protected abstract String label();
 
     /** A new, empty element of this GUI's kind. */
-    protected abstract TestElement newElement();
+    protected abstract E newElement();
 
-    /** Puts every field back to its default. */
-    protected abstract void clearFields();
+    /** Enables the fields that apply to the current choices and disables the others. */
+    protected void updateEnabled() {
+    }
+
+    /** Ends construction: every field at its default. */
+    protected final void ready() {
+        fields.reset();
+        updateEnabled();
+    }
+
+    /** The bound fields, in the order their properties are written. */
+    List<Fields.Field<E>> boundFields() {
+        return fields.all();
+    }
 
     @Override
     public String getLabelResource() {
@@ -47,8 +68,22 @@ abstract class MqttSamplerGui extends AbstractSamplerGui {
     }
 
     @Override
+    public void modifyTestElement(TestElement element) {
+        configureTestElement(element);
+        fields.store(type.cast(element));
+    }
+
+    @Override
+    public void configure(TestElement element) {
+        super.configure(element);
+        fields.load(type.cast(element));
+        updateEnabled();
+    }
+
+    @Override
     public void clearGui() {
         super.clearGui();
-        clearFields();
+        fields.reset();
+        updateEnabled();
     }
 }

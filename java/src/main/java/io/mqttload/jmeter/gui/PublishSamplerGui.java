@@ -1,77 +1,164 @@
 package io.mqttload.jmeter.gui;
 
 import java.awt.BorderLayout;
+import java.util.Locale;
 
 import javax.swing.JCheckBox;
 import javax.swing.JComboBox;
+import javax.swing.JLabel;
+import javax.swing.JPanel;
+import javax.swing.JTabbedPane;
 import javax.swing.JTextArea;
 import javax.swing.JTextField;
-
-import org.apache.jmeter.gui.util.VerticalPanel;
-import org.apache.jmeter.testelement.TestElement;
 
 import io.mqttload.jmeter.Keys;
 import io.mqttload.jmeter.PublishSampler;
 
-/** GUI of {@link PublishSampler}. */
-public class PublishSamplerGui extends MqttSamplerGui {
+/**
+ * GUI of {@link PublishSampler}: where and how to publish on top, the payload and the MQTT 5.0 properties in
+ * tabs. The random-payload fields apply to the random type only, the message text to the others, the end
+ * marker to precise timestamps; a note under the timestamp choice says what the chosen format is.
+ */
+public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
     private static final long serialVersionUID = 1L;
     static final String LABEL = "MQTT Publish";
+    static final String TAB_PAYLOAD = "Payload";
+    static final String TAB_V5 = "MQTT 5.0 properties";
 
-    private final JTextField connectionName = Form.text(20);
-    private final JTextField topic = Form.text(30);
-    private final JComboBox<String> qos = Form.combo(true, "0", "1", "2");
-    private final JCheckBox retained = new JCheckBox("Retained");
-    private final JCheckBox endMarker = new JCheckBox(
-            "Send an end marker per stream at Disconnect (subscribers in other engines count the tail)");
-    private final JComboBox<String> messageType = Form.combo(false,
+    private final JTextField connectionName = Form.text(10);
+    private final JTextField topic = Form.grow(Form.text(12));
+    private final JComboBox<String> qos = Form.combo(true, "000", "0", "1", "2");
+    private final JCheckBox retained = Form.check("Retained");
+    private final JCheckBox endMarker = Form.check(
+            "End marker at Disconnect (for subscribers in other JMeter engines)");
+    private final JComboBox<String> messageType = Form.combo(false, Keys.MESSAGE_TYPE_RANDOM,
             Keys.MESSAGE_TYPE_STRING, Keys.MESSAGE_TYPE_HEX, Keys.MESSAGE_TYPE_RANDOM);
-    private final JTextField fixedLength = Form.text(8);
-    private final JCheckBox randomPerMessage = new JCheckBox("New random payload for every message");
-    private final JTextArea message = new JTextArea(5, 30);
-    private final JComboBox<String> timestampFormat = Form.combo(false,
+    private final JTextField fixedLength = Form.text(7);
+    private final JCheckBox randomPerMessage = Form.check("New random content for every message");
+    private final JTextArea message = Form.area(5, 30);
+    private final JComboBox<String> timestampFormat = Form.combo(false, Keys.TIMESTAMP_PRECISE,
             Keys.TIMESTAMP_NONE, Keys.TIMESTAMP_XMETER, Keys.TIMESTAMP_PRECISE);
-    private final JTextField messagesPerSample = Form.text(8);
-    private final JComboBox<String> target = Form.combo(false, Keys.TARGET_ALL, Keys.TARGET_ROUND_ROBIN);
-    private final JTextField ackTimeout = Form.text(8);
-    private final JTextField messageExpiry = Form.text(10);
-    private final JTextField contentType = Form.text(20);
-    private final JCheckBox payloadFormatUtf8 = new JCheckBox("Payload is UTF-8 (payload format indicator)");
-    private final JTextField responseTopic = Form.text(30);
-    private final JTextField correlationData = Form.text(30);
-    private final JTextArea userProperties = new JTextArea(4, 30);
-    private final JCheckBox useTopicAlias = new JCheckBox("Use topic aliases (when the broker allows them)");
+    private final JLabel timestampNote = Form.note("");
+    private final JTextField messagesPerSample = Form.text(6);
+    private final JComboBox<String> target = Form.combo(false, Keys.TARGET_ROUND_ROBIN, Keys.TARGET_ALL,
+            Keys.TARGET_ROUND_ROBIN);
+    private final JTextField ackTimeout = Form.text(6);
+    private final JTextField messageExpiry = Form.text(6);
+    private final JTextField contentType = Form.text(12);
+    private final JCheckBox payloadFormatUtf8 = Form.check("Payload is UTF-8 (payload format indicator)");
+    private final JTextField responseTopic = Form.grow(Form.text(10));
+    private final JTextField correlationData = Form.text(12);
+    private final JTextArea userProperties = Form.area(3, 30);
+    private final JCheckBox useTopicAlias = Form.check("Use topic aliases");
 
     public PublishSamplerGui() {
-        VerticalPanel main = new VerticalPanel();
-        Form pub = new Form("Publish");
-        pub.row("Connection name (empty = the thread's):", connectionName);
-        pub.row("Topic:", topic);
-        pub.row("QoS:", qos);
-        pub.row("", retained);
-        pub.row("Messages per sample:", messagesPerSample);
-        pub.row("Target connections:", target);
-        pub.row("Acknowledgement timeout (ms):", ackTimeout);
-        main.add(pub);
-        Form payload = new Form("Payload");
-        payload.row("Timestamp:", timestampFormat);
-        payload.row("", endMarker);
-        payload.row("Message type:", messageType);
-        payload.row("Random length:", fixedLength);
-        payload.row("", randomPerMessage);
-        payload.row("Message:", message);
-        main.add(payload);
-        Form v5 = new Form("MQTT 5.0 properties (used on MQTT 5.0 connections)");
-        v5.row("Message expiry interval (s; 0 = none):", messageExpiry);
-        v5.row("Content type:", contentType);
-        v5.row("", payloadFormatUtf8);
-        v5.row("Response topic:", responseTopic);
-        v5.row("Correlation data:", correlationData);
-        v5.row("User properties (name=value per line):", userProperties);
-        v5.row("", useTopicAlias);
-        main.add(v5);
+        super(PublishSampler.class, "publish");
+        bind();
+        JPanel main = new JPanel(new BorderLayout());
+        main.add(new Form("Publish")
+                .row("Topic:", topic, "QoS:", qos, null, retained)
+                .row("Messages per sample:", messagesPerSample, "Target connections:", target)
+                .row("Connection name:", connectionName, "Ack timeout (ms):", ackTimeout), BorderLayout.NORTH);
+        JTabbedPane tabs = new JTabbedPane();
+        tabs.addTab(TAB_PAYLOAD, top(new Form()
+                .row("Message type:", messageType)
+                .row("Random length (bytes):", fixedLength, null, randomPerMessage)
+                .row("Timestamp:", timestampFormat)
+                .full(timestampNote)
+                .row(null, endMarker)
+                .row("Message:", message)));
+        tabs.addTab(TAB_V5, top(new Form()
+                .full(Form.note("Sent on MQTT 5.0 connections only; on a 3.x connection they fail the sample."))
+                .row("Message expiry (s):", messageExpiry, "Content type:", contentType)
+                .row("Response topic:", responseTopic, "Correlation data:", correlationData)
+                .row(null, payloadFormatUtf8)
+                .row(null, useTopicAlias)
+                .row("User properties:", userProperties)
+                .row(null, Form.note("name=value, one per line"))));
+        main.add(tabs, BorderLayout.CENTER);
         add(main, BorderLayout.CENTER);
-        clearFields();
+        messageType.addActionListener(e -> updateEnabled());
+        timestampFormat.addActionListener(e -> updateEnabled());
+        ready();
+    }
+
+    /** In the order the previous GUI wrote them, so a new element saves its properties in the same order. */
+    private void bind() {
+        fields.text(Keys.CONNECTION_NAME, connectionName, PublishSampler::getConnectionName,
+                PublishSampler::setConnectionName, "");
+        fields.text(Keys.TOPIC_NAME, topic, PublishSampler::getTopic, PublishSampler::setTopic, Keys.DEFAULT_TOPIC);
+        fields.combo(Keys.QOS_LEVEL, qos, PublishSampler::getQos, PublishSampler::setQos, "0");
+        fields.check(Keys.RETAINED_MESSAGE, retained, PublishSampler::isRetained, PublishSampler::setRetained, false);
+        fields.check(Keys.END_MARKER, endMarker, PublishSampler::isEndMarker, PublishSampler::setEndMarker, false);
+        fields.combo(Keys.MESSAGE_TYPE, messageType, PublishSampler::getMessageType, PublishSampler::setMessageType,
+                Keys.MESSAGE_TYPE_STRING);
+        fields.text(Keys.MESSAGE_TYPE_FIXED_LENGTH, fixedLength, PublishSampler::getMessageLength,
+                PublishSampler::setMessageLength, String.valueOf(Keys.DEFAULT_FIXED_LENGTH));
+        fields.check(Keys.RANDOM_PER_MESSAGE, randomPerMessage, PublishSampler::isRandomPerMessage,
+                PublishSampler::setRandomPerMessage, false);
+        fields.text(Keys.MESSAGE_TO_SENT, message, PublishSampler::getMessage, PublishSampler::setMessage, "");
+        fields.combo(Keys.TIMESTAMP_FORMAT, timestampFormat, PublishSampler::getTimestampFormat,
+                PublishSampler::setTimestampFormat, Keys.TIMESTAMP_NONE);
+        fields.text(Keys.MESSAGES_PER_SAMPLE, messagesPerSample, PublishSampler::getMessagesPerSample,
+                PublishSampler::setMessagesPerSample, "1");
+        fields.combo(Keys.PUBLISH_TARGET, target, PublishSampler::getPublishTarget, PublishSampler::setPublishTarget,
+                Keys.TARGET_ALL);
+        fields.text(Keys.ACK_TIMEOUT, ackTimeout, PublishSampler::getAckTimeout, PublishSampler::setAckTimeout,
+                String.valueOf(Keys.DEFAULT_ACK_TIMEOUT_MS));
+        fields.text(Keys.MESSAGE_EXPIRY, messageExpiry, PublishSampler::getMessageExpiry,
+                PublishSampler::setMessageExpiry, "0");
+        fields.text(Keys.CONTENT_TYPE, contentType, PublishSampler::getContentType, PublishSampler::setContentType,
+                "");
+        fields.check(Keys.PAYLOAD_FORMAT_UTF8, payloadFormatUtf8, PublishSampler::isPayloadFormatUtf8,
+                PublishSampler::setPayloadFormatUtf8, false);
+        fields.text(Keys.RESPONSE_TOPIC, responseTopic, PublishSampler::getResponseTopic,
+                PublishSampler::setResponseTopic, "");
+        fields.text(Keys.CORRELATION_DATA, correlationData, PublishSampler::getCorrelationData,
+                PublishSampler::setCorrelationData, "");
+        fields.text(Keys.USER_PROPERTIES, userProperties, PublishSampler::getUserProperties,
+                PublishSampler::setUserProperties, "");
+        fields.check(Keys.USE_TOPIC_ALIAS, useTopicAlias, PublishSampler::isUseTopicAlias,
+                PublishSampler::setUseTopicAlias, false);
+    }
+
+    /** Keeps a tab's content at the top of the tab (the tallest tab sets the height of both). */
+    private static JPanel top(JPanel content) {
+        JPanel p = new JPanel(new BorderLayout());
+        p.add(content, BorderLayout.NORTH);
+        return p;
+    }
+
+    /** A ${variable} in a combo could become anything, so everything it governs stays editable. */
+    @Override
+    protected void updateEnabled() {
+        boolean anyType = Form.variable(messageType);
+        boolean random = Keys.MESSAGE_TYPE_RANDOM.equalsIgnoreCase(Form.value(messageType).trim());
+        Form.applies(anyType || random, fixedLength, randomPerMessage);
+        Form.applies(anyType || !random, message);
+        String ts = Form.value(timestampFormat).trim().toLowerCase(Locale.ROOT);
+        boolean anyTs = Form.variable(timestampFormat);
+        Form.applies(anyTs || Keys.TIMESTAMP_PRECISE.equals(ts), endMarker);
+        timestampNote.setText(anyTs ? "Chosen at run time: none, xmeter or precise (the tooltip says what each is)."
+                : timestampNote(ts));
+    }
+
+    /** One line on the chosen format; the tooltip has them all. */
+    static String timestampNote(String format) {
+        switch (format) {
+            case Keys.TIMESTAMP_NONE:
+                return "none: the payload is sent as it is; subscribers measure no latency.";
+            case Keys.TIMESTAMP_XMETER:
+                return "xmeter: <epoch ms>ts_sep_flag<payload>, XMeter's format: millisecond latency.";
+            case Keys.TIMESTAMP_PRECISE:
+                return "precise: mqlt:<publisher>:<seq>:<epoch ns>;<payload>: microsecond latency, loss counted.";
+            default:
+                return "'" + format + "' is not a format: the sample will fail. Choose none, xmeter or precise.";
+        }
+    }
+
+    /** For tests: the note shown under the timestamp choice. */
+    String timestampNoteText() {
+        return timestampNote.getText();
     }
 
     @Override
@@ -80,83 +167,7 @@ public class PublishSamplerGui extends MqttSamplerGui {
     }
 
     @Override
-    protected TestElement newElement() {
+    protected PublishSampler newElement() {
         return new PublishSampler();
-    }
-
-    @Override
-    public void modifyTestElement(TestElement element) {
-        configureTestElement(element);
-        PublishSampler s = (PublishSampler) element;
-        s.setConnectionName(connectionName.getText());
-        s.setTopic(topic.getText());
-        s.setQos(Form.value(qos));
-        s.setRetained(retained.isSelected());
-        s.setEndMarker(endMarker.isSelected());
-        s.setMessageType(Form.value(messageType));
-        s.setMessageLength(fixedLength.getText());
-        s.setRandomPerMessage(randomPerMessage.isSelected());
-        s.setMessage(message.getText());
-        s.setTimestampFormat(Form.value(timestampFormat));
-        s.setMessagesPerSample(messagesPerSample.getText());
-        s.setPublishTarget(Form.value(target));
-        s.setAckTimeout(ackTimeout.getText());
-        s.setMessageExpiry(messageExpiry.getText());
-        s.setContentType(contentType.getText());
-        s.setPayloadFormatUtf8(payloadFormatUtf8.isSelected());
-        s.setResponseTopic(responseTopic.getText());
-        s.setCorrelationData(correlationData.getText());
-        s.setUserProperties(userProperties.getText());
-        s.setUseTopicAlias(useTopicAlias.isSelected());
-    }
-
-    @Override
-    public void configure(TestElement element) {
-        super.configure(element);
-        PublishSampler s = (PublishSampler) element;
-        connectionName.setText(s.getConnectionName());
-        topic.setText(s.getTopic());
-        Form.select(qos, s.getQos());
-        retained.setSelected(s.isRetained());
-        endMarker.setSelected(s.isEndMarker());
-        Form.select(messageType, s.getMessageType());
-        fixedLength.setText(s.getMessageLength());
-        randomPerMessage.setSelected(s.isRandomPerMessage());
-        message.setText(s.getMessage());
-        Form.select(timestampFormat, s.getTimestampFormat());
-        messagesPerSample.setText(s.getMessagesPerSample());
-        Form.select(target, s.getPublishTarget());
-        ackTimeout.setText(s.getAckTimeout());
-        messageExpiry.setText(s.getMessageExpiry());
-        contentType.setText(s.getContentType());
-        payloadFormatUtf8.setSelected(s.isPayloadFormatUtf8());
-        responseTopic.setText(s.getResponseTopic());
-        correlationData.setText(s.getCorrelationData());
-        userProperties.setText(s.getUserProperties());
-        useTopicAlias.setSelected(s.isUseTopicAlias());
-    }
-
-    @Override
-    protected void clearFields() {
-        connectionName.setText("");
-        topic.setText(Keys.DEFAULT_TOPIC);
-        Form.select(qos, "0");
-        retained.setSelected(false);
-        endMarker.setSelected(false);
-        Form.select(messageType, Keys.MESSAGE_TYPE_STRING);
-        fixedLength.setText(String.valueOf(Keys.DEFAULT_FIXED_LENGTH));
-        randomPerMessage.setSelected(false);
-        message.setText("");
-        Form.select(timestampFormat, Keys.TIMESTAMP_NONE);
-        messagesPerSample.setText("1");
-        Form.select(target, Keys.TARGET_ALL);
-        ackTimeout.setText(String.valueOf(Keys.DEFAULT_ACK_TIMEOUT_MS));
-        messageExpiry.setText("0");
-        contentType.setText("");
-        payloadFormatUtf8.setSelected(false);
-        responseTopic.setText("");
-        correlationData.setText("");
-        userProperties.setText("");
-        useTopicAlias.setSelected(false);
     }
 }

@@ -1,102 +1,86 @@
 package io.mqttload.jmeter.gui;
 
 import java.awt.BorderLayout;
+import java.util.Locale;
 
 import javax.swing.JCheckBox;
 import javax.swing.JComboBox;
 import javax.swing.JTextField;
 
 import org.apache.jmeter.gui.util.VerticalPanel;
-import org.apache.jmeter.testelement.TestElement;
 
 import io.mqttload.jmeter.Keys;
 import io.mqttload.jmeter.SubscribeSampler;
+import io.mqttload.jmeter.SubscribeSettings;
 
-/** GUI of {@link SubscribeSampler}. */
-public class SubscribeSamplerGui extends MqttSamplerGui {
+/** GUI of {@link SubscribeSampler}. The value's label follows the sample condition (time or count). */
+public class SubscribeSamplerGui extends MqttSamplerGui<SubscribeSampler> {
     private static final long serialVersionUID = 1L;
     static final String LABEL = "MQTT Subscribe";
+    static final String VALUE_TIME = "Elapsed time (ms):";
+    static final String VALUE_COUNT = "Messages:";
+    static final String VALUE_ANY = "Value (ms or messages):";
 
-    private final JTextField connectionName = Form.text(20);
-    private final JTextField topics = Form.text(30);
-    private final JComboBox<String> qos = Form.combo(true, "0", "1", "2");
-    private final JComboBox<String> sampleCondition = Form.combo(false,
+    private final JTextField connectionName = Form.text(10);
+    private final JTextField topics = Form.grow(Form.text(14));
+    private final JComboBox<String> qos = Form.combo(true, "000", "0", "1", "2");
+    private final JComboBox<String> sampleCondition = Form.combo(false, Keys.CONDITION_COUNT_LABEL,
             Keys.CONDITION_TIME_LABEL, Keys.CONDITION_COUNT_LABEL);
-    private final JTextField sampleConditionValue = Form.text(8);
-    private final JTextField sampleTimeout = Form.text(8);
-    private final JCheckBox addTimestamp = new JCheckBox("Payloads carry a timestamp (measure latency)");
-    private final JCheckBox debugResponse = new JCheckBox("Put received payloads in the response data");
-    private final JCheckBox noLocal = new JCheckBox("No local (not my own messages)");
-    private final JCheckBox retainAsPublished = new JCheckBox("Retain as published");
-    private final JComboBox<String> retainHandling = Form.combo(false, Keys.RETAIN_HANDLING_LABELS);
-    private final JTextField subscriptionIdentifier = Form.text(10);
+    private final JTextField sampleConditionValue = Form.text(7);
+    private final JTextField sampleTimeout = Form.text(7);
+    private final JCheckBox addTimestamp = Form.check("Payloads carry a timestamp (measure latency and loss)");
+    private final JCheckBox debugResponse = Form.check("Put received payloads in the response data");
+    private final JCheckBox noLocal = Form.check("No local (not our own messages)");
+    private final JCheckBox retainAsPublished = Form.check("Retain as published");
+    private final JComboBox<String> retainHandling = Form.combo(false, Keys.RETAIN_HANDLING_LABELS[1],
+            Keys.RETAIN_HANDLING_LABELS);
+    private final JTextField subscriptionIdentifier = Form.text(9);
 
     public SubscribeSamplerGui() {
+        super(SubscribeSampler.class, "subscribe");
+        bind();
         VerticalPanel main = new VerticalPanel();
-        Form sub = new Form("Subscribe");
-        sub.row("Connection name (empty = the thread's):", connectionName);
-        sub.row("Topics (comma-separated):", topics);
-        sub.row("QoS:", qos);
-        sub.row("Sample on:", sampleCondition);
-        sub.row("Value (ms or messages):", sampleConditionValue);
-        sub.row("Timeout for a message count (ms):", sampleTimeout);
-        sub.row("", addTimestamp);
-        sub.row("", debugResponse);
-        main.add(sub);
-        Form v5 = new Form("MQTT 5.0 subscription options (used on MQTT 5.0 connections)");
-        v5.row("", noLocal);
-        v5.row("", retainAsPublished);
-        v5.row("Retain handling:", retainHandling);
-        v5.row("Subscription identifier (0 = none):", subscriptionIdentifier);
-        main.add(v5);
+        main.add(new Form("Subscribe")
+                .row("Topics:", topics, "QoS:", qos)
+                .row("Connection name:", connectionName));
+        main.add(new Form("Sample")
+                .row("Sample on:", sampleCondition, VALUE_ANY, sampleConditionValue)
+                .row("Timeout (ms):",
+                        Form.withNote(sampleTimeout, "the most a message-count sample waits; also the SUBACK wait"))
+                .row(null, addTimestamp)
+                .row(null, debugResponse));
+        main.add(new Form("MQTT 5.0 subscription options (MQTT 5.0 connections only)")
+                .row(null, Form.line(noLocal, retainAsPublished))
+                .row("Retain handling:", retainHandling, "Subscription identifier:", subscriptionIdentifier));
         add(main, BorderLayout.CENTER);
-        clearFields();
+        sampleCondition.addActionListener(e -> updateEnabled());
+        ready();
     }
 
-    @Override
-    protected String label() {
-        return LABEL;
-    }
-
-    @Override
-    protected TestElement newElement() {
-        return new SubscribeSampler();
-    }
-
-    @Override
-    public void modifyTestElement(TestElement element) {
-        configureTestElement(element);
-        SubscribeSampler s = (SubscribeSampler) element;
-        s.setConnectionName(connectionName.getText());
-        s.setTopics(topics.getText());
-        s.setQos(Form.value(qos));
-        s.setSampleCondition(Form.value(sampleCondition));
-        s.setSampleConditionValue(sampleConditionValue.getText());
-        s.setSampleTimeout(sampleTimeout.getText());
-        s.setAddTimestamp(addTimestamp.isSelected());
-        s.setDebugResponse(debugResponse.isSelected());
-        s.setNoLocal(noLocal.isSelected());
-        s.setRetainAsPublished(retainAsPublished.isSelected());
-        s.setRetainHandling(retainHandlingValue());
-        s.setSubscriptionIdentifier(subscriptionIdentifier.getText());
-    }
-
-    @Override
-    public void configure(TestElement element) {
-        super.configure(element);
-        SubscribeSampler s = (SubscribeSampler) element;
-        connectionName.setText(s.getConnectionName());
-        topics.setText(s.getTopics());
-        Form.select(qos, s.getQos());
-        Form.select(sampleCondition, s.getSampleCondition());
-        sampleConditionValue.setText(s.getSampleConditionValue());
-        sampleTimeout.setText(s.getSampleTimeout());
-        addTimestamp.setSelected(s.isAddTimestamp());
-        debugResponse.setSelected(s.isDebugResponse());
-        noLocal.setSelected(s.isNoLocal());
-        retainAsPublished.setSelected(s.isRetainAsPublished());
-        selectRetainHandling(s.getRetainHandling());
-        subscriptionIdentifier.setText(s.getSubscriptionIdentifier());
+    /** In the order the previous GUI wrote them, so a new element saves its properties in the same order. */
+    private void bind() {
+        fields.text(Keys.CONNECTION_NAME, connectionName, SubscribeSampler::getConnectionName,
+                SubscribeSampler::setConnectionName, "");
+        fields.text(Keys.TOPIC_NAME, topics, SubscribeSampler::getTopics, SubscribeSampler::setTopics,
+                Keys.DEFAULT_TOPIC);
+        fields.combo(Keys.QOS_LEVEL, qos, SubscribeSampler::getQos, SubscribeSampler::setQos, "0");
+        fields.combo(Keys.SAMPLE_CONDITION, sampleCondition, SubscribeSampler::getSampleCondition,
+                SubscribeSampler::setSampleCondition, Keys.CONDITION_TIME_LABEL);
+        fields.text(Keys.SAMPLE_CONDITION_VALUE, sampleConditionValue, SubscribeSampler::getSampleConditionValue,
+                SubscribeSampler::setSampleConditionValue, String.valueOf(Keys.DEFAULT_CONDITION_TIME_MS));
+        fields.text(Keys.SAMPLE_TIMEOUT, sampleTimeout, SubscribeSampler::getSampleTimeout,
+                SubscribeSampler::setSampleTimeout, String.valueOf(Keys.DEFAULT_SAMPLE_TIMEOUT_MS));
+        fields.check(Keys.ADD_TIMESTAMP, addTimestamp, SubscribeSampler::isAddTimestamp,
+                SubscribeSampler::setAddTimestamp, false);
+        fields.check(Keys.DEBUG_RESPONSE, debugResponse, SubscribeSampler::isDebugResponse,
+                SubscribeSampler::setDebugResponse, false);
+        fields.check(Keys.NO_LOCAL, noLocal, SubscribeSampler::isNoLocal, SubscribeSampler::setNoLocal, false);
+        fields.check(Keys.RETAIN_AS_PUBLISHED, retainAsPublished, SubscribeSampler::isRetainAsPublished,
+                SubscribeSampler::setRetainAsPublished, false);
+        fields.add(Keys.RETAIN_HANDLING, retainHandling, s -> selectRetainHandling(s.getRetainHandling()),
+                s -> s.setRetainHandling(retainHandlingValue()), () -> retainHandling.setSelectedIndex(0));
+        fields.text(Keys.SUBSCRIPTION_IDENTIFIER, subscriptionIdentifier, SubscribeSampler::getSubscriptionIdentifier,
+                SubscribeSampler::setSubscriptionIdentifier, "0");
     }
 
     /** The stored number for a label ("2 - never" -> "2"); anything else (e.g. a ${variable}) as is. */
@@ -122,19 +106,23 @@ public class SubscribeSamplerGui extends MqttSamplerGui {
         Form.select(retainHandling, stored);
     }
 
+    /** The value is milliseconds or a message count, as the condition says. */
     @Override
-    protected void clearFields() {
-        connectionName.setText("");
-        topics.setText(Keys.DEFAULT_TOPIC);
-        Form.select(qos, "0");
-        Form.select(sampleCondition, Keys.CONDITION_TIME_LABEL);
-        sampleConditionValue.setText(String.valueOf(Keys.DEFAULT_CONDITION_TIME_MS));
-        sampleTimeout.setText(String.valueOf(Keys.DEFAULT_SAMPLE_TIMEOUT_MS));
-        addTimestamp.setSelected(false);
-        debugResponse.setSelected(false);
-        noLocal.setSelected(false);
-        retainAsPublished.setSelected(false);
-        retainHandling.setSelectedIndex(0);
-        subscriptionIdentifier.setText("0");
+    protected void updateEnabled() {
+        String c = Form.value(sampleCondition).trim().toLowerCase(Locale.ROOT);
+        String text = c.equals(Keys.CONDITION_TIME_LABEL) || c.equals(SubscribeSettings.CONDITION_TIME) ? VALUE_TIME
+                : c.equals(Keys.CONDITION_COUNT_LABEL) || c.equals(SubscribeSettings.CONDITION_COUNT) ? VALUE_COUNT
+                : VALUE_ANY;
+        Form.label(sampleConditionValue).ifPresent(l -> l.setText(text));
+    }
+
+    @Override
+    protected String label() {
+        return LABEL;
+    }
+
+    @Override
+    protected SubscribeSampler newElement() {
+        return new SubscribeSampler();
     }
 }
