@@ -118,9 +118,17 @@ impl Bridge {
 
     /// Waits up to `wait` for records, then adds the summaries that are due and the count of
     /// records the full queue dropped (`flush`: every pending summary, e.g. at test end).
+    /// Without a wait it never blocks, not even on another poll.
     pub(super) fn poll(&self, wait: Duration, flush: bool) -> Vec<Record> {
         let mut out = Vec::new();
-        if let Ok(rx) = self.rx.lock() {
+        // A poll that must not wait (a flush at test end) leaves the records to the poll that
+        // holds the queue: that one is waiting for records and hands them over at once.
+        let rx = if wait.is_zero() {
+            self.rx.try_lock().ok()
+        } else {
+            self.rx.lock().ok()
+        };
+        if let Some(rx) = rx {
             if let Ok(r) = rx.recv_timeout(wait) {
                 out.push(r);
                 while out.len() < BATCH {

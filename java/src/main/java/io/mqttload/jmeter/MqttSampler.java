@@ -14,7 +14,8 @@ import io.mqttload.jni.NativeCheck;
 
 /**
  * Common frame of the MQTT samplers: result creation, timing start, catching everything, Stop and Shutdown
- * support, and the check at test start that the native engine loads (else one clear error and the test stops).
+ * support, and the check at test start that the native engine loads (else one clear error, and the first sample
+ * fails with it and stops the test).
  * JMeter clones samplers per thread, so instance fields are per thread.
  */
 public abstract class MqttSampler extends AbstractSampler implements Interruptible, TestStateListener {
@@ -48,6 +49,7 @@ public abstract class MqttSampler extends AbstractSampler implements Interruptib
         String unusable = NativeCheck.knownFailure();
         if (unusable != null) {
             Results.fail(result, startMillis, startNanos, Results.EXCEPTION, unusable);
+            result.setStopTest(true);
             return result;
         }
         try {

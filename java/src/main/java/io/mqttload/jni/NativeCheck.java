@@ -1,12 +1,12 @@
 package io.mqttload.jni;
 
-import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.util.JMeterUtils;
 
 /**
- * Whether the native engine can be used, tried once per JVM. A test whose engine cannot load stops at its start
- * with one ERROR naming the platform and the fix, rather than every sample failing on its own.
+ * Whether the native engine can be used, tried once per JVM. A test whose engine cannot load says so once, with
+ * one ERROR naming the platform and the fix, and stops at its first sample, rather than every Connect failing
+ * and every Publish/Subscribe asking for a Connect sampler.
  */
 public final class NativeCheck {
     private static volatile boolean checked;
@@ -56,7 +56,9 @@ public final class NativeCheck {
 
     /**
      * For a sampler's testStarted: when the engine cannot load, says so once per test run (an ERROR in
-     * jmeter.log, on the console or in a dialog) and asks JMeter to stop the test. True when the engine is usable.
+     * jmeter.log, and on the console or in a dialog). The samples then fail with the same message and stop the
+     * test ({@link #STOPS}), so the results show the failure rather than an empty, error-free run. True when
+     * the engine is usable.
      */
     public static boolean atTestStart() {
         String why = failure();
@@ -70,9 +72,11 @@ public final class NativeCheck {
             reportedForTest = test;
         }
         if (first) {
-            JMeterUtils.reportErrorToUser(why + " (test stopped)", "mqttload");
-            StandardJMeterEngine.stopEngine();
+            JMeterUtils.reportErrorToUser(why + STOPS, "mqttload");
         }
         return false;
     }
+
+    /** Said after the reason: what happens next. */
+    public static final String STOPS = " (the test stops at its first MQTT sample)";
 }
