@@ -153,3 +153,22 @@ def test_a_higher_level_silences_info_events(build, level, start_jmeter):
     session = log_lines(run, "i.m.e.session")
     assert [ln for ln in session if " WARN " in ln and "connection lost" in ln], "\n".join(session)
     assert not [ln for ln in session if " INFO " in ln or " DEBUG " in ln], "\n".join(session)
+
+
+def test_websocket_over_tls_at_trace_warns_of_trust_all_and_never_logs_the_password(
+        build, secure_broker, start_jmeter, tmp_path):
+    secrets = tmp_path / "secrets.properties"
+    secrets.write_text("user=log-user\npassword=%s\n" % PASSWORD)
+    props = {"broker.host": secure_broker.host, "broker.port": secure_broker.ports["wss"], "protocol": "WSS",
+             "trust_all": "true", "sub_timeout": 1000}
+    run = start_jmeter(PLAN, props, name="wss", args=["-q", secrets, "-Lio.mqttload.engine=TRACE"])
+    rows = run.wait()
+    assert ok(rows_by_label(rows, "MQTT Connect")[0]), describe(rows)
+    tls = log_lines(run, "i.m.e.tls")
+    assert any(" WARN " in ln and "mqtt.tls_trust_all is on" in ln for ln in tls), "\n".join(engine_lines(run))
+    # the dependencies speak too (rustls, tungstenite), at most at DEBUG: their TRACE carries frame payloads
+    assert [ln for ln in engine_lines(run) if "rustls::" in ln or "tungstenite::" in ln], \
+        "\n".join(engine_lines(run))
+    assert not [ln for ln in engine_lines(run) if " TRACE " in ln], "\n".join(engine_lines(run))
+    everything = run.log.read_text(errors="replace") + run.out.read_text(errors="replace")
+    assert PASSWORD not in everything and PASSWORD[:10] not in everything

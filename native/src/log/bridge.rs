@@ -213,8 +213,7 @@ fn levels_changed(b: &Bridge) {
         1 => ::log::LevelFilter::Error,
         2 => ::log::LevelFilter::Warn,
         3 => ::log::LevelFilter::Info,
-        4 => ::log::LevelFilter::Debug,
-        _ => ::log::LevelFilter::Trace,
+        _ => ::log::LevelFilter::Debug,
     });
     tracing::callsite::rebuild_interest_cache();
 }
@@ -324,12 +323,22 @@ struct LogSink;
 
 static LOG_SINK: LogSink = LogSink;
 
+/// Only dependencies use `log`, and at TRACE they print what goes over the wire (tungstenite
+/// writes each frame's payload: a CONNECT with its password), so their TRACE never passes.
+fn forwarded(level: ::log::Level) -> bool {
+    level <= ::log::Level::Debug
+}
+
 impl ::log::Log for LogSink {
     fn enabled(&self, m: &::log::Metadata<'_>) -> bool {
-        bridge().is_some_and(|b| b.enabled(logger_for(m.target()), level_of_log(m.level())))
+        forwarded(m.level())
+            && bridge().is_some_and(|b| b.enabled(logger_for(m.target()), level_of_log(m.level())))
     }
 
     fn log(&self, r: &::log::Record<'_>) {
+        if !forwarded(r.level()) {
+            return;
+        }
         let Some(b) = bridge() else { return };
         let kind = kind_of((r.target(), r.module_path(), r.line()));
         b.submit(
@@ -418,6 +427,12 @@ mod tests {
             "3 engine log events dropped: the log queue was full"
         );
         assert!(b.poll(Duration::ZERO, false).is_empty(), "reported once");
+    }
+
+    #[test]
+    fn dependencies_never_pass_trace_which_carries_payloads() {
+        assert!(forwarded(::log::Level::Debug) && forwarded(::log::Level::Warn));
+        assert!(!forwarded(::log::Level::Trace));
     }
 
     #[test]
