@@ -121,3 +121,64 @@ class ResettingBroker(ScriptedBroker):
             pass
         finally:
             conn.close()
+
+
+class DroppingBroker:
+    """3.1.1: answers every CONNECT with CONNACK, then closes the connection `hold` seconds later (every
+    connection, however many: asyncio, one thread), as a broker that drops its clients."""
+
+    def __init__(self, hold=1.0):
+        import asyncio
+        self.hold = hold
+        self.accepted = 0
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4096)
+        self.host, self.port = self.sock.getsockname()
+        self.props = {"broker.host": self.host, "broker.port": str(self.port)}
+        self.loop = asyncio.new_event_loop()
+        self._server = None
+        ready = threading.Event()
+
+        def run():
+            asyncio.set_event_loop(self.loop)
+
+            async def start():
+                self._server = await asyncio.start_server(self._handle, sock=self.sock, backlog=4096)
+                ready.set()
+
+            self.loop.run_until_complete(start())
+            self.loop.run_forever()
+
+        threading.Thread(target=run, daemon=True).start()
+        ready.wait(10)
+
+    async def _handle(self, reader, writer):
+        import asyncio
+        try:
+            head = await reader.readexactly(1)
+            length, shift = 0, 0
+            while True:
+                b = (await reader.readexactly(1))[0]
+                length |= (b & 0x7F) << shift
+                shift += 7
+                if not b & 0x80:
+                    break
+            await reader.readexactly(length)
+            if head[0] >> 4 == 1:
+                self.accepted += 1
+                writer.write(b"\x20\x02\x00\x00")
+                await writer.drain()
+                await asyncio.sleep(self.hold)
+        except (OSError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    def close(self):
+        def stop():
+            if self._server:
+                self._server.close()
+            self.loop.stop()
+        self.loop.call_soon_threadsafe(stop)

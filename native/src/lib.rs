@@ -4,6 +4,7 @@
 pub mod client;
 pub mod codec;
 mod jni;
+pub mod log;
 pub mod sampler;
 #[doc(hidden)]
 pub mod testkit;

@@ -3,4 +3,5 @@
 
 mod exports;
 mod handles;
+mod log;
 mod runtime;

@@ -161,6 +161,10 @@ fn system_roots() -> Result<Arc<RootCertStore>, TlsSetupError> {
             for e in &found.errors {
                 tracing::debug!(error = %e, "skipping unreadable system CA certificate");
             }
+            tracing::debug!(
+                certificates = found.certs.len(),
+                "system CA certificates loaded"
+            );
             let mut roots = RootCertStore::empty();
             roots.add_parsable_certificates(found.certs);
             if roots.is_empty() {
@@ -336,6 +340,17 @@ impl TlsContext {
                 field: name_field,
                 name: name_text.clone(),
             })?;
+        if settings.trust_all {
+            tracing::warn!(
+                server = %name_text,
+                "mqtt.tls_trust_all is on: any certificate is accepted (INSECURE)"
+            );
+        } else if !settings.verify_hostname {
+            tracing::warn!(
+                server = %name_text,
+                "mqtt.tls_verify_hostname is off: the certificate's name is not checked"
+            );
+        }
         let verifier: Arc<dyn ServerCertVerifier> = if settings.trust_all {
             Arc::new(AcceptAnyCertificate {
                 provider: provider.clone(),
@@ -407,10 +422,14 @@ impl TlsContext {
         let connect = self.connector.connect(self.server_name.clone(), tcp);
         match tokio::time::timeout_at(deadline, connect).await {
             Ok(Ok(s)) => Ok(s),
-            Ok(Err(e)) => Err(self.explain(&e).unwrap_or_else(|| TransportError::Tls {
-                addr: addr.to_string(),
-                reason: e.to_string(),
-            })),
+            Ok(Err(e)) => {
+                let err = self.explain(&e).unwrap_or_else(|| TransportError::Tls {
+                    addr: addr.to_string(),
+                    reason: e.to_string(),
+                });
+                tracing::debug!(broker = %addr, error = %err, "TLS handshake failed");
+                Err(err)
+            }
             Err(_) => Err(TransportError::TlsTimeout {
                 addr: addr.to_string(),
                 millis,

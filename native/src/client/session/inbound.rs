@@ -71,10 +71,9 @@ impl Task {
             Packet::UnsubAck(UnsubAck { .. }) => {}
             Packet::PingResp => self.ping_sent = None,
             Packet::Disconnect(d) => {
-                return Err(format!(
-                    "broker disconnected: {}",
-                    with_reason_string(d.reason, &d.properties)
-                ))
+                let why = with_reason_string(d.reason, &d.properties);
+                tracing::info!(client_id = %self.opts.client_id, reason = %why, "broker sent DISCONNECT");
+                return Err(format!("broker disconnected: {why}"));
             }
             Packet::Auth(auth) => {
                 // Re-authentication started by the broker.

@@ -148,7 +148,13 @@ impl Session {
                 Ok(ok) => break ok,
                 Err(e) if opts.connect_attempts.allows(retries) => {
                     progress.record_failure(&e);
-                    tracing::debug!(client_id = %opts.client_id, error = %e, "connect failed, retrying");
+                    tracing::info!(
+                        client_id = %opts.client_id,
+                        broker = %format_args!("{}:{}", opts.endpoint.host, opts.endpoint.port),
+                        attempt = retries + 1,
+                        error = %e,
+                        "connect attempt failed, retrying"
+                    );
                     tokio::time::sleep(backoff(retries)).await;
                     retries += 1;
                 }
@@ -179,6 +185,12 @@ impl Session {
                 task.resume(false);
             }
         }
+        tracing::debug!(
+            client_id = %client_id,
+            broker = %format_args!("{}:{}", task.opts.endpoint.host, task.opts.endpoint.port),
+            session_present = ack.session_present,
+            "connected"
+        );
         tokio::spawn(task.run(stream, leftover));
         Ok(Session {
             tx,

@@ -92,6 +92,7 @@ impl Task {
             self.shared.connected.store(false, Ordering::Release);
             match exit {
                 Exit::Disconnected(done, _) => {
+                    tracing::debug!(client_id = %self.opts.client_id, "disconnected");
                     self.finish(ClientError::NotConnected);
                     let _ = done.send(());
                     return;
@@ -102,10 +103,24 @@ impl Task {
                 }
                 Exit::Lost(reason) => {
                     let reason = self.explain_loss(reason);
-                    tracing::debug!(client_id = %self.opts.client_id, %reason, "connection lost");
+                    let will_retry = self.opts.reconnect_attempts.allows(retries_done);
+                    tracing::warn!(
+                        client_id = %self.opts.client_id,
+                        broker = %self.broker(),
+                        %reason,
+                        reconnect = if will_retry { "yes" } else { "no (mqtt.reconn_attempt_max)" },
+                        "connection lost"
+                    );
                     self.shared.set_error(reason.clone());
                     match self.reconnect(&mut retries_done).await {
                         Some((s, b, ack)) => {
+                            tracing::info!(
+                                client_id = %self.opts.client_id,
+                                broker = %self.broker(),
+                                attempts = retries_done,
+                                session_present = ack.session_present,
+                                "reconnected"
+                            );
                             stream = s;
                             inbuf = b;
                             self.shared.reconnects.fetch_add(1, Ordering::Relaxed);
@@ -114,6 +129,14 @@ impl Task {
                             self.resume(ack.session_present);
                         }
                         None => {
+                            if will_retry && !self.rx.is_closed() {
+                                tracing::warn!(
+                                    client_id = %self.opts.client_id,
+                                    broker = %self.broker(),
+                                    attempts = retries_done,
+                                    "reconnect attempts exhausted, connection closed"
+                                );
+                            }
                             self.finish(ClientError::Lost(reason));
                             return;
                         }
@@ -121,6 +144,11 @@ impl Task {
                 }
             }
         }
+    }
+
+    /// host:port, as a log line names the broker.
+    fn broker(&self) -> String {
+        format!("{}:{}", self.opts.endpoint.host, self.opts.endpoint.port)
     }
 
     /// A broker that limits messages in flight per client and has no way to say so (3.x) often
@@ -148,13 +176,31 @@ impl Task {
             if self.rx.is_closed() {
                 return None;
             }
-            tokio::time::sleep(backoff(*retries_done)).await;
+            let delay = backoff(*retries_done);
+            tokio::time::sleep(delay).await;
             *retries_done += 1;
+            tracing::info!(
+                client_id = %self.opts.client_id,
+                broker = %self.broker(),
+                attempt = *retries_done,
+                after_ms = delay.as_millis(),
+                "reconnecting"
+            );
             // Boxed: the TLS and WebSocket handshakes are large futures, and inline they would
             // enlarge every idle connection's task by their size.
             match Box::pin(handshake(&self.opts)).await {
                 Ok((s, b, ack)) => return Some((s, b, ack)),
-                Err(e) => self.shared.set_attempt_error(e.to_string()),
+                Err(e) => {
+                    let e = e.to_string();
+                    tracing::warn!(
+                        client_id = %self.opts.client_id,
+                        broker = %self.broker(),
+                        attempt = *retries_done,
+                        error = %e,
+                        "reconnect attempt failed"
+                    );
+                    self.shared.set_attempt_error(e);
+                }
             }
         }
         None

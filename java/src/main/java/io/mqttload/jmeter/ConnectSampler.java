@@ -4,14 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 import org.apache.jmeter.samplers.SampleResult;
-import org.apache.jmeter.testelement.TestStateListener;
 import org.apache.jmeter.testelement.ThreadListener;
 
 import io.mqttload.jni.ConnectionGroup;
 import io.mqttload.jni.Outcome;
 
 /** MQTT Connect: opens (or reuses) a connection group of 1..N connections. */
-public class ConnectSampler extends MqttSampler implements ThreadListener, TestStateListener {
+public class ConnectSampler extends MqttSampler implements ThreadListener {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -92,22 +91,14 @@ public class ConnectSampler extends MqttSampler implements ThreadListener, TestS
     // TestStateListener
     @Override
     public void testStarted() {
+        super.testStarted();
         Connections.closeAll(); // leftovers of a previous run in the same JVM
-    }
-
-    @Override
-    public void testStarted(String host) {
-        testStarted();
     }
 
     @Override
     public void testEnded() {
         Connections.closeAll();
-    }
-
-    @Override
-    public void testEnded(String host) {
-        testEnded();
+        super.testEnded();
     }
 
     // Properties

@@ -6,15 +6,19 @@ import org.apache.jmeter.samplers.AbstractSampler;
 import org.apache.jmeter.samplers.Entry;
 import org.apache.jmeter.samplers.Interruptible;
 import org.apache.jmeter.samplers.SampleResult;
+import org.apache.jmeter.testelement.TestStateListener;
 
 import io.mqttload.jni.ConnectionGroup;
+import io.mqttload.jni.EngineLog;
+import io.mqttload.jni.NativeCheck;
 
 /**
  * Common frame of the MQTT samplers: result creation, timing start, catching everything, Stop and Shutdown
- * support.
+ * support, and the check at test start that the native engine loads (else one clear error, and the first sample
+ * fails with it and stops the test).
  * JMeter clones samplers per thread, so instance fields are per thread.
  */
-public abstract class MqttSampler extends AbstractSampler implements Interruptible {
+public abstract class MqttSampler extends AbstractSampler implements Interruptible, TestStateListener {
     private static final long serialVersionUID = 1L;
 
     /** Why the native library could not be loaded, remembered for later samples. */
@@ -42,6 +46,12 @@ public abstract class MqttSampler extends AbstractSampler implements Interruptib
         result.setSampleLabel(getName());
         long startMillis = System.currentTimeMillis();
         long startNanos = System.nanoTime();
+        String unusable = NativeCheck.knownFailure();
+        if (unusable != null) {
+            Results.fail(result, startMillis, startNanos, Results.EXCEPTION, unusable);
+            result.setStopTest(true);
+            return result;
+        }
         try {
             doSample(result, startMillis, startNanos);
         } catch (Exception | LinkageError e) {
@@ -64,6 +74,27 @@ public abstract class MqttSampler extends AbstractSampler implements Interruptib
             inUse = null;
         }
         return result;
+    }
+
+    @Override
+    public void testStarted() {
+        NativeCheck.atTestStart();
+    }
+
+    @Override
+    public void testStarted(String host) {
+        testStarted();
+    }
+
+    /** The engine's last events (and suppression summaries) reach jmeter.log before JMeter exits. */
+    @Override
+    public void testEnded() {
+        EngineLog.flush();
+    }
+
+    @Override
+    public void testEnded(String host) {
+        testEnded();
     }
 
     /** The sample's work; must fill {@code result} (via {@link Results}). */

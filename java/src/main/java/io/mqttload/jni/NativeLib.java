@@ -3,6 +3,8 @@ package io.mqttload.jni;
 import java.util.function.BooleanSupplier;
 
 import org.apache.jmeter.util.JMeterUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every native entry point of the Rust engine (libmqttload). Loading this class loads the library
@@ -15,12 +17,26 @@ public final class NativeLib {
     /** JMeter property: worker threads of the native runtime (0 = number of cores). */
     public static final String RUNTIME_THREADS_PROPERTY = "mqttload.runtime.threads";
 
+    private static final Logger LOG = LoggerFactory.getLogger("io.mqttload");
+
     static {
         NativeLoader.load();
         init(workerThreads());
+        startEngineLog();
+        LOG.info("mqttload: native engine {} loaded for {} from {}", version(), NativeLoader.loadedPlatform(),
+                NativeLoader.loadedFrom());
     }
 
     private NativeLib() {
+    }
+
+    /** The engine's log is a convenience: when it cannot start, the engine runs silent. */
+    private static void startEngineLog() {
+        try {
+            EngineLog.start();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("mqttload: engine events will not be logged: {}", e.toString());
+        }
     }
 
     private static int workerThreads() {

@@ -1,0 +1,138 @@
+//! `static native` methods of `io.mqttload.jni.EngineLog`: the Java side's own daemon thread
+//! takes the engine's log records (`poll`) and hands them to SLF4J, so no tokio worker ever
+//! waits on Java. Every failure here degrades to silence: nothing is thrown, nothing panics
+//! into the JVM (`with_env` catches panics; the policy turns errors into a default value).
+
+use std::time::Duration;
+
+use jni::errors::LogErrorAndDefault;
+use jni::objects::{JClass, JIntArray, JString};
+use jni::sys::{jboolean, jlong};
+use jni::{Env, EnvUnowned};
+
+use crate::log::{self as engine_log, Record, LOGGERS, TRACE};
+
+/// Separates records in what `poll` returns: one string crosses JNI per batch, not one object
+/// per record. Each record is two digits (logger index, level) and the message.
+const SEPARATOR: char = '\u{1e}';
+
+fn levels(env: &Env<'_>, array: &JIntArray<'_>) -> jni::errors::Result<Vec<u8>> {
+    if array.is_null() {
+        return Ok(Vec::new());
+    }
+    let mut raw = [0i32; LOGGERS.len()];
+    let n = array.len(env)?.min(raw.len());
+    array.get_region(env, 0, &mut raw[..n])?;
+    Ok(raw[..n]
+        .iter()
+        .map(|&l| u8::try_from(l.clamp(0, i32::from(TRACE))).unwrap_or(0))
+        .collect())
+}
+
+/// Records as one string (see SEPARATOR); the separator inside a message becomes a space.
+pub(crate) fn encode(records: &[Record]) -> String {
+    let mut out = String::new();
+    for r in records {
+        if !out.is_empty() {
+            out.push(SEPARATOR);
+        }
+        out.push(char::from(b'0' + (r.logger.min(9) as u8)));
+        out.push(char::from(b'0' + r.level.min(9)));
+        out.extend(
+            r.message
+                .chars()
+                .map(|c| if c == SEPARATOR { ' ' } else { c }),
+        );
+    }
+    out
+}
+
+/// `static native void start(int[] levels)`: levels per `EngineLog.LOGGERS`, as
+/// `EngineLog.levelOf` numbers them.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_EngineLog_start<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    levels_array: JIntArray<'caller>,
+) {
+    unowned
+        .with_env(|env| -> jni::errors::Result<()> {
+            engine_log::install(&levels(env, &levels_array)?);
+            Ok(())
+        })
+        .resolve::<LogErrorAndDefault>()
+}
+
+/// `static native void setLevels(int[] levels)`.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_EngineLog_setLevels<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    levels_array: JIntArray<'caller>,
+) {
+    unowned
+        .with_env(|env| -> jni::errors::Result<()> {
+            engine_log::set_levels(&levels(env, &levels_array)?);
+            Ok(())
+        })
+        .resolve::<LogErrorAndDefault>()
+}
+
+/// `static native String poll(long waitMillis, boolean flush)`: null when nothing came.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_EngineLog_poll<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    wait_millis: jlong,
+    flush: jboolean,
+) -> JString<'caller> {
+    unowned
+        .with_env(|env| -> jni::errors::Result<JString<'caller>> {
+            let wait = Duration::from_millis(u64::try_from(wait_millis).unwrap_or(0));
+            let records = engine_log::poll(wait, flush);
+            if records.is_empty() {
+                return Ok(JString::null());
+            }
+            env.new_string(encode(&records))
+        })
+        .resolve::<LogErrorAndDefault>()
+}
+
+/// `static native void stop()`.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_EngineLog_stop<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+) {
+    unowned
+        .with_env(|_env| -> jni::errors::Result<()> {
+            engine_log::stop();
+            Ok(())
+        })
+        .resolve::<LogErrorAndDefault>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_travel_as_one_string() {
+        let records = [
+            Record {
+                logger: 1,
+                level: 2,
+                message: "connection lost".into(),
+            },
+            Record {
+                logger: 3,
+                level: 4,
+                message: format!("a{SEPARATOR}b"),
+            },
+        ];
+        assert_eq!(
+            encode(&records),
+            format!("12connection lost{SEPARATOR}34a b")
+        );
+    }
+}
