@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.jmeter.report.core.Sample;
-import org.apache.jmeter.report.processor.MaxAggregatorFactory;
 import org.apache.jmeter.report.processor.SumAggregatorFactory;
 import org.apache.jmeter.report.processor.graph.GroupInfo;
 
@@ -26,7 +25,7 @@ public class DeliveryFaultsGraph extends MqttOverTimeGraph {
         sum(groups, "MQTT_SUB_LOST", " lost in gaps");
         sum(groups, "MQTT_SUB_DUPLICATES", " duplicates");
         sum(groups, "MQTT_SUB_OUT_OF_ORDER", " out of order");
-        groups.put("MQTT_SUB_LOST_TOTAL", new GroupInfo(new MaxAggregatorFactory(),
+        groups.put("MQTT_SUB_LOST_TOTAL", new GroupInfo(new HighestAggregatorFactory(),
                 seriesPerLabel(" missing now (lost total)"),
                 (series, sample) -> MqttRows.variable(sample, "MQTT_SUB_LOST_TOTAL"), false, false));
         return groups;

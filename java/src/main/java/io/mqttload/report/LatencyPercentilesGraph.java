@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.jmeter.report.core.Sample;
-import org.apache.jmeter.report.processor.MaxAggregatorFactory;
 import org.apache.jmeter.report.processor.MeanAggregatorFactory;
 import org.apache.jmeter.report.processor.graph.GroupInfo;
 
@@ -28,7 +27,7 @@ public class LatencyPercentilesGraph extends MqttOverTimeGraph {
         Map<String, GroupInfo> groups = new HashMap<>();
         groups.put("p50", new GroupInfo(new MeanAggregatorFactory(), seriesPerLabel(" p50 (µs)"),
                 (series, sample) -> MqttRows.variable(sample, P50), false, false));
-        groups.put("p99", new GroupInfo(new MaxAggregatorFactory(), seriesPerLabel(" p99 (µs)"),
+        groups.put("p99", new GroupInfo(new HighestAggregatorFactory(), seriesPerLabel(" p99 (µs)"),
                 (series, sample) -> MqttRows.variable(sample, P99), false, false));
         return groups;
     }

@@ -10,9 +10,11 @@ import org.apache.jmeter.report.core.SampleException;
  * What an mqttload row of a CSV JTL says, as the report generator reads it. A Subscribe batch is known by
  * its message ("Received N of message.") rather than by the MQTT_SUB_* columns: JMeter saves a thread's
  * variables with every later sample of that thread, so a Disconnect after a Subscribe repeats them.
+ * Counts come from the messages too, which hold them whatever the result settings saved.
  */
 public final class MqttRows {
     private static final Pattern RECEIVED = Pattern.compile("^Received (\\d+) of message");
+    private static final Pattern PUBLISHED = Pattern.compile("^Published (\\d+) ");
     /** JMeter's CSV header quotes the names of sample variables. */
     private static final String QUOTE = "\"";
 
@@ -21,11 +23,20 @@ public final class MqttRows {
 
     /** Messages of a Subscribe row (its true count, 0 included), or -1 for any other row. */
     public static long received(Sample sample) {
+        return count(RECEIVED, sample);
+    }
+
+    /** Messages a Publish row sent ("Published N message(s)", "Published N of M message(s); ..."), or -1. */
+    public static long published(Sample sample) {
+        return count(PUBLISHED, sample);
+    }
+
+    private static long count(Pattern pattern, Sample sample) {
         String message = sample.getResponseMessage();
         if (message == null) {
             return -1;
         }
-        Matcher m = RECEIVED.matcher(message);
+        Matcher m = pattern.matcher(message);
         if (!m.find()) {
             return -1;
         }
@@ -34,16 +45,6 @@ public final class MqttRows {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /** Messages a row stands for: a Subscribe batch's count, else the SampleCount column (1 without it). */
-    public static long messages(Sample sample) {
-        long received = received(sample);
-        if (received >= 0) {
-            return received;
-        }
-        Double count = number(column(sample, "SampleCount"));
-        return count == null ? 1 : Math.max(0L, count.longValue());
     }
 
     /** A sample variable saved with sample_variables, or null when absent or empty. */

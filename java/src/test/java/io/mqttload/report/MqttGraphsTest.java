@@ -66,8 +66,9 @@ class MqttGraphsTest {
         assertEquals(0, MqttRows.received(sample(1000, "S", "Received 0 of message.", 1)));
         assertEquals(1234, MqttRows.received(sample(1000, "S", "Received 1234 of message. (missing 3)", 1234)));
         assertEquals(-1, MqttRows.received(sample(1000, "D", "Disconnected 1 connection(s)", 1, "50")));
-        assertEquals(0, MqttRows.messages(sample(1000, "S", "Received 0 of message.", 1)));
-        assertEquals(100, MqttRows.messages(sample(1000, "P", "Published 100 message(s)", 100)));
+        assertEquals(100, MqttRows.published(sample(1000, "P", "Published 100 message(s)", 100)));
+        assertEquals(7, MqttRows.published(sample(1000, "P", "Published 7 of 10 message(s); 3 not acknowledged", 10)));
+        assertEquals(-1, MqttRows.published(sample(1000, "C", "Connected 5 connection(s)", 5)));
         assertEquals(250.0, MqttRows.variable(sample(1000, "S", "Received 3 of message.", 3, "3", "250"),
                 "MQTT_SUB_P50_US"));
         assertNull(MqttRows.variable(sample(1000, "S", "Received 3 of message.", 3, "3", "null"), "MQTT_SUB_P50_US"));
@@ -81,9 +82,11 @@ class MqttGraphsTest {
                 sample(10_900, "MQTT Publish", "Published 100 message(s)", 100),
                 sample(10_950, "MQTT Subscribe", "Received 150 of message.", 150),
                 sample(11_500, "MQTT Subscribe", "Received 0 of message.", 1),
-                sample(11_600, "MQTT Subscribe", "Received 50 of message.", 50));
-        assertEquals(Map.of(10_000.0, 200.0), g.get("MQTT Publish"));
-        assertEquals(Map.of(10_000.0, 150.0, 11_000.0, 50.0), g.get("MQTT Subscribe"));
+                sample(11_600, "MQTT Subscribe", "Received 50 of message.", 50),
+                sample(11_700, "MQTT Connect", "Connected 5 connection(s)", 5));
+        assertEquals(Map.of(10_000.0, 200.0), g.get("MQTT Publish published"));
+        assertEquals(Map.of(10_000.0, 150.0, 11_000.0, 50.0), g.get("MQTT Subscribe received"));
+        assertEquals(2, g.size(), "connections are not messages: " + g.keySet());
     }
 
     @Test
@@ -106,5 +109,12 @@ class MqttGraphsTest {
         assertEquals(Map.of(10_000.0, 5.0), g.get("S lost in gaps"));
         assertEquals(Map.of(10_000.0, 1.0), g.get("S duplicates"));
         assertEquals(Map.of(10_000.0, 5.0), g.get("S missing now (lost total)"));
+    }
+
+    @Test
+    void anIntervalWithoutLossReadsZero() {
+        Map<String, Map<Double, Double>> g = run(new DeliveryFaultsGraph(),
+                sample(10_100, "S", "Received 10 of message.", 10, "10", "", "", "0", "0", "0"));
+        assertEquals(Map.of(10_000.0, 0.0), g.get("S missing now (lost total)"));
     }
 }
