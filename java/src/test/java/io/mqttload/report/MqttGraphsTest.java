@@ -102,13 +102,28 @@ class MqttGraphsTest {
     }
 
     @Test
-    void faultsAreSummedPerIntervalAndTheRunningLossKeepsItsHighest() {
+    void faultsAreSummedPerIntervalAndTheRunningLossIsItsLatest() {
         Map<String, Map<Double, Double>> g = run(new DeliveryFaultsGraph(),
                 sample(10_100, "S", "Received 10 of message.", 10, "10", "", "", "2", "1", "5"),
                 sample(10_800, "S", "Received 10 of message.", 10, "10", "", "", "3", "0", "4"));
         assertEquals(Map.of(10_000.0, 5.0), g.get("S lost in gaps"));
         assertEquals(Map.of(10_000.0, 1.0), g.get("S duplicates"));
-        assertEquals(Map.of(10_000.0, 5.0), g.get("S missing now (lost total)"));
+        assertEquals(Map.of(10_000.0, 4.0), g.get("S missing now (lost total)"));
+    }
+
+    @Test
+    void theRunningLossIsEachThreadsLatestAddedUp() {
+        Map<String, Map<Double, Double>> g = run(new DeliveryFaultsGraph(),
+                // messages on their way when a batch ended count as missing then, not at the end
+                sampleOf("t 1-1", 10_100, "7"), sampleOf("t 1-2", 10_200, "3"), sampleOf("t 1-1", 10_300, "0"),
+                sampleOf("t 1-1", 11_100, "0"), sampleOf("t 1-2", 11_200, "2"));
+        assertEquals(Map.of(10_000.0, 3.0, 11_000.0, 2.0), g.get("S missing now (lost total)"));
+    }
+
+    /** A Subscribe row of one thread with its MQTT_SUB_LOST_TOTAL. */
+    private static Sample sampleOf(String thread, long endMillis, String lostTotal) {
+        return new Sample(row++, CSV, Long.toString(endMillis - 5), "5", "S", "200", "Received 1 of message.", thread,
+                "true", "0", "1", "1", "", "", "0", "0", lostTotal);
     }
 
     @Test
