@@ -104,25 +104,25 @@ def test_the_dashboard_agrees_with_the_jtl(build, mosquitto, tmp_path):
 
     # Customs Graphs: messages per second sum to the messages of the JTL, per element
     js = (report / "content" / "js" / "customGraph.js").read_text(encoding="utf-8")
-    rate = _graph(js, "custom_mqtt_messages")
+    rate = _graph(js, "custom_mqtt_1_messages")
     seconds = rate["granularity"] / 1000
     per_element = {k: round(sum(v for _, v in points) * seconds) for k, points in _series(rate).items()}
     published = sum(as_int(re.match(r"Published (\d+)", r["responseMessage"]).group(1)) for r in pubs)
     assert per_element == {"MQTT Publish published": published, "MQTT Subscribe received": total}, per_element
     assert published == total
 
-    latency = _series(_graph(js, "custom_mqtt_latency"))
+    latency = _series(_graph(js, "custom_mqtt_2_latency"))
     p99 = [as_int(r["MQTT_SUB_P99_US"]) for r in subs]
     p50 = [as_int(r["MQTT_SUB_P50_US"]) for r in subs]
     assert max(v for _, v in latency["MQTT Subscribe p99 (µs)"]) == max(p99)
     assert all(min(p50) <= v <= max(p50) for _, v in latency["MQTT Subscribe p50 (µs)"]), latency
 
-    faults = _series(_graph(js, "custom_mqtt_faults"))
+    faults = _series(_graph(js, "custom_mqtt_3_faults"))
     for name in ("lost in gaps", "duplicates", "out of order"):
         assert all(v == 0 for _, v in faults["MQTT Subscribe " + name]), (name, faults)
     # messages on their way may count as missing while the run goes on, none at its end
     assert max(faults["MQTT Subscribe missing now (lost total)"])[1] == 0, faults
-    assert "(µs)" in _graph(js, "custom_mqtt_latency")["title"]
+    assert "(µs)" in _graph(js, "custom_mqtt_2_latency")["title"]
 
 
 def test_the_loss_graph_ends_at_the_runs_loss(build, tmp_path):
@@ -138,5 +138,5 @@ def test_the_loss_graph_ends_at_the_runs_loss(build, tmp_path):
     received = sum(as_int(r["MQTT_SUB_RECEIVED"], 0) for r in subs)
     assert 0 < received < 100 and as_int(subs[-1]["MQTT_SUB_LOST_TOTAL"]) == 100 - received, describe(subs)
     js = (report / "content" / "js" / "customGraph.js").read_text(encoding="utf-8")
-    missing = _series(_graph(js, "custom_mqtt_faults"))["MQTT Subscribe missing now (lost total)"]
+    missing = _series(_graph(js, "custom_mqtt_3_faults"))["MQTT Subscribe missing now (lost total)"]
     assert max(missing)[1] == 100 - received, missing
