@@ -3,7 +3,8 @@
 #   - the broker named by MQTT_BROKER=host:port, or
 #   - an embedded rumqttd broker (tools/demo-broker, built by `make demo-broker`) on a free loopback port,
 #     stopped at the end.
-# Outputs: target/demo.jtl (CSV), target/demo-report/index.html, target/demo-jmeter.log; prints a summary.
+# JMeter settings: mqttload.properties (as users run it). Outputs: target/demo.jtl (CSV),
+# target/demo-report/index.html, target/demo-jmeter.log; prints a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +52,7 @@ fi
 
 rm -rf "$JTL" "$REPORT" target/demo-jmeter.log
 set +e
-"$JMETER" -n -t "$PLAN" -q tools/jmeter-test.properties \
+"$JMETER" -n -t "$PLAN" -q mqttload.properties \
   -Jbroker.host="$HOST" -Jbroker.port="$PORT" \
   -l "$JTL" -j target/demo-jmeter.log -e -o "$REPORT"
 RC=$?

@@ -27,6 +27,33 @@ public final class Results {
     /** Copies an outcome into the result; start = wall-clock millis when the sample began. */
     public static void fill(SampleResult r, long startMillis, Outcome o) {
         stamp(r, startMillis, millis(o.elapsedNanos));
+        copy(r, o);
+    }
+
+    /**
+     * A Subscribe outcome: its response time is how late its messages arrived, not how long it waited.
+     * Elapsed = the batch's highest end-to-end latency (ms), JMeter latency = its mean (so latency <=
+     * elapsed, as JMeter expects), idle time = the rest of the wait. The sample then covers the last part
+     * of the wait, ending when the wait ended, so timeStamp + elapsed is still the moment it returned.
+     * Without a measured latency (no payload carried a timestamp, or nothing arrived) the wait is the
+     * elapsed time. This makes the dashboard's response times, percentiles and Apdex about delivery,
+     * not about the sample condition the plan chose.
+     */
+    public static void fillSubscribe(SampleResult r, long startMillis, Outcome o) {
+        long waited = millis(o.elapsedNanos);
+        long maxMicros = o.stat(Outcome.STAT_MAX_US);
+        if (maxMicros < 0) {
+            stamp(r, startMillis, waited);
+        } else {
+            // Not capped at the wait: a message that sat in a broker's queue longer than that is that late.
+            long elapsed = Math.round(maxMicros / 1000.0);
+            stamp(r, startMillis + waited - elapsed, elapsed);
+            r.setIdleTime(Math.max(0L, waited - elapsed));
+        }
+        copy(r, o);
+    }
+
+    private static void copy(SampleResult r, Outcome o) {
         r.setSuccessful(o.success);
         r.setResponseCode(o.responseCode == null ? (o.success ? OK : EXCEPTION) : o.responseCode);
         String message = o.responseMessage == null ? "" : o.responseMessage;

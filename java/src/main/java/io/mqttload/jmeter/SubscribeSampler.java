@@ -64,7 +64,7 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
         }
         using(group);
         Outcome o = subscriber.subscribe(group, shutdownProbe());
-        Results.fill(result, startMillis, o);
+        Results.fillSubscribe(result, startMillis, o);
         long received = o.stat(Outcome.STAT_MESSAGES);
         if (o.success && received >= 0) {
             // The engine's own text may add a note (e.g. a reconnect since the last sample) after it.

@@ -40,6 +40,50 @@ class ResultsTest {
         assertEquals(SampleResult.TEXT, r.getDataType());
     }
 
+    /** stats with mean and max latency in microseconds. */
+    private static long[] latency(long messages, long meanMicros, long maxMicros) {
+        long[] s = stats(messages, meanMicros);
+        s[Outcome.STAT_MAX_US] = maxMicros;
+        return s;
+    }
+
+    @Test
+    void subscribeResponseTimeIsTheBatchsHighestLatency() {
+        SampleResult r = new SampleResult();
+        // waited 1 s (a time window) for 100 messages that were 3.2 ms late on average, 7.6 ms at worst
+        Outcome o = new Outcome(true, "200", "Received 100 of message.", 1_000_000_000L, 100, 0, 100,
+                latency(100, 3_200, 7_600), null);
+        Results.fillSubscribe(r, 50_000L, o);
+        assertEquals(8, r.getTime());
+        assertEquals(3, r.getLatency());
+        assertEquals(992, r.getIdleTime());
+        assertEquals(51_000L, r.getEndTime(), "the sample still ends when the wait did");
+        assertEquals(50_992L, r.getStartTime());
+    }
+
+    @Test
+    void subscribeResponseTimeIsTheWaitWithoutLatency() {
+        SampleResult r = new SampleResult();
+        Outcome o = new Outcome(true, "200", "Received 0 of message.", 1_000_000_000L, 0, 0, 0, stats(0), null);
+        Results.fillSubscribe(r, 50_000L, o);
+        assertEquals(1000, r.getTime());
+        assertEquals(0, r.getIdleTime());
+        assertEquals(50_000L, r.getStartTime());
+    }
+
+    @Test
+    void subscribeResponseTimeMayExceedTheWaitForAQueuedMessage() {
+        SampleResult r = new SampleResult();
+        // a message that sat 5 s in the broker's queue arrived within a 1 s wait
+        Outcome o = new Outcome(true, "200", "Received 1 of message.", 1_000_000_000L, 1, 0, 10,
+                latency(1, 5_000_000, 5_000_000), null);
+        Results.fillSubscribe(r, 50_000L, o);
+        assertEquals(5000, r.getTime());
+        assertEquals(5000, r.getLatency());
+        assertEquals(0, r.getIdleTime());
+        assertEquals(51_000L, r.getEndTime());
+    }
+
     @Test
     void fillFailureWithoutData() {
         SampleResult r = new SampleResult();

@@ -1,0 +1,132 @@
+"""Distributed mode (issue 10, item 5): two JMeter server engines (bin/jmeter-server) on loopback and a
+controller running examples/distributed.jmx on both with -R. Each engine publishes on its own topic
+(engine.id differs per server), so its subscriber must get exactly its own publisher's messages; a
+mosquitto_sub witness counts each topic, and the controller's JTL (results come back over RMI) must add up
+per engine and in total."""
+import os
+import re
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import (EXAMPLES, JMETER, REPO, as_int, describe, free_port, ok, read_jtl, rows_by_label)
+
+PROPS = REPO / "mqttload.properties"
+SERVER = JMETER.parent / "jmeter-server"
+ENGINES = ("a", "b")
+BATCHES, PER_BATCH = 3, 200
+RMI = ["-Dserver.rmi.ssl.disable=true", "-Djava.rmi.server.hostname=127.0.0.1"]
+ENV = dict(os.environ, HEAP="-Xms128m -Xmx512m")
+
+
+class Engine:
+    """A jmeter-server process with its own registry and object ports and its own engine.id."""
+
+    def __init__(self, workdir, engine_id):
+        self.id = engine_id
+        self.port, self.local_port = free_port(), free_port()
+        self.dir = Path(workdir) / ("engine-" + engine_id)
+        self.dir.mkdir()
+        self.out = self.dir / "stdout.txt"
+        cmd = [str(SERVER), "-Dserver_port=%d" % self.port, "-Dserver.rmi.localport=%d" % self.local_port,
+               *RMI, "-Jengine.id=%s" % engine_id, "-q", str(PROPS)]
+        with open(self.out, "wb") as f:
+            self.proc = subprocess.Popen(cmd, cwd=str(self.dir), stdin=subprocess.DEVNULL, stdout=f,
+                                         stderr=subprocess.STDOUT, env=ENV)
+
+    def wait_ready(self, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "Created remote object" in self.out.read_text(errors="replace"):
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        pytest.fail("jmeter-server %s not ready:\n%s\n%s" % (self.id, self.out.read_text(errors="replace"),
+                                                            self.log_tail()))
+
+    def log_tail(self):
+        log = self.dir / "jmeter-server.log"
+        return log.read_text(errors="replace")[-3000:] if log.is_file() else "(no jmeter-server.log)"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def engines(build, tmp_path):
+    started = [Engine(tmp_path, e) for e in ENGINES]
+    try:
+        for e in started:
+            e.wait_ready()
+        yield started
+    finally:
+        for e in started:
+            e.stop()
+
+
+def test_the_launcher_scripts_of_the_distribution_are_there(build):
+    for name in ("jmeter", "jmeter.sh", "jmeter-server", "shutdown.sh", "stoptest.sh", "create-rmi-keystore.sh",
+                 "mirror-server", "mirror-server.sh"):
+        assert os.access(JMETER.parent / name, os.X_OK), name
+    ext = {p.name for p in (JMETER.parent.parent / "lib" / "ext").glob("ApacheJMeter_*.jar")}
+    for module in ("core", "components", "functions", "java", "http", "tcp", "jdbc", "jms", "ftp", "ldap",
+                   "mail", "junit", "bolt", "mongodb", "native"):
+        assert "ApacheJMeter_%s.jar" % module in ext, module
+
+
+def test_two_engines_each_publish_on_their_own_topic_and_the_jtl_adds_up(engines, mosquitto, tmp_path):
+    per_engine = BATCHES * PER_BATCH
+    topics = {e.id: "mqttload/dist/%s" % e.id for e in engines}
+    # the witness: every message of every engine's topic, plus one end marker per publisher
+    witness = subprocess.Popen(
+        ["mosquitto_sub", "-h", mosquitto.host, "-p", str(mosquitto.port), "-i", "dist_witness", "-q", "1",
+         "-t", "mqttload/dist/#", "-v", "-C", str(len(engines) * (per_engine + 1)), "-W", "180"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        mosquitto.wait_for_log(r"Received SUBSCRIBE from dist_witness", timeout=30, proc=witness)
+        jtl = tmp_path / "controller.jtl"
+        remotes = ",".join("127.0.0.1:%d" % e.port for e in engines)
+        cmd = [str(JMETER), "-n", "-t", str(EXAMPLES / "distributed.jmx"), "-R", remotes, *RMI,
+               "-q", str(PROPS), "-Gbroker.host=%s" % mosquitto.host, "-Gbroker.port=%d" % mosquitto.port,
+               "-Gbatches=%d" % BATCHES, "-Gper_batch=%d" % PER_BATCH, "-Gpub_delay=1500",
+               "-l", str(jtl), "-j", str(tmp_path / "controller.log")]
+        out = subprocess.run(cmd, cwd=str(tmp_path), stdin=subprocess.DEVNULL, capture_output=True,
+                             timeout=300, env=ENV)
+        assert out.returncode == 0 and jtl.is_file(), "%s\n%s" % (
+            out.stdout.decode(errors="replace")[-3000:], "\n".join(e.log_tail() for e in engines))
+        seen, _ = witness.communicate(timeout=120)
+    finally:
+        if witness.poll() is None:
+            witness.kill()
+            witness.wait()
+
+    counts = Counter()
+    for line in seen.decode(errors="replace").splitlines():
+        topic, _, payload = line.partition(" ")
+        if ":end;" not in payload:  # an end marker, not a message
+            counts[topic] += 1
+    assert counts == Counter({t: per_engine for t in topics.values()}), counts
+
+    rows = read_jtl(jtl)
+    assert rows and all(ok(r) for r in rows), describe(rows)
+    for e in engines:
+        subs = rows_by_label(rows, "MQTT Subscribe %s" % e.id)
+        pubs = rows_by_label(rows, "MQTT Publish %s" % e.id)
+        assert len(subs) == BATCHES and len(pubs) == BATCHES, describe(rows)
+        assert sum(as_int(r["MQTT_SUB_RECEIVED"]) for r in subs) == per_engine, describe(subs)
+        assert sum(as_int(r["SampleCount"]) for r in pubs) == per_engine, describe(pubs)
+        assert as_int(subs[-1]["MQTT_SUB_LOST_TOTAL"]) == 0, describe(subs)
+        disc = [r for r in rows_by_label(rows, "MQTT Disconnect %s" % e.id) if "end marker" in r["responseMessage"]]
+        assert len(disc) == 1 and "sent 1 end marker(s)" in disc[0]["responseMessage"], describe(rows)
+    received = sum(as_int(r["MQTT_SUB_RECEIVED"]) for r in rows if re.match(r"Received \d+", r["responseMessage"]))
+    assert received == len(engines) * per_engine
