@@ -28,12 +28,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_mosquitto(workdir):
+def start_mosquitto(workdir, log_subscribes=False):
     port = free_port()
     conf = os.path.join(workdir, "mosquitto.conf")
     with open(conf, "w") as f:
         f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n"
                 "max_queued_messages 0\nmax_inflight_messages 0\npersistence false\nuser root\n")
+        if log_subscribes:
+            f.write(f"log_dest file {os.path.join(workdir, 'mosquitto.log')}\nlog_type subscribe\n")
     proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 10
     while time.time() < deadline:
