@@ -4,6 +4,9 @@ connection for TCP, TLS, WS and WSS, through one Mosquitto with four listeners (
 here with the openssl CLI). Each protocol runs in a fresh engine process (target/release/mqttload-bench).
 
     python3 tools/bench/connections.py [connections]      (make bench-connections)
+
+To compare builds side by side in one run (e.g. allocators), name them:
+    ENGINES="mimalloc=/path/a,glibc=/path/b" python3 tools/bench/connections.py 5000
 """
 import json
 import os
@@ -63,10 +66,19 @@ def start_broker(d, ports):
     return proc
 
 
+def engines():
+    named = os.environ.get("ENGINES")
+    if not named:
+        return [("", ENGINE)]
+    return [tuple(e.split("=", 1)) for e in named.split(",")]
+
+
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    if not os.path.exists(ENGINE):
-        sys.exit(f"{ENGINE} missing: cargo build --release -p mqttload --bin mqttload-bench")
+    builds = engines()
+    for _, path in builds:
+        if not os.path.exists(path):
+            sys.exit(f"{path} missing: cargo build --release -p mqttload --bin mqttload-bench")
     with tempfile.TemporaryDirectory(prefix="mqttload-conn-bench-") as d:
         os.chmod(d, 0o755)
         make_certs(d)
@@ -75,31 +87,33 @@ def main():
         rows = []
         try:
             print(f"{count} connections per protocol, one group, mosquitto 2.0 on loopback, {os.cpu_count()} cores")
-            for proto in ("TCP", "SSL", "WS", "WSS"):
+            for proto in os.environ.get("PROTOCOLS", "TCP,SSL,WS,WSS").split(","):
                 settings = {"server": "127.0.0.1", "port": ports[proto], "version": "3.1.1", "protocol": proto,
                             "keepAliveSecs": 300, "clientIdPrefix": proto.lower() + "_"}
                 if proto in ("WS", "WSS"):
                     settings["wsPath"] = "/mqtt"
                 if proto in ("SSL", "WSS"):
                     settings["tls"] = {"caFile": f"{d}/ca.crt"}
-                out = subprocess.run([ENGINE, "connections", json.dumps(settings), str(count)],
-                                     capture_output=True, text=True, timeout=600)
-                line = (out.stdout.strip().splitlines() or [out.stderr.strip()])[-1]
-                print(f"  {proto:<4} {line}")
-                rows.append((proto, line))
+                for name, path in builds:
+                    out = subprocess.run([path, "connections", json.dumps(settings), str(count)],
+                                         capture_output=True, text=True, timeout=600)
+                    line = (out.stdout.strip().splitlines() or [out.stderr.strip()])[-1]
+                    label = f"{proto} {name}".strip()
+                    print(f"  {label:<14} {line}", flush=True)
+                    rows.append((label, line))
         finally:
             broker.kill()
             broker.wait()
         print()
         print("| protocol | connects/s | KiB per idle connection |")
         print("|---|---|---|")
-        for proto, line in rows:
+        for label, line in rows:
             try:
                 rate = line.split("=")[1].split("connects/s")[0].strip()
                 mem = line.split("resident memory")[1].split("KiB")[0].strip()
-                print(f"| {proto} | {rate} | {mem} |")
+                print(f"| {label} | {rate} | {mem} |")
             except IndexError:
-                print(f"| {proto} | failed | {line} |")
+                print(f"| {label} | failed | {line} |")
 
 
 if __name__ == "__main__":

@@ -3,5 +3,6 @@
 
 mod exports;
 mod handles;
+mod limits;
 mod log;
 mod runtime;

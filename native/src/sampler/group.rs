@@ -34,6 +34,8 @@ pub struct ConnectionGroup {
     config: ConnectConfig,
     /// TCP, TLS, WS or WSS; the TLS configuration inside is shared by every connection.
     transport: Transport,
+    /// What every connection of the group connects with (each with its own client id).
+    session_options: Arc<SessionOptions>,
     /// One client id per slot, kept across reconnects so a persistent session resumes.
     client_ids: Vec<String>,
     sessions: Mutex<Vec<Option<Arc<Session>>>>,
@@ -54,6 +56,35 @@ struct EndMarker {
     slot: usize,
     stream: Arc<Stream>,
     qos: QoS,
+}
+
+/// The options every connection of a group shares; the client id is each connection's own.
+fn session_options(c: &ConnectConfig, transport: &Transport) -> SessionOptions {
+    SessionOptions {
+        endpoint: Endpoint {
+            host: c.host.clone(),
+            port: c.port,
+            bind: c.bind,
+            transport: transport.clone(),
+        },
+        version: c.version,
+        client_id: String::new(),
+        clean_session: c.clean_session,
+        keep_alive_secs: c.keep_alive_secs,
+        username: c.username.clone(),
+        password: c.password.clone(),
+        will: c.will.clone(),
+        connect_timeout: c.connect_timeout,
+        connect_attempts: c.connect_attempts,
+        reconnect_attempts: c.reconnect_attempts,
+        max_inflight: c.inflight_window(),
+        max_packet_size: match c.v5.maximum_packet_size {
+            0 => MAX_INCOMING_PACKET,
+            m => usize::try_from(m).unwrap_or(MAX_INCOMING_PACKET),
+        },
+        connect_properties: c.v5.properties.clone(),
+        authenticator: None,
+    }
 }
 
 /// Builds the group's transport. For SSL and WSS this reads the certificate files and makes the
@@ -125,10 +156,12 @@ impl ConnectionGroup {
             .collect::<Result<Vec<_>, _>>()?;
         let slots = client_ids.len();
         let transport = transport(&config)?;
+        let session_options = Arc::new(session_options(&config, &transport));
         Ok(ConnectionGroup {
             id: NEXT_GROUP_ID.fetch_add(1, Ordering::Relaxed),
             config,
             transport,
+            session_options,
             client_ids,
             sessions: Mutex::new(vec![None; slots]),
             carried: Mutex::new((0..slots).map(|_| None).collect()),
@@ -323,35 +356,6 @@ impl ConnectionGroup {
         self.round_robin.fetch_add(1, Ordering::Relaxed)
     }
 
-    fn options(&self, slot: usize) -> SessionOptions {
-        let c = &self.config;
-        SessionOptions {
-            endpoint: Endpoint {
-                host: c.host.clone(),
-                port: c.port,
-                bind: c.bind,
-                transport: self.transport.clone(),
-            },
-            version: c.version,
-            client_id: self.client_ids[slot].clone(),
-            clean_session: c.clean_session,
-            keep_alive_secs: c.keep_alive_secs,
-            username: c.username.clone(),
-            password: c.password.clone(),
-            will: c.will.clone(),
-            connect_timeout: c.connect_timeout,
-            connect_attempts: c.connect_attempts,
-            reconnect_attempts: c.reconnect_attempts,
-            max_inflight: c.inflight_window(),
-            max_packet_size: match c.v5.maximum_packet_size {
-                0 => MAX_INCOMING_PACKET,
-                m => usize::try_from(m).unwrap_or(MAX_INCOMING_PACKET),
-            },
-            connect_properties: c.v5.properties.clone(),
-            authenticator: None,
-        }
-    }
-
     /// Connects every slot that has no live session. Already-live ones are kept (reuse).
     pub async fn connect(&self) -> SampleOutcome {
         self.connect_until(&Shutdown::never()).await
@@ -374,7 +378,8 @@ impl ConnectionGroup {
         let slots = self.slots();
         let mut progress: Vec<(usize, Arc<ConnectProgress>)> = Vec::with_capacity(todo.len());
         for slot in todo.iter().copied() {
-            let opts = self.options(slot);
+            let opts = self.session_options.clone();
+            let client_id = self.client_ids[slot].clone();
             let carried = slots[slot]
                 .as_ref()
                 .and_then(|s| s.take_carried())
@@ -389,7 +394,10 @@ impl ConnectionGroup {
             progress.push((slot, seen.clone()));
             set.spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                (slot, Session::connect_observed(opts, carried, &seen).await)
+                (
+                    slot,
+                    Session::connect_shared(opts, client_id, carried, &seen).await,
+                )
             });
         }
         let mut failures: Vec<ClientError> = Vec::new();

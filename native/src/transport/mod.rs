@@ -71,6 +71,17 @@ pub enum TransportError {
     Connect { addr: SocketAddr, source: io::Error },
     #[error("TCP connect to {addr} timed out after {millis} ms")]
     Timeout { addr: SocketAddr, millis: u128 },
+    #[error(
+        "no file descriptor left for a new connection: this process may hold {limit} open files \
+         (RLIMIT_NOFILE; each connection takes one); spread the connections over more JMeter \
+         engines (distributed mode) or raise the hard limit"
+    )]
+    OutOfFiles { limit: String },
+    #[error(
+        "no local port left to connect to {addr} (every ephemeral port from this address to it is \
+         in use); give mqtt.bind_address several local addresses, e.g. 127.0.0.2-127.0.0.9"
+    )]
+    OutOfPorts { addr: SocketAddr },
     #[error("cannot bind local address {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
     #[error(
@@ -110,6 +121,39 @@ pub enum TransportError {
     WebSocket { addr: String, reason: String },
     #[error("WebSocket handshake with {addr} timed out after {millis} ms")]
     WsTimeout { addr: String, millis: u128 },
+}
+
+/// A failed socket() or connect(), named when it is a limit of this machine rather than the broker.
+fn connect_error(addr: SocketAddr, source: io::Error) -> TransportError {
+    const EMFILE: i32 = 24;
+    const ENFILE: i32 = 23;
+    const EADDRNOTAVAIL: i32 = 99;
+    match source.raw_os_error() {
+        Some(EMFILE | ENFILE) => TransportError::OutOfFiles {
+            limit: open_files_limit(),
+        },
+        Some(EADDRNOTAVAIL) if cfg!(target_os = "linux") => TransportError::OutOfPorts { addr },
+        _ => TransportError::Connect { addr, source },
+    }
+}
+
+#[cfg(unix)]
+fn open_files_limit() -> String {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only writes the struct passed to it.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+        format!("{}", lim.rlim_cur)
+    } else {
+        "a limited number of".to_string()
+    }
+}
+
+#[cfg(not(unix))]
+fn open_files_limit() -> String {
+    "a limited number of".to_string()
 }
 
 impl Endpoint {
@@ -178,7 +222,7 @@ impl Endpoint {
         } else {
             TcpSocket::new_v6()
         }
-        .map_err(|source| TransportError::Connect { addr, source })?;
+        .map_err(|source| connect_error(addr, source))?;
         if let Some(ip) = self.bind {
             let local = SocketAddr::new(ip, 0);
             socket.bind(local).map_err(|source| TransportError::Bind {
@@ -188,7 +232,7 @@ impl Endpoint {
         }
         let stream: TcpStream = match tokio::time::timeout(timeout, socket.connect(addr)).await {
             Ok(Ok(s)) => s,
-            Ok(Err(source)) => return Err(TransportError::Connect { addr, source }),
+            Ok(Err(source)) => return Err(connect_error(addr, source)),
             Err(_) => {
                 return Err(TransportError::Timeout {
                     addr,

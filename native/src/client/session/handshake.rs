@@ -12,8 +12,10 @@ use crate::transport::BrokerStream;
 use super::super::{ClientError, SessionOptions};
 
 /// One CONNECT -> CONNACK exchange within the connect timeout.
+/// `client_id` is this connection's (the options are shared by a group's connections).
 pub(super) async fn handshake(
     opts: &SessionOptions,
+    client_id: &str,
 ) -> Result<(BrokerStream, BytesMut, ConnAck), ClientError> {
     let deadline = Instant::now() + opts.connect_timeout;
     let mut stream = opts
@@ -40,7 +42,7 @@ pub(super) async fn handshake(
     }
     let connect = Packet::Connect(Connect {
         protocol: opts.version,
-        client_id: opts.client_id.clone(),
+        client_id: client_id.to_string(),
         clean_session: opts.clean_session,
         keep_alive: opts.keep_alive_secs,
         username: opts.username.clone(),

@@ -72,7 +72,7 @@ impl Task {
             Packet::PingResp => self.ping_sent = None,
             Packet::Disconnect(d) => {
                 let why = with_reason_string(d.reason, &d.properties);
-                tracing::info!(client_id = %self.opts.client_id, reason = %why, "broker sent DISCONNECT");
+                tracing::info!(client_id = %self.client_id, reason = %why, "broker sent DISCONNECT");
                 return Err(format!("broker disconnected: {why}"));
             }
             Packet::Auth(auth) => {

@@ -3,6 +3,7 @@
 //! commands, keep-alive), `outbound` (our PUBLISHes and their in-flight window), `inbound`
 //! (packets from the broker), `handshake` (CONNECT -> CONNACK).
 
+mod commands;
 mod handshake;
 mod inbound;
 mod outbound;
@@ -14,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::BytesMut;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use crate::codec::{
     Disconnect, Properties, Property, Publish, QoS, ReasonCode, SubscribeReturnCode,
@@ -23,6 +24,7 @@ use crate::codec::{
 
 use super::options::backoff;
 use super::{ClientError, ConnectProgress, SessionOptions};
+use commands::{command_queue, CommandReceiver, CommandSender};
 use handshake::handshake;
 
 /// A received message as handed to subscriptions.
@@ -113,7 +115,7 @@ impl Shared {
 /// Handle to one MQTT connection. Dropping it stops the task and closes the socket
 /// without DISCONNECT (the broker then publishes the will, as for a crashed client).
 pub struct Session {
-    tx: mpsc::UnboundedSender<Command>,
+    tx: CommandSender,
     shared: Arc<Shared>,
     client_id: String,
 }
@@ -141,15 +143,28 @@ impl Session {
         carried: Option<Carried>,
         progress: &ConnectProgress,
     ) -> Result<Session, ClientError> {
+        let client_id = opts.client_id.clone();
+        Session::connect_shared(Arc::new(opts), client_id, carried, progress).await
+    }
+
+    /// As [`Session::connect_observed`] with options shared by many connections (a group's):
+    /// `client_id` is this connection's, and `opts.client_id` is not used. Sharing keeps an
+    /// idle connection's memory to its own state.
+    pub async fn connect_shared(
+        opts: Arc<SessionOptions>,
+        client_id: String,
+        carried: Option<Carried>,
+        progress: &ConnectProgress,
+    ) -> Result<Session, ClientError> {
         let mut retries = 0u32;
-        let mut opts = opts;
+        let mut client_id = client_id;
         let (stream, leftover, ack) = loop {
-            match handshake(&opts).await {
+            match handshake(&opts, &client_id).await {
                 Ok(ok) => break ok,
                 Err(e) if opts.connect_attempts.allows(retries) => {
                     progress.record_failure(&e);
                     tracing::info!(
-                        client_id = %opts.client_id,
+                        client_id = %client_id,
                         broker = %format_args!("{}:{}", opts.endpoint.host, opts.endpoint.port),
                         attempt = retries + 1,
                         error = %e,
@@ -171,13 +186,12 @@ impl Session {
             reused_ids: AtomicU64::new(0),
             carried: Mutex::new(None),
         });
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = command_queue();
         // MQTT 5.0: a broker-assigned identifier is ours from now on (reconnects use it too).
         if let Some(id) = ack.properties.assigned_client_identifier() {
-            opts.client_id = id.to_string();
+            client_id = id.to_string();
         }
-        let client_id = opts.client_id.clone();
-        let mut task = Task::new(opts, shared.clone(), rx, &ack);
+        let mut task = Task::new(opts, client_id.clone(), shared.clone(), rx, &ack);
         if let Some(c) = carried {
             task.routes = c.routes.into_iter().filter(|r| r.sink.is_open()).collect();
             task.subscriptions = c.subscriptions;
@@ -191,7 +205,7 @@ impl Session {
             session_present = ack.session_present,
             "connected"
         );
-        tokio::spawn(task.run(stream, leftover));
+        tokio::spawn(Box::new(task).run(stream, leftover));
         Ok(Session {
             tx,
             shared,
@@ -378,9 +392,12 @@ enum Exit {
 }
 
 struct Task {
-    opts: SessionOptions,
+    /// Shared by the group's connections.
+    opts: Arc<SessionOptions>,
+    /// This connection's (a 5.0 broker may assign one).
+    client_id: String,
     shared: Arc<Shared>,
-    rx: mpsc::UnboundedReceiver<Command>,
+    rx: CommandReceiver,
     out: BytesMut,
     /// Completions to fire once `out` is on the wire (QoS 0 publishes).
     on_flush: Vec<Done>,
