@@ -21,6 +21,7 @@ pub fn raise_open_files() -> Option<(u64, u64)> {
     if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } != 0 {
         return None;
     }
+    #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 on every platform
     Some((before as u64, lim.rlim_max as u64))
 }
 
