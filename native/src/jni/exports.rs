@@ -211,10 +211,14 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_init<'caller>(
     mut unowned: EnvUnowned<'caller>,
     _class: JClass<'caller>,
     workers: jint,
+    connect_concurrency: jint,
 ) {
     unowned
         .with_env(|_env| -> Result<(), Failure> {
             configure(usize::try_from(workers).unwrap_or(0));
+            if let Ok(n @ 1..) = usize::try_from(connect_concurrency) {
+                crate::sampler::set_connect_concurrency(n);
+            }
             Ok(())
         })
         .resolve::<Throw>()

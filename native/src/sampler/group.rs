@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use once_cell::sync::OnceCell;
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
@@ -20,9 +21,23 @@ use super::shutdown::Shutdown;
 use super::streams::Stream;
 use crate::codec::{ProtocolVersion, Publish, QoS};
 
-/// Handshakes in flight at once per group: enough to open thousands of connections quickly
-/// without a SYN flood that a broker's accept backlog would drop.
-const CONNECT_CONCURRENCY: usize = 128;
+/// Handshakes in flight at once in the whole process, every group together: enough to open
+/// thousands of connections quickly without a SYN flood that a broker's accept backlog would
+/// drop (a bound per group let ten groups put 1,280 on the broker at once).
+pub const DEFAULT_CONNECT_CONCURRENCY: usize = 128;
+
+static CONNECT_LIMIT: OnceCell<Arc<Semaphore>> = OnceCell::new();
+
+/// Sets the process-wide handshake bound before the first connect; later calls change nothing.
+pub fn set_connect_concurrency(n: usize) {
+    let _ = CONNECT_LIMIT.set(Arc::new(Semaphore::new(n.max(1))));
+}
+
+fn connect_limit() -> Arc<Semaphore> {
+    CONNECT_LIMIT
+        .get_or_init(|| Arc::new(Semaphore::new(DEFAULT_CONNECT_CONCURRENCY)))
+        .clone()
+}
 const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest packet we accept from a broker (MQTT's own maximum is 256 MiB).
 pub const MAX_INCOMING_PACKET: usize = 64 * 1024 * 1024;
@@ -373,7 +388,7 @@ impl ConnectionGroup {
             .map(|(i, _)| i)
             .collect();
         let total = self.client_ids.len();
-        let limit = Arc::new(Semaphore::new(CONNECT_CONCURRENCY));
+        let limit = connect_limit();
         let mut set = JoinSet::new();
         let slots = self.slots();
         let mut progress: Vec<(usize, Arc<ConnectProgress>)> = Vec::with_capacity(todo.len());

@@ -14,7 +14,7 @@ mod subscribe;
 
 pub use client_id::next_client_id;
 pub use config::{ConfigError, ConnectConfig, DisconnectSettings, PublishConfig, SubscribeConfig};
-pub use group::ConnectionGroup;
+pub use group::{set_connect_concurrency, ConnectionGroup, DEFAULT_CONNECT_CONCURRENCY};
 pub use outcome::SampleOutcome;
 pub use publish::Publisher;
 pub use shutdown::{Shutdown, ShutdownTrigger};

@@ -16,12 +16,14 @@ import org.slf4j.LoggerFactory;
 public final class NativeLib {
     /** JMeter property: worker threads of the native runtime (0 = number of cores). */
     public static final String RUNTIME_THREADS_PROPERTY = "mqttload.runtime.threads";
+    /** JMeter property: TCP/TLS/WebSocket/MQTT handshakes in flight at once in this JMeter process (default 128). */
+    public static final String CONNECT_CONCURRENCY_PROPERTY = "mqttload.connect.concurrency";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.mqttload");
 
     static {
         NativeLoader.load();
-        init(workerThreads());
+        init(intProperty(RUNTIME_THREADS_PROPERTY, 0), intProperty(CONNECT_CONCURRENCY_PROPERTY, 0));
         startEngineLog();
         LOG.info("mqttload: native engine {} loaded for {} from {}", version(), NativeLoader.loadedPlatform(),
                 NativeLoader.loadedFrom());
@@ -39,15 +41,17 @@ public final class NativeLib {
         }
     }
 
-    private static int workerThreads() {
+    /** A non-negative JMeter property; {@code dflt} when unset or JMeter's properties are not loaded. */
+    private static int intProperty(String name, int dflt) {
         try {
-            return Math.max(0, JMeterUtils.getPropDefault(RUNTIME_THREADS_PROPERTY, 0));
+            return Math.max(0, JMeterUtils.getPropDefault(name, dflt));
         } catch (RuntimeException e) { // JMeter properties not loaded (e.g. outside JMeter)
-            return 0;
+            return dflt;
         }
     }
 
-    static native void init(int workerThreads);
+    /** {@code connectConcurrency} 0 = the engine's default. */
+    static native void init(int workerThreads, int connectConcurrency);
 
     public static native String version();
 
