@@ -3,7 +3,8 @@
 #   make build   plugin jar (cargo + javac) and a JMeter 5.6.3 in target/jmeter with the plugin in lib/ext
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
 #   make test    rustfmt, clippy, cargo test, Java unit tests, end-to-end tests (JMeter + Mosquitto)
-#   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS connects/s, memory)
+#   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS
+#                connects/s, memory), per-sample cost against JMeter's floor
 #   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
@@ -23,7 +24,7 @@ FUZZ_TARGET ?= decode_v311 decode_v5 session_inbound
 FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
-.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections fuzz fuzz-smoke fuzz-seeds soak clean
+.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
 
@@ -81,7 +82,7 @@ test-e2e:
 	@test -x $(JMETER) && test -f $(JAR) || $(MAKE) --no-print-directory build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/ $(PYTEST_ARGS)
 
-bench: bench-throughput bench-inflight bench-connections
+bench: bench-throughput bench-inflight bench-connections bench-per-sample
 
 bench-engine:
 	$(CARGO) build --release -p mqttload --bin mqttload-bench
@@ -97,6 +98,10 @@ bench-inflight: bench-engine
 # CONNECTIONS per protocol (default 5000)
 bench-connections: bench-engine
 	$(PYTHON) tools/bench/connections.py $(CONNECTIONS)
+
+# per-sample cost through JMeter against its floor (a Java Request doing nothing); SAMPLES (default 200000)
+bench-per-sample: build
+	$(PYTHON) tools/bench/per_sample.py $(SAMPLES)
 
 ## fuzz: each of FUZZ_TARGET for FUZZ_SECONDS on one core (installs cargo-fuzz when missing);
 ## prints executions and exec/s per target, exits non-zero on a crash (native/fuzz/artifacts/)

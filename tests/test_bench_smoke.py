@@ -1,0 +1,28 @@
+"""The bench commands still run (a small smoke: the figures themselves come from `make bench`)."""
+import os
+import subprocess
+import sys
+
+from conftest import REPO as ROOT, ensure_mosquitto
+
+
+def run(args, env=None):
+    out = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                         env=dict(os.environ, **(env or {})))
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    return out.stdout
+
+
+def test_connections_bench_prints_memory_per_connection(build):
+    ensure_mosquitto()
+    subprocess.run(["cargo", "build", "-q", "--release", "-p", "mqttload", "--bin", "mqttload-bench"], cwd=ROOT,
+                   check=True, timeout=900)
+    out = run(["tools/bench/connections.py", "50"], {"PROTOCOLS": "TCP,WS"})
+    assert "| TCP |" in out and "| WS |" in out and "failed" not in out, out
+
+
+def test_per_sample_bench_prints_the_floor_and_our_samplers(build):
+    ensure_mosquitto()
+    out = run(["tools/bench/per_sample.py", "500"])
+    for row in ("Java Request (floor)", "Publish QoS 0, 1 msg", "Publish QoS 1, 1 msg", "Subscribe, 1 msg"):
+        assert "| " + row + " |" in out, out
