@@ -79,7 +79,7 @@ fn session_options(c: &ConnectConfig, transport: &Transport) -> SessionOptions {
         endpoint: Endpoint {
             host: c.host.clone(),
             port: c.port,
-            bind: c.bind,
+            bind: None,
             transport: transport.clone(),
         },
         version: c.version,
@@ -395,6 +395,10 @@ impl ConnectionGroup {
         for slot in todo.iter().copied() {
             let opts = self.session_options.clone();
             let client_id = self.client_ids[slot].clone();
+            let local = match self.config.bind.len() {
+                0 => None,
+                n => Some(self.config.bind[slot % n]),
+            };
             let carried = slots[slot]
                 .as_ref()
                 .and_then(|s| s.take_carried())
@@ -411,7 +415,7 @@ impl ConnectionGroup {
                 let _permit = limit.acquire_owned().await;
                 (
                     slot,
-                    Session::connect_shared(opts, client_id, carried, &seen).await,
+                    Session::connect_shared(opts, client_id, local, carried, &seen).await,
                 )
             });
         }

@@ -161,8 +161,18 @@ impl Endpoint {
     /// measure), then TLS and/or the WebSocket upgrade, all within `timeout`.
     /// Every resolved address is tried in turn (`localhost` may give ::1 before 127.0.0.1).
     pub async fn connect(&self, timeout: Duration) -> Result<BrokerStream, TransportError> {
+        self.connect_from(timeout, self.bind).await
+    }
+
+    /// As [`Endpoint::connect`], from the local address `local` (None: the system's choice)
+    /// instead of `bind`: the connections of one group may each have their own.
+    pub async fn connect_from(
+        &self,
+        timeout: Duration,
+        local: Option<std::net::IpAddr>,
+    ) -> Result<BrokerStream, TransportError> {
         let deadline = tokio::time::Instant::now() + timeout;
-        let tcp = self.connect_tcp(timeout).await?;
+        let tcp = self.connect_tcp(timeout, local).await?;
         let millis = timeout.as_millis();
         let addr = self.label();
         match &self.transport {
@@ -199,10 +209,14 @@ impl Endpoint {
         }
     }
 
-    async fn connect_tcp(&self, timeout: Duration) -> Result<TcpStream, TransportError> {
+    async fn connect_tcp(
+        &self,
+        timeout: Duration,
+        local: Option<std::net::IpAddr>,
+    ) -> Result<TcpStream, TransportError> {
         let mut last = None;
         for addr in self.resolve().await? {
-            match self.connect_addr(addr, timeout).await {
+            match self.connect_addr(addr, timeout, local).await {
                 Ok(s) => return Ok(s),
                 Err(e) => last = Some(e),
             }
@@ -216,6 +230,7 @@ impl Endpoint {
         &self,
         addr: SocketAddr,
         timeout: Duration,
+        local: Option<std::net::IpAddr>,
     ) -> Result<TcpStream, TransportError> {
         let socket = if addr.is_ipv4() {
             TcpSocket::new_v4()
@@ -223,7 +238,7 @@ impl Endpoint {
             TcpSocket::new_v6()
         }
         .map_err(|source| connect_error(addr, source))?;
-        if let Some(ip) = self.bind {
+        if let Some(ip) = local {
             let local = SocketAddr::new(ip, 0);
             socket.bind(local).map_err(|source| TransportError::Bind {
                 addr: local,

@@ -1,6 +1,7 @@
 use std::time::Instant;
 
 use bytes::BytesMut;
+use std::net::IpAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::codec::{
@@ -16,11 +17,12 @@ use super::super::{ClientError, SessionOptions};
 pub(super) async fn handshake(
     opts: &SessionOptions,
     client_id: &str,
+    local: Option<IpAddr>,
 ) -> Result<(BrokerStream, BytesMut, ConnAck), ClientError> {
     let deadline = Instant::now() + opts.connect_timeout;
     let mut stream = opts
         .endpoint
-        .connect(opts.connect_timeout)
+        .connect_from(opts.connect_timeout, local.or(opts.endpoint.bind))
         .await
         .map_err(|e| ClientError::Transport(e.to_string()))?;
     let v5 = opts.version == ProtocolVersion::V5;

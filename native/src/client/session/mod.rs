@@ -10,6 +10,7 @@ mod outbound;
 mod task;
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -144,22 +145,24 @@ impl Session {
         progress: &ConnectProgress,
     ) -> Result<Session, ClientError> {
         let client_id = opts.client_id.clone();
-        Session::connect_shared(Arc::new(opts), client_id, carried, progress).await
+        Session::connect_shared(Arc::new(opts), client_id, None, carried, progress).await
     }
 
     /// As [`Session::connect_observed`] with options shared by many connections (a group's):
-    /// `client_id` is this connection's, and `opts.client_id` is not used. Sharing keeps an
-    /// idle connection's memory to its own state.
+    /// `client_id` and `local` (its source address, None = `opts.endpoint.bind`) are this
+    /// connection's, and `opts.client_id` is not used. Sharing keeps an idle connection's memory
+    /// to its own state.
     pub async fn connect_shared(
         opts: Arc<SessionOptions>,
         client_id: String,
+        local: Option<IpAddr>,
         carried: Option<Carried>,
         progress: &ConnectProgress,
     ) -> Result<Session, ClientError> {
         let mut retries = 0u32;
         let mut client_id = client_id;
         let (stream, leftover, ack) = loop {
-            match handshake(&opts, &client_id).await {
+            match handshake(&opts, &client_id, local).await {
                 Ok(ok) => break ok,
                 Err(e) if opts.connect_attempts.allows(retries) => {
                     progress.record_failure(&e);
@@ -191,7 +194,7 @@ impl Session {
         if let Some(id) = ack.properties.assigned_client_identifier() {
             client_id = id.to_string();
         }
-        let mut task = Task::new(opts, client_id.clone(), shared.clone(), rx, &ack);
+        let mut task = Task::new(opts, client_id.clone(), local, shared.clone(), rx, &ack);
         if let Some(c) = carried {
             task.routes = c.routes.into_iter().filter(|r| r.sink.is_open()).collect();
             task.subscriptions = c.subscriptions;
@@ -396,6 +399,8 @@ struct Task {
     opts: Arc<SessionOptions>,
     /// This connection's (a 5.0 broker may assign one).
     client_id: String,
+    /// This connection's source address, kept for reconnects.
+    local: Option<IpAddr>,
     shared: Arc<Shared>,
     rx: CommandReceiver,
     out: BytesMut,

@@ -22,6 +22,7 @@ impl Task {
     pub(super) fn new(
         opts: Arc<SessionOptions>,
         client_id: String,
+        local: Option<std::net::IpAddr>,
         shared: Arc<Shared>,
         rx: CommandReceiver,
         ack: &ConnAck,
@@ -29,6 +30,7 @@ impl Task {
         let mut task = Task {
             opts,
             client_id,
+            local,
             shared,
             rx,
             // Grows on first use: an idle connection should cost as little memory as possible.
@@ -193,7 +195,7 @@ impl Task {
             );
             // Boxed: the TLS and WebSocket handshakes are large futures, and inline they would
             // enlarge every idle connection's task by their size.
-            match Box::pin(handshake(&self.opts, &self.client_id)).await {
+            match Box::pin(handshake(&self.opts, &self.client_id, self.local)).await {
                 Ok((s, b, ack)) => return Some((s, b, ack)),
                 Err(e) => {
                     let e = e.to_string();
@@ -595,7 +597,7 @@ mod idle_cost {
             reason: None,
             properties: Properties::new(),
         };
-        Task::new(Arc::new(options()), "c".into(), shared, rx, &ack)
+        Task::new(Arc::new(options()), "c".into(), None, shared, rx, &ack)
     }
 
     fn stream() -> BrokerStream {

@@ -1,6 +1,7 @@
 //! The Connect element's settings (connectJson): server, session, will and MQTT 5.0 CONNECT
 //! properties; how the connection is carried (TLS, WebSocket) is in `transport`.
 
+use super::addresses::parse_addresses;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -310,7 +311,8 @@ pub struct ConnectConfig {
     /// QoS 1/2 messages in flight per connection; 0 = auto (see `inflight_window`).
     pub max_inflight: u16,
     pub will: Option<LastWill>,
-    pub bind: Option<std::net::IpAddr>,
+    /// Local source addresses, taken in turn by the group's connections (empty: the system's).
+    pub bind: Vec<std::net::IpAddr>,
     pub protocol: Protocol,
     /// WebSocket request path, always starting with '/'.
     pub ws_path: String,
@@ -437,12 +439,9 @@ impl ConnectConfig {
             }
             _ => None,
         };
-        let bind = match j.bind_address.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(a) => Some(
-                a.parse()
-                    .map_err(|_| bad("mqtt.bind_address", format!("'{a}' is not an IP address")))?,
-            ),
+        let bind = match j.bind_address.as_deref() {
+            None => Vec::new(),
+            Some(a) => parse_addresses(a).map_err(|e| bad("mqtt.bind_address", e))?,
         };
         let protocol = match j.protocol.as_deref().map(str::trim) {
             None | Some("") => Protocol::Tcp,

@@ -1,6 +1,7 @@
 //! An element's settings, as one JSON document from the Java side, parsed into typed
 //! configuration with an error that names the field.
 
+mod addresses;
 mod connect;
 mod disconnect;
 mod json;

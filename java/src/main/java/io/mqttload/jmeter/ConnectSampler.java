@@ -308,6 +308,14 @@ public class ConnectSampler extends MqttSampler implements ThreadListener {
         setProperty(Keys.MAX_INFLIGHT, v);
     }
 
+    public String getBindAddress() {
+        return getPropertyAsString(Keys.BIND_ADDRESS, "");
+    }
+
+    public void setBindAddress(String v) {
+        setProperty(Keys.BIND_ADDRESS, v);
+    }
+
     public String getWillTopic() {
         return getPropertyAsString(Keys.WILL_TOPIC, "");
     }

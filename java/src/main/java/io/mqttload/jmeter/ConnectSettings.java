@@ -48,6 +48,8 @@ public final class ConnectSettings {
     public final int reconnAttemptMax;
     public final int connections;
     public final int maxInflight;
+    /** Local addresses as the user wrote them; the engine parses the list and ranges. */
+    public final String bindAddress;
     /** "" = no will. */
     public final String willTopic;
     public final String willMessage;
@@ -100,6 +102,7 @@ public final class ConnectSettings {
                 Integer.MAX_VALUE);
         connections = p.integer(Keys.CONN_CAPACITY, 1, 1, Integer.MAX_VALUE);
         maxInflight = p.integer(Keys.MAX_INFLIGHT, 0, 0, 65535);
+        bindAddress = p.text(Keys.BIND_ADDRESS, "").trim();
         willTopic = MqttText.strip(p.text(Keys.WILL_TOPIC, ""));
         MqttText.requireMqttString(Keys.WILL_TOPIC, "will topic", willTopic);
         willMessage = p.text(Keys.WILL_MESSAGE, "");
@@ -337,6 +340,9 @@ public final class ConnectSettings {
                 .put("will", will);
         if (maxInflight != 0) { // auto (0) leaves the document as it was before the key existed
             json.put("maxInflight", maxInflight);
+        }
+        if (!bindAddress.isEmpty()) {
+            json.put("bindAddress", bindAddress);
         }
         // Only what the protocol uses: TCP sends the issue-2 document unchanged, and the PKCS#12 password
         // crosses only when TLS is on.

@@ -28,6 +28,8 @@ public final class Keys {
     public static final String CONN_CAPACITY = "mqtt.conn_capacity";
     /** QoS 1/2 messages in flight per connection; empty or 0 = auto (20 for 3.x, the broker's for 5.0). */
     public static final String MAX_INFLIGHT = "mqtt.max_inflight";
+    /** Local source addresses for the group's connections: IPs and ranges (127.0.0.2-127.0.0.9), comma-separated. */
+    public static final String BIND_ADDRESS = "mqtt.bind_address";
 
     // Connect (ours)
     public static final String WILL_TOPIC = "mqtt.will_topic";

@@ -498,6 +498,15 @@ class ConnectSettingsTest {
     }
 
     @Test
+    void bindAddressCrossesOnlyWhenSet() {
+        Map<String, String> m = new HashMap<>();
+        org.junit.jupiter.api.Assertions.assertFalse(ConnectSettings.read(m::get).toJson().contains("bindAddress"));
+        m.put(Keys.BIND_ADDRESS, " 127.0.0.2-127.0.0.9 ");
+        String json = ConnectSettings.read(m::get).toJson();
+        org.junit.jupiter.api.Assertions.assertTrue(json.contains("\"bindAddress\":\"127.0.0.2-127.0.0.9\""), json);
+    }
+
+    @Test
     void maxInflightCrossesOnlyWhenSet() {
         java.util.Map<String, String> m = new java.util.HashMap<>();
         m.put(Keys.MAX_INFLIGHT, "100");

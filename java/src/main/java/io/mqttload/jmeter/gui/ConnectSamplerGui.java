@@ -58,6 +58,7 @@ public class ConnectSamplerGui extends MqttSamplerGui<ConnectSampler> {
     private final JComboBox<String> cleanSession = Form.combo(true, "false ", "true", "false");
     private final JTextField connCapacity = Form.text(5);
     private final JTextField maxInflight = Form.text(5);
+    private final JTextField bindAddress = Form.text(20);
     /** Not a property: ticked when the will topic is not empty; unticked saves an empty will topic. */
     private final JCheckBox willOn = Form.check("Send a last will");
     private final JTextField willTopic = Form.grow(Form.text(12));
@@ -148,6 +149,8 @@ public class ConnectSamplerGui extends MqttSamplerGui<ConnectSampler> {
         fields.text(Keys.CONN_CAPACITY, connCapacity, ConnectSampler::getConnCapacity,
                 ConnectSampler::setConnCapacity, "1");
         fields.text(Keys.MAX_INFLIGHT, maxInflight, ConnectSampler::getMaxInflight, ConnectSampler::setMaxInflight,
+                "");
+        fields.text(Keys.BIND_ADDRESS, bindAddress, ConnectSampler::getBindAddress, ConnectSampler::setBindAddress,
                 "");
         fields.add(Keys.WILL_TOPIC, willTopic, s -> {
             willTopic.setText(s.getWillTopic());
@@ -240,7 +243,8 @@ public class ConnectSamplerGui extends MqttSamplerGui<ConnectSampler> {
         return new Form()
                 .row("Connections per thread:", connCapacity, "QoS 1/2 in flight:",
                         Form.withNote(maxInflight, "empty = auto"))
-                .row("Connection name:", connectionName, "Scope:", scope);
+                .row("Connection name:", connectionName, "Scope:", scope)
+                .row("Local addresses:", Form.withNote(bindAddress, "empty = the system's choice"));
     }
 
     /** Keeps a tab's content at the top of the tab (the tallest tab sets the height of all). */

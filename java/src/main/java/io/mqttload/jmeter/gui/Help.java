@@ -80,6 +80,9 @@ final class Help {
                 "0");
         put(Keys.CONN_CAPACITY, "Connections this thread opens: the connection group that Publish and Subscribe"
                 + " act on.", "1");
+        put(Keys.BIND_ADDRESS, "Local source addresses for this group's connections, taken in turn: IPs and"
+                + " ranges, comma-separated, e.g. 127.0.0.2-127.0.0.9. Every source address has its own ephemeral"
+                + " ports, so more addresses hold more connections to one broker address and port.", "empty");
         put(Keys.MAX_INFLIGHT, "QoS 1/2 messages in flight per connection; the rest wait their turn in order."
                 + " Auto: 20 for 3.1/3.1.1 (Mosquitto's default max_inflight_messages), the broker's Receive"
                 + " Maximum for 5.0. Raise it for a broker configured higher.", "empty (auto)");
