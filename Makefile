@@ -24,7 +24,7 @@ FUZZ_TARGET ?= decode_v311 decode_v5 session_inbound
 FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
-.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample fuzz fuzz-smoke fuzz-seeds soak clean
+.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-scale fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
 
@@ -98,6 +98,11 @@ bench-inflight: bench-engine
 # CONNECTIONS per protocol (default 5000)
 bench-connections: bench-engine
 	$(PYTHON) tools/bench/connections.py $(CONNECTIONS)
+
+# SCALE_ENGINES jmeter-server engines x SCALE_PER_ENGINE connections held SCALE_HOLD s (default 6 x 17000, 60 s):
+# JMeter's distributed mode on loopback, a Mosquitto per engine (not part of `make bench`: it takes the machine)
+bench-scale: build
+	$(PYTHON) tools/bench/scale.py $(or $(SCALE_ENGINES),6) $(or $(SCALE_PER_ENGINE),17000) $(or $(SCALE_HOLD),60)
 
 # per-sample cost through JMeter against its floor (a Java Request doing nothing); SAMPLES (default 200000)
 bench-per-sample: build

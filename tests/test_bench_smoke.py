@@ -26,3 +26,9 @@ def test_per_sample_bench_prints_the_floor_and_our_samplers(build):
     out = run(["tools/bench/per_sample.py", "500"])
     for row in ("Java Request (floor)", "Publish QoS 0, 1 msg", "Publish QoS 1, 1 msg", "Subscribe, 1 msg"):
         assert "| " + row + " |" in out, out
+
+
+def test_scale_bench_holds_connections_through_distributed_mode(build):
+    ensure_mosquitto()
+    out = run(["tools/bench/scale.py", "2", "200", "3"])
+    assert "held at once: 400 of 400" in out and "failed Connect samples 0" in out, out
