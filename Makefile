@@ -8,6 +8,9 @@
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
 #                fails unless both stay within 5 % after warm-up (not in CI)
+#   make platforms       the release jar: a library per shipped platform (Linux x86-64/aarch64 for glibc >= 2.17,
+#                        Windows x86-64; tools/build-native.sh), and target/jmeter with it
+#   make test-platforms  the Rust unit tests built for linux-aarch64 (under qemu-user) and windows-x86_64 (under wine)
 #   make clean   remove target/ (cargo's and Maven's output, the provisioned JMeter)
 
 SHELL   := /bin/bash
@@ -23,6 +26,7 @@ FUZZ_TARGET ?= decode_v311 decode_v5 session_inbound
 FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
+.PHONY: platforms test-platforms
 .PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
@@ -74,6 +78,17 @@ test-java:
 test-e2e:
 	@test -x $(JMETER) && test -f $(JAR) || $(MAKE) --no-print-directory build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/ $(PYTEST_ARGS)
+
+## platforms: the jar with every shipped platform's library (what CI tests and a release ships)
+platforms:
+	@bash tools/install-deps.sh platforms
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -Dplatforms
+	$(MAKE) --no-print-directory jmeter
+
+## test-platforms: the engine's unit tests (--lib) for linux-aarch64 under qemu-user and windows-x86_64 under wine
+test-platforms:
+	@bash tools/install-deps.sh platforms
+	tools/test-cross.sh
 
 bench: bench-throughput bench-inflight bench-connections
 

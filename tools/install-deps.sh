@@ -2,8 +2,14 @@
 # Installs what `make test` needs from Debian's packages when it is missing (mosquitto and its clients,
 # a JDK, Maven, make, openssl, CA roots, pytest); does nothing when everything is there. Run by
 # `make test` (and so by .ci/run). Needs root (or sudo) only when something must be installed.
+#   install-deps.sh platforms   also the cross toolchains of the multi-platform jar and its tests: zig and
+#                               cargo-zigbuild (PyPI), the Rust targets (rustup), mingw-w64, qemu-user-static
+#                               with Debian's arm64 C library, wine64
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+
+platforms=false
+[ "${1:-}" = platforms ] && platforms=true
 
 need=()
 { [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1; } || need+=(mosquitto)
@@ -15,6 +21,14 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -s /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
+command -v objdump >/dev/null 2>&1 || need+=(binutils)
+if $platforms; then
+  command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
+  command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
+  [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)
+  command -v wine >/dev/null 2>&1 || need+=(wine wine64)
+  python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+fi
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
@@ -26,6 +40,18 @@ if [ "${#need[@]}" -gt 0 ]; then
   $sudo apt-get install -y --no-install-recommends "${need[@]}" </dev/null
 fi
 python3 -c 'import pytest' >/dev/null 2>&1 || python3 -m pip install --break-system-packages pytest
+
+if $platforms; then
+  # zig links the Linux libraries against glibc 2.17's symbols without a sysroot (tools/build-native.sh)
+  python3 -c 'import ziglang' >/dev/null 2>&1 || python3 -m pip install --break-system-packages ziglang
+  command -v cargo-zigbuild >/dev/null 2>&1 || python3 -m pip install --break-system-packages cargo-zigbuild
+  command -v cargo-zigbuild >/dev/null 2>&1 \
+    || { echo "install-deps: cargo-zigbuild was installed but is not on PATH ($(python3 -m site --user-base)/bin?)" >&2; exit 1; }
+  installed=$(rustup target list --installed)
+  for t in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-pc-windows-gnu; do
+    grep -qx "$t" <<<"$installed" || rustup target add "$t"
+  done
+fi
 
 for tool in "cargo fmt" "cargo clippy"; do
   $tool --version >/dev/null 2>&1 || { echo "install-deps: '$tool' is missing (rustup component add ${tool#cargo })" >&2; exit 1; }
