@@ -1,8 +1,10 @@
 # mqttload: JMeter MQTT load-testing plugin with a Rust engine.
 #
-#   make build   plugin jar (cargo + javac) and a JMeter 5.6.3 in target/jmeter with the plugin in lib/ext
+#   make build   plugin jar (cargo + javac; this machine's native library only) and a JMeter 5.6.3 in
+#                target/jmeter with the plugin in lib/ext
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
-#   make test    rustfmt, clippy, cargo test, Java unit tests, end-to-end tests (JMeter + Mosquitto)
+#   make test    rustfmt, clippy, cargo test, Java unit tests, the multi-platform jar (as `make platforms`),
+#                the engine's unit tests for linux-aarch64 under qemu-user, end-to-end tests (JMeter + Mosquitto)
 #   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS connects/s, memory)
 #   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
@@ -26,7 +28,7 @@ FUZZ_TARGET ?= decode_v311 decode_v5 session_inbound
 FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
-.PHONY: platforms test-platforms
+.PHONY: platforms test-platforms test-aarch64
 .PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
@@ -53,11 +55,13 @@ demo: build
 	@if [ -z "$$MQTT_BROKER" ]; then $(MAKE) --no-print-directory demo-broker; fi
 	tools/demo.sh
 
-## test: everything CI runs (first installs what is missing: tools/install-deps.sh)
-test: deps fmt-check clippy cargo-test test-java test-e2e
+## test: everything CI runs (first installs what is missing: tools/install-deps.sh), on the jar that ships
+## (every platform's library), with the engine's unit tests also run for linux-aarch64 under qemu-user
+test: deps fmt-check clippy cargo-test test-java test-aarch64 test-e2e
+test: export MQTTLOAD_REQUIRE_PLATFORMS = 1
 
 deps:
-	@bash tools/install-deps.sh
+	@bash tools/install-deps.sh platforms
 
 test-rust: fmt-check clippy cargo-test
 
@@ -70,10 +74,14 @@ clippy:
 cargo-test:
 	$(CARGO) test -p mqttload
 
-# Java unit tests run inside the package build (which also rebuilds the native library and the jar)
+# Java unit tests run inside the package build (which also cross-builds every platform's library and the jar)
 test-java:
-	$(MVN) $(MVNFLAGS) package
+	$(MVN) $(MVNFLAGS) package -Dplatforms
 	$(MAKE) --no-print-directory jmeter
+
+# the engine's unit tests (--lib) built for linux-aarch64, run under qemu-user (reuses test-java's aarch64 build)
+test-aarch64:
+	tools/test-cross.sh linux-aarch64
 
 test-e2e:
 	@test -x $(JMETER) && test -f $(JAR) || $(MAKE) --no-print-directory build
@@ -86,8 +94,9 @@ platforms:
 	$(MAKE) --no-print-directory jmeter
 
 ## test-platforms: the engine's unit tests (--lib) for linux-aarch64 under qemu-user and windows-x86_64 under wine
+## (not in `make test`: wine is a large install and the Windows test build adds minutes)
 test-platforms:
-	@bash tools/install-deps.sh platforms
+	@bash tools/install-deps.sh platforms wine
 	tools/test-cross.sh
 
 bench: bench-throughput bench-inflight bench-connections

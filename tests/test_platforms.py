@@ -2,8 +2,11 @@
 claims (glibc 2.17 on Linux), stripped; the elements registered the way JMeter 5.6 reads plugins; and the
 elements usable in a JMeter that cannot load the library (only running them needs it).
 
-The jar is the one in target/jmeter/lib/ext, built by `make test` with every platform (mvn package -Dplatforms)."""
+The jar is the one in target/jmeter/lib/ext, built by `make test` with every platform (mvn package -Dplatforms).
+A jar of `make build` has the host's library only: then the tests of the shipped libraries are skipped, unless
+MQTTLOAD_REQUIRE_PLATFORMS=1 (set by `make test`) makes that a failure."""
 import json
+import os
 import re
 import struct
 import subprocess
@@ -48,6 +51,10 @@ def libraries(jar, tmp_path_factory):
             path.parent.mkdir()
             path.write_bytes(jar.read(entry))
             found[platform] = path
+    missing = [p for p in PLATFORMS if p not in found]
+    if missing and os.environ.get("MQTTLOAD_REQUIRE_PLATFORMS") != "1":
+        pytest.skip("the jar has no library for %s (a `make build` jar?); `make platforms` builds the one "
+                    "that ships" % ", ".join(missing))
     return found
 
 
