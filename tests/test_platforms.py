@@ -186,9 +186,10 @@ def test_plugins_manager_descriptor():
     assert v["minJmeterVersion"] == "5.6"
 
 
-def test_license_matches_the_pom():
+def test_license_matches_the_pom(jar):
     pom = (REPO / "pom.xml").read_text()
     assert "<name>Apache-2.0</name>" in pom
     text = (REPO / "LICENSE").read_text()
     assert "Apache License" in text and "Version 2.0, January 2004" in text
+    assert jar.read("META-INF/LICENSE").decode() == text
     assert 'license = "Apache-2.0"' in (REPO / "native" / "Cargo.toml").read_text()
