@@ -1,14 +1,19 @@
 # mqttload: JMeter MQTT load-testing plugin with a Rust engine.
 #
-#   make build   plugin jar (cargo + javac) and a JMeter 5.6.3 in target/jmeter with the plugin in lib/ext
+#   make build   plugin jar (cargo + javac; this machine's native library only) and a JMeter 5.6.3 in
+#                target/jmeter with the plugin in lib/ext
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
-#   make test    rustfmt, clippy, cargo test, Java unit tests, end-to-end tests (JMeter + Mosquitto)
+#   make test    rustfmt, clippy, cargo test, Java unit tests, the multi-platform jar (as `make platforms`),
+#                the engine's unit tests for linux-aarch64 under qemu-user, end-to-end tests (JMeter + Mosquitto)
 #   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS
 #                connects/s, memory), per-sample cost against JMeter's floor
 #   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
 #                fails unless both stay within 5 % after warm-up (not in CI)
+#   make platforms       the release jar: a library per shipped platform (Linux x86-64/aarch64 for glibc >= 2.17,
+#                        Windows x86-64; tools/build-native.sh), and target/jmeter with it
+#   make test-platforms  the Rust unit tests built for linux-aarch64 (under qemu-user) and windows-x86_64 (under wine)
 #   make clean   remove target/ (cargo's and Maven's output, the provisioned JMeter)
 
 SHELL   := /bin/bash
@@ -24,6 +29,7 @@ FUZZ_TARGET ?= decode_v311 decode_v5 session_inbound
 FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
+.PHONY: platforms test-platforms test-aarch64
 .PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-scale fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
@@ -51,11 +57,13 @@ demo: build
 	@if [ -z "$$MQTT_BROKER" ]; then $(MAKE) --no-print-directory demo-broker; fi
 	tools/demo.sh
 
-## test: everything CI runs (first installs what is missing: tools/install-deps.sh)
-test: deps fmt-check clippy cargo-test test-java test-e2e
+## test: everything CI runs (first installs what is missing: tools/install-deps.sh), on the jar that ships
+## (every platform's library), with the engine's unit tests also run for linux-aarch64 under qemu-user
+test: deps fmt-check clippy cargo-test test-java test-aarch64 test-e2e
+test: export MQTTLOAD_REQUIRE_PLATFORMS = 1
 
 deps:
-	@bash tools/install-deps.sh
+	@bash tools/install-deps.sh platforms
 
 test-rust: fmt-check clippy cargo-test
 
@@ -72,15 +80,31 @@ cargo-test:
 # neither, the GUI screenshot test is skipped.
 XVFB_RUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo xvfb-run -a -s \"-screen 0 1280x1024x24\"))
 
-# Java unit tests run inside the package build (which also rebuilds the native library and the jar);
+# Java unit tests run inside the package build (which also cross-builds every platform's library and the jar);
 # the GUI test leaves screenshots of every element in target/gui-screenshots/
 test-java:
-	$(XVFB_RUN) $(MVN) $(MVNFLAGS) package
+	$(XVFB_RUN) $(MVN) $(MVNFLAGS) package -Dplatforms
 	$(MAKE) --no-print-directory jmeter
+
+# the engine's unit tests (--lib) built for linux-aarch64, run under qemu-user (reuses test-java's aarch64 build)
+test-aarch64:
+	tools/test-cross.sh linux-aarch64
 
 test-e2e:
 	@test -x $(JMETER) && test -f $(JAR) || $(MAKE) --no-print-directory build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/ $(PYTEST_ARGS)
+
+## platforms: the jar with every shipped platform's library (what CI tests and a release ships)
+platforms:
+	@bash tools/install-deps.sh platforms
+	$(MVN) $(MVNFLAGS) -q package -DskipTests -Dplatforms
+	$(MAKE) --no-print-directory jmeter
+
+## test-platforms: the engine's unit tests (--lib) for linux-aarch64 under qemu-user and windows-x86_64 under wine
+## (not in `make test`: wine is a large install and the Windows test build adds minutes)
+test-platforms:
+	@bash tools/install-deps.sh platforms wine
+	tools/test-cross.sh
 
 bench: bench-throughput bench-inflight bench-connections bench-per-sample
 

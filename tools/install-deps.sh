@@ -2,8 +2,22 @@
 # Installs what `make test` needs from Debian's packages when it is missing (mosquitto and its clients,
 # a JDK, Maven, make, openssl, CA roots, pytest, Xvfb for the GUI test); does nothing when everything is
 # there. Run by `make test` (and so by .ci/run). Needs root (or sudo) only when something must be installed.
+#   install-deps.sh platforms        also the cross toolchains of the multi-platform jar (what `make test` uses):
+#                                    zig and cargo-zigbuild (PyPI), the Rust targets (rustup), mingw-w64, and
+#                                    qemu-user-static with Debian's arm64 C library for the aarch64 unit tests
+#   install-deps.sh platforms wine   and wine, for the Windows unit tests (make test-platforms)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+
+platforms=false
+wine=false
+for a in "$@"; do
+  case "$a" in
+    platforms) platforms=true ;;
+    wine) wine=true ;;
+    *) echo "install-deps: unknown argument '$a' (platforms, wine)" >&2; exit 2 ;;
+  esac
+done
 
 need=()
 { [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1; } || need+=(mosquitto)
@@ -21,6 +35,16 @@ python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
 java_home=""
 command -v javac >/dev/null 2>&1 && java_home="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
 { [ -n "$java_home" ] && [ -e "$java_home/lib/libawt_xawt.so" ]; } || need+=(openjdk-17-jre)
+command -v objdump >/dev/null 2>&1 || need+=(binutils)
+if $platforms; then
+  command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
+  command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
+  [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)
+  python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+fi
+if $wine; then
+  command -v wine >/dev/null 2>&1 || need+=(wine wine64)
+fi
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
@@ -32,6 +56,21 @@ if [ "${#need[@]}" -gt 0 ]; then
   $sudo apt-get install -y --no-install-recommends "${need[@]}" </dev/null
 fi
 python3 -c 'import pytest' >/dev/null 2>&1 || python3 -m pip install --break-system-packages pytest
+
+if $platforms; then
+  # zig links the Linux libraries against glibc 2.17's symbols without a sysroot (tools/build-native.sh);
+  # the versions tested here
+  python3 -c 'import ziglang' >/dev/null 2>&1 || python3 -m pip install --break-system-packages 'ziglang==0.17.1'
+  command -v cargo-zigbuild >/dev/null 2>&1 || python3 -m pip install --break-system-packages 'cargo-zigbuild==0.24.1'
+  command -v cargo-zigbuild >/dev/null 2>&1 \
+    || { echo "install-deps: cargo-zigbuild was installed but is not on PATH ($(python3 -m site --user-base)/bin?)" >&2; exit 1; }
+  command -v rustup >/dev/null 2>&1 \
+    || { echo "install-deps: the cross builds need rustup (for 'rustup target add'); see https://rustup.rs" >&2; exit 1; }
+  installed=$(rustup target list --installed)
+  for t in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-pc-windows-gnu; do
+    grep -qx "$t" <<<"$installed" || rustup target add "$t"
+  done
+fi
 
 for tool in "cargo fmt" "cargo clippy"; do
   $tool --version >/dev/null 2>&1 || { echo "install-deps: '$tool' is missing (rustup component add ${tool#cargo })" >&2; exit 1; }

@@ -128,7 +128,8 @@ mod tests {
 
     #[test]
     fn precise_round_trip() {
-        let now = UNIX_EPOCH + Duration::from_nanos(1_700_000_000_123_456_789);
+        // whole 100 ns: Windows' SystemTime counts in 100 ns steps (these tests run there too)
+        let now = UNIX_EPOCH + Duration::from_nanos(1_700_000_000_123_456_700);
         let mut b = BytesMut::new();
         write_precise(&mut b, 0xabc, 42, now);
         b.put_slice(b"body");
@@ -137,26 +138,26 @@ mod tests {
             Some(Stamp::Precise {
                 publisher: 0xabc,
                 seq: 42,
-                epoch_nanos: 1_700_000_000_123_456_789
+                epoch_nanos: 1_700_000_000_123_456_700
             })
         );
     }
 
     #[test]
     fn end_marker_round_trip() {
-        let now = UNIX_EPOCH + Duration::from_nanos(1_700_000_000_000_000_001);
+        let now = UNIX_EPOCH + Duration::from_nanos(1_700_000_000_000_000_100);
         let mut b = BytesMut::new();
         write_end(&mut b, 0xabc, 100, now);
         assert_eq!(
             &b[..],
-            b"mqlt:0000000000000abc:100:1700000000000000001:end;"
+            b"mqlt:0000000000000abc:100:1700000000000000100:end;"
         );
         assert_eq!(
             parse_stamp(&b),
             Some(Stamp::End {
                 publisher: 0xabc,
                 sent: 100,
-                epoch_nanos: 1_700_000_000_000_000_001
+                epoch_nanos: 1_700_000_000_000_000_100
             })
         );
         assert_eq!(parse_stamp(b"mqlt:0abc:1:2:fin;"), None);
