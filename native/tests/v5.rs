@@ -633,9 +633,8 @@ impl mqttload::client::Authenticator for Reverse {
 
 #[tokio::test]
 async fn enhanced_authentication_answers_the_challenge() {
-    use mqttload::client::{Attempts, Session, SessionOptions};
+    use mqttload::client::{Session, SessionOptions};
     use mqttload::codec::Auth;
-    use mqttload::transport::{Endpoint, Transport};
     let (tx, rx) = tokio::sync::oneshot::channel();
     let port = fake_broker(|mut s, mut buf| async move {
         let Some(Packet::Connect(c)) = read_packet(&mut s, &mut buf).await else {
@@ -667,26 +666,10 @@ async fn enhanced_authentication_answers_the_challenge() {
     })
     .await;
     let opts = SessionOptions {
-        endpoint: Endpoint {
-            host: "127.0.0.1".into(),
-            port,
-            bind: None,
-            transport: Transport::Tcp,
-        },
         version: V5,
-        client_id: "auth".into(),
-        clean_session: true,
-        keep_alive_secs: 30,
-        username: None,
-        password: None,
-        will: None,
         connect_timeout: Duration::from_secs(2),
-        connect_attempts: Attempts::Limited(0),
-        reconnect_attempts: Attempts::Limited(0),
-        max_inflight: u16::MAX,
-        max_packet_size: 1 << 20,
-        connect_properties: Properties::new(),
         authenticator: Some(std::sync::Arc::new(Reverse)),
+        ..SessionOptions::tcp("127.0.0.1", port, "auth")
     };
     let session = Session::connect(opts).await.unwrap();
     assert!(session.is_connected());

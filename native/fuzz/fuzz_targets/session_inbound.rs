@@ -13,12 +13,11 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use libfuzzer_sys::fuzz_target;
-use mqttload::client::{Attempts, Delivery, MessageSink, Session, SessionOptions};
+use mqttload::client::{Delivery, MessageSink, Session, SessionOptions};
 use mqttload::codec::{
     decode_packet, ConnAck, ConnectReturnCode, Packet, Properties, Property, ProtocolVersion,
     Publish, QoS, ReasonCode, SubscriptionOptions,
 };
-use mqttload::transport::{Endpoint, Transport};
 use mqttload_fuzz::session_input as input;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -186,26 +185,11 @@ async fn broker(mut s: TcpStream, plan: &Plan, bytes: &[u8]) {
 async fn run(plan: Plan, bytes: &[u8]) {
     let h = harness();
     let opts = SessionOptions {
-        endpoint: Endpoint {
-            host: "127.0.0.1".into(),
-            port: h.port,
-            bind: None,
-            transport: Transport::Tcp,
-        },
         version: plan.version,
-        client_id: "fuzz".into(),
-        clean_session: true,
         keep_alive_secs: 0,
-        username: None,
-        password: None,
-        will: None,
         connect_timeout: Duration::from_secs(2),
-        connect_attempts: Attempts::Limited(0),
-        reconnect_attempts: Attempts::Limited(0),
-        max_inflight: u16::MAX,
         max_packet_size: 1 << 16,
-        connect_properties: Properties::new(),
-        authenticator: None,
+        ..SessionOptions::tcp("127.0.0.1", h.port, "fuzz")
     };
     let accept = async {
         let (s, _) = h.listener.accept().await.expect("accept");

@@ -82,6 +82,35 @@ pub struct SessionOptions {
     pub authenticator: Option<Arc<dyn Authenticator>>,
 }
 
+impl SessionOptions {
+    /// Plain TCP to `host:port`, no credentials, will or retries, keep-alive 30 s, connect timeout
+    /// 10 s; change the fields a caller needs (`SessionOptions { version, ..SessionOptions::tcp(..) }`).
+    pub fn tcp(host: impl Into<String>, port: u16, client_id: impl Into<String>) -> SessionOptions {
+        SessionOptions {
+            endpoint: Endpoint {
+                host: host.into(),
+                port,
+                bind: None,
+                transport: crate::transport::Transport::Tcp,
+            },
+            version: ProtocolVersion::V311,
+            client_id: client_id.into(),
+            clean_session: true,
+            keep_alive_secs: 30,
+            username: None,
+            password: None,
+            will: None,
+            connect_timeout: Duration::from_secs(10),
+            connect_attempts: Attempts::Limited(0),
+            reconnect_attempts: Attempts::Limited(0),
+            max_inflight: u16::MAX,
+            max_packet_size: 1 << 20,
+            connect_properties: Properties::new(),
+            authenticator: None,
+        }
+    }
+}
+
 /// Delay before retry number `n` (0-based): doubling from 100 ms, capped at 5 s, so a flapping
 /// broker is not hammered by thousands of connections at once.
 pub(crate) fn backoff(n: u32) -> Duration {

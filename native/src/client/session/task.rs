@@ -546,9 +546,7 @@ mod idle_cost {
     //! An idle connection's memory is mostly these few allocations: keep them from growing back
     //! unnoticed (make bench-connections measures the whole, per protocol).
     use super::*;
-    use crate::client::Attempts;
     use crate::codec::ConnectReturnCode;
-    use crate::transport::{Endpoint, Transport};
 
     fn size_of_future<F: std::future::Future>(_: &F) -> usize {
         std::mem::size_of::<F>()
@@ -556,26 +554,8 @@ mod idle_cost {
 
     fn options() -> SessionOptions {
         SessionOptions {
-            endpoint: Endpoint {
-                host: "127.0.0.1".into(),
-                port: 1,
-                bind: None,
-                transport: Transport::Tcp,
-            },
-            version: ProtocolVersion::V311,
-            client_id: String::new(),
-            clean_session: true,
-            keep_alive_secs: 30,
-            username: None,
-            password: None,
-            will: None,
-            connect_timeout: Duration::from_secs(2),
-            connect_attempts: Attempts::Limited(0),
-            reconnect_attempts: Attempts::Limited(0),
             max_inflight: 20,
-            max_packet_size: 1 << 20,
-            connect_properties: Properties::new(),
-            authenticator: None,
+            ..SessionOptions::tcp("127.0.0.1", 1, "")
         }
     }
 
