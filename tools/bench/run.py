@@ -3,12 +3,15 @@
 
 Both runs use one Mosquitto started here (our test settings) and the same shape of load: one
 publishing and one subscribing connection, 1,000 messages per publish sample, a 32-byte body with the
-precise timestamp. Rate = messages received / (last receive - first publish). Prints a table.
+precise timestamp. Rate = messages received / (last receive - first publish). Each run's CPU is measured:
+the load generator's (engine process, or the whole JMeter process) and the broker's, per 1,000 messages,
+and how busy the machine's cores were, to show who is the bottleneck. Prints a table.
 
     python3 tools/bench/run.py [messages]     (make bench)
 """
 import csv
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -48,16 +51,27 @@ def start_mosquitto(workdir, log_subscribes=False):
     sys.exit("mosquitto did not start")
 
 
-def engine(port, messages):
-    out = subprocess.run([ENGINE, str(messages)], env=dict(os.environ, MQTT_BROKER=f"127.0.0.1:{port}"),
-                         capture_output=True, text=True, timeout=600)
-    rates = {}
+def broker_cpu(pid):
+    """User + system CPU seconds a process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def engine(port, messages, qos, broker_pid):
+    env = dict(os.environ, MQTT_BROKER=f"127.0.0.1:{port}", QOS=str(qos))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    b0, t0 = broker_cpu(broker_pid), time.time()
+    out = subprocess.run([ENGINE, str(messages)], env=env, capture_output=True, text=True, timeout=600)
+    wall, after = time.time() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    rate = None
     for line in out.stdout.splitlines():
-        print("  " + line)
-        if line.startswith("engine qos") and "msg/s" in line:
-            qos = int(line[len("engine qos")])
-            rates[qos] = float(line.split(":")[1].split("msg/s")[0])
-    return rates
+        if line.startswith("engine qos"):
+            print("  " + line)
+            if "msg/s" in line:
+                rate = float(line.split(":")[1].split("msg/s")[0])
+    return rate, cpu, broker_cpu(broker_pid) - b0, wall
 
 
 def jmeter(port, qos, messages, workdir):
@@ -89,25 +103,38 @@ def main():
     for path in (ENGINE, JMETER):
         if not os.path.exists(path):
             sys.exit(f"{path} missing: run `make build` and `cargo build --release -p mqttload --bin mqttload-bench`")
+    cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="mqttload-bench-") as workdir:
         proc, port = start_mosquitto(workdir)
         try:
-            print(f"broker: mosquitto on 127.0.0.1:{port}; {messages} messages per run; machine: {os.cpu_count()} cores")
-            print("engine alone (Rust, no JMeter):")
-            rates = engine(port, messages)
-            print("through JMeter (tools/bench/throughput.jmx):")
-            jm = {}
+            print(f"broker: mosquitto on 127.0.0.1:{port}; {messages} messages per run; machine: {cores} cores")
+            results = {}
             for qos in (0, 1):
+                results[("engine", qos)] = engine(port, messages, qos, proc.pid)
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                b0, t0 = broker_cpu(proc.pid), time.time()
                 rate, detail = jmeter(port, qos, messages, workdir)
-                jm[qos] = rate
+                wall, after = time.time() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+                results[("jmeter", qos)] = (rate, cpu, broker_cpu(proc.pid) - b0, wall)
                 print(f"  jmeter qos{qos}: " + (f"{rate:>9.0f} msg/s publish->subscribe ({detail})" if rate else detail))
             print()
             print("| QoS | engine alone (msg/s) | through JMeter (msg/s) | JMeter / engine |")
             print("|---|---|---|---|")
             for qos in (0, 1):
-                e, j = rates.get(qos), jm.get(qos)
+                e, j = results[("engine", qos)][0], results[("jmeter", qos)][0]
                 ratio = f"{j / e:.2f}" if e and j else "n/a"
                 print(f"| {qos} | {e:,.0f} | {j:,.0f} | {ratio} |" if e and j else f"| {qos} | {e} | {j} | n/a |")
+            print()
+            print("CPU per 1,000 messages (ms; the load generator's whole process, JVM start included for JMeter) and how")
+            print("busy both cores were over the run (load generator + broker CPU / wall / cores):")
+            print("| QoS | run | load generator | broker | cores busy |")
+            print("|---|---|---|---|---|")
+            for qos in (0, 1):
+                for kind in ("engine", "jmeter"):
+                    _, cpu, bcpu, wall = results[(kind, qos)]
+                    busy = (cpu + bcpu) / wall / cores * 100 if wall else 0
+                    print(f"| {qos} | {kind} | {cpu / messages * 1e6:.1f} | {bcpu / messages * 1e6:.1f} | {busy:.0f} % |")
         finally:
             proc.kill()
             proc.wait()
