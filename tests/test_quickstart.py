@@ -23,6 +23,7 @@ def test_quickstart_all_samples_ok_and_1000_messages_round_trip(build, mosquitto
         mean = as_int(r["MQTT_SUB_MEAN_US"])
         assert mean is not None and mean > 0, describe([r])
         assert as_int(r["MQTT_SUB_LOST"]) == 0, describe([r])
+        assert r["MQTT_SUB_ARRIVAL_RATE"] == "1.000000", describe([r])
         assert as_int(r["MQTT_SUB_DUPLICATES"]) == 0, describe([r])
         p50, p99, mx = (as_int(r[k]) for k in ("MQTT_SUB_P50_US", "MQTT_SUB_P99_US", "MQTT_SUB_MAX_US"))
         assert 0 < p50 <= p99 <= mx, describe([r])

@@ -16,7 +16,7 @@ SUB_VARS = (
     "MQTT_SUB_RECEIVED", "MQTT_SUB_MEAN_US", "MQTT_SUB_P50_US", "MQTT_SUB_P90_US",
     "MQTT_SUB_P99_US", "MQTT_SUB_MAX_US", "MQTT_SUB_LOST", "MQTT_SUB_DUPLICATES",
     "MQTT_SUB_OUT_OF_ORDER", "MQTT_SUB_PENDING", "MQTT_SUB_LOST_TOTAL", "MQTT_SUB_DUPLICATES_TOTAL",
-    "MQTT_SUB_SHORTFALL",
+    "MQTT_SUB_SHORTFALL", "MQTT_SUB_ARRIVAL_RATE",
 )
 
 
@@ -165,6 +165,10 @@ def main(argv):
               "  out-of-order %s"
               % (fmt(s["sub_lost"]), fmt(s["sub_lost_tail"]), fmt(s["sub_duplicates"]),
                  fmt(s["sub_out_of_order"])))
+        if s["sub_lost"] is not None and s["sub_received"] + s["sub_lost"] > 0:
+            # rounded down, as MQTT_SUB_ARRIVAL_RATE: any loss reads below 1
+            arrival = (s["sub_received"] * 10**6 // (s["sub_received"] + s["sub_lost"])) / 10**6
+            print("               arrival %.6f  (received / (received + lost), tail included)" % arrival)
         for m in s["sub_shortfall"][:10]:
             print("               missing from publishers (id:count): " + m)
     print("  errors       %d" % s["errors"])

@@ -96,6 +96,24 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
     /** What is missing from which publisher: {@code <id>:<n>} pairs, empty when nothing is. */
     static final String SHORTFALL_VARIABLE = "MQTT_SUB_SHORTFALL";
 
+    /** The batch's arrival rate, received / (received + lost in gaps); empty without sequence numbers. */
+    static final String ARRIVAL_RATE_VARIABLE = "MQTT_SUB_ARRIVAL_RATE";
+
+    /**
+     * Six decimals, rounded down, so that any loss reads below 1 (1 lost of 10 million is 0.999999, never
+     * 1.000000); empty when the batch had no numbered message or the figures are unavailable.
+     */
+    static String arrivalRate(Outcome o) {
+        long received = o == null ? -1 : o.stat(Outcome.STAT_MESSAGES);
+        long lost = o == null ? -1 : o.stat(Outcome.STAT_LOST);
+        if (received < 0 || lost < 0 || received + lost == 0) {
+            return "";
+        }
+        return java.math.BigDecimal.valueOf(received)
+                .divide(java.math.BigDecimal.valueOf(received + lost), 6, java.math.RoundingMode.DOWN)
+                .toPlainString();
+    }
+
     private static void putVariables(Outcome o) {
         JMeterVariables vars = JMeterContextService.getContext().getVariables();
         if (vars == null) {
@@ -106,6 +124,7 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
             vars.put(VARIABLES[i], values[i]);
         }
         vars.put(SHORTFALL_VARIABLE, o == null || o.shortfall == null ? "" : o.shortfall);
+        vars.put(ARRIVAL_RATE_VARIABLE, arrivalRate(o));
     }
 
     private void closeSubscriber() {

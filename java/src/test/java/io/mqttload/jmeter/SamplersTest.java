@@ -102,6 +102,21 @@ class SamplersTest {
     }
 
     @Test
+    void arrivalRateIsRoundedDownSoAnyLossReadsBelowOne() {
+        assertEquals("0.999999", SubscribeSampler.arrivalRate(subscribe(9_999_999, 1)));
+        assertEquals("0.750000", SubscribeSampler.arrivalRate(subscribe(3, 1)));
+        assertEquals("1.000000", SubscribeSampler.arrivalRate(subscribe(500, 0)));
+        assertEquals("", SubscribeSampler.arrivalRate(subscribe(500, -1)), "no sequence numbers");
+        assertEquals("", SubscribeSampler.arrivalRate(subscribe(0, 0)), "an empty batch");
+        assertEquals("", SubscribeSampler.arrivalRate(null));
+    }
+
+    private static Outcome subscribe(long received, long lost) {
+        long[] st = {received, -1, -1, -1, -1, -1, lost, 0, 0, 0, 0, 0, 0};
+        return new Outcome(true, "200", "x", 0, received, 0, 0, st, null);
+    }
+
+    @Test
     void disconnectWithoutConnectionIs500() {
         SampleResult r = new DisconnectSampler().sample(null);
         assertEquals("500", r.getResponseCode());
