@@ -10,5 +10,5 @@ mod topic;
 pub use error::ClientError;
 pub use options::{Attempts, Authenticator, Secret, SessionOptions, DEFAULT_INFLIGHT_V3};
 pub use progress::ConnectProgress;
-pub use session::{Carried, Delivery, MessageSink, PublishAck, Session, SubAckWait};
+pub use session::{Carried, Delivery, MessageSink, PublishAck, Session, SubAckWait, UnsubAckWait};
 pub use topic::{route_filter, topic_matches, validate_filter};

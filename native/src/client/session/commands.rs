@@ -111,12 +111,13 @@ mod tests {
     fn unsubscribe(n: usize) -> Command {
         Command::Unsubscribe {
             filters: vec![format!("t/{n}")],
+            done: None,
         }
     }
 
     fn filter_of(cmd: Option<Command>) -> Option<String> {
         match cmd {
-            Some(Command::Unsubscribe { mut filters }) => filters.pop(),
+            Some(Command::Unsubscribe { mut filters, .. }) => filters.pop(),
             _ => None,
         }
     }

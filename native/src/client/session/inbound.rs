@@ -68,7 +68,11 @@ impl Task {
                     let _ = done.send(Ok(return_codes));
                 }
             }
-            Packet::UnsubAck(UnsubAck { .. }) => {}
+            Packet::UnsubAck(UnsubAck { pkid, reasons, .. }) => {
+                if let Some((_, Some(done))) = self.pending_unsubs.remove(&pkid) {
+                    let _ = done.send(Ok(reasons));
+                }
+            }
             Packet::PingResp => self.ping_sent = None,
             Packet::Disconnect(d) => {
                 let why = with_reason_string(d.reason, &d.properties);

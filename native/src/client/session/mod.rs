@@ -56,6 +56,9 @@ pub struct Carried {
 
 pub type PublishAck = oneshot::Receiver<Result<(), ClientError>>;
 pub type SubAckWait = oneshot::Receiver<Result<Vec<SubscribeReturnCode>, ClientError>>;
+/// UNSUBACK's reason codes, one per filter (MQTT 5.0; empty for 3.1/3.1.1, which has none).
+pub type UnsubAckWait = oneshot::Receiver<Result<Vec<ReasonCode>, ClientError>>;
+type UnsubDone = oneshot::Sender<Result<Vec<ReasonCode>, ClientError>>;
 
 type Done = oneshot::Sender<Result<(), ClientError>>;
 
@@ -71,6 +74,8 @@ enum Command {
     },
     Unsubscribe {
         filters: Vec<String>,
+        /// Told the UNSUBACK's reason codes, when the caller waits for it.
+        done: Option<UnsubDone>,
     },
     /// Stop handing messages to this sink (its subscriber is gone); the subscription itself stays.
     Detach(Arc<dyn MessageSink>),
@@ -306,8 +311,23 @@ impl Session {
         Ok(rx)
     }
 
+    /// Stops delivering messages of `filters` at once and sends UNSUBSCRIBE, not waiting for UNSUBACK.
     pub fn unsubscribe(&self, filters: Vec<String>) -> Result<(), ClientError> {
-        self.send(Command::Unsubscribe { filters })
+        self.send(Command::Unsubscribe {
+            filters,
+            done: None,
+        })
+    }
+
+    /// As [`Session::unsubscribe`]; the receiver completes with the UNSUBACK's reason codes (MQTT
+    /// 5.0; empty for 3.x). Sent again after a reconnect until the broker answers.
+    pub fn unsubscribe_acked(&self, filters: Vec<String>) -> Result<UnsubAckWait, ClientError> {
+        let (done, rx) = oneshot::channel();
+        self.send(Command::Unsubscribe {
+            filters,
+            done: Some(done),
+        })?;
+        Ok(rx)
     }
 
     /// Stops delivering to `sink`. Messages its filters still bring are counted as unrouted.
@@ -413,6 +433,8 @@ struct Task {
     next_order: u64,
     next_pkid: u16,
     pending_subs: HashMap<u16, oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>>,
+    /// UNSUBSCRIBEs awaiting UNSUBACK: their filters (to send again after a reconnect) and waiter.
+    pending_unsubs: HashMap<u16, (Vec<String>, Option<UnsubDone>)>,
     incoming_qos2: HashSet<u16>,
     /// QoS 1 PUBLISHes received whose PUBACK is not on the wire yet: with the QoS 2 ones awaiting
     /// PUBREL, what the broker has in flight to us for sure.

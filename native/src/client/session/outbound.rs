@@ -144,7 +144,10 @@ impl Task {
         for _ in 0..u16::MAX {
             self.next_pkid = self.next_pkid.checked_add(1).unwrap_or(1);
             let id = self.next_pkid;
-            if !self.outgoing.contains_key(&id) && !self.pending_subs.contains_key(&id) {
+            if !self.outgoing.contains_key(&id)
+                && !self.pending_subs.contains_key(&id)
+                && !self.pending_unsubs.contains_key(&id)
+            {
                 return Some(id);
             }
         }

@@ -41,6 +41,7 @@ impl Task {
             next_order: 0,
             next_pkid: 0,
             pending_subs: HashMap::new(),
+            pending_unsubs: HashMap::new(),
             incoming_qos2: HashSet::new(),
             qos1_unacked: 0,
             routes: Vec::new(),
@@ -233,6 +234,16 @@ impl Task {
             };
             let _ = packet.encode(self.opts.version, &mut self.out);
         }
+        // An UNSUBSCRIBE the broker did not answer is sent again (it is idempotent).
+        let mut unsubs: Vec<(u16, Vec<String>)> = self
+            .pending_unsubs
+            .iter()
+            .map(|(id, (f, _))| (*id, f.clone()))
+            .collect();
+        unsubs.sort_unstable();
+        for (id, filters) in unsubs {
+            self.encode_unsubscribe(id, &filters);
+        }
         if !session_present && !self.subscriptions.is_empty() {
             // One SUBSCRIBE per subscription identifier (a SUBSCRIBE carries at most one).
             let mut ids: Vec<Option<u32>> = Vec::new();
@@ -264,6 +275,15 @@ impl Task {
         }
     }
 
+    pub(super) fn encode_unsubscribe(&mut self, pkid: u16, filters: &[String]) {
+        let _ = Packet::Unsubscribe(Unsubscribe {
+            pkid,
+            topics: filters.to_vec(),
+            properties: Default::default(),
+        })
+        .encode(self.opts.version, &mut self.out);
+    }
+
     /// Ends the session for good: every waiter hears why.
     pub(super) fn finish(&mut self, err: ClientError) {
         if let Ok(mut g) = self.shared.carried.lock() {
@@ -290,6 +310,11 @@ impl Task {
         for (_, d) in self.pending_subs.drain() {
             let _ = d.send(Err(err.clone()));
         }
+        for (_, (_, d)) in self.pending_unsubs.drain() {
+            if let Some(d) = d {
+                let _ = d.send(Err(err.clone()));
+            }
+        }
         // Commands still queued get the same answer rather than a dropped channel.
         self.rx.close();
         while let Some(cmd) = self.rx.try_recv() {
@@ -299,6 +324,9 @@ impl Task {
                 }
                 Command::Subscribe { done, .. } => {
                     let _ = done.send(Err(err.clone()));
+                }
+                Command::Unsubscribe { done: Some(d), .. } => {
+                    let _ = d.send(Err(err.clone()));
                 }
                 Command::Disconnect(done, _) => {
                     let _ = done.send(());
@@ -495,16 +523,21 @@ impl Task {
                     }
                 }
             }
-            Command::Unsubscribe { filters } => {
+            Command::Unsubscribe { filters, done } => {
                 self.routes.retain(|r| !filters.contains(&r.filter));
                 self.subscriptions.retain(|e| !filters.contains(&e.filter));
-                if let Some(pkid) = self.alloc_pkid() {
-                    let _ = Packet::Unsubscribe(Unsubscribe {
-                        pkid,
-                        topics: filters,
-                        properties: Default::default(),
-                    })
-                    .encode(self.opts.version, &mut self.out);
+                match self.alloc_pkid() {
+                    Some(pkid) => {
+                        self.encode_unsubscribe(pkid, &filters);
+                        self.pending_unsubs.insert(pkid, (filters, done));
+                    }
+                    None => {
+                        if let Some(d) = done {
+                            let _ = d.send(Err(ClientError::Encode(
+                                "no free packet id for UNSUBSCRIBE".into(),
+                            )));
+                        }
+                    }
                 }
             }
             Command::Detach(sink) => self.routes.retain(|r| !Arc::ptr_eq(&r.sink, &sink)),
@@ -589,7 +622,7 @@ mod idle_cost {
         let mut t = task();
         // the options are shared by the group, not copied into every task
         assert!(
-            std::mem::size_of::<Task>() <= 600,
+            std::mem::size_of::<Task>() <= 640,
             "Task {}",
             std::mem::size_of::<Task>()
         );
