@@ -3,6 +3,5 @@
 
 mod exports;
 mod handles;
-mod limits;
 mod log;
 mod runtime;

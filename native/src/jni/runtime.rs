@@ -17,7 +17,7 @@ pub fn configure(workers: usize) {
 
 pub fn runtime() -> Result<&'static Runtime, String> {
     RUNTIME.get_or_try_init(|| {
-        if let Some((before, after)) = super::limits::raise_open_files() {
+        if let Some((before, after)) = crate::transport::limits::raise_open_files() {
             tracing::info!(before, after, "open files limit raised to the hard limit");
         }
         let mut b = tokio::runtime::Builder::new_multi_thread();

@@ -47,9 +47,8 @@ static NEXT_GROUP_ID: AtomicU64 = AtomicU64::new(1);
 pub struct ConnectionGroup {
     id: u64,
     config: ConnectConfig,
-    /// TCP, TLS, WS or WSS; the TLS configuration inside is shared by every connection.
-    transport: Transport,
-    /// What every connection of the group connects with (each with its own client id).
+    /// What every connection of the group connects with (each with its own client id and source
+    /// address); its transport's TLS configuration is shared by every connection.
     session_options: Arc<SessionOptions>,
     /// One client id per slot, kept across reconnects so a persistent session resumes.
     client_ids: Vec<String>,
@@ -74,13 +73,13 @@ struct EndMarker {
 }
 
 /// The options every connection of a group shares; the client id is each connection's own.
-fn session_options(c: &ConnectConfig, transport: &Transport) -> SessionOptions {
+fn session_options(c: &ConnectConfig, transport: Transport) -> SessionOptions {
     SessionOptions {
         endpoint: Endpoint {
             host: c.host.clone(),
             port: c.port,
             bind: None,
-            transport: transport.clone(),
+            transport,
         },
         version: c.version,
         client_id: String::new(),
@@ -171,11 +170,10 @@ impl ConnectionGroup {
             .collect::<Result<Vec<_>, _>>()?;
         let slots = client_ids.len();
         let transport = transport(&config)?;
-        let session_options = Arc::new(session_options(&config, &transport));
+        let session_options = Arc::new(session_options(&config, transport));
         Ok(ConnectionGroup {
             id: NEXT_GROUP_ID.fetch_add(1, Ordering::Relaxed),
             config,
-            transport,
             session_options,
             client_ids,
             sessions: Mutex::new(vec![None; slots]),
@@ -467,7 +465,7 @@ impl ConnectionGroup {
             } else {
                 format!("Connected {} connection(s), reused {reused}", todo.len())
             };
-            let message = if self.transport.is_insecure() {
+            let message = if self.session_options.endpoint.transport.is_insecure() {
                 format!("{message} (INSECURE: certificate not verified)")
             } else {
                 message

@@ -1,6 +1,7 @@
 //! Byte streams to the broker: TCP, TLS (rustls), WebSocket and secure WebSocket, all behind the
 //! same `BrokerStream` type, so the client session never knows which it has.
 
+pub mod limits;
 pub mod tls;
 pub mod ws;
 
@@ -130,30 +131,11 @@ fn connect_error(addr: SocketAddr, source: io::Error) -> TransportError {
     const EADDRNOTAVAIL: i32 = 99;
     match source.raw_os_error() {
         Some(EMFILE | ENFILE) => TransportError::OutOfFiles {
-            limit: open_files_limit(),
+            limit: limits::open_files_limit(),
         },
         Some(EADDRNOTAVAIL) if cfg!(target_os = "linux") => TransportError::OutOfPorts { addr },
         _ => TransportError::Connect { addr, source },
     }
-}
-
-#[cfg(unix)]
-fn open_files_limit() -> String {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit only writes the struct passed to it.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
-        format!("{}", lim.rlim_cur)
-    } else {
-        "a limited number of".to_string()
-    }
-}
-
-#[cfg(not(unix))]
-fn open_files_limit() -> String {
-    "a limited number of".to_string()
 }
 
 impl Endpoint {
@@ -200,8 +182,8 @@ impl Endpoint {
         self.transport.tls()?.explain(err)
     }
 
-    /// `host:port` as dialled, for messages.
-    fn label(&self) -> String {
+    /// `host:port` as dialled, for messages and log lines (an IPv6 host in brackets).
+    pub fn label(&self) -> String {
         if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)
         } else {

@@ -173,7 +173,7 @@ impl Session {
                     progress.record_failure(&e);
                     tracing::info!(
                         client_id = %client_id,
-                        broker = %format_args!("{}:{}", opts.endpoint.host, opts.endpoint.port),
+                        broker = %opts.endpoint.label(),
                         attempt = retries + 1,
                         error = %e,
                         "connect attempt failed, retrying"
@@ -209,7 +209,7 @@ impl Session {
         }
         tracing::debug!(
             client_id = %client_id,
-            broker = %format_args!("{}:{}", task.opts.endpoint.host, task.opts.endpoint.port),
+            broker = %task.opts.endpoint.label(),
             session_present = ack.session_present,
             "connected"
         );

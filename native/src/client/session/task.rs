@@ -114,7 +114,7 @@ impl Task {
                     let will_retry = self.opts.reconnect_attempts.allows(retries_done);
                     tracing::warn!(
                         client_id = %self.client_id,
-                        broker = %self.broker(),
+                        broker = %self.opts.endpoint.label(),
                         %reason,
                         reconnect = if will_retry { "yes" } else { "no (mqtt.reconn_attempt_max)" },
                         "connection lost"
@@ -124,7 +124,7 @@ impl Task {
                         Some((s, b, ack)) => {
                             tracing::info!(
                                 client_id = %self.client_id,
-                                broker = %self.broker(),
+                                broker = %self.opts.endpoint.label(),
                                 attempts = retries_done,
                                 session_present = ack.session_present,
                                 "reconnected"
@@ -140,7 +140,7 @@ impl Task {
                             if will_retry && !self.rx.is_closed() {
                                 tracing::warn!(
                                     client_id = %self.client_id,
-                                    broker = %self.broker(),
+                                    broker = %self.opts.endpoint.label(),
                                     attempts = retries_done,
                                     "reconnect attempts exhausted, connection closed"
                                 );
@@ -152,11 +152,6 @@ impl Task {
                 }
             }
         }
-    }
-
-    /// host:port, as a log line names the broker.
-    fn broker(&self) -> String {
-        format!("{}:{}", self.opts.endpoint.host, self.opts.endpoint.port)
     }
 
     /// A broker that limits messages in flight per client and has no way to say so (3.x) often
@@ -189,7 +184,7 @@ impl Task {
             *retries_done += 1;
             tracing::info!(
                 client_id = %self.client_id,
-                broker = %self.broker(),
+                broker = %self.opts.endpoint.label(),
                 attempt = *retries_done,
                 after_ms = delay.as_millis(),
                 "reconnecting"
@@ -202,7 +197,7 @@ impl Task {
                     let e = e.to_string();
                     tracing::warn!(
                         client_id = %self.client_id,
-                        broker = %self.broker(),
+                        broker = %self.opts.endpoint.label(),
                         attempt = *retries_done,
                         error = %e,
                         "reconnect attempt failed"
