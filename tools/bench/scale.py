@@ -18,21 +18,16 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import ROOT, free_port  # noqa: E402
+
 BIN = os.path.join(ROOT, "target", "jmeter", "bin")
 PLAN = os.path.join(ROOT, "tools", "bench", "scale.jmx")
 PROPS = os.path.join(ROOT, "mqttload.properties")
 RMI = ["-Dserver.rmi.ssl.disable=true", "-Djava.rmi.server.hostname=127.0.0.1"]
 PER_THREAD = 1000
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_kib(pid):
