@@ -5,6 +5,7 @@ mod client_id;
 pub mod config;
 mod group;
 pub mod outcome;
+mod paced;
 pub mod payload;
 mod publish;
 mod shutdown;

@@ -13,7 +13,17 @@ pub const FAILED: &str = "501";
 pub const EXCEPTION: &str = "502";
 
 /// Indices of `SampleOutcome::stats`, mirrored by the Java side (contract).
-pub const STATS_LEN: usize = 13;
+pub const STATS_LEN: usize = 19;
+/// Publish: messages sent (written at QoS 0, acknowledged at QoS 1/2).
+pub const STAT_PUB_SENT: usize = 13;
+/// Publish: messages the sample meant to send (paced: its schedule's count).
+pub const STAT_PUB_INTENDED: usize = 14;
+/// Publish, paced: how late the schedule ran (send time - intended time), µs.
+pub const STAT_PUB_LAG_P50_US: usize = 15;
+pub const STAT_PUB_LAG_P99_US: usize = 16;
+pub const STAT_PUB_LAG_MAX_US: usize = 17;
+/// Publish: messages sent per second, times 1,000 (three decimals in an integer).
+pub const STAT_PUB_RATE_MILLI: usize = 18;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleOutcome {
@@ -26,7 +36,8 @@ pub struct SampleOutcome {
     pub error_count: u64,
     pub bytes: u64,
     /// [messages, mean, p50, p90, p99, max, lost, duplicates, out-of-order, min, pending,
-    /// lost total, duplicates total]; -1 = n/a. Lost, duplicates and out-of-order are this
+    /// lost total, duplicates total, then Publish's: sent, intended, lag p50, lag p99, lag max,
+    /// rate x 1000 (the STAT_PUB_ indices)]; -1 = n/a. Lost, duplicates and out-of-order are this
     /// sample's; pending and the totals are since the subscription started.
     pub stats: [i64; STATS_LEN],
     pub response_data: Option<Vec<u8>>,
@@ -95,6 +106,29 @@ impl SampleOutcome {
         self.stats[6] = v(lost);
         self.stats[7] = v(duplicates);
         self.stats[8] = v(out_of_order);
+        self
+    }
+
+    /// Publish figures: sent and intended counts, the rate (msg/s) and, paced, the schedule's lag.
+    pub fn with_publish(
+        mut self,
+        sent: u64,
+        intended: u64,
+        rate: f64,
+        lag: Option<LatencySummary>,
+    ) -> SampleOutcome {
+        let v = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
+        self.stats[STAT_PUB_SENT] = v(sent);
+        self.stats[STAT_PUB_INTENDED] = v(intended);
+        if rate.is_finite() && rate >= 0.0 {
+            // `as` saturates: an absurd rate cannot wrap.
+            self.stats[STAT_PUB_RATE_MILLI] = (rate * 1000.0).round() as i64;
+        }
+        if let Some(l) = lag {
+            self.stats[STAT_PUB_LAG_P50_US] = v(l.p50);
+            self.stats[STAT_PUB_LAG_P99_US] = v(l.p99);
+            self.stats[STAT_PUB_LAG_MAX_US] = v(l.max);
+        }
         self
     }
 

@@ -100,24 +100,24 @@ impl Publisher {
     }
 
     fn payload(&self, slot: usize, group: &ConnectionGroup) -> Bytes {
+        self.payload_at(slot, group, SystemTime::now())
+    }
+
+    /// The payload, its timestamp saying `now` (paced publishing: the intended send time).
+    fn payload_at(&self, slot: usize, group: &ConnectionGroup, now: SystemTime) -> Bytes {
         let body = self.body();
         match self.config.timestamp {
             TimestampFormat::None => body,
             TimestampFormat::XMeter => {
                 let mut b = BytesMut::with_capacity(body.len() + 32);
-                write_xmeter(&mut b, SystemTime::now());
+                write_xmeter(&mut b, now);
                 b.put_slice(&body);
                 b.freeze()
             }
             TimestampFormat::Precise => {
                 let seq = self.next_seq(slot, group);
                 let mut b = BytesMut::with_capacity(body.len() + 64);
-                write_precise(
-                    &mut b,
-                    self.id_base.wrapping_add(slot as u64),
-                    seq,
-                    SystemTime::now(),
-                );
+                write_precise(&mut b, self.id_base.wrapping_add(slot as u64), seq, now);
                 b.put_slice(&body);
                 b.freeze()
             }
@@ -134,6 +134,21 @@ impl Publisher {
             payload,
             properties: self.config.v5.properties.clone(),
         }
+    }
+
+    /// Paced publishing: hands `slot`'s message, stamped with its intended send time `at`, to its
+    /// connection; the payload's length and the acknowledgement to await.
+    pub(super) fn send_at(
+        &self,
+        slot: usize,
+        session: &Session,
+        group: &ConnectionGroup,
+        at: SystemTime,
+    ) -> Result<(u64, PublishAck), ClientError> {
+        let payload = self.payload_at(slot, group, at);
+        let len = payload.len() as u64;
+        let ack = session.publish_with(self.message(payload), self.config.v5.topic_alias)?;
+        Ok((len, ack))
     }
 
     /// Which connection sends each message of this sample.
@@ -173,6 +188,18 @@ impl Publisher {
         }
         if let Some(m) = group.v5_only(self.config.v5.first_feature) {
             return SampleOutcome::failed(outcome::FAILED, m, started.elapsed());
+        }
+        if let Some(pace) = &self.config.pace {
+            return super::paced::publish(
+                self,
+                &self.config,
+                pace,
+                group,
+                &live,
+                shutdown,
+                started,
+            )
+            .await;
         }
         let plan = self.plan(group, &live);
         let mut acks: Vec<(u64, PublishAck)> = Vec::with_capacity(plan.len());
@@ -266,7 +293,12 @@ impl Publisher {
         };
         // A failed sample still accounts for every message it tried, so error rates add up.
         let messages = if o.success { sent } else { total };
-        o = o.with_messages(messages);
+        o = o.with_messages(messages).with_publish(
+            sent,
+            total,
+            sent as f64 / elapsed.as_secs_f64().max(1e-9),
+            None,
+        );
         o.bytes = bytes;
         if let Some(note) = group.notes() {
             o.message = format!("{} ({note})", o.message);

@@ -5,6 +5,7 @@ mod addresses;
 mod connect;
 mod disconnect;
 mod json;
+mod pace;
 mod publish;
 mod subscribe;
 mod text;
@@ -12,6 +13,7 @@ mod transport;
 
 pub use connect::{ConnectConfig, ConnectV5, MAX_CONNECTIONS_PER_GROUP};
 pub use disconnect::DisconnectSettings;
+pub use pace::{Pace, PaceEvery};
 pub use publish::{
     MessageType, PublishConfig, PublishV5, Target, TimestampFormat, MAX_MESSAGES_PER_SAMPLE,
     MAX_PAYLOAD,

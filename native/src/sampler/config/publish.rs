@@ -5,6 +5,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde::Deserialize;
 
+use super::pace::{Pace, PaceJson};
 use super::{
     bad, mqtt_string, one, parse_json, qos, ten_thousand, u32_setting, user_properties,
     ConfigError, Fields,
@@ -52,6 +53,11 @@ const FIELDS: Fields = &[
     ("v5.correlationData", "mqtt.correlation_data"),
     ("v5.userProperties", "mqtt.user_properties"),
     ("v5.topicAlias", "mqtt.use_topic_alias"),
+    ("pace.mode", "mqtt.pace_mode"),
+    ("pace.intervalMs", "mqtt.pace_interval_ms"),
+    ("pace.rate", "mqtt.pace_rate"),
+    ("pace.durationMs", "mqtt.pace_duration_ms"),
+    ("pace.messages", "mqtt.pace_messages"),
 ];
 
 #[derive(Deserialize)]
@@ -82,6 +88,8 @@ struct PublishJson {
     end_marker: bool,
     #[serde(default)]
     v5: Option<PublishV5Json>,
+    #[serde(default)]
+    pace: Option<PaceJson>,
 }
 
 /// publishJson's "v5" object (contract, issue 4).
@@ -201,6 +209,8 @@ pub struct PublishConfig {
     /// Send each stream's end marker when the group disconnects (precise timestamps only).
     pub end_marker: bool,
     pub v5: PublishV5,
+    /// Paced (open-loop) publishing; None = burst (messages_per_sample as fast as possible).
+    pub pace: Option<Pace>,
 }
 
 impl PublishConfig {
@@ -316,6 +326,10 @@ impl PublishConfig {
             ack_timeout: Duration::from_millis(j.ack_timeout_ms.unsigned_abs()),
             end_marker: j.end_marker,
             v5: j.v5.unwrap_or_default().into_v5()?,
+            pace: match j.pace {
+                Some(p) => p.into_pace()?,
+                None => None,
+            },
         })
     }
 }
@@ -368,7 +382,8 @@ mod tests {
             r#"{"topic":"t","qos":0,"retain":false,"messageType":"String","message":"","fixedLength":1024,
               "freshRandom":false,"timestamp":"none","messagesPerSample":1,"target":"all","ackTimeoutMs":10000,"endMarker":false,
               "v5":{"messageExpiry":0,"contentType":"","payloadFormatUtf8":false,"responseTopic":"",
-              "correlationData":"","userProperties":[],"topicAlias":false}}"#,
+              "correlationData":"","userProperties":[],"topicAlias":false},
+              "pace":{"mode":"interval","intervalMs":100,"rate":0,"durationMs":1000,"messages":0}}"#,
             PublishConfig::from_json,
         );
         let e = PublishConfig::from_json(r#"{"topic":"a/\ud800"}"#).unwrap_err();

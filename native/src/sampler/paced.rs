@@ -1,0 +1,517 @@
+//! Paced (open-loop) publishing: every connection of the group publishes one message every
+//! interval for the sample's duration, on a schedule the engine keeps, not JMeter's threads.
+//!
+//! The group's connections share one schedule: with n connections publishing every I, message j
+//! is due at j·I/n from the start, on connection j mod n. So each connection's first message is
+//! offset by slot·I/n (a group of 10,000 never fires in lock-step) and one loop with one timer
+//! drives the whole group, whatever its size: no task or timer per connection.
+//!
+//! Each message's timestamp is its intended send time, not the moment it went out: a subscriber's
+//! end-to-end latency then includes any delay in sending (no coordinated omission). How late the
+//! loop handed each message to its connection is the schedule's lag, reported per sample.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::oneshot::error::TryRecvError;
+use tokio::time::Instant;
+
+use crate::client::{ClientError, PublishAck, Session};
+
+use super::config::{Pace, PublishConfig};
+use super::group::ConnectionGroup;
+use super::outcome::{self, SampleOutcome};
+use super::publish::Publisher;
+use super::shutdown::Shutdown;
+use super::stats::Latencies;
+
+/// Sends handed out between two looks at JMeter's Shutdown (and yields to the runtime) when the
+/// loop is behind and never sleeps.
+const CHECK_EVERY: u64 = 1024;
+
+/// One sample's timetable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Schedule {
+    /// One connection's interval.
+    interval_nanos: u128,
+    connections: u64,
+    intended: u64,
+    /// Where the schedule ends: the duration, or with a cap alone where the next message would
+    /// have been due, so that back-to-back samples keep the rate.
+    end: Duration,
+}
+
+fn nanos(n: u128) -> Duration {
+    Duration::new(
+        u64::try_from(n / 1_000_000_000).unwrap_or(u64::MAX),
+        (n % 1_000_000_000) as u32,
+    )
+}
+
+impl Schedule {
+    pub(super) fn new(pace: &Pace, connections: usize) -> Schedule {
+        let interval_nanos = pace.interval_nanos(connections);
+        let n = connections.max(1) as u64;
+        let d = pace.duration.as_nanos();
+        // Message j is due at floor(j·I/n) < D  <=>  j < D·n/I.
+        let in_duration = (d > 0).then(|| {
+            u64::try_from((d * u128::from(n)).div_ceil(interval_nanos)).unwrap_or(u64::MAX)
+        });
+        let cap = (pace.messages > 0).then_some(pace.messages);
+        let intended = match (in_duration, cap) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (None, None) => 0,
+        };
+        let mut s = Schedule {
+            interval_nanos,
+            connections: n,
+            intended,
+            end: Duration::ZERO,
+        };
+        s.end = match cap {
+            Some(c) if c == intended => s.at(c).min(if d > 0 { pace.duration } else { s.at(c) }),
+            _ => pace.duration,
+        };
+        s
+    }
+
+    pub(super) fn intended(&self) -> u64 {
+        self.intended
+    }
+
+    /// When message `j` is due, from the schedule's start.
+    pub(super) fn at(&self, j: u64) -> Duration {
+        nanos(u128::from(j) * self.interval_nanos / u128::from(self.connections))
+    }
+
+    /// Which of the connections (0..n) sends message `j`.
+    pub(super) fn connection(&self, j: u64) -> usize {
+        (j % self.connections) as usize
+    }
+
+    pub(super) fn end(&self) -> Duration {
+        self.end
+    }
+}
+
+/// What running a schedule did.
+pub(super) struct Ran {
+    /// Messages handed to `send`.
+    pub handed: u64,
+    /// How late each was handed (µs).
+    pub lag: Latencies,
+    /// JMeter's Shutdown ended the schedule before every message was handed out.
+    pub stopped: bool,
+    /// From the start to the schedule's end (or to where Shutdown ended it).
+    pub span: Duration,
+}
+
+/// Runs `schedule`, calling `send(connection, intended send time)` for each message when it is
+/// due (late ones at once, in order), then waiting for the schedule's end. Shutdown ends it.
+pub(super) async fn run<F>(schedule: &Schedule, shutdown: &Shutdown, mut send: F) -> Ran
+where
+    F: FnMut(usize, SystemTime),
+{
+    let start = Instant::now();
+    let wall_start = SystemTime::now();
+    let mut lag = Latencies::default();
+    let mut j = 0u64;
+    // One wait for the whole schedule; never polled again once complete.
+    let ended = shutdown.requested();
+    tokio::pin!(ended);
+    while j < schedule.intended() {
+        let offset = schedule.at(j);
+        let due = start + offset;
+        let now = Instant::now();
+        if due > now {
+            tokio::select! {
+                biased;
+                _ = &mut ended => break,
+                _ = tokio::time::sleep_until(due) => {}
+            }
+            continue;
+        }
+        if j % CHECK_EVERY == CHECK_EVERY - 1 {
+            if shutdown.is_requested() {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        lag.record(i128::try_from(now.duration_since(due).as_micros()).unwrap_or(i128::MAX));
+        send(schedule.connection(j), wall_start + offset);
+        j += 1;
+    }
+    let stopped = j < schedule.intended();
+    if !stopped && !shutdown.is_requested() {
+        tokio::select! {
+            biased;
+            _ = &mut ended => {}
+            _ = tokio::time::sleep_until(start + schedule.end()) => {}
+        }
+    }
+    Ran {
+        handed: j,
+        lag,
+        stopped,
+        span: start.elapsed(),
+    }
+}
+
+/// The acknowledgements of the messages sent, counted as they come in.
+#[derive(Default)]
+struct Tally {
+    sent: u64,
+    bytes: u64,
+    failures: Vec<ClientError>,
+    timed_out: u64,
+    cut_short: u64,
+}
+
+impl Tally {
+    fn settle(&mut self, len: u64, answer: Result<Result<(), ClientError>, ()>) {
+        match answer {
+            Ok(Ok(())) => {
+                self.sent += 1;
+                self.bytes += len;
+            }
+            Ok(Err(e)) => self.failures.push(e),
+            Err(()) => self.failures.push(ClientError::NotConnected),
+        }
+    }
+
+    /// Counts the answered acknowledgements at the front, so a long schedule holds only the
+    /// ones in flight.
+    fn drain(&mut self, pending: &mut VecDeque<(u64, PublishAck)>) {
+        while let Some((len, ack)) = pending.front_mut() {
+            let answer = match ack.try_recv() {
+                Ok(r) => Ok(r),
+                Err(TryRecvError::Closed) => Err(()),
+                Err(TryRecvError::Empty) => return,
+            };
+            let len = *len;
+            pending.pop_front();
+            self.settle(len, answer);
+        }
+    }
+
+    fn attempted(&self) -> u64 {
+        self.sent + self.failures.len() as u64 + self.timed_out + self.cut_short
+    }
+}
+
+/// Awaits the acknowledgements still in flight, up to the ack timeout after the last send;
+/// JMeter's Shutdown ends the wait with what has been answered by then.
+async fn await_acks(
+    tally: &mut Tally,
+    pending: VecDeque<(u64, PublishAck)>,
+    timeout: Duration,
+    shutdown: &Shutdown,
+) {
+    let deadline = Instant::now() + timeout;
+    let ended = shutdown.requested();
+    tokio::pin!(ended);
+    for (len, mut ack) in pending {
+        if shutdown.is_requested() {
+            match ack.try_recv() {
+                Ok(r) => tally.settle(len, Ok(r)),
+                Err(TryRecvError::Closed) => tally.settle(len, Err(())),
+                Err(TryRecvError::Empty) => tally.cut_short += 1,
+            }
+            continue;
+        }
+        tokio::select! {
+            acked = tokio::time::timeout_at(deadline, &mut ack) => match acked {
+                Ok(Ok(r)) => tally.settle(len, Ok(r)),
+                Ok(Err(_)) => tally.settle(len, Err(())),
+                Err(_) => tally.timed_out += 1,
+            },
+            _ = &mut ended => match ack.try_recv() {
+                Ok(r) => tally.settle(len, Ok(r)),
+                Err(TryRecvError::Closed) => tally.settle(len, Err(())),
+                Err(TryRecvError::Empty) => tally.cut_short += 1,
+            },
+        }
+    }
+}
+
+/// 1234567 -> "1,234,567".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The Publish sample in paced mode, on the group's connections `live` (not empty).
+pub(super) async fn publish(
+    publisher: &Publisher,
+    config: &PublishConfig,
+    pace: &Pace,
+    group: &ConnectionGroup,
+    live: &[(usize, Arc<Session>)],
+    shutdown: &Shutdown,
+    started: std::time::Instant,
+) -> SampleOutcome {
+    let schedule = Schedule::new(pace, live.len());
+    let mut tally = Tally::default();
+    let mut pending: VecDeque<(u64, PublishAck)> = VecDeque::new();
+    let ran = run(&schedule, shutdown, |i, at| {
+        let (slot, session) = &live[i];
+        match publisher.send_at(*slot, session, group, at) {
+            Ok(sent) => pending.push_back(sent),
+            Err(e) => tally.failures.push(e),
+        }
+        tally.drain(&mut pending);
+    })
+    .await;
+    await_acks(&mut tally, pending, config.ack_timeout, shutdown).await;
+    let intended = schedule.intended();
+    let rate = tally.sent as f64 / ran.span.as_secs_f64().max(1e-9);
+    let lag = ran.lag.summary();
+    let mut text = format!(
+        "Paced {} of {} message(s) over {:.1} s at {rate:.1} msg/s",
+        thousands(tally.sent),
+        thousands(intended),
+        ran.span.as_secs_f64()
+    );
+    if let Some(l) = lag {
+        text.push_str(&format!("; lag p50 {} µs, p99 {} µs", l.p50, l.p99));
+    }
+    let Tally {
+        sent,
+        bytes,
+        ref failures,
+        timed_out,
+        cut_short,
+    } = tally;
+    let attempted = tally.attempted();
+    let elapsed = started.elapsed();
+    let clean = failures.is_empty() && timed_out == 0 && cut_short == 0;
+    let mut o = if clean && !ran.stopped && sent == intended {
+        SampleOutcome::ok(text, elapsed)
+    } else {
+        let mut parts = Vec::new();
+        if ran.stopped {
+            parts.push(format!(
+                "JMeter shutdown ended the schedule after {} message(s)",
+                thousands(ran.handed)
+            ));
+        }
+        if timed_out > 0 {
+            parts.push(format!(
+                "{timed_out} not acknowledged within {} ms",
+                config.ack_timeout.as_millis()
+            ));
+        }
+        if cut_short > 0 {
+            parts.push(format!(
+                "{cut_short} not acknowledged when JMeter shutdown ended the wait"
+            ));
+        }
+        if let Some(first) = failures.first() {
+            parts.push(format!("{} failed: {first}", failures.len()));
+        }
+        let all_lost = sent == 0
+            && !failures.is_empty()
+            && failures
+                .iter()
+                .all(|e| matches!(e, ClientError::NotConnected | ClientError::Lost(_)))
+            && timed_out == 0
+            && cut_short == 0;
+        let code = if ran.stopped || cut_short > 0 {
+            // The user ended the run (Stop's code); the message still names other failures.
+            outcome::EXCEPTION
+        } else if all_lost {
+            outcome::NO_CONNECTION
+        } else {
+            outcome::FAILED
+        };
+        let mut o = SampleOutcome::failed(code, format!("{text}; {}", parts.join("; ")), elapsed);
+        o.error_count = (attempted - sent).max(1);
+        o
+    };
+    // A failed sample accounts for every message it tried, so error rates add up.
+    let messages = if o.success { sent } else { attempted };
+    o = o
+        .with_messages(messages)
+        .with_publish(sent, intended, rate, lag);
+    o.bytes = bytes;
+    if let Some(note) = group.notes() {
+        o.message = format!("{} ({note})", o.message);
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::config::PaceEvery;
+    use super::*;
+
+    fn pace(interval_ms: u64, duration_ms: u64, messages: u64) -> Pace {
+        Pace {
+            every: PaceEvery::Interval(Duration::from_millis(interval_ms)),
+            duration: Duration::from_millis(duration_ms),
+            messages,
+        }
+    }
+
+    #[test]
+    fn first_sends_spread_over_one_interval() {
+        let s = Schedule::new(&pace(1000, 10_000, 0), 4);
+        let first: Vec<(usize, Duration)> = (0..4).map(|j| (s.connection(j), s.at(j))).collect();
+        assert_eq!(
+            first,
+            [0, 250, 500, 750]
+                .map(Duration::from_millis)
+                .into_iter()
+                .enumerate()
+                .collect::<Vec<_>>()
+        );
+        // each connection then every interval
+        assert_eq!((s.connection(5), s.at(5)), (1, Duration::from_millis(1250)));
+        // 10,000 connections every 10 s: one message each millisecond, none together
+        let big = Schedule::new(&pace(10_000, 10_000, 0), 10_000);
+        assert_eq!(big.intended(), 10_000);
+        assert_eq!(big.at(1), Duration::from_millis(1));
+        assert_eq!(big.at(9_999), Duration::from_millis(9_999));
+        assert_eq!(big.connection(10_000), 0);
+    }
+
+    #[test]
+    fn intended_counts() {
+        // whole intervals: every connection once per interval
+        assert_eq!(Schedule::new(&pace(100, 2000, 0), 200).intended(), 4000);
+        // a part interval: only the connections whose offset falls inside it
+        assert_eq!(Schedule::new(&pace(100, 150, 0), 10).intended(), 15);
+        // the cap, with and without a duration
+        let capped = Schedule::new(&pace(100, 2000, 7), 10);
+        assert_eq!(
+            (capped.intended(), capped.end()),
+            (7, Duration::from_millis(70))
+        );
+        let only_cap = Schedule::new(&pace(100, 0, 3), 1);
+        assert_eq!(
+            (only_cap.intended(), only_cap.end()),
+            (3, Duration::from_millis(300))
+        );
+        // a cap above what the duration holds changes nothing
+        let loose = Schedule::new(&pace(100, 1000, 1_000_000), 2);
+        assert_eq!(
+            (loose.intended(), loose.end()),
+            (20, Duration::from_secs(1))
+        );
+        let group = Pace {
+            every: PaceEvery::RatePerGroup(50.0),
+            duration: Duration::from_secs(2),
+            messages: 0,
+        };
+        assert_eq!(Schedule::new(&group, 1000).intended(), 100);
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[tokio::test]
+    async fn messages_go_out_on_time_until_the_duration_ends() {
+        let s = Schedule::new(&pace(40, 200, 0), 4);
+        let t0 = SystemTime::now();
+        let mut seen = Vec::new();
+        let ran = run(&s, &Shutdown::never(), |c, at| {
+            seen.push((c, at, SystemTime::now()))
+        })
+        .await;
+        assert_eq!((ran.handed, seen.len()), (20, 20));
+        assert!(!ran.stopped);
+        assert!(
+            ran.span >= Duration::from_millis(200) && ran.span < Duration::from_millis(400),
+            "{:?}",
+            ran.span
+        );
+        for (j, (c, at, actual)) in seen.iter().enumerate() {
+            assert_eq!(*c, j % 4);
+            let offset = at.duration_since(t0).unwrap_or_default();
+            let want = Duration::from_millis(10 * j as u64);
+            assert!(
+                offset.abs_diff(want) < Duration::from_millis(5),
+                "{j}: {offset:?}"
+            );
+            // never early
+            assert!(actual >= at, "{j}");
+        }
+        let lag = ran.lag.summary().expect("lag measured");
+        assert_eq!(lag.count, 20);
+        assert!(lag.p99 < 50_000, "{lag:?}");
+    }
+
+    #[tokio::test]
+    async fn lag_shows_a_slow_sender_and_late_messages_still_go() {
+        // Each send takes 15 ms, the schedule wants one every 5 ms: the loop falls behind.
+        let s = Schedule::new(&pace(5, 50, 0), 1);
+        let mut n = 0;
+        let ran = run(&s, &Shutdown::never(), |_, _| {
+            n += 1;
+            std::thread::sleep(Duration::from_millis(15));
+        })
+        .await;
+        assert_eq!((ran.handed, n), (10, 10));
+        let lag = ran.lag.summary().unwrap();
+        assert!(lag.max >= 90_000, "{lag:?}");
+        assert!(lag.p50 >= 20_000, "{lag:?}");
+    }
+
+    #[tokio::test]
+    async fn the_cap_ends_the_schedule() {
+        let s = Schedule::new(&pace(10, 60_000, 5), 1);
+        let started = std::time::Instant::now();
+        let ran = run(&s, &Shutdown::never(), |_, _| {}).await;
+        assert_eq!(ran.handed, 5);
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+
+    #[tokio::test]
+    async fn shutdown_ends_it_promptly() {
+        let s = Schedule::new(&pace(100, 60_000, 0), 10);
+        let (trigger, shutdown) = Shutdown::channel();
+        let raise = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            trigger.raise();
+            trigger
+        });
+        let started = std::time::Instant::now();
+        let ran = run(&s, &shutdown, |_, _| {}).await;
+        let _trigger = raise.await;
+        assert!(ran.stopped);
+        assert!(
+            started.elapsed() < Duration::from_millis(500),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!((14..=17).contains(&ran.handed), "{}", ran.handed);
+        // during the hold after the last message: prompt, and nothing was cut short
+        let capped = Schedule::new(&pace(60_000, 0, 1), 1);
+        let (trigger, shutdown) = Shutdown::channel();
+        let raise = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            trigger.raise();
+            trigger
+        });
+        let started = std::time::Instant::now();
+        let ran = run(&capped, &shutdown, |_, _| {}).await;
+        let _trigger = raise.await;
+        assert_eq!((ran.handed, ran.stopped), (1, false));
+        assert!(started.elapsed() < Duration::from_millis(500));
+    }
+}
