@@ -4,7 +4,8 @@
     python3 tools/summarize.py target/demo.jtl [--fail-on-error]
 
 Prints samples, messages (sum of SampleCount), messages/s over the run, subscribe latency from the
-MQTT_SUB_* variables saved with `sample_variables`, and errors. Also importable: read_jtl(),
+MQTT_SUB_* variables saved with `sample_variables`, publish figures (sent, intended, send rate, paced
+schedule lag) from the MQTT_PUB_* ones, and errors. Also importable: read_jtl(),
 as_int(), summarize().
 """
 import csv
@@ -52,6 +53,17 @@ def is_subscribe(row):
     if as_int(row.get("MQTT_SUB_RECEIVED")) is None:
         return False
     return bool(SUB_MESSAGE.match(row.get("responseMessage", ""))) or row.get("label") == "MQTT Subscribe"
+
+
+PUB_MESSAGE = re.compile(r"^(Published|Paced) \d")
+
+
+def is_publish(row):
+    """A Publish sample that reached the engine (as is_subscribe: picked by message or default name, since
+    later samples of the thread repeat its MQTT_PUB_* values)."""
+    if as_int(row.get("MQTT_PUB_INTENDED")) is None:
+        return False
+    return bool(PUB_MESSAGE.match(row.get("responseMessage", ""))) or row.get("label") == "MQTT Publish"
 
 
 def is_ok(row):
@@ -132,6 +144,21 @@ def summarize(rows):
         "%s %s: %s" % (r.get("threadName", ""), r.get("label", ""), r["MQTT_SUB_SHORTFALL"].strip())
         for r in finals if (r.get("MQTT_SUB_SHORTFALL") or "").strip() not in ("", "null")
     ]
+    pubs = [r for r in rows if is_publish(r)]
+    out["pub_sent"] = sum(as_int(r["MQTT_PUB_SENT"], 0) for r in pubs) if pubs else None
+    out["pub_intended"] = sum(as_int(r["MQTT_PUB_INTENDED"], 0) for r in pubs) if pubs else None
+    if pubs:
+        start = min(as_int(r["timeStamp"], 0) for r in pubs)
+        end = max(as_int(r["timeStamp"], 0) + as_int(r["elapsed"], 0) for r in pubs)
+        out["pub_rate"] = round(out["pub_sent"] * 1000.0 / max(end - start, 1), 1)
+    else:
+        out["pub_rate"] = None
+    lagged = [(as_int(r.get("MQTT_PUB_LAG_P50_US")), as_int(r.get("MQTT_PUB_LAG_P99_US")),
+               as_int(r["MQTT_PUB_SENT"], 0)) for r in pubs]
+    lagged = [t for t in lagged if t[0] is not None and t[1] is not None]
+    weight = sum(w for _, _, w in lagged)
+    out["pub_lag_p50_us"] = round(sum(p * w for p, _, w in lagged) / weight) if weight else None
+    out["pub_lag_p99_us"] = max(p for _, p, _ in lagged) if lagged else None
     out["error_messages"] = [
         "%s: %s %s" % (r.get("label"), r.get("responseCode"), r.get("responseMessage"))
         for r in rows if not is_ok(r)
@@ -171,6 +198,12 @@ def main(argv):
             print("               arrival %.6f  (received / (received + lost), tail included)" % arrival)
         for m in s["sub_shortfall"][:10]:
             print("               missing from publishers (id:count): " + m)
+    if s["pub_sent"] is not None:
+        print("  publish      sent %d of %d intended  send rate %s  (over the Publish samples' span)"
+              % (s["pub_sent"], s["pub_intended"], fmt(s["pub_rate"], " msg/s")))
+        if s["pub_lag_p50_us"] is not None:
+            print("               paced schedule lag p50 %s  p99 %s  (p50 weighted by messages; p99 = worst sample)"
+                  % (fmt(s["pub_lag_p50_us"], " us"), fmt(s["pub_lag_p99_us"], " us")))
     print("  errors       %d" % s["errors"])
     for m in s["error_messages"][:5]:
         print("    " + m)

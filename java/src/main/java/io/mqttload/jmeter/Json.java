@@ -45,6 +45,12 @@ public final class Json {
         return this;
     }
 
+    /** A decimal number (finite; written as Java prints it, which JSON reads). */
+    public Json putNumber(String key, double value) {
+        key(key).append(Double.isFinite(value) ? Double.toString(value) : "null");
+        return this;
+    }
+
     public Json put(String key, boolean value) {
         key(key).append(value);
         return this;

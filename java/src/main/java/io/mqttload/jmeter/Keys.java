@@ -66,6 +66,14 @@ public final class Keys {
     /** Publish: at Disconnect, tell subscribers (in any engine) how many messages each stream sent. */
     public static final String END_MARKER = "mqtt.end_marker";
     public static final String SAMPLE_TIMEOUT = "mqtt.sample_timeout";
+    /** Publish pacing: burst (default), interval, rate_per_connection or rate_per_group. */
+    public static final String PACE_MODE = "mqtt.pace_mode";
+    public static final String PACE_INTERVAL_MS = "mqtt.pace_interval_ms";
+    /** Messages per second (per connection or per group, as the mode says); decimals allowed. */
+    public static final String PACE_RATE = "mqtt.pace_rate";
+    public static final String PACE_DURATION_MS = "mqtt.pace_duration_ms";
+    /** At most this many messages per paced sample, all connections together; 0 = no cap. */
+    public static final String PACE_MESSAGES = "mqtt.pace_messages";
 
     // MQTT 5.0 (ours, issue 4). Connect:
     public static final String SESSION_EXPIRY = "mqtt.session_expiry";
@@ -108,6 +116,10 @@ public final class Keys {
     public static final String TIMESTAMP_PRECISE = "precise";
     public static final String TARGET_ALL = "all";
     public static final String TARGET_ROUND_ROBIN = "round_robin";
+    public static final String PACE_BURST = "burst";
+    public static final String PACE_INTERVAL = "interval";
+    public static final String PACE_RATE_PER_CONNECTION = "rate_per_connection";
+    public static final String PACE_RATE_PER_GROUP = "rate_per_group";
     public static final String PROTOCOL_TCP = "TCP";
     public static final String PROTOCOL_SSL = "SSL";
     public static final String PROTOCOL_WS = "WS";
@@ -138,6 +150,9 @@ public final class Keys {
     public static final int DEFAULT_SAMPLE_TIMEOUT_MS = 10000;
     public static final int DEFAULT_CONDITION_TIME_MS = 1000;
     public static final int DEFAULT_CONDITION_COUNT = 1;
+    public static final int DEFAULT_PACE_INTERVAL_MS = 1000;
+    public static final String DEFAULT_PACE_RATE = "1";
+    public static final int DEFAULT_PACE_DURATION_MS = 10000;
     /** MQTT 5.0 defaults (contract, issue 4). */
     public static final long DEFAULT_SESSION_EXPIRY = 0;
     public static final int DEFAULT_RECEIVE_MAXIMUM = 65535;

@@ -81,6 +81,28 @@ final class Props {
         return n;
     }
 
+    /** A decimal number above {@code above} and at most max (absent or blank -> default). */
+    double decimal(String key, double def, double above, double max) {
+        String v = trimmed(key, null);
+        if (v == null) {
+            return def;
+        }
+        double d;
+        try {
+            d = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new BadSettingException(key, v, "not a number");
+        }
+        if (!(d > above && d <= max)) {
+            throw new BadSettingException(key, v, "must be above " + plain(above) + " and at most " + plain(max));
+        }
+        return d;
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
     private static String range(long min, long max) {
         if (max == Integer.MAX_VALUE || max == Long.MAX_VALUE) {
             return "at least " + min;

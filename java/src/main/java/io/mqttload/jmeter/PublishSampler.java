@@ -2,6 +2,8 @@ package io.mqttload.jmeter;
 
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.testelement.ThreadListener;
+import org.apache.jmeter.threads.JMeterContextService;
+import org.apache.jmeter.threads.JMeterVariables;
 
 import io.mqttload.jni.ConnectionGroup;
 import io.mqttload.jni.Outcome;
@@ -14,19 +16,63 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
     /** Per thread (samplers are cloned per thread); re-created when the resolved settings change. */
     private transient Publisher publisher;
 
+    /** JMeter variables set after each sample (empty when not available), with the stats index each shows. */
+    static final String[] VARIABLES = {
+        "MQTT_PUB_SENT", "MQTT_PUB_INTENDED", "MQTT_PUB_LAG_P50_US", "MQTT_PUB_LAG_P99_US",
+    };
+    static final int[] STAT_INDEX = {
+        Outcome.STAT_PUB_SENT, Outcome.STAT_PUB_INTENDED, Outcome.STAT_PUB_LAG_P50_US, Outcome.STAT_PUB_LAG_P99_US,
+    };
+    /** Messages sent per second, plain decimal (up to three decimals). */
+    static final String RATE_VARIABLE = "MQTT_PUB_RATE";
+
     @Override
     protected void doSample(SampleResult result, long startMillis, long startNanos) {
+        Outcome o = null;
+        try {
+            o = run(result, startMillis, startNanos);
+        } finally {
+            putVariables(o);
+        }
+    }
+
+    /** Variable values for an outcome ({@link #VARIABLES}, then the rate); empty when not available. */
+    static String[] variableValues(Outcome o) {
+        String[] values = new String[VARIABLES.length + 1];
+        for (int i = 0; i < VARIABLES.length; i++) {
+            long v = o == null ? -1 : o.stat(STAT_INDEX[i]);
+            values[i] = v < 0 ? "" : Long.toString(v);
+        }
+        long milli = o == null ? -1 : o.stat(Outcome.STAT_PUB_RATE_MILLI);
+        values[VARIABLES.length] = milli < 0 ? ""
+                : java.math.BigDecimal.valueOf(milli, 3).stripTrailingZeros().toPlainString();
+        return values;
+    }
+
+    private static void putVariables(Outcome o) {
+        JMeterVariables vars = JMeterContextService.getContext().getVariables();
+        if (vars == null) {
+            return;
+        }
+        String[] values = variableValues(o);
+        for (int i = 0; i < VARIABLES.length; i++) {
+            vars.put(VARIABLES[i], values[i]);
+        }
+        vars.put(RATE_VARIABLE, values[VARIABLES.length]);
+    }
+
+    private Outcome run(SampleResult result, long startMillis, long startNanos) {
         PublishSettings settings;
         try {
             settings = PublishSettings.read(properties());
         } catch (IllegalArgumentException e) {
             Results.fail(result, startMillis, startNanos, Results.EXCEPTION, e.getMessage());
-            return;
+            return null;
         }
         ConnectionGroup group = Connections.find(settings.connectionName);
         if (group == null) {
             Results.fail(result, startMillis, startNanos, Results.NO_CONNECTION, Results.NO_CONNECTION_MESSAGE);
-            return;
+            return null;
         }
         String json = settings.toJson();
         if (publisher == null || publisher.isClosed() || !json.equals(publisher.json())) {
@@ -35,13 +81,14 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
                 publisher = Publisher.create(json);
             } catch (IllegalArgumentException e) {
                 Results.fail(result, startMillis, startNanos, Results.EXCEPTION, e.getMessage());
-                return;
+                return null;
             }
         }
         using(group);
         Outcome o = publisher.publish(group, shutdownProbe());
         Results.fill(result, startMillis, o);
         result.setSentBytes(Math.max(0L, o.bytes));
+        return o;
     }
 
     private void closePublisher() {
@@ -167,6 +214,47 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
 
     public void setAckTimeout(String v) {
         setProperty(Keys.ACK_TIMEOUT, v);
+    }
+
+    // Pacing
+    public String getPaceMode() {
+        return getPropertyAsString(Keys.PACE_MODE, Keys.PACE_BURST);
+    }
+
+    public void setPaceMode(String v) {
+        setProperty(Keys.PACE_MODE, v);
+    }
+
+    public String getPaceIntervalMs() {
+        return getPropertyAsString(Keys.PACE_INTERVAL_MS, String.valueOf(Keys.DEFAULT_PACE_INTERVAL_MS));
+    }
+
+    public void setPaceIntervalMs(String v) {
+        setProperty(Keys.PACE_INTERVAL_MS, v);
+    }
+
+    public String getPaceRate() {
+        return getPropertyAsString(Keys.PACE_RATE, Keys.DEFAULT_PACE_RATE);
+    }
+
+    public void setPaceRate(String v) {
+        setProperty(Keys.PACE_RATE, v);
+    }
+
+    public String getPaceDurationMs() {
+        return getPropertyAsString(Keys.PACE_DURATION_MS, String.valueOf(Keys.DEFAULT_PACE_DURATION_MS));
+    }
+
+    public void setPaceDurationMs(String v) {
+        setProperty(Keys.PACE_DURATION_MS, v);
+    }
+
+    public String getPaceMessages() {
+        return getPropertyAsString(Keys.PACE_MESSAGES, "0");
+    }
+
+    public void setPaceMessages(String v) {
+        setProperty(Keys.PACE_MESSAGES, v);
     }
 
     // MQTT 5.0

@@ -18,6 +18,13 @@ public final class PublishSettings {
     public final int ackTimeoutMs;
     public final boolean endMarker;
     public final String connectionName;
+    /** Pacing (see {@link Keys#PACE_MODE}); the other pace fields apply only when it is not burst. */
+    public final String paceMode;
+    public final int paceIntervalMs;
+    /** Messages per second, per connection or per group as the mode says. */
+    public final double paceRate;
+    public final int paceDurationMs;
+    public final long paceMessages;
     // MQTT 5.0 (sent as "v5" only when one differs from its default)
     /** Seconds; 0 = none. */
     public final long messageExpiry;
@@ -56,6 +63,22 @@ public final class PublishSettings {
         ackTimeoutMs = p.integer(Keys.ACK_TIMEOUT, Keys.DEFAULT_ACK_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         endMarker = p.bool(Keys.END_MARKER, false);
         connectionName = p.text(Keys.CONNECTION_NAME, "").trim();
+        paceMode = p.choice(Keys.PACE_MODE, Keys.PACE_BURST, Keys.PACE_BURST, Keys.PACE_INTERVAL,
+                Keys.PACE_RATE_PER_CONNECTION, Keys.PACE_RATE_PER_GROUP);
+        boolean paced = isPaced();
+        paceIntervalMs = Keys.PACE_INTERVAL.equals(paceMode)
+                ? p.integer(Keys.PACE_INTERVAL_MS, Keys.DEFAULT_PACE_INTERVAL_MS, 1, MAX_PACE_INTERVAL_MS)
+                : Keys.DEFAULT_PACE_INTERVAL_MS;
+        paceRate = paced && !Keys.PACE_INTERVAL.equals(paceMode)
+                ? p.decimal(Keys.PACE_RATE, Double.parseDouble(Keys.DEFAULT_PACE_RATE), 0, MAX_PACE_RATE)
+                : Double.parseDouble(Keys.DEFAULT_PACE_RATE);
+        paceDurationMs = paced ? p.integer(Keys.PACE_DURATION_MS, Keys.DEFAULT_PACE_DURATION_MS, 0,
+                MAX_PACE_DURATION_MS) : Keys.DEFAULT_PACE_DURATION_MS;
+        paceMessages = paced ? p.longInteger(Keys.PACE_MESSAGES, 0, 0, MAX_PACE_MESSAGES) : 0;
+        if (paced && paceDurationMs == 0 && paceMessages == 0) {
+            throw new BadSettingException(Keys.PACE_DURATION_MS, "0",
+                    "a paced sample needs an end: set a duration, or a message cap (" + Keys.PACE_MESSAGES + ")");
+        }
         messageExpiry = p.longInteger(Keys.MESSAGE_EXPIRY, 0, 0, Keys.MAX_FOUR_BYTE_INTEGER);
         contentType = p.text(Keys.CONTENT_TYPE, "");
         MqttText.requireMqttString(Keys.CONTENT_TYPE, "content type", contentType);
@@ -68,6 +91,25 @@ public final class PublishSettings {
         correlationData = p.text(Keys.CORRELATION_DATA, "");
         userProperties = Collections.unmodifiableList(p.userProperties(Keys.USER_PROPERTIES));
         useTopicAlias = p.bool(Keys.USE_TOPIC_ALIAS, false);
+    }
+
+    static final int MAX_PACE_INTERVAL_MS = 3_600_000;
+    static final double MAX_PACE_RATE = 1_000_000;
+    static final int MAX_PACE_DURATION_MS = 86_400_000;
+    static final long MAX_PACE_MESSAGES = 1_000_000_000L;
+
+    /** Paced (open-loop) publishing instead of a burst (then the JSON carries "pace"). */
+    public boolean isPaced() {
+        return !Keys.PACE_BURST.equals(paceMode);
+    }
+
+    private Json paceJson() {
+        return Json.object()
+                .put("mode", paceMode)
+                .put("intervalMs", paceIntervalMs)
+                .putNumber("rate", paceRate)
+                .put("durationMs", paceDurationMs)
+                .put("messages", paceMessages);
     }
 
     /** True when some MQTT 5.0 field differs from its default (then the JSON carries "v5"). */
@@ -110,6 +152,9 @@ public final class PublishSettings {
         }
         if (hasV5()) {
             json.put("v5", v5Json());
+        }
+        if (isPaced()) {
+            json.put("pace", paceJson());
         }
         return json.toString();
     }

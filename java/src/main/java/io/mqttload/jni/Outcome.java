@@ -5,7 +5,7 @@ import java.util.Arrays;
 /** Result of one native operation; created by the native side with the constructor below. */
 public final class Outcome {
     /** Number of entries in {@link #stats}. */
-    public static final int STATS_LENGTH = 13;
+    public static final int STATS_LENGTH = 19;
     public static final int STAT_MESSAGES = 0;
     public static final int STAT_MEAN_US = 1;
     public static final int STAT_P50_US = 2;
@@ -21,6 +21,16 @@ public final class Outcome {
     /** Missing now: in gaps plus pending (running; the last sample's value is the final loss). */
     public static final int STAT_LOST_TOTAL = 11;
     public static final int STAT_DUPLICATES_TOTAL = 12;
+    /** Publish: messages sent (written at QoS 0, acknowledged at QoS 1/2). */
+    public static final int STAT_PUB_SENT = 13;
+    /** Publish: messages the sample meant to send (paced: its schedule's count). */
+    public static final int STAT_PUB_INTENDED = 14;
+    /** Publish, paced: how late the schedule ran (hand-off to the connection - intended send time), µs. */
+    public static final int STAT_PUB_LAG_P50_US = 15;
+    public static final int STAT_PUB_LAG_P99_US = 16;
+    public static final int STAT_PUB_LAG_MAX_US = 17;
+    /** Publish: messages sent per second, times 1,000. */
+    public static final int STAT_PUB_RATE_MILLI = 18;
 
     public final boolean success;
     public final String responseCode;
@@ -29,7 +39,7 @@ public final class Outcome {
     public final long sampleCount;
     public final long errorCount;
     public final long bytes;
-    /** Length 13, -1 = not available; see the STAT_ constants. */
+    /** Length {@link #STATS_LENGTH}, -1 = not available; see the STAT_ constants. */
     public final long[] stats;
     /** May be null. */
     public final byte[] responseData;

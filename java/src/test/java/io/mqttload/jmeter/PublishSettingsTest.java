@@ -52,6 +52,65 @@ class PublishSettingsTest {
     }
 
     @Test
+    void pacedPublishingAddsItsObject() {
+        p.put(Keys.PACE_MODE, " Interval ");
+        p.put(Keys.PACE_INTERVAL_MS, "250");
+        p.put(Keys.PACE_RATE, "not read in interval mode");
+        p.put(Keys.PACE_DURATION_MS, "2000");
+        PublishSettings s = read();
+        assertTrue(s.isPaced());
+        assertTrue(s.toJson().endsWith(",\"ackTimeoutMs\":10000,\"pace\":{\"mode\":\"interval\",\"intervalMs\":250,"
+                + "\"rate\":1.0,\"durationMs\":2000,\"messages\":0}}"), s.toJson());
+        p.put(Keys.PACE_MODE, "rate_per_group");
+        p.put(Keys.PACE_RATE, "0.5");
+        p.put(Keys.PACE_INTERVAL_MS, "not read in rate modes");
+        p.put(Keys.PACE_DURATION_MS, "0");
+        p.put(Keys.PACE_MESSAGES, "100");
+        assertTrue(read().toJson().endsWith("\"pace\":{\"mode\":\"rate_per_group\",\"intervalMs\":1000,"
+                + "\"rate\":0.5,\"durationMs\":0,\"messages\":100}}"), read().toJson());
+    }
+
+    @Test
+    void burstIgnoresThePaceFields() {
+        p.put(Keys.PACE_MODE, "burst");
+        p.put(Keys.PACE_INTERVAL_MS, "x");
+        p.put(Keys.PACE_RATE, "x");
+        p.put(Keys.PACE_DURATION_MS, "x");
+        p.put(Keys.PACE_MESSAGES, "x");
+        PublishSettings s = read();
+        assertTrue(!s.isPaced() && !s.toJson().contains("pace"), s.toJson());
+    }
+
+    @Test
+    void badPaceValuesNameTheirKey() {
+        String[][] cases = {
+            {Keys.PACE_MODE, "fast", Keys.PACE_MODE},
+            {Keys.PACE_INTERVAL_MS, "0", Keys.PACE_INTERVAL_MS},
+            {Keys.PACE_INTERVAL_MS, "3600001", Keys.PACE_INTERVAL_MS},
+            {Keys.PACE_DURATION_MS, "-1", Keys.PACE_DURATION_MS},
+            {Keys.PACE_MESSAGES, "1.5", Keys.PACE_MESSAGES},
+        };
+        for (String[] c : cases) {
+            p.clear();
+            p.put(Keys.PACE_MODE, Keys.PACE_INTERVAL);
+            p.put(c[0], c[1]);
+            assertEquals(c[2], bad().field(), c[0] + "=" + c[1]);
+        }
+        for (String rate : new String[] {"0", "-2", "1000001", "NaN", "fast"}) {
+            p.clear();
+            p.put(Keys.PACE_MODE, Keys.PACE_RATE_PER_CONNECTION);
+            p.put(Keys.PACE_RATE, rate);
+            assertEquals(Keys.PACE_RATE, bad().field(), rate);
+        }
+        p.clear();
+        p.put(Keys.PACE_MODE, Keys.PACE_INTERVAL);
+        p.put(Keys.PACE_DURATION_MS, "0");
+        BadSettingException e = bad();
+        assertEquals(Keys.PACE_DURATION_MS, e.field());
+        assertTrue(e.getMessage().contains("needs an end"), e.getMessage());
+    }
+
+    @Test
     void addTimestampMeansXmeterWhenNoFormat() {
         p.put(Keys.ADD_TIMESTAMP, "true");
         assertEquals("xmeter", read().timestamp);

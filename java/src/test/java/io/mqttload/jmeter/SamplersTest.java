@@ -102,6 +102,32 @@ class SamplersTest {
     }
 
     @Test
+    void publishVariables() {
+        long[] st = new long[Outcome.STATS_LENGTH];
+        java.util.Arrays.fill(st, -1);
+        st[Outcome.STAT_PUB_SENT] = 998;
+        st[Outcome.STAT_PUB_INTENDED] = 1000;
+        st[Outcome.STAT_PUB_LAG_P50_US] = 120;
+        st[Outcome.STAT_PUB_LAG_P99_US] = 900;
+        st[Outcome.STAT_PUB_RATE_MILLI] = 99_800;
+        Outcome o = new Outcome(false, "501", "x", 0, 1000, 2, 0, st, null);
+        assertEquals(java.util.Arrays.asList("998", "1000", "120", "900", "99.8"),
+                java.util.Arrays.asList(PublishSampler.variableValues(o)));
+        assertEquals(java.util.Arrays.asList("MQTT_PUB_SENT", "MQTT_PUB_INTENDED", "MQTT_PUB_LAG_P50_US",
+                "MQTT_PUB_LAG_P99_US"), java.util.Arrays.asList(PublishSampler.VARIABLES));
+        assertEquals("MQTT_PUB_RATE", PublishSampler.RATE_VARIABLE);
+        // burst: no lag; a whole rate has no decimals
+        st[Outcome.STAT_PUB_LAG_P50_US] = -1;
+        st[Outcome.STAT_PUB_LAG_P99_US] = -1;
+        st[Outcome.STAT_PUB_RATE_MILLI] = 5_000_000;
+        assertEquals(java.util.Arrays.asList("998", "1000", "", "", "5000"),
+                java.util.Arrays.asList(PublishSampler.variableValues(o)));
+        for (String e : PublishSampler.variableValues(null)) {
+            assertEquals("", e);
+        }
+    }
+
+    @Test
     void arrivalRateIsRoundedDownSoAnyLossReadsBelowOne() {
         assertEquals("0.999999", SubscribeSampler.arrivalRate(subscribe(9_999_999, 1)));
         assertEquals("0.750000", SubscribeSampler.arrivalRate(subscribe(3, 1)));

@@ -145,6 +145,22 @@ final class Help {
                 + " messages are spread over the connections.", Keys.TARGET_ALL);
         put(Keys.ACK_TIMEOUT, "Milliseconds to wait for the PUBACK (QoS 1) or PUBCOMP (QoS 2) of every message"
                 + " of the sample.", String.valueOf(Keys.DEFAULT_ACK_TIMEOUT_MS));
+        put(Keys.PACE_MODE, "burst: the sample publishes its messages per sample as fast as possible."
+                + "\ninterval: every connection of the group publishes one message every interval, for the"
+                + " duration. rate_per_connection / rate_per_group: the same, at a rate in messages per second"
+                + " for each connection / for the whole group (shared by its connections)."
+                + "\nThe engine keeps the schedule, first sends spread over one interval; each timestamp carries"
+                + " the intended send time, so latency includes any delay in sending (no coordinated omission).",
+                Keys.PACE_BURST);
+        put(Keys.PACE_INTERVAL_MS, "interval mode: milliseconds between two messages of one connection"
+                + " (1-3600000).", String.valueOf(Keys.DEFAULT_PACE_INTERVAL_MS));
+        put(Keys.PACE_RATE, "rate modes: messages per second, per connection or for the whole group; decimals"
+                + " allowed (0.1 = one every 10 s).", Keys.DEFAULT_PACE_RATE);
+        put(Keys.PACE_DURATION_MS, "Paced: how long the sample's schedule runs, ms (then it waits for the last"
+                + " acknowledgements). 0 = until the message cap is reached.",
+                String.valueOf(Keys.DEFAULT_PACE_DURATION_MS));
+        put(Keys.PACE_MESSAGES, "Paced: at most this many messages per sample, all connections together;"
+                + " the sample ends when they are sent. 0 = no cap (the duration ends it).", "0");
         put(Keys.MESSAGE_EXPIRY, "5.0 Message Expiry Interval, seconds. 0 = none.", "0");
         put(Keys.CONTENT_TYPE, "5.0 Content Type of the messages.", "empty");
         put(Keys.PAYLOAD_FORMAT_UTF8, "5.0 Payload Format Indicator: the payload is UTF-8 text.", "false");

@@ -24,6 +24,7 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
     static final String LABEL = "MQTT Publish";
     static final String TAB_PAYLOAD = "Payload";
     static final String TAB_V5 = "MQTT 5.0 properties";
+    static final String GROUP_PACING = "Pacing";
 
     private final JTextField connectionName = Form.text(10);
     private final JTextField topic = Form.grow(Form.text(12));
@@ -43,6 +44,12 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
     private final JComboBox<String> target = Form.combo(false, Keys.TARGET_ROUND_ROBIN, Keys.TARGET_ALL,
             Keys.TARGET_ROUND_ROBIN);
     private final JTextField ackTimeout = Form.text(6);
+    private final JComboBox<String> paceMode = Form.combo(false, Keys.PACE_RATE_PER_CONNECTION, Keys.PACE_BURST,
+            Keys.PACE_INTERVAL, Keys.PACE_RATE_PER_CONNECTION, Keys.PACE_RATE_PER_GROUP);
+    private final JTextField paceIntervalMs = Form.text(6);
+    private final JTextField paceRate = Form.text(6);
+    private final JTextField paceDurationMs = Form.text(7);
+    private final JTextField paceMessages = Form.text(7);
     private final JTextField messageExpiry = Form.text(6);
     private final JTextField contentType = Form.text(12);
     private final JCheckBox payloadFormatUtf8 = Form.check("Payload is UTF-8 (payload format indicator)");
@@ -55,10 +62,17 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
         super(PublishSampler.class, "publish");
         bind();
         JPanel main = new JPanel(new BorderLayout());
-        main.add(new Form("Publish")
+        JPanel top = new JPanel(new BorderLayout());
+        top.add(new Form("Publish")
                 .row("Topic:", topic, "QoS:", qos, null, retained)
                 .row("Messages per sample:", messagesPerSample, "Target connections:", target)
                 .row("Connection name:", connectionName, "Ack timeout (ms):", ackTimeout), BorderLayout.NORTH);
+        top.add(new Form(GROUP_PACING)
+                .row("Mode:", paceMode, "Interval (ms):", paceIntervalMs, "Rate (msg/s):", paceRate)
+                .row("Duration (ms):", paceDurationMs, "Message cap:", paceMessages)
+                .full(Form.note("Paced: each connection publishes on the engine's schedule; timestamps = intended"
+                        + " times.")), BorderLayout.CENTER);
+        main.add(top, BorderLayout.NORTH);
         JTabbedPane tabs = new JTabbedPane();
         tabs.addTab(TAB_PAYLOAD, top(new Form()
                 .row("Message type:", messageType)
@@ -79,6 +93,7 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
         add(main, BorderLayout.CENTER);
         messageType.addActionListener(e -> updateEnabled());
         timestampFormat.addActionListener(e -> updateEnabled());
+        paceMode.addActionListener(e -> updateEnabled());
         ready();
     }
 
@@ -119,6 +134,16 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
                 PublishSampler::setUserProperties, "");
         fields.check(Keys.USE_TOPIC_ALIAS, useTopicAlias, PublishSampler::isUseTopicAlias,
                 PublishSampler::setUseTopicAlias, false);
+        fields.combo(Keys.PACE_MODE, paceMode, PublishSampler::getPaceMode, PublishSampler::setPaceMode,
+                Keys.PACE_BURST);
+        fields.text(Keys.PACE_INTERVAL_MS, paceIntervalMs, PublishSampler::getPaceIntervalMs,
+                PublishSampler::setPaceIntervalMs, String.valueOf(Keys.DEFAULT_PACE_INTERVAL_MS));
+        fields.text(Keys.PACE_RATE, paceRate, PublishSampler::getPaceRate, PublishSampler::setPaceRate,
+                Keys.DEFAULT_PACE_RATE);
+        fields.text(Keys.PACE_DURATION_MS, paceDurationMs, PublishSampler::getPaceDurationMs,
+                PublishSampler::setPaceDurationMs, String.valueOf(Keys.DEFAULT_PACE_DURATION_MS));
+        fields.text(Keys.PACE_MESSAGES, paceMessages, PublishSampler::getPaceMessages,
+                PublishSampler::setPaceMessages, "0");
     }
 
     /** Keeps a tab's content at the top of the tab (the tallest tab sets the height of both). */
@@ -138,6 +163,15 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
         String ts = Form.value(timestampFormat).trim().toLowerCase(Locale.ROOT);
         boolean anyTs = Form.variable(timestampFormat);
         Form.applies(anyTs || Keys.TIMESTAMP_PRECISE.equals(ts), endMarker);
+        boolean anyPace = Form.variable(paceMode);
+        String pace = Form.value(paceMode).trim().toLowerCase(Locale.ROOT);
+        boolean burst = !anyPace && Keys.PACE_BURST.equals(pace);
+        Form.applies(anyPace || Keys.PACE_INTERVAL.equals(pace), paceIntervalMs);
+        Form.applies(anyPace || Keys.PACE_RATE_PER_CONNECTION.equals(pace) || Keys.PACE_RATE_PER_GROUP.equals(pace),
+                paceRate);
+        Form.applies(!burst, paceDurationMs, paceMessages);
+        // a paced sample publishes on every connection by its schedule, not N messages to a target
+        Form.applies(anyPace || burst, messagesPerSample, target);
         timestampNote.setText(anyTs ? "Chosen at run time: none, xmeter or precise (the tooltip says what each is)."
                 : timestampNote(ts));
     }

@@ -67,7 +67,8 @@ class GuiFieldsTest {
                     Keys.END_MARKER, Keys.MESSAGE_TYPE, Keys.MESSAGE_TYPE_FIXED_LENGTH, Keys.RANDOM_PER_MESSAGE,
                     Keys.MESSAGE_TO_SENT, Keys.TIMESTAMP_FORMAT, Keys.MESSAGES_PER_SAMPLE, Keys.PUBLISH_TARGET,
                     Keys.ACK_TIMEOUT, Keys.MESSAGE_EXPIRY, Keys.CONTENT_TYPE, Keys.PAYLOAD_FORMAT_UTF8,
-                    Keys.RESPONSE_TOPIC, Keys.CORRELATION_DATA, Keys.USER_PROPERTIES, Keys.USE_TOPIC_ALIAS),
+                    Keys.RESPONSE_TOPIC, Keys.CORRELATION_DATA, Keys.USER_PROPERTIES, Keys.USE_TOPIC_ALIAS,
+                    Keys.PACE_MODE, Keys.PACE_INTERVAL_MS, Keys.PACE_RATE, Keys.PACE_DURATION_MS, Keys.PACE_MESSAGES),
             "subscribe", Arrays.asList(Keys.CONNECTION_NAME, Keys.TOPIC_NAME, Keys.QOS_LEVEL, Keys.SAMPLE_CONDITION,
                     Keys.SAMPLE_CONDITION_VALUE, Keys.SAMPLE_TIMEOUT, Keys.ADD_TIMESTAMP, Keys.DEBUG_RESPONSE,
                     Keys.NO_LOCAL, Keys.RETAIN_AS_PUBLISHED, Keys.RETAIN_HANDLING, Keys.SUBSCRIPTION_IDENTIFIER),
@@ -315,6 +316,22 @@ class GuiFieldsTest {
             s.setTimestampFormat((String) f[0]);
             g.configure(s);
             assertEquals(f[1], enabled(g, Keys.END_MARKER), f[0] + " end marker");
+        }
+        // pace mode -> {interval, rate, duration and cap, messages per sample and target}
+        Object[][] paces = {{Keys.PACE_BURST, false, false, false, true},
+            {Keys.PACE_INTERVAL, true, false, true, false},
+            {Keys.PACE_RATE_PER_CONNECTION, false, true, true, false},
+            {Keys.PACE_RATE_PER_GROUP, false, true, true, false}, {"${pace}", true, true, true, true}};
+        for (Object[] p : paces) {
+            PublishSampler s = new PublishSampler();
+            s.setPaceMode((String) p[0]);
+            g.configure(s);
+            assertEquals(p[1], enabled(g, Keys.PACE_INTERVAL_MS), p[0] + " interval");
+            assertEquals(p[2], enabled(g, Keys.PACE_RATE), p[0] + " rate");
+            assertEquals(p[3], enabled(g, Keys.PACE_DURATION_MS), p[0] + " duration");
+            assertEquals(p[3], enabled(g, Keys.PACE_MESSAGES), p[0] + " cap");
+            assertEquals(p[4], enabled(g, Keys.MESSAGES_PER_SAMPLE), p[0] + " messages per sample");
+            assertEquals(p[4], enabled(g, Keys.PUBLISH_TARGET), p[0] + " target");
         }
     }
 

@@ -208,6 +208,11 @@ class GuiRoundTripTest {
         p.put(Keys.CORRELATION_DATA, "corr-1");
         p.put(Keys.USER_PROPERTIES, "source=mqttload\nrun=${__time()}");
         p.put(Keys.USE_TOPIC_ALIAS, "true");
+        p.put(Keys.PACE_MODE, Keys.PACE_RATE_PER_GROUP);
+        p.put(Keys.PACE_INTERVAL_MS, "250");
+        p.put(Keys.PACE_RATE, "0.5");
+        p.put(Keys.PACE_DURATION_MS, "60000");
+        p.put(Keys.PACE_MESSAGES, "${cap}");
         roundTrip(gui(PublishSamplerGui::new), new PublishSampler(), new PublishSampler(), p, "MQTT Publish");
     }
 

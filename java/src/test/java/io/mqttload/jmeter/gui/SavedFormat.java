@@ -80,7 +80,12 @@ final class SavedFormat {
             "mqtt.response_topic|StringProperty|",
             "mqtt.correlation_data|StringProperty|",
             "mqtt.user_properties|StringProperty|",
-            "mqtt.use_topic_alias|BooleanProperty|false");
+            "mqtt.use_topic_alias|BooleanProperty|false",
+            "mqtt.pace_mode|StringProperty|burst",
+            "mqtt.pace_interval_ms|StringProperty|1000",
+            "mqtt.pace_rate|StringProperty|1",
+            "mqtt.pace_duration_ms|StringProperty|10000",
+            "mqtt.pace_messages|StringProperty|0");
 
     static final List<String> SUBSCRIBE_DEFAULTS = Arrays.asList(
             "TestElement.name|StringProperty|MQTT Subscribe",
@@ -177,7 +182,12 @@ final class SavedFormat {
             "mqtt.response_topic|StringProperty|${v_response_topic}",
             "mqtt.correlation_data|StringProperty|${v_correlation_data}",
             "mqtt.user_properties|StringProperty|${v_user_properties}",
-            "mqtt.use_topic_alias|BooleanProperty|true");
+            "mqtt.use_topic_alias|BooleanProperty|true",
+            "mqtt.pace_mode|StringProperty|${v_pace_mode}",
+            "mqtt.pace_interval_ms|StringProperty|${v_pace_interval_ms}",
+            "mqtt.pace_rate|StringProperty|${v_pace_rate}",
+            "mqtt.pace_duration_ms|StringProperty|${v_pace_duration_ms}",
+            "mqtt.pace_messages|StringProperty|${v_pace_messages}");
 
     static final List<String> SUBSCRIBE_FULL = Arrays.asList(
             "TestElement.name|StringProperty|named",
