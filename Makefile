@@ -7,6 +7,7 @@
 #                the engine's unit tests for linux-aarch64 under qemu-user, end-to-end tests (JMeter + Mosquitto)
 #   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS
 #                connects/s, memory), per-sample cost against JMeter's floor
+#   make bench-paced  paced publishing's schedule lag: 10,000 connections each every 10 s (PACED_* to change)
 #   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
@@ -122,6 +123,13 @@ bench-inflight: bench-engine
 # CONNECTIONS per protocol (default 5000)
 bench-connections: bench-engine
 	$(PYTHON) tools/bench/connections.py $(CONNECTIONS)
+
+# paced publishing: PACED_CONNECTIONS (10000) each publishing every PACED_INTERVAL_MS (10000) for PACED_SECONDS (30),
+# at PACED_QOS (0), one group against a Mosquitto of its own: the schedule's lag p50/p99/max and the achieved rate
+.PHONY: bench-paced
+bench-paced: bench-engine
+	target/release/mqttload-bench paced $(or $(PACED_CONNECTIONS),10000) $(or $(PACED_INTERVAL_MS),10000) \
+	  $(or $(PACED_SECONDS),30) $(or $(PACED_QOS),0)
 
 # SCALE_ENGINES jmeter-server engines x SCALE_PER_ENGINE connections held SCALE_HOLD s (default 6 x 17000, 60 s):
 # JMeter's distributed mode on loopback, a Mosquitto per engine (not part of `make bench`: it takes the machine)

@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mqttload::codec::ProtocolVersion;
@@ -103,8 +104,12 @@ async fn group_rate_and_message_cap() {
         r#"{"mode":"rate_per_group","rate":100,"durationMs":60000,"messages":25}"#,
         5_000,
     );
+    // as the plugin runs it: a task of the runtime
+    let pubs = Arc::new(pubs);
     let started = Instant::now();
-    let o = p.publish(&pubs).await;
+    let o = Arc::new(p)
+        .publish_on_runtime(pubs.clone(), Shutdown::never())
+        .await;
     assert!(o.success, "{o:?}");
     assert_eq!(
         (o.stats[STAT_PUB_SENT], o.stats[STAT_PUB_INTENDED]),
@@ -174,4 +179,39 @@ async fn unacknowledged_paced_messages_are_counted() {
     );
     assert_eq!((o.stats[STAT_PUB_SENT], o.stats[STAT_PUB_INTENDED]), (0, 4));
     assert_eq!((o.sample_count, o.error_count), (4, 4));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_ends_a_schedule_running_on_the_runtime() {
+    let broker = Mosquitto::start().unwrap();
+    let subs = group(broker.port, 1, "pabort_sub_");
+    assert!(subs.connect().await.success);
+    let sub = Subscriber::new(
+        SubscribeConfig::from_json(
+            r#"{"topics":"paced/abort","qos":0,"condition":"time","conditionValue":300}"#,
+        )
+        .unwrap(),
+    );
+    let _ = sub.subscribe(&subs).await;
+    let pubs = Arc::new(group(broker.port, 4, "pabort_"));
+    assert!(pubs.connect().await.success);
+    let p = Arc::new(paced(
+        "paced/abort",
+        0,
+        r#"{"mode":"rate_per_connection","rate":50,"durationMs":60000}"#,
+        1_000,
+    ));
+    // JMeter's Stop drops the sample's future (the group's cancel): the task goes with it.
+    let cut = tokio::time::timeout(
+        Duration::from_millis(300),
+        p.clone()
+            .publish_on_runtime(pubs.clone(), Shutdown::never()),
+    )
+    .await;
+    assert!(cut.is_err());
+    let during = sub.subscribe(&subs).await.stats[0];
+    assert!(during > 0, "it was publishing");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let after = sub.subscribe(&subs).await;
+    assert_eq!(after.stats[0].max(0), 0, "still publishing: {after:?}");
 }

@@ -9,11 +9,15 @@
 //! `mqttload-bench connections <connectJson> <count>`: opens `count` connections in one group,
 //! prints connects/s and resident memory per idle connection (tools/bench/connections.py runs it
 //! for TCP, TLS, WS and WSS side by side).
+//!
+//! `mqttload-bench paced <connections> <interval ms> <seconds> [qos]`: one group of `connections`
+//! each publishing every `interval ms` for `seconds` (paced mode, one sample), a subscriber
+//! counting what arrives; prints the schedule's lag p50/p99/max and the achieved rate.
 
 use std::time::{Duration, Instant};
 
 use mqttload::sampler::{
-    ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SubscribeConfig, Subscriber,
+    ConnectConfig, ConnectionGroup, PublishConfig, Publisher, Shutdown, SubscribeConfig, Subscriber,
 };
 use mqttload::testkit::Mosquitto;
 
@@ -150,8 +154,141 @@ fn connections(json: &str, count: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// Paced publishing at scale: how late the engine's schedule runs (`make bench-paced`).
+fn paced(host: &str, port: u16, connections: u32, interval_ms: u64, seconds: u64, qos: u8) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let pubs = ConnectionGroup::new(
+        ConnectConfig::from_json(&format!(
+            r#"{{"server":"{host}","port":{port},"version":"3.1.1","clientIdPrefix":"bpace_","connections":{connections},"keepAliveSecs":300,"connTimeoutSecs":60}}"#
+        ))
+        .expect("bench connect settings"),
+    )
+    .expect("bench group");
+    let subs = group(host, port, "bpsub_", 0);
+    let started = Instant::now();
+    let o = rt.block_on(pubs.connect());
+    if !o.success {
+        println!("paced: FAILED to connect: {}", o.message);
+        return;
+    }
+    println!(
+        "paced: {connections} connections in {:.1} s; each every {interval_ms} ms for {seconds} s = {:.0} msg/s, QoS {qos}",
+        started.elapsed().as_secs_f64(),
+        f64::from(connections) * 1000.0 / interval_ms as f64
+    );
+    let topic = "bench/paced";
+    let sub = Subscriber::new(
+        SubscribeConfig::from_json(&format!(
+            r#"{{"topics":"{topic}","qos":{qos},"condition":"time","conditionValue":1000,"addTimestamp":true}}"#
+        ))
+        .expect("bench subscribe settings"),
+    );
+    let pubs = std::sync::Arc::new(pubs);
+    let publisher = std::sync::Arc::new(Publisher::new(
+        PublishConfig::from_json(&format!(
+            r#"{{"topic":"{topic}","qos":{qos},"message":"0123456789abcdef0123456789abcdef","timestamp":"precise",
+               "pace":{{"mode":"interval","intervalMs":{interval_ms},"durationMs":{}}}}}"#,
+            seconds * 1000
+        ))
+        .expect("bench publish settings"),
+    ));
+    let (o, (received, p50, p99)) = rt.block_on(async {
+        let _ = subs.connect().await;
+        let _ = sub.subscribe(&subs).await;
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let publish = async {
+            // as the plugin runs it: on the runtime (PACED_ON_CALLER=1: in this thread, to compare)
+            let o = if std::env::var_os("PACED_ON_CALLER").is_some() {
+                publisher.publish(&pubs).await
+            } else {
+                publisher
+                    .clone()
+                    .publish_on_runtime(pubs.clone(), Shutdown::never())
+                    .await
+            };
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            o
+        };
+        let receive = async {
+            let (mut got, mut p50, mut p99) = (0i64, Vec::new(), Vec::new());
+            let mut quiet = 0;
+            // until the publisher is done and a second passes with nothing more
+            while quiet < 1 {
+                let s = sub.subscribe(&subs).await;
+                got += s.stats[0].max(0);
+                if s.stats[2] >= 0 {
+                    p50.push(s.stats[2]);
+                    p99.push(s.stats[4]);
+                }
+                if done.load(std::sync::atomic::Ordering::Relaxed) && s.stats[0] <= 0 {
+                    quiet += 1;
+                }
+            }
+            (got, median(&mut p50), p99.into_iter().max().unwrap_or(-1))
+        };
+        tokio::join!(publish, receive)
+    });
+    use mqttload::sampler::outcome::*;
+    println!(
+        "paced: {} {}",
+        if o.success { "OK" } else { "FAILED" },
+        o.message
+    );
+    println!(
+        "paced: sent {} of {} intended, {:.1} msg/s; lag p50 {} us, p99 {} us, max {} us; subscriber received {received}, end-to-end latency p50 {p50} us (median of 1-s batches), p99 {p99} us (worst batch)",
+        o.stats[STAT_PUB_SENT],
+        o.stats[STAT_PUB_INTENDED],
+        o.stats[STAT_PUB_RATE_MILLI] as f64 / 1000.0,
+        o.stats[STAT_PUB_LAG_P50_US],
+        o.stats[STAT_PUB_LAG_P99_US],
+        o.stats[STAT_PUB_LAG_MAX_US],
+    );
+    rt.block_on(async {
+        pubs.disconnect().await;
+        subs.disconnect().await;
+    });
+}
+
+/// The broker named by MQTT_BROKER=host:port, else a Mosquitto of our own.
+fn broker() -> (Option<Mosquitto>, String, u16) {
+    match std::env::var("MQTT_BROKER") {
+        Ok(hp) => {
+            let (h, p) = hp.rsplit_once(':').expect("MQTT_BROKER=host:port");
+            (None, h.to_string(), p.parse().expect("MQTT_BROKER port"))
+        }
+        Err(_) => {
+            let b = Mosquitto::start().unwrap_or_else(|e| panic!("{e}"));
+            let port = b.port;
+            (Some(b), "127.0.0.1".to_string(), port)
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("paced") {
+        let num = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok());
+        let (Some(connections), Some(interval_ms), Some(seconds)) = (num(2), num(3), num(4)) else {
+            eprintln!("usage: mqttload-bench paced <connections> <interval ms> <seconds> [qos]");
+            std::process::exit(2);
+        };
+        // Before the broker starts: Mosquitto inherits the raised limit (one file per client).
+        mqttload::transport::limits::raise_open_files();
+        let (_broker, host, port) = broker();
+        let qos = num(5).unwrap_or(0).min(2) as u8;
+        paced(
+            &host,
+            port,
+            u32::try_from(connections).unwrap_or(u32::MAX),
+            interval_ms.max(1),
+            seconds.max(1),
+            qos,
+        );
+        return;
+    }
     if args.get(1).map(String::as_str) == Some("connections") {
         let (Some(json), Some(count)) = (args.get(2), args.get(3).and_then(|c| c.parse().ok()))
         else {

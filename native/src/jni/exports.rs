@@ -385,7 +385,12 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_publish<'caller>(
                 Failure::Native(format!("publisher handle {publisher} is closed"))
             })?;
             let o = block_on_watching(env, &shutdown_probe, &g, async |sd| {
-                p.publish_until(&g, sd).await
+                if p.is_paced() {
+                    // The schedule runs on the runtime, not in this JMeter thread.
+                    p.clone().publish_on_runtime(g.clone(), sd.clone()).await
+                } else {
+                    p.publish_until(&g, sd).await
+                }
             })?;
             to_java(env, &o)
         })

@@ -237,6 +237,40 @@ async fn await_acks(
     }
 }
 
+/// Aborts the task when the future awaiting it is dropped (JMeter's Stop cancels that future).
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Publisher {
+    /// As [`Publisher::publish_until`], run as a task of the runtime instead of in the caller's
+    /// thread (a JMeter thread blocked in the JNI call): a paced schedule's timer then wakes its
+    /// loop on the worker thread that fired it, not via a second thread, which halves the wake-ups
+    /// a late schedule waits for on a busy machine. Dropping the returned future ends the task.
+    pub async fn publish_on_runtime(
+        self: Arc<Self>,
+        group: Arc<ConnectionGroup>,
+        shutdown: Shutdown,
+    ) -> SampleOutcome {
+        let started = std::time::Instant::now();
+        let task = tokio::spawn(async move { self.publish_until(&group, &shutdown).await });
+        let _abort = AbortOnDrop(task.abort_handle());
+        match task.await {
+            Ok(o) => o,
+            Err(e) if e.is_panic() => SampleOutcome::failed(
+                outcome::EXCEPTION,
+                format!("mqttload internal error (please report): {e}"),
+                started.elapsed(),
+            ),
+            Err(_) => SampleOutcome::interrupted(started.elapsed()),
+        }
+    }
+}
+
 /// 1234567 -> "1,234,567".
 fn thousands(n: u64) -> String {
     let digits = n.to_string();

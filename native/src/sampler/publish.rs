@@ -166,6 +166,11 @@ impl Publisher {
         }
     }
 
+    /// Paced publishing (`mqtt.pace_mode` other than burst).
+    pub fn is_paced(&self) -> bool {
+        self.config.pace.is_some()
+    }
+
     pub async fn publish(&self, group: &ConnectionGroup) -> SampleOutcome {
         self.publish_until(group, &Shutdown::never()).await
     }
