@@ -15,6 +15,8 @@ import org.apache.jmeter.report.core.SampleException;
 public final class MqttRows {
     private static final Pattern RECEIVED = Pattern.compile("^Received (\\d+) of message");
     private static final Pattern PUBLISHED = Pattern.compile("^Published (\\d+) ");
+    /** A paced Publish: "Paced 1,000 of 1,000 message(s) over ..." (thousands separated by commas). */
+    private static final Pattern PACED = Pattern.compile("^Paced ([\\d,]+) of ");
     /** JMeter's CSV header quotes the names of sample variables. */
     private static final String QUOTE = "\"";
 
@@ -26,9 +28,13 @@ public final class MqttRows {
         return count(RECEIVED, sample);
     }
 
-    /** Messages a Publish row sent ("Published N message(s)", "Published N of M message(s); ..."), or -1. */
+    /**
+     * Messages a Publish row sent ("Published N message(s)", "Published N of M message(s); ...", paced
+     * "Paced N of M message(s) ..."), or -1.
+     */
     public static long published(Sample sample) {
-        return count(PUBLISHED, sample);
+        long n = count(PUBLISHED, sample);
+        return n >= 0 ? n : count(PACED, sample);
     }
 
     private static long count(Pattern pattern, Sample sample) {
@@ -41,7 +47,7 @@ public final class MqttRows {
             return -1;
         }
         try {
-            return Long.parseLong(m.group(1));
+            return Long.parseLong(m.group(1).replace(",", ""));
         } catch (NumberFormatException e) {
             return -1;
         }

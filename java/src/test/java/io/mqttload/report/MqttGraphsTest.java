@@ -69,6 +69,10 @@ class MqttGraphsTest {
         assertEquals(100, MqttRows.published(sample(1000, "P", "Published 100 message(s)", 100)));
         assertEquals(7, MqttRows.published(sample(1000, "P", "Published 7 of 10 message(s); 3 not acknowledged", 10)));
         assertEquals(-1, MqttRows.published(sample(1000, "C", "Connected 5 connection(s)", 5)));
+        assertEquals(1000, MqttRows.published(sample(1000, "P",
+                "Paced 1,000 of 1,000 message(s) over 10.0 s at 100.0 msg/s; lag p50 120 µs, p99 900 µs", 1000)));
+        assertEquals(998, MqttRows.published(sample(1000, "P",
+                "Paced 998 of 1,000 message(s) over 10.0 s at 99.8 msg/s; 2 not acknowledged within 10000 ms", 1000)));
         assertEquals(250.0, MqttRows.variable(sample(1000, "S", "Received 3 of message.", 3, "3", "250"),
                 "MQTT_SUB_P50_US"));
         assertNull(MqttRows.variable(sample(1000, "S", "Received 3 of message.", 3, "3", "null"), "MQTT_SUB_P50_US"));
