@@ -1,6 +1,7 @@
 """Paced publishing through JMeter against our Mosquitto (tests/plans/paced.jmx): 20 connections each
 publishing every 200 ms for 2 s, two samples, QoS 1; a subscriber collects them with their latency.
-Also the MQTT_PUB_* variables of a burst Publish, and a bad pace setting's sample error."""
+Also the MQTT_PUB_* variables of a burst Publish, a bad pace setting's sample error, JMeter's Shutdown ending a
+schedule, and the paced bench run small."""
 from conftest import PLANS, as_int, describe, ok, rows_by_label
 from summarize import summarize  # tools/summarize.py (conftest puts tools/ on the path)
 
@@ -77,3 +78,31 @@ def test_paced_bench_prints_the_schedule_lag(build):
     out = subprocess.run([str(REPO / "target" / "release" / "mqttload-bench"), "paced", "50", "100", "1", "1"],
                          cwd=REPO, capture_output=True, text=True, timeout=120).stdout
     assert "paced: sent 500 of 500 intended" in out and "lag p50 " in out and "subscriber received 500" in out, out
+
+
+def test_shutdown_ends_a_paced_sample_with_what_it_sent(build, mosquitto, start_jmeter):
+    """JMeter's Shutdown (what shutdown.sh sends) ends a 60-s schedule within two seconds, counting what went."""
+    import socket
+    import time
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    props = dict(mosquitto.props, pace_duration="60000", pace_samples="1", sub_batches="0",
+                 **{"jmeterengine.nongui.port": port, "jmeterengine.nongui.maxport": port})
+    run = start_jmeter(PACED, props)
+    mosquitto.wait_for_log(r"Received PUBLISH from pcpub_", timeout=120, proc=run.proc)
+    time.sleep(1.0)
+    shutdown_at = time.time() * 1000
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(b"Shutdown", ("127.0.0.1", port))
+    rows = run.wait(timeout=30, check=False)
+    pubs = rows_by_label(rows, "MQTT Publish")
+    assert len(pubs) == 1, describe(rows)
+    p = pubs[0]
+    assert not ok(p) and p["responseCode"] == "502", describe(rows)
+    assert "JMeter shutdown ended the schedule after" in p["responseMessage"], describe(rows)
+    # 20 connections x 5 msg/s x 60 s intended; about a second's worth sent, all acknowledged
+    assert as_int(p["MQTT_PUB_INTENDED"]) == 6000, describe(rows)
+    assert 50 <= as_int(p["MQTT_PUB_SENT"]) <= 1000, describe(rows)
+    late = as_int(p["timeStamp"]) + as_int(p["elapsed"]) - shutdown_at
+    assert late < 2000, "ended %d ms after Shutdown" % late
