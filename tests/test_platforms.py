@@ -28,8 +28,9 @@ PLATFORMS = {
 GLIBC_MAX = (2, 17)
 # stripped: Linux 3.7-4.4 MB, Windows 7 MB (the unstripped Linux library was 5.3 MB)
 MAX_LIBRARY_BYTES = 8 * 1024 * 1024
-GUIS = ["io.mqttload.jmeter.gui.%sSamplerGui" % k for k in ("Connect", "Publish", "Subscribe", "Disconnect")]
-ELEMENTS = ["io.mqttload.jmeter.%sSampler" % k for k in ("Connect", "Publish", "Subscribe", "Disconnect")]
+GUIS = ["io.mqttload.jmeter.gui.%sSamplerGui" % k for k in ("Connect", "Publish", "Subscribe", "Unsubscribe", "Disconnect")]
+ELEMENTS = ["io.mqttload.jmeter.%sSampler" % k for k in ("Connect", "Publish", "Subscribe", "Unsubscribe",
+                                                            "Disconnect")]
 
 
 @pytest.fixture(scope="module")

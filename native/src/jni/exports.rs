@@ -20,8 +20,8 @@ use once_cell::sync::Lazy;
 use super::handles::Registry;
 use super::runtime::{configure, runtime};
 use crate::sampler::{
-    ConnectConfig, ConnectionGroup, DisconnectSettings, PublishConfig, Publisher, SampleOutcome,
-    Shutdown, SubscribeConfig, Subscriber,
+    unsubscribe_until, ConnectConfig, ConnectionGroup, DisconnectSettings, PublishConfig,
+    Publisher, SampleOutcome, Shutdown, SubscribeConfig, Subscriber, UnsubscribeConfig,
 };
 
 static GROUPS: Lazy<Registry<ConnectionGroup>> = Lazy::new(Registry::new);
@@ -454,6 +454,30 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_subscriberFree<'caller>(
         .with_env(|_env| -> Result<(), Failure> {
             SUBSCRIBERS.remove(handle);
             Ok(())
+        })
+        .resolve::<Throw>()
+}
+
+/// `static native Outcome groupUnsubscribe(long group, String unsubscribeJson, BooleanSupplier probe)`:
+/// UNSUBSCRIBE on every connection of the group, waiting for the UNSUBACKs.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupUnsubscribe<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    group_handle: jlong,
+    json: JString<'caller>,
+    shutdown_probe: JObject<'caller>,
+) -> JObject<'caller> {
+    unowned
+        .with_env(|env| -> Result<JObject<'caller>, Failure> {
+            let json = string(env, &json)?;
+            let config = UnsubscribeConfig::from_json(&json)
+                .map_err(|e| Failure::Settings(e.to_string()))?;
+            let g = group(group_handle)?;
+            let o = block_on_watching(env, &shutdown_probe, &g, async |sd| {
+                unsubscribe_until(&g, &config, sd).await
+            })?;
+            to_java(env, &o)
         })
         .resolve::<Throw>()
 }

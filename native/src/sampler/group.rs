@@ -63,6 +63,9 @@ pub struct ConnectionGroup {
     reused_ids_reported: AtomicU64,
     /// Streams whose end marker a Disconnect sends (Publish elements with mqtt.end_marker).
     end_markers: Mutex<Vec<EndMarker>>,
+    /// Filters an Unsubscribe element removed, in order: the group's Subscribe elements stop
+    /// expecting messages on them (their loss figures must not count what nobody asked for).
+    unsubscribed: Mutex<Vec<String>>,
 }
 
 /// Where and how a stream's end marker goes: on the connection that published it, at its QoS.
@@ -183,6 +186,7 @@ impl ConnectionGroup {
             reconnects_reported: AtomicU64::new(0),
             reused_ids_reported: AtomicU64::new(0),
             end_markers: Mutex::new(Vec::new()),
+            unsubscribed: Mutex::new(Vec::new()),
         })
     }
 
@@ -311,6 +315,24 @@ impl ConnectionGroup {
         })
     }
 
+    /// Filters unsubscribed from every connection of the group from now on.
+    pub(super) fn note_unsubscribed(&self, filters: &[String]) {
+        if let Ok(mut u) = self.unsubscribed.lock() {
+            u.extend(filters.iter().cloned());
+        }
+    }
+
+    /// Filters unsubscribed since `seen` (a position in the group's list), and the new position.
+    pub(super) fn unsubscribed_since(&self, seen: usize) -> (usize, Vec<String>) {
+        match self.unsubscribed.lock() {
+            Ok(u) => (
+                u.len(),
+                u.get(seen..).map(<[_]>::to_vec).unwrap_or_default(),
+            ),
+            Err(_) => (seen, Vec::new()),
+        }
+    }
+
     /// The stream's end marker goes out at every Disconnect of this group from now on.
     pub(super) fn add_end_marker(&self, slot: usize, stream: Arc<Stream>, qos: QoS) {
         if let Ok(mut g) = self.end_markers.lock() {
@@ -390,7 +412,13 @@ impl ConnectionGroup {
         let mut set = JoinSet::new();
         let slots = self.slots();
         let mut progress: Vec<(usize, Arc<ConnectProgress>)> = Vec::with_capacity(todo.len());
-        for slot in todo.iter().copied() {
+        // A ramp: the i-th connection starts i / rate seconds in, whatever the others are doing.
+        let ramp_start = tokio::time::Instant::now();
+        for (i, slot) in todo.iter().copied().enumerate() {
+            let start_at = self
+                .config
+                .connect_rate
+                .map(|rate| ramp_start + Duration::from_secs_f64(i as f64 / rate));
             let opts = self.session_options.clone();
             let client_id = self.client_ids[slot].clone();
             let local = match self.config.bind.len() {
@@ -410,15 +438,19 @@ impl ConnectionGroup {
             let seen = Arc::new(ConnectProgress::default());
             progress.push((slot, seen.clone()));
             set.spawn(async move {
+                if let Some(at) = start_at {
+                    tokio::time::sleep_until(at).await;
+                }
                 let _permit = limit.acquire_owned().await;
-                (
-                    slot,
-                    Session::connect_shared(opts, client_id, local, carried, &seen).await,
-                )
+                let began = Instant::now();
+                let connected =
+                    Session::connect_shared(opts, client_id, local, carried, &seen).await;
+                (slot, connected, began.elapsed())
             });
         }
         let mut failures: Vec<ClientError> = Vec::new();
         let mut finished = vec![false; total];
+        let mut slowest = Duration::ZERO;
         let mut shut_down = false;
         loop {
             let joined = tokio::select! {
@@ -431,13 +463,14 @@ impl ConnectionGroup {
             };
             let Some(joined) = joined else { break };
             match joined {
-                Ok((slot, Ok(session))) => {
+                Ok((slot, Ok(session), took)) => {
                     finished[slot] = true;
+                    slowest = slowest.max(took);
                     if let Ok(mut g) = self.sessions.lock() {
                         g[slot] = Some(Arc::new(session));
                     }
                 }
-                Ok((slot, Err(e))) => {
+                Ok((slot, Err(e), _)) => {
                     finished[slot] = true;
                     failures.push(e);
                 }
@@ -464,6 +497,16 @@ impl ConnectionGroup {
                 format!("Connected {total} connection(s)")
             } else {
                 format!("Connected {} connection(s), reused {reused}", todo.len())
+            };
+            // Several at once: how fast they came up, and the slowest (a broker near its limit).
+            let message = if todo.len() > 1 {
+                format!(
+                    "{message}: {:.1} connects/s, slowest CONNACK {:.1} ms",
+                    todo.len() as f64 / elapsed.as_secs_f64().max(1e-9),
+                    slowest.as_secs_f64() * 1e3
+                )
+            } else {
+                message
             };
             let message = if self.session_options.endpoint.transport.is_insecure() {
                 format!("{message} (INSECURE: certificate not verified)")

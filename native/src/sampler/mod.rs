@@ -11,11 +11,16 @@ mod shutdown;
 pub mod stats;
 mod streams;
 mod subscribe;
+mod unsubscribe;
 
 pub use client_id::next_client_id;
-pub use config::{ConfigError, ConnectConfig, DisconnectSettings, PublishConfig, SubscribeConfig};
+pub use config::{
+    ConfigError, ConnectConfig, DisconnectSettings, PublishConfig, SubscribeConfig,
+    UnsubscribeConfig,
+};
 pub use group::{set_connect_concurrency, ConnectionGroup, DEFAULT_CONNECT_CONCURRENCY};
 pub use outcome::SampleOutcome;
 pub use publish::Publisher;
 pub use shutdown::{Shutdown, ShutdownTrigger};
 pub use subscribe::Subscriber;
+pub use unsubscribe::unsubscribe_until;

@@ -9,6 +9,7 @@ mod publish;
 mod subscribe;
 mod text;
 mod transport;
+mod unsubscribe;
 
 pub use connect::{ConnectConfig, ConnectV5, MAX_CONNECTIONS_PER_GROUP};
 pub use disconnect::DisconnectSettings;
@@ -20,6 +21,7 @@ pub use subscribe::{
     Condition, SubscribeConfig, SubscribeV5, CODE_BAD_CONDITION, CODE_BAD_QOS, CODE_BAD_TOPIC,
 };
 pub use transport::Protocol;
+pub use unsubscribe::UnsubscribeConfig;
 
 use json::{parse_json, Fields};
 use text::mqtt_string;

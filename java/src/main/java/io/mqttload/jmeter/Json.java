@@ -45,6 +45,15 @@ public final class Json {
         return this;
     }
 
+    /** A finite number, written as Java prints it (e.g. 2.5, 1.0E7), which JSON reads. */
+    public Json put(String key, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(key + ": not a finite number");
+        }
+        key(key).append(value);
+        return this;
+    }
+
     public Json put(String key, boolean value) {
         key(key).append(value);
         return this;

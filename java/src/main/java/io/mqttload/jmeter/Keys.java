@@ -30,6 +30,9 @@ public final class Keys {
     public static final String MAX_INFLIGHT = "mqtt.max_inflight";
     /** Local source addresses for the group's connections: IPs and ranges (127.0.0.2-127.0.0.9), comma-separated. */
     public static final String BIND_ADDRESS = "mqtt.bind_address";
+    /** Connections the group starts per second (a ramp); empty or 0 = all at once. */
+    public static final String CONNECT_RATE = "mqtt.connect_rate";
+    public static final double MAX_CONNECT_RATE = 1_000_000;
 
     // Connect (ours)
     public static final String WILL_TOPIC = "mqtt.will_topic";
@@ -91,6 +94,8 @@ public final class Keys {
     public static final String RETAIN_HANDLING = "mqtt.retain_handling";
     public static final String SUBSCRIPTION_IDENTIFIER = "mqtt.subscription_identifier";
     // Disconnect:
+    /** Unsubscribe: how long to wait for every connection's UNSUBACK, ms. */
+    public static final String UNSUBSCRIBE_TIMEOUT = "mqtt.unsubscribe_timeout";
     public static final String DISCONNECT_REASON_CODE = "mqtt.disconnect_reason_code";
     /** "" = not sent. */
     public static final String DISCONNECT_SESSION_EXPIRY = "mqtt.disconnect_session_expiry";

@@ -81,6 +81,28 @@ final class Props {
         return n;
     }
 
+    /** A decimal number in min..max (absent or blank -> default), e.g. a rate of 2.5 per second. */
+    double decimal(String key, double def, double min, double max) {
+        String v = trimmed(key, null);
+        if (v == null) {
+            return def;
+        }
+        double d;
+        try {
+            d = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new BadSettingException(key, v, "not a number");
+        }
+        if (!(d >= min && d <= max)) {
+            throw new BadSettingException(key, v, "must be between " + plain(min) + " and " + plain(max));
+        }
+        return d;
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
     private static String range(long min, long max) {
         if (max == Integer.MAX_VALUE || max == Long.MAX_VALUE) {
             return "at least " + min;

@@ -64,6 +64,9 @@ public final class NativeLib {
     /** MQTT 5.0 DISCONNECT with {"reasonCode":N,"sessionExpiry":S} (S = -1: not sent), then closes. */
     public static native Outcome groupDisconnectWith(long group, String disconnectJson);
 
+    /** UNSUBSCRIBE with {"topics":"a, b/#","timeoutMs":N} on every connection, waiting for the UNSUBACKs. */
+    public static native Outcome groupUnsubscribe(long group, String unsubscribeJson, BooleanSupplier shutdownProbe);
+
     public static native void groupFree(long group);
 
     public static native void cancel(long group);

@@ -80,6 +80,10 @@ final class Help {
                 "0");
         put(Keys.CONN_CAPACITY, "Connections this thread opens: the connection group that Publish and Subscribe"
                 + " act on.", "1");
+        put(Keys.CONNECT_RATE, "Connections this group starts per second, so N connections ramp up over N / rate"
+                + " seconds instead of all at once (decimals allowed, e.g. 0.5). JMeter's thread-group ramp-up"
+                + " still applies on top. The sample reports the connects/s achieved and the slowest CONNACK.",
+                "empty (= all at once)");
         put(Keys.BIND_ADDRESS, "Local source addresses for this group's connections, taken in turn: IPs and"
                 + " ranges, comma-separated, e.g. 127.0.0.2-127.0.0.9. Every source address has its own ephemeral"
                 + " ports, so more addresses hold more connections to one broker address and port.", "empty");
@@ -181,6 +185,16 @@ final class Help {
         put(Keys.RETAIN_HANDLING, "5.0: 0 send retained messages at subscribe, 1 only for a new subscription,"
                 + " 2 never. The number is what is saved.", "0");
         put(Keys.SUBSCRIPTION_IDENTIFIER, "5.0 Subscription Identifier (1-268435455). 0 = none.", "0");
+
+        // Unsubscribe
+        put("unsubscribe/" + Keys.CONNECTION_NAME, "Connection group whose connections unsubscribe: the"
+                + " connection name of a Connect element.", "empty (= the thread's default group)");
+        put("unsubscribe/" + Keys.TOPIC_NAME, "Topic filters to unsubscribe from, comma-separated, spelt exactly"
+                + " as the Subscribe element subscribed them ($share/... included). Every connection of the group"
+                + " sends UNSUBSCRIBE; from then on the group's Subscribe elements stop counting (and expecting)"
+                + " messages on these filters.", Keys.DEFAULT_TOPIC);
+        put(Keys.UNSUBSCRIBE_TIMEOUT, "How long to wait for every connection's UNSUBACK, ms. A connection that"
+                + " does not answer in time fails the sample.", String.valueOf(Keys.DEFAULT_SAMPLE_TIMEOUT_MS));
 
         // Disconnect
         put("disconnect/" + Keys.CONNECTION_NAME, "Connection group to close: the connection name of a Connect"

@@ -59,6 +59,7 @@ class GuiFieldsTest {
                     Keys.TLS_VERIFY_HOSTNAME, Keys.TLS_TRUST_ALL, Keys.USER_NAME, Keys.PASSWORD,
                     Keys.CLIENT_ID_PREFIX, Keys.CLIENT_ID_SUFFIX, Keys.CONN_KEEP_ALIVE, Keys.CONN_ATTEMPT_MAX,
                     Keys.RECONN_ATTEMPT_MAX, Keys.CONN_CLEAN_SESSION, Keys.CONN_CAPACITY, Keys.MAX_INFLIGHT, Keys.BIND_ADDRESS,
+                    Keys.CONNECT_RATE,
                     Keys.WILL_TOPIC, Keys.WILL_MESSAGE, Keys.WILL_QOS, Keys.WILL_RETAIN, Keys.CONNECTION_NAME,
                     Keys.CONNECTION_SCOPE, Keys.SESSION_EXPIRY, Keys.RECEIVE_MAXIMUM, Keys.MAXIMUM_PACKET_SIZE,
                     Keys.TOPIC_ALIAS_MAXIMUM, Keys.REQUEST_RESPONSE_INFO, Keys.USER_PROPERTIES,
@@ -71,6 +72,7 @@ class GuiFieldsTest {
             "subscribe", Arrays.asList(Keys.CONNECTION_NAME, Keys.TOPIC_NAME, Keys.QOS_LEVEL, Keys.SAMPLE_CONDITION,
                     Keys.SAMPLE_CONDITION_VALUE, Keys.SAMPLE_TIMEOUT, Keys.ADD_TIMESTAMP, Keys.DEBUG_RESPONSE,
                     Keys.NO_LOCAL, Keys.RETAIN_AS_PUBLISHED, Keys.RETAIN_HANDLING, Keys.SUBSCRIPTION_IDENTIFIER),
+            "unsubscribe", Arrays.asList(Keys.CONNECTION_NAME, Keys.TOPIC_NAME, Keys.UNSUBSCRIBE_TIMEOUT),
             "disconnect", Arrays.asList(Keys.CONNECTION_NAME, Keys.DISCONNECT_REASON_CODE,
                     Keys.DISCONNECT_SESSION_EXPIRY));
 
@@ -106,7 +108,7 @@ class GuiFieldsTest {
     void newElementsSaveWhatTheyAlwaysSaved() {
         Map<String, List<String>> defaults = Map.of("connect", SavedFormat.CONNECT_DEFAULTS,
                 "publish", SavedFormat.PUBLISH_DEFAULTS, "subscribe", SavedFormat.SUBSCRIBE_DEFAULTS,
-                "disconnect", SavedFormat.DISCONNECT_DEFAULTS);
+                "unsubscribe", SavedFormat.UNSUBSCRIBE_DEFAULTS, "disconnect", SavedFormat.DISCONNECT_DEFAULTS);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();
@@ -120,7 +122,7 @@ class GuiFieldsTest {
     void editedElementsSaveWhatTheyAlwaysSaved() {
         Map<String, List<String>> full = Map.of("connect", SavedFormat.CONNECT_FULL,
                 "publish", SavedFormat.PUBLISH_FULL, "subscribe", SavedFormat.SUBSCRIBE_FULL,
-                "disconnect", SavedFormat.DISCONNECT_FULL);
+                "unsubscribe", SavedFormat.UNSUBSCRIBE_FULL, "disconnect", SavedFormat.DISCONNECT_FULL);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();

@@ -42,6 +42,7 @@ final class SavedFormat {
             "mqtt.conn_capacity|StringProperty|1",
             "mqtt.max_inflight|StringProperty|",
             "mqtt.bind_address|StringProperty|",
+            "mqtt.connect_rate|StringProperty|",
             "mqtt.will_topic|StringProperty|",
             "mqtt.will_message|StringProperty|",
             "mqtt.will_qos|StringProperty|0",
@@ -98,6 +99,13 @@ final class SavedFormat {
             "mqtt.retain_handling|StringProperty|0",
             "mqtt.subscription_identifier|StringProperty|0");
 
+    static final List<String> UNSUBSCRIBE_DEFAULTS = Arrays.asList(
+            "TestElement.name|StringProperty|MQTT Unsubscribe",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.UnsubscribeSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.UnsubscribeSampler",
+            "mqtt.topic_name|StringProperty|test_topic",
+            "mqtt.unsubscribe_timeout|StringProperty|10000");
+
     static final List<String> DISCONNECT_DEFAULTS = Arrays.asList(
             "TestElement.name|StringProperty|MQTT Disconnect",
             "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.DisconnectSamplerGui",
@@ -136,6 +144,7 @@ final class SavedFormat {
             "mqtt.conn_capacity|StringProperty|${v_conn_capacity}",
             "mqtt.max_inflight|StringProperty|${v_max_inflight}",
             "mqtt.bind_address|StringProperty|${v_bind_address}",
+            "mqtt.connect_rate|StringProperty|${v_connect_rate}",
             "mqtt.will_topic|StringProperty|${v_will_topic}",
             "mqtt.will_message|StringProperty|${v_will_message}",
             "mqtt.will_qos|StringProperty|${v_will_qos}",
@@ -196,6 +205,15 @@ final class SavedFormat {
             "mqtt.retain_as_published|BooleanProperty|true",
             "mqtt.retain_handling|StringProperty|${v_retain_handling}",
             "mqtt.subscription_identifier|StringProperty|${v_subscription_identifier}");
+
+    static final List<String> UNSUBSCRIBE_FULL = Arrays.asList(
+            "TestElement.name|StringProperty|named",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.UnsubscribeSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.UnsubscribeSampler",
+            "TestPlan.comments|StringProperty|a comment",
+            "mqtt.connection_name|StringProperty|${v_connection_name}",
+            "mqtt.topic_name|StringProperty|${v_topic_name}",
+            "mqtt.unsubscribe_timeout|StringProperty|${v_unsubscribe_timeout}");
 
     static final List<String> DISCONNECT_FULL = Arrays.asList(
             "TestElement.name|StringProperty|named",

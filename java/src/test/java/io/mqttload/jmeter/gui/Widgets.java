@@ -23,6 +23,7 @@ import org.apache.jmeter.testelement.property.PropertyIterator;
 
 import io.mqttload.jmeter.ConnectSampler;
 import io.mqttload.jmeter.DisconnectSampler;
+import io.mqttload.jmeter.UnsubscribeSampler;
 import io.mqttload.jmeter.PublishSampler;
 import io.mqttload.jmeter.SubscribeSampler;
 
@@ -54,6 +55,7 @@ final class Widgets {
         k.add(new Kind("connect", ConnectSamplerGui::new, ConnectSampler::new));
         k.add(new Kind("publish", PublishSamplerGui::new, PublishSampler::new));
         k.add(new Kind("subscribe", SubscribeSamplerGui::new, SubscribeSampler::new));
+        k.add(new Kind("unsubscribe", UnsubscribeSamplerGui::new, UnsubscribeSampler::new));
         k.add(new Kind("disconnect", DisconnectSamplerGui::new, DisconnectSampler::new));
         return k;
     }
