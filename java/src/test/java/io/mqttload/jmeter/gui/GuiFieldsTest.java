@@ -72,7 +72,10 @@ class GuiFieldsTest {
                     Keys.SAMPLE_CONDITION_VALUE, Keys.SAMPLE_TIMEOUT, Keys.ADD_TIMESTAMP, Keys.DEBUG_RESPONSE,
                     Keys.NO_LOCAL, Keys.RETAIN_AS_PUBLISHED, Keys.RETAIN_HANDLING, Keys.SUBSCRIPTION_IDENTIFIER),
             "disconnect", Arrays.asList(Keys.CONNECTION_NAME, Keys.DISCONNECT_REASON_CODE,
-                    Keys.DISCONNECT_SESSION_EXPIRY));
+                    Keys.DISCONNECT_SESSION_EXPIRY),
+            "stats", Arrays.asList(Keys.SERVER, Keys.PORT, Keys.VERSION, Keys.PROTOCOL, Keys.WS_PATH, Keys.CA_FILE,
+                    Keys.CONN_TIMEOUT, Keys.USER_NAME, Keys.PASSWORD, Keys.CLIENT_ID_PREFIX, Keys.SYS_TOPIC_ROOT,
+                    Keys.SYS_FIRST_TIMEOUT));
 
     @Test
     void everyKeyHasItsField() {
@@ -106,7 +109,7 @@ class GuiFieldsTest {
     void newElementsSaveWhatTheyAlwaysSaved() {
         Map<String, List<String>> defaults = Map.of("connect", SavedFormat.CONNECT_DEFAULTS,
                 "publish", SavedFormat.PUBLISH_DEFAULTS, "subscribe", SavedFormat.SUBSCRIBE_DEFAULTS,
-                "disconnect", SavedFormat.DISCONNECT_DEFAULTS);
+                "disconnect", SavedFormat.DISCONNECT_DEFAULTS, "stats", SavedFormat.STATS_DEFAULTS);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();
@@ -120,7 +123,7 @@ class GuiFieldsTest {
     void editedElementsSaveWhatTheyAlwaysSaved() {
         Map<String, List<String>> full = Map.of("connect", SavedFormat.CONNECT_FULL,
                 "publish", SavedFormat.PUBLISH_FULL, "subscribe", SavedFormat.SUBSCRIBE_FULL,
-                "disconnect", SavedFormat.DISCONNECT_FULL);
+                "disconnect", SavedFormat.DISCONNECT_FULL, "stats", SavedFormat.STATS_FULL);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();

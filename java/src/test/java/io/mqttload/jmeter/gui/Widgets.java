@@ -21,6 +21,7 @@ import org.apache.jmeter.testelement.property.BooleanProperty;
 import org.apache.jmeter.testelement.property.JMeterProperty;
 import org.apache.jmeter.testelement.property.PropertyIterator;
 
+import io.mqttload.jmeter.BrokerStatsSampler;
 import io.mqttload.jmeter.ConnectSampler;
 import io.mqttload.jmeter.DisconnectSampler;
 import io.mqttload.jmeter.PublishSampler;
@@ -55,6 +56,7 @@ final class Widgets {
         k.add(new Kind("publish", PublishSamplerGui::new, PublishSampler::new));
         k.add(new Kind("subscribe", SubscribeSamplerGui::new, SubscribeSampler::new));
         k.add(new Kind("disconnect", DisconnectSamplerGui::new, DisconnectSampler::new));
+        k.add(new Kind("stats", BrokerStatsSamplerGui::new, BrokerStatsSampler::new));
         return k;
     }
 
