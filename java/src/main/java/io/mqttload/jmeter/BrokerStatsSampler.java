@@ -128,6 +128,14 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
     @Override
     public void threadFinished() {
         try {
+            ConnectionGroup g = group;
+            if (g != null && !g.isClosed() && g.isConnected()) {
+                g.disconnect(); // a clean DISCONNECT, so the broker does not count a dropped client
+            }
+        } catch (RuntimeException | LinkageError e) {
+            Log.warn("mqttload: could not disconnect a broker statistics connection: " + e);
+        }
+        try {
             close();
         } catch (RuntimeException | LinkageError e) {
             Log.warn("mqttload: could not free a broker statistics connection: " + e);

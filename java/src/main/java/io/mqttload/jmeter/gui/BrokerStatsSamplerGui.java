@@ -58,17 +58,15 @@ public class BrokerStatsSamplerGui extends MqttSamplerGui<BrokerStatsSampler> {
                 BrokerStatsSampler::setFirstTimeout, String.valueOf(Keys.DEFAULT_SYS_FIRST_TIMEOUT_MS));
         VerticalPanel main = new VerticalPanel();
         main.add(new Form("MQTT broker (a connection of this element's own)")
-                .row("Server:", server, "Port:", port, "Version:", version, "Protocol:", protocol)
-                .row("Connect timeout (s):", connTimeout, "WebSocket path:",
-                        Form.withNote(wsPath, "WS and WSS only; empty = /"))
-                .row("CA file:", Form.fileField(caFile, ConnectSettings::planDir))
+                .row("Server:", server, "Port:", port, "Version:", version, "Protocol:", protocol));
+        main.add(new Form("Connection")
                 .row("User name:", userName, "Password:", password)
-                .row("Client id prefix:", Form.withNote(clientIdPrefix, "a random suffix is added")));
+                .row("Client id prefix:", clientIdPrefix, "Connect timeout (s):", connTimeout)
+                .row("WebSocket path:", Form.withNote(wsPath, "WS and WSS only; empty = /"))
+                .row("CA file (SSL, WSS):", Form.fileField(caFile, ConnectSettings::planDir)));
         main.add(new Form("$SYS statistics")
-                .row("Topic root:", Form.withNote(topicRoot, "$SYS/broker (Mosquitto), $SYS/brokers (EMQX); /# is"
-                        + " added"))
-                .row("First sample timeout (ms):", Form.withNote(firstTimeout, "how long the first sample waits"
-                        + " for the broker's first $SYS message")));
+                .row("Topic root:", Form.withNote(topicRoot, "Mosquitto: $SYS/broker; EMQX: $SYS/brokers"))
+                .row("First sample timeout (ms):", Form.withNote(firstTimeout, "then the sample fails")));
         add(main, BorderLayout.CENTER);
         protocol.addActionListener(e -> updateEnabled());
         ready();
