@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from conftest import PLANS, REPO, Broker, as_int, describe, rows_by_label
+from conftest import PLANS, REPO, USER_NAME, USER_PASSWORD, Broker, as_int, describe, rows_by_label
 
 from summarize import broker_peaks
 
@@ -106,3 +106,30 @@ def test_stop_ends_the_first_wait(build, tmp_path, start_jmeter):
     assert stats[0]["success"] == "false" and stats[0]["responseMessage"] == "Interrupted", describe(stats)
     ended_ms = as_int(stats[0]["timeStamp"]) + as_int(stats[0]["elapsed"])
     assert ended_ms - stopped_at * 1000 < 1000, "ended %d ms after Stop" % (ended_ms - stopped_at * 1000)
+
+
+def test_credentials_and_no_password_anywhere(build, auth_broker, start_jmeter, tmp_path):
+    """The statistics' connection logs in like a Connect; a wrong password fails it, and neither password
+    reaches the JTL, jmeter.log or stdout. The broker publishes $SYS every 10 s (its default) here."""
+    props = dict(auth_broker.props, load_threads=0, stats_loops=1, first_timeout=30000, user=USER_NAME)
+    wrong = "wrong-" + USER_PASSWORD
+
+    def secret(password):
+        # JMeter logs -J values itself ("Setting JMeter property"), not those of -q files
+        f = tmp_path / ("%s.properties" % len(password))
+        f.write_text("password=%s\n" % password)
+        return ("-q", str(f), "-Lio.mqttload=DEBUG")
+
+    good = start_jmeter(PLAN, props, name="good", args=secret(USER_PASSWORD))
+    rows = rows_by_label(good.wait(), LABEL)
+    assert len(rows) == 1 and rows[0]["success"] == "true", describe(rows)
+    # the broker's last publication, kept (retained) from before this connection: a number, maybe 0
+    assert as_int(rows[0]["MQTT_BROKER_CLIENTS"]) is not None, describe(rows)
+    bad = start_jmeter(PLAN, props, name="bad", args=secret(wrong))
+    rows = rows_by_label(bad.wait(), LABEL)
+    assert len(rows) == 1 and rows[0]["success"] == "false", describe(rows)
+    assert "CONNACK return code 5" in rows[0]["responseMessage"], describe(rows)
+    for run in (good, bad):
+        for f in (run.jtl, run.log, run.out):
+            text = f.read_text(errors="replace")
+            assert USER_PASSWORD not in text and wrong not in text, f
