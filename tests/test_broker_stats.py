@@ -9,6 +9,7 @@ import time
 from conftest import PLANS, REPO, USER_NAME, USER_PASSWORD, Broker, as_int, describe, rows_by_label
 
 from summarize import broker_peaks
+from test_dashboard import _graph, _run, _series
 
 PLAN = PLANS / "broker_stats.jmx"
 LABEL = "MQTT Broker Statistics"
@@ -133,3 +134,18 @@ def test_credentials_and_no_password_anywhere(build, auth_broker, start_jmeter, 
         for f in (run.jtl, run.log, run.out):
             text = f.read_text(errors="replace")
             assert USER_PASSWORD not in text and wrong not in text, f
+
+
+def test_dashboard_graphs_the_broker(build, sys_mosquitto, tmp_path):
+    """With mqttload.properties alone, as users run it: MQTT_BROKER_* are JTL columns and the Customs Graphs
+    page has the broker's clients and message rates, each interval's highest value."""
+    rows, report = _run(PLAN, dict(sys_mosquitto.props, conns=2, pub_loops=50, stats_loops=6), tmp_path)
+    stats = rows_by_label(rows, LABEL)
+    assert len(stats) == 6 and all(r["success"] == "true" for r in stats), describe(rows)
+    js = (report / "content" / "js" / "customGraph.js").read_text(encoding="utf-8")
+    series = _series(_graph(js, "custom_mqtt_4_broker"))
+    clients = [v for _, v in series[LABEL + " clients"]]
+    assert max(clients) == max(as_int(r["MQTT_BROKER_CLIENTS"]) for r in stats), (clients, describe(stats))
+    rates = [_float(r["MQTT_BROKER_MSGS_RECEIVED_PER_S"]) for r in stats]
+    graphed = [v for _, v in series[LABEL + " messages in/s"]]
+    assert abs(max(graphed) - max(r for r in rates if r is not None)) < 0.01, (graphed, rates)
