@@ -4,7 +4,8 @@
     python3 tools/summarize.py target/demo.jtl [--fail-on-error]
 
 Prints samples, messages (sum of SampleCount), messages/s over the run, subscribe latency from the
-MQTT_SUB_* variables saved with `sample_variables`, and errors. Also importable: read_jtl(),
+MQTT_SUB_* variables saved with `sample_variables`, the peak clients and message rates of the Broker
+Statistics samples (MQTT_BROKER_*), and errors. Also importable: read_jtl(),
 as_int(), summarize().
 """
 import csv

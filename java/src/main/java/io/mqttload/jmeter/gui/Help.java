@@ -191,6 +191,8 @@ final class Help {
                 "empty (= not sent)");
 
         // Broker Statistics (its connection's fields share the Connect element's texts)
+        put("stats/" + Keys.VERSION, "MQTT protocol version of this element's connection: 3.1, 3.1.1 or 5.0.",
+                Keys.VERSION_3_1_1);
         put("stats/" + Keys.CLIENT_ID_PREFIX, "Client id prefix of this element's own connection; a random suffix"
                 + " is always added.", Keys.DEFAULT_STATS_CLIENT_ID_PREFIX);
         put(Keys.SYS_TOPIC_ROOT, "Root of the broker's $SYS tree; the element subscribes to <root>/# and keeps the"
