@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import PLANS, REPO, USER_NAME, USER_PASSWORD, Broker, as_int, describe, rows_by_label
 
 from summarize import broker_peaks
@@ -88,7 +90,8 @@ def _udp_port():
         return s.getsockname()[1]
 
 
-def test_stop_ends_the_first_wait(build, tmp_path, start_jmeter):
+@pytest.mark.parametrize("command", ["StopTestNow", "Shutdown"])
+def test_stop_and_shutdown_end_the_first_wait(build, tmp_path, start_jmeter, command):
     broker = Broker(tmp_path, extra_config=("sys_interval 0",)).start()
     try:
         port = _udp_port()
@@ -98,13 +101,15 @@ def test_stop_ends_the_first_wait(build, tmp_path, start_jmeter):
         time.sleep(0.5)
         stopped_at = time.time()
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.sendto(b"StopTestNow", ("127.0.0.1", port))
+            s.sendto(command.encode(), ("127.0.0.1", port))
         rows = run.wait(timeout=60, check=False)
     finally:
         broker.stop()
     stats = rows_by_label(rows, LABEL)
     assert len(stats) == 1, describe(rows)
-    assert stats[0]["success"] == "false" and stats[0]["responseMessage"] == "Interrupted", describe(stats)
+    message = ("Interrupted" if command == "StopTestNow"
+               else "no $SYS messages under '$SYS/broker' before JMeter's shutdown")
+    assert stats[0]["success"] == "false" and stats[0]["responseMessage"] == message, describe(stats)
     ended_ms = as_int(stats[0]["timeStamp"]) + as_int(stats[0]["elapsed"])
     assert ended_ms - stopped_at * 1000 < 1000, "ended %d ms after Stop" % (ended_ms - stopped_at * 1000)
 
