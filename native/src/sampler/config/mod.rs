@@ -2,6 +2,7 @@
 //! configuration with an error that names the field.
 
 mod addresses;
+mod broker_stats;
 mod connect;
 mod disconnect;
 mod json;
@@ -11,6 +12,7 @@ mod text;
 mod transport;
 mod unsubscribe;
 
+pub use broker_stats::{BrokerStatsConfig, DEFAULT_FIRST_TIMEOUT_MS, DEFAULT_SYS_ROOT};
 pub use connect::{ConnectConfig, ConnectV5, MAX_CONNECTIONS_PER_GROUP};
 pub use disconnect::DisconnectSettings;
 pub use publish::{

@@ -100,6 +100,15 @@ public final class Keys {
     /** "" = not sent. */
     public static final String DISCONNECT_SESSION_EXPIRY = "mqtt.disconnect_session_expiry";
 
+    // Broker Statistics (ours)
+    /** The $SYS tree subscribed to, without the trailing /#. */
+    public static final String SYS_TOPIC_ROOT = "mqtt.sys_topic_root";
+    /** Milliseconds the first sample waits for the broker's first $SYS message. */
+    public static final String SYS_FIRST_TIMEOUT = "mqtt.sys_first_timeout";
+    public static final String DEFAULT_SYS_TOPIC_ROOT = "$SYS/broker";
+    public static final int DEFAULT_SYS_FIRST_TIMEOUT_MS = 15000;
+    public static final String DEFAULT_STATS_CLIENT_ID_PREFIX = "mqttload_stats_";
+
     // Values
     public static final String SCOPE_THREAD = "thread";
     public static final String SCOPE_TEST = "test";

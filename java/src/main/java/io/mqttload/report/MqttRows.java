@@ -15,6 +15,8 @@ import org.apache.jmeter.report.core.SampleException;
 public final class MqttRows {
     private static final Pattern RECEIVED = Pattern.compile("^Received (\\d+) of message");
     private static final Pattern PUBLISHED = Pattern.compile("^Published (\\d+) ");
+    /** A Broker Statistics row: "clients 1,234, msgs in 5,000/s, out 4,990/s". */
+    private static final Pattern BROKER_STATS = Pattern.compile("^clients (n/a|[\\d,]+), msgs in ");
     /** JMeter's CSV header quotes the names of sample variables. */
     private static final String QUOTE = "\"";
 
@@ -29,6 +31,12 @@ public final class MqttRows {
     /** Messages a Publish row sent ("Published N message(s)", "Published N of M message(s); ..."), or -1. */
     public static long published(Sample sample) {
         return count(PUBLISHED, sample);
+    }
+
+    /** A successful Broker Statistics row (its MQTT_BROKER_* columns repeat on the thread's later rows). */
+    public static boolean isBrokerStats(Sample sample) {
+        String message = sample.getResponseMessage();
+        return message != null && BROKER_STATS.matcher(message).find();
     }
 
     private static long count(Pattern pattern, Sample sample) {

@@ -203,6 +203,19 @@ final class Help {
                 + " message). 0 = normal disconnection.", "0");
         put(Keys.DISCONNECT_SESSION_EXPIRY, "5.0: new Session Expiry Interval sent with DISCONNECT, seconds.",
                 "empty (= not sent)");
+
+        // Broker Statistics (its connection's fields share the Connect element's texts)
+        put("stats/" + Keys.VERSION, "MQTT protocol version of this element's connection: 3.1, 3.1.1 or 5.0.",
+                Keys.VERSION_3_1_1);
+        put("stats/" + Keys.CLIENT_ID_PREFIX, "Client id prefix of this element's own connection; a random suffix"
+                + " is always added.", Keys.DEFAULT_STATS_CLIENT_ID_PREFIX);
+        put(Keys.SYS_TOPIC_ROOT, "Root of the broker's $SYS tree; the element subscribes to <root>/# and keeps the"
+                + " latest value of every topic. Mosquitto: $SYS/broker; EMQX: $SYS/brokers (one tree per node,"
+                + " figures added up over the nodes).", Keys.DEFAULT_SYS_TOPIC_ROOT);
+        put(Keys.SYS_FIRST_TIMEOUT, "Milliseconds the first sample waits for the broker's first $SYS message;"
+                + " then it fails with \"no $SYS messages within N ms\". Mosquitto publishes $SYS every"
+                + " sys_interval seconds (10 by default, 0 = never). Later samples return at once.",
+                String.valueOf(Keys.DEFAULT_SYS_FIRST_TIMEOUT_MS));
     }
 
     /** The tooltip of {@code key} in {@code element} ("connect", "publish", ...). */

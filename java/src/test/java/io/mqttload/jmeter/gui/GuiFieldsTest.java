@@ -74,7 +74,10 @@ class GuiFieldsTest {
                     Keys.NO_LOCAL, Keys.RETAIN_AS_PUBLISHED, Keys.RETAIN_HANDLING, Keys.SUBSCRIPTION_IDENTIFIER),
             "unsubscribe", Arrays.asList(Keys.CONNECTION_NAME, Keys.TOPIC_NAME, Keys.UNSUBSCRIBE_TIMEOUT),
             "disconnect", Arrays.asList(Keys.CONNECTION_NAME, Keys.DISCONNECT_REASON_CODE,
-                    Keys.DISCONNECT_SESSION_EXPIRY));
+                    Keys.DISCONNECT_SESSION_EXPIRY),
+            "stats", Arrays.asList(Keys.SERVER, Keys.PORT, Keys.VERSION, Keys.PROTOCOL, Keys.WS_PATH, Keys.CA_FILE,
+                    Keys.CONN_TIMEOUT, Keys.USER_NAME, Keys.PASSWORD, Keys.CLIENT_ID_PREFIX, Keys.SYS_TOPIC_ROOT,
+                    Keys.SYS_FIRST_TIMEOUT));
 
     @Test
     void everyKeyHasItsField() {
@@ -108,7 +111,8 @@ class GuiFieldsTest {
     void newElementsSaveWhatTheyAlwaysSaved() {
         Map<String, List<String>> defaults = Map.of("connect", SavedFormat.CONNECT_DEFAULTS,
                 "publish", SavedFormat.PUBLISH_DEFAULTS, "subscribe", SavedFormat.SUBSCRIBE_DEFAULTS,
-                "unsubscribe", SavedFormat.UNSUBSCRIBE_DEFAULTS, "disconnect", SavedFormat.DISCONNECT_DEFAULTS);
+                "unsubscribe", SavedFormat.UNSUBSCRIBE_DEFAULTS, "disconnect", SavedFormat.DISCONNECT_DEFAULTS,
+                "stats", SavedFormat.STATS_DEFAULTS);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();
@@ -122,7 +126,8 @@ class GuiFieldsTest {
     void editedElementsSaveWhatTheyAlwaysSaved() {
         Map<String, List<String>> full = Map.of("connect", SavedFormat.CONNECT_FULL,
                 "publish", SavedFormat.PUBLISH_FULL, "subscribe", SavedFormat.SUBSCRIBE_FULL,
-                "unsubscribe", SavedFormat.UNSUBSCRIBE_FULL, "disconnect", SavedFormat.DISCONNECT_FULL);
+                "unsubscribe", SavedFormat.UNSUBSCRIBE_FULL, "disconnect", SavedFormat.DISCONNECT_FULL,
+                "stats", SavedFormat.STATS_FULL);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();

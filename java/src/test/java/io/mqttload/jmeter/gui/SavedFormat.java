@@ -224,4 +224,38 @@ final class SavedFormat {
             "mqtt.disconnect_reason_code|StringProperty|${v_disconnect_reason_code}",
             "mqtt.disconnect_session_expiry|StringProperty|${v_disconnect_session_expiry}");
 
+    static final List<String> STATS_DEFAULTS = Arrays.asList(
+            "TestElement.name|StringProperty|MQTT Broker Statistics",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.BrokerStatsSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.BrokerStatsSampler",
+            "mqtt.server|StringProperty|127.0.0.1",
+            "mqtt.port|StringProperty|1883",
+            "mqtt.version|StringProperty|3.1.1",
+            "mqtt.protocol|StringProperty|TCP",
+            "mqtt.ws_path|StringProperty|",
+            "mqtt.ca_file|StringProperty|",
+            "mqtt.conn_timeout|StringProperty|10",
+            "mqtt.user_name|StringProperty|",
+            "mqtt.password|StringProperty|",
+            "mqtt.client_id_prefix|StringProperty|mqttload_stats_",
+            "mqtt.sys_topic_root|StringProperty|$SYS/broker",
+            "mqtt.sys_first_timeout|StringProperty|15000");
+
+    static final List<String> STATS_FULL = Arrays.asList(
+            "TestElement.name|StringProperty|named",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.BrokerStatsSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.BrokerStatsSampler",
+            "TestPlan.comments|StringProperty|a comment",
+            "mqtt.server|StringProperty|${v_server}",
+            "mqtt.port|StringProperty|${v_port}",
+            "mqtt.version|StringProperty|${v_version}",
+            "mqtt.protocol|StringProperty|${v_protocol}",
+            "mqtt.ws_path|StringProperty|${v_ws_path}",
+            "mqtt.ca_file|StringProperty|${v_ca_file}",
+            "mqtt.conn_timeout|StringProperty|${v_conn_timeout}",
+            "mqtt.user_name|StringProperty|${v_user_name}",
+            "mqtt.password|StringProperty|${v_password}",
+            "mqtt.client_id_prefix|StringProperty|${v_client_id_prefix}",
+            "mqtt.sys_topic_root|StringProperty|${v_sys_topic_root}",
+            "mqtt.sys_first_timeout|StringProperty|${v_sys_first_timeout}");
 }
