@@ -43,6 +43,8 @@ const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const MAX_INCOMING_PACKET: usize = 64 * 1024 * 1024;
 
 static NEXT_GROUP_ID: AtomicU64 = AtomicU64::new(1);
+/// Numbers every connection of this engine ({{conn.test}}): a group takes a block at creation.
+static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(0);
 
 pub struct ConnectionGroup {
     id: u64,
@@ -63,6 +65,8 @@ pub struct ConnectionGroup {
     reused_ids_reported: AtomicU64,
     /// Streams whose end marker a Disconnect sends (Publish elements with mqtt.end_marker).
     end_markers: Mutex<Vec<EndMarker>>,
+    /// The engine-wide number of slot 0; slot i is `conn_base + i`.
+    conn_base: u64,
 }
 
 /// Where and how a stream's end marker goes: on the connection that published it, at its QoS.
@@ -183,6 +187,7 @@ impl ConnectionGroup {
             reconnects_reported: AtomicU64::new(0),
             reused_ids_reported: AtomicU64::new(0),
             end_markers: Mutex::new(Vec::new()),
+            conn_base: NEXT_CONNECTION.fetch_add(slots as u64, Ordering::Relaxed),
         })
     }
 
@@ -192,6 +197,16 @@ impl ConnectionGroup {
 
     pub fn client_ids(&self) -> &[String] {
         &self.client_ids
+    }
+
+    /// What a template sees of the connection in `slot` (its message number aside).
+    pub(super) fn template_vars(&self, slot: usize) -> super::template::Vars<'_> {
+        super::template::Vars {
+            conn: slot as u64,
+            conn_test: self.conn_base + slot as u64,
+            client_id: self.client_ids.get(slot).map_or("", String::as_str),
+            seq: 0,
+        }
     }
 
     pub fn version(&self) -> ProtocolVersion {

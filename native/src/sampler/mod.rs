@@ -11,6 +11,7 @@ mod shutdown;
 pub mod stats;
 mod streams;
 mod subscribe;
+pub mod template;
 
 pub use client_id::next_client_id;
 pub use config::{ConfigError, ConnectConfig, DisconnectSettings, PublishConfig, SubscribeConfig};

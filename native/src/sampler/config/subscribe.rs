@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::{bad, mqtt_string, parse_json, qos, ten_thousand, ConfigError, Fields};
 use crate::client::validate_filter;
 use crate::codec::{QoS, RetainHandling, SubscriptionOptions, MAX_SUBSCRIPTION_IDENTIFIER};
+use crate::sampler::template::{Template, Vars};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Condition {
@@ -118,6 +119,8 @@ pub struct SubscribeConfig {
     pub add_timestamp: bool,
     pub debug_response: bool,
     pub v5: SubscribeV5,
+    /// Per topic filter: its per-connection placeholders, when it holds any.
+    pub topic_templates: Vec<Option<Template>>,
 }
 
 impl SubscribeConfig {
@@ -132,9 +135,25 @@ impl SubscribeConfig {
         if topics.is_empty() {
             return Err(bad("mqtt.topic_name", "no topic to subscribe to"));
         }
+        let mut topic_templates = Vec::with_capacity(topics.len());
         for t in &topics {
             mqtt_string("mqtt.topic_name", "topic filter", t)?;
-            validate_filter(t).map_err(|m| bad("mqtt.topic_name", m))?;
+            let template = Template::parse(t.as_bytes())
+                .map_err(|m| bad("mqtt.topic_name", format!("topic filter '{t}': {m}")))?;
+            if let Some(p) = template.as_ref().and_then(Template::first_per_message) {
+                return Err(bad(
+                    "mqtt.topic_name",
+                    format!(
+                        "topic filter '{t}': {p} changes per message; a filter can hold only \
+                         per-connection placeholders ({{{{conn}}}}, {{{{conn.test}}}}, {{{{client_id}}}})"
+                    ),
+                ));
+            }
+            let fixed = template
+                .as_ref()
+                .map_or_else(|| t.clone(), |x| x.with_stand_ins("0"));
+            validate_filter(&fixed).map_err(|m| bad("mqtt.topic_name", m))?;
+            topic_templates.push(template);
         }
         let condition = match j.condition.trim() {
             "time" => {
@@ -235,7 +254,20 @@ impl SubscribeConfig {
                 retain_handling,
                 subscription_identifier,
             },
+            topic_templates,
         })
+    }
+
+    /// The filters one connection subscribes to: placeholders expanded for it.
+    pub fn filters_for(&self, vars: &Vars<'_>) -> Vec<String> {
+        self.topics
+            .iter()
+            .zip(&self.topic_templates)
+            .map(|(t, x)| {
+                x.as_ref()
+                    .map_or_else(|| t.clone(), |x| x.expand_string(vars))
+            })
+            .collect()
     }
 
     /// The COMPAT.md response code for a settings error of this element.
@@ -304,6 +336,27 @@ mod tests {
         .unwrap();
         assert_eq!(s.v5.retain_handling, RetainHandling::DoNotSend);
         assert_eq!(s.v5.subscription_identifier, Some(9));
+    }
+
+    #[test]
+    fn per_connection_placeholders_in_filters() {
+        let s = SubscribeConfig::from_json(r#"{"topics":"cmd/{{conn}}/#, all, d/{{client_id}}"}"#)
+            .unwrap();
+        let vars = Vars {
+            conn: 3,
+            conn_test: 9,
+            client_id: "c1",
+            seq: 0,
+        };
+        assert_eq!(s.filters_for(&vars), vec!["cmd/3/#", "all", "d/c1"]);
+        let e = SubscribeConfig::from_json(r#"{"topics":"t/{{seq}}"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.topic_name");
+        assert!(e.message.contains("{{seq}} changes per message"), "{e}");
+        let e = SubscribeConfig::from_json(r#"{"topics":"t/{{cnn}}"}"#).unwrap_err();
+        assert!(e.message.contains("unknown placeholder '{{cnn}}'"), "{e}");
+        assert_eq!(SubscribeConfig::error_code(&e), CODE_BAD_TOPIC);
+        let e = SubscribeConfig::from_json(r#"{"topics":"t/{{conn}}#"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.topic_name");
     }
 
     #[test]
