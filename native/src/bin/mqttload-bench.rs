@@ -303,6 +303,49 @@ fn templates(rt: &tokio::runtime::Runtime, host: &str, port: u16, messages: u64)
     println!(
         "templates: building a 32-byte body: plain {plain_ns:.0} ns, templated {templated_ns:.0} ns ({text})"
     );
+    // Whole messages as a sample builds them (precise header, topic, payload), no network.
+    let build = |body: &str, topic: &str| -> Result<f64, String> {
+        let g = group(host, port, "bpub_", 0);
+        let p = Publisher::new(
+            PublishConfig::from_json(&format!(
+                r#"{{"topic":"{topic}","message":"{body}","timestamp":"precise"}}"#
+            ))
+            .map_err(|e| e.to_string())?,
+        );
+        let started = Instant::now();
+        let mut total = 0usize;
+        for _ in 0..N {
+            total += p.build_message(0, &g).payload.len();
+        }
+        std::hint::black_box(total);
+        Ok(started.elapsed().as_nanos() as f64 / N as f64)
+    };
+    let mut built: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..3 {
+        for (i, (body, topic)) in [
+            (BODY, "bench/t"),
+            (TEMPLATED_BODY, "bench/t"),
+            (TEMPLATED_BODY, "bench/{{conn.test}}"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            match build(body, topic) {
+                Ok(ns) => built[i].push(ns),
+                Err(e) => println!("templates: FAILED: {e}"),
+            }
+        }
+    }
+    let med = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    println!(
+        "templates: building a whole message (precise header, topic, payload), medians of 3: plain {:.0} ns, templated payload {:.0} ns, templated payload and topic {:.0} ns",
+        med(&mut built[0]),
+        med(&mut built[1]),
+        med(&mut built[2])
+    );
     println!("templates benchmark: {messages} messages per run, 1 publisher -> 1 subscriber, 1,000 per sample, precise timestamp, 3 rounds");
     for qos in [0u8, 1] {
         let mut rates: [Vec<f64>; 2] = [Vec::new(), Vec::new()];

@@ -51,13 +51,21 @@ pub struct Publisher {
     /// The body when it does not change between messages.
     fixed_body: Bytes,
     /// Per connection slot, for templates: the expanded topic and the message numbers.
-    slots: Mutex<HashMap<usize, SlotState>>,
+    slots: Mutex<Vec<SlotState>>,
     /// The topic or the payload holds placeholders.
     templated: bool,
     /// {{seq}} appears in the topic or the payload.
     uses_seq: bool,
     /// Folder: the next file to send.
     next_file: AtomicUsize,
+}
+
+/// The state of `slot` (a group's slots are few and dense: indexed, not hashed).
+fn slot_state(states: &mut Vec<SlotState>, slot: usize) -> &mut SlotState {
+    if states.len() <= slot {
+        states.resize_with(slot + 1, SlotState::default);
+    }
+    &mut states[slot]
 }
 
 /// A templated publisher's per-connection state.
@@ -97,7 +105,7 @@ impl Publisher {
             id_base: rand::rng().random(),
             streams: Mutex::new(HashMap::new()),
             fixed_body,
-            slots: Mutex::new(HashMap::new()),
+            slots: Mutex::new(Vec::new()),
             templated,
             uses_seq,
             next_file: AtomicUsize::new(0),
@@ -124,7 +132,7 @@ impl Publisher {
         let Ok(mut g) = self.slots.lock() else {
             return self.config.topic.clone();
         };
-        let state = g.entry(slot).or_default();
+        let state = slot_state(&mut g, slot);
         if !t.per_message() {
             if let Some(topic) = &state.topic {
                 return topic.clone();
@@ -152,7 +160,7 @@ impl Publisher {
         let Ok(mut g) = self.slots.lock() else {
             return stream_seq.unwrap_or(0);
         };
-        let state = g.entry(slot).or_default();
+        let state = slot_state(&mut g, slot);
         let seq = stream_seq.unwrap_or_else(|| {
             let s = state.next_seq;
             state.next_seq += 1;
@@ -252,6 +260,13 @@ impl Publisher {
             payload,
             properties: self.config.v5.properties.clone(),
         }
+    }
+
+    /// The next PUBLISH of `slot`, built as a sample builds it (benchmarks of message building).
+    #[doc(hidden)]
+    pub fn build_message(&self, slot: usize, group: &ConnectionGroup) -> Publish {
+        let payload = self.payload(slot, group);
+        self.message(slot, group, payload)
     }
 
     /// Which connection sends each message of this sample.
