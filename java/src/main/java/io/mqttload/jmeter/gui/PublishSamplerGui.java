@@ -71,8 +71,7 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
                 .full(timestampNote)
                 .row(null, endMarker)
                 .row("Message:", message)
-                .row(null, Form.note("String: {{conn}} {{conn.test}} {{client_id}} {{seq}} {{time_ms}} {{time_ns}}"
-                        + " {{random:MIN:MAX}} are filled in per connection and message."))
+                .row(null, Form.note("String: {{client_id}}, {{seq}}, {{random:1:9}}... per message (tooltip)."))
                 .row("Payload file:", Form.fileField(payloadFile, ConnectSettings::planDir))
                 .row("Payload folder:", Form.folderField(payloadFolder, ConnectSettings::planDir))));
         tabs.addTab(TAB_V5, top(new Form()
