@@ -85,3 +85,20 @@ def test_unknown_placeholder_fails_the_sample_naming_it(build, mosquitto, run_jm
     pub = rows_by_label(rows, "MQTT Publish")[0]
     assert not ok(pub), describe(rows)
     assert "mqtt.topic_name" in pub["responseMessage"] and "{{nope}}" in pub["responseMessage"], describe(rows)
+
+
+def test_each_connection_subscribes_to_its_own_filter(build, mosquitto, start_jmeter):
+    run = start_jmeter(PLANS / "subscribe_only.jmx", dict(
+        mosquitto.props, connections=3, topic="cmd/{{conn}}", qos=1, count=1, loops=2, sub_timeout=5000,
+        prefix="tplcmd_"))
+    for filt in ("cmd/0", "cmd/1", "cmd/2"):
+        mosquitto.wait_for_log(r"\s%s \(QoS 1\)" % filt, timeout=60, proc=run.proc)
+    for topic in ("cmd/7", "cmd/1"):
+        subprocess.run(["mosquitto_pub", "-h", mosquitto.host, "-p", str(mosquitto.port), "-t", topic, "-q", "1",
+                        "-m", "for " + topic], check=True, timeout=30)
+    rows = run.wait()
+    subs = rows_by_label(rows, "MQTT Subscribe")
+    assert len(subs) == 2, describe(rows)
+    # cmd/1 reached one connection of the three: one message, then nothing for the second sample
+    assert ok(subs[0]) and as_int(subs[0]["MQTT_SUB_RECEIVED"]) == 1, describe(rows)
+    assert as_int(subs[1]["MQTT_SUB_RECEIVED"]) == 0, describe(rows)
