@@ -340,6 +340,20 @@ mod tests {
         }
 
         #[test]
+        fn json_like_text_without_double_braces_is_sent_as_it_is(s in "[{}a-z\":,0-9 ]*") {
+            prop_assume!(!s.contains("{{"));
+            prop_assert_eq!(Template::parse(s.as_bytes()).unwrap(), None);
+        }
+
+        #[test]
+        fn parsing_never_panics(s in "[{}a-z_.:0-9 -]{0,40}") {
+            if let Ok(Some(t)) = Template::parse(s.as_bytes()) {
+                let mut b = BytesMut::new();
+                t.expand(&mut b, &vars());
+            }
+        }
+
+        #[test]
         fn literal_text_expands_to_itself(a in "[^{]*", b in "[^{]*") {
             // Escaped braces between arbitrary literal text.
             let t = Template::parse(format!("{a}{{{{{{{{{b}").as_bytes()).unwrap().unwrap();
