@@ -43,6 +43,8 @@ const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const MAX_INCOMING_PACKET: usize = 64 * 1024 * 1024;
 
 static NEXT_GROUP_ID: AtomicU64 = AtomicU64::new(1);
+/// Numbers every connection of this engine ({{conn.test}}): a group takes a block at creation.
+static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(0);
 
 pub struct ConnectionGroup {
     id: u64,
@@ -66,6 +68,8 @@ pub struct ConnectionGroup {
     /// Filters an Unsubscribe element removed, in order: the group's Subscribe elements stop
     /// expecting messages on them (their loss figures must not count what nobody asked for).
     unsubscribed: Mutex<Vec<String>>,
+    /// The engine-wide number of slot 0; slot i is `conn_base + i`.
+    conn_base: u64,
 }
 
 /// Where and how a stream's end marker goes: on the connection that published it, at its QoS.
@@ -187,6 +191,7 @@ impl ConnectionGroup {
             reused_ids_reported: AtomicU64::new(0),
             end_markers: Mutex::new(Vec::new()),
             unsubscribed: Mutex::new(Vec::new()),
+            conn_base: NEXT_CONNECTION.fetch_add(slots as u64, Ordering::Relaxed),
         })
     }
 
@@ -196,6 +201,16 @@ impl ConnectionGroup {
 
     pub fn client_ids(&self) -> &[String] {
         &self.client_ids
+    }
+
+    /// What a template sees of the connection in `slot` (its message number aside).
+    pub(super) fn template_vars(&self, slot: usize) -> super::template::Vars<'_> {
+        super::template::Vars {
+            conn: slot as u64,
+            conn_test: self.conn_base + slot as u64,
+            client_id: self.client_ids.get(slot).map_or("", String::as_str),
+            seq: 0,
+        }
     }
 
     pub fn version(&self) -> ProtocolVersion {

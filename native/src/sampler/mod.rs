@@ -12,6 +12,7 @@ mod shutdown;
 pub mod stats;
 mod streams;
 mod subscribe;
+pub mod template;
 mod unsubscribe;
 
 pub use broker_stats::{figure_names as broker_figure_names, BrokerStats};

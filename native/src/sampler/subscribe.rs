@@ -450,21 +450,26 @@ impl Subscriber {
             return Err(SampleOutcome::failed(outcome::FAILED, m, started.elapsed()));
         }
         let options = self.config.v5.options(self.config.qos);
-        let filters: Vec<_> = self
-            .config
-            .topics
-            .iter()
-            .map(|t| (t.clone(), options))
-            .collect();
         let mut properties = Properties::new();
         if let Some(id) = self.config.v5.subscription_identifier {
             properties.push(Property::SubscriptionIdentifier(id));
         }
         let mut waits = Vec::with_capacity(live.len());
-        for (_, s) in &live {
+        // Each connection's own filters (templates expanded for it); all of them, for loss
+        // accounting.
+        let mut all_filters: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for (slot, s) in &live {
+            let topics = self.config.filters_for(&group.template_vars(*slot));
+            for t in &topics {
+                if seen.insert(t.clone()) {
+                    all_filters.push(t.clone());
+                }
+            }
+            let filters = topics.iter().map(|t| (t.clone(), options)).collect();
             let sink: Arc<dyn MessageSink> = self.acc.clone();
-            match s.subscribe_with(filters.clone(), properties.clone(), sink) {
-                Ok(w) => waits.push(w),
+            match s.subscribe_with(filters, properties.clone(), sink) {
+                Ok(w) => waits.push((w, topics)),
                 Err(e) => {
                     return Err(SampleOutcome::failed(
                         outcome::NO_CONNECTION,
@@ -475,7 +480,7 @@ impl Subscriber {
             }
         }
         let deadline = tokio::time::Instant::now() + self.config.timeout;
-        for w in waits {
+        for (w, topics) in waits {
             let acked = tokio::select! {
                 acked = tokio::time::timeout_at(deadline, w) => acked,
                 _ = shutdown.requested() => {
@@ -513,9 +518,7 @@ impl Subscriber {
                     ))
                 }
             };
-            let refused: Vec<(&str, SubscribeReturnCode)> = self
-                .config
-                .topics
+            let refused: Vec<(&str, SubscribeReturnCode)> = topics
                 .iter()
                 .zip(
                     codes
@@ -546,7 +549,7 @@ impl Subscriber {
             }
         }
         let no_local = self.config.v5.no_local.then(|| group.id());
-        self.acc.start_expecting(&self.config.topics, no_local);
+        self.acc.start_expecting(&all_filters, no_local);
         // Unsubscribes before this subscription are history: only later ones stop the counting.
         if let Ok(mut seen) = self.unsub_seen.lock() {
             *seen = group.unsubscribed_since(0).0;

@@ -98,28 +98,35 @@ pub async fn unsubscribe_until(
             started.elapsed(),
         );
     }
-    let filters = &config.topics;
     let mut tally = Tally::default();
     let mut waits = Vec::with_capacity(live.len());
-    for (_, s) in &live {
+    let mut all: Vec<String> = Vec::new();
+    for (slot, s) in &live {
+        // Per connection: a filter with placeholders ({{conn}}, ...) names each one's own.
+        let filters = config.filters_for(&group.template_vars(*slot));
+        for f in &filters {
+            if !all.contains(f) {
+                all.push(f.clone());
+            }
+        }
         match s.unsubscribe_acked(filters.clone()) {
-            Ok(w) => waits.push(w),
+            Ok(w) => waits.push((filters, w)),
             Err(e) => tally.failures.push(e),
         }
     }
     // The sessions stopped routing these filters when the command reached them; the counting
     // side follows at once, whatever the broker answers.
-    group.note_unsubscribed(filters);
+    group.note_unsubscribed(&all);
     let deadline = tokio::time::Instant::now() + config.timeout;
-    for w in waits {
+    for (filters, w) in waits {
         let a = if shutdown.is_requested() {
             Answer::Cut
         } else {
             answer(w, deadline, shutdown).await
         };
-        tally.add(filters, a);
+        tally.add(&filters, a);
     }
-    report(&tally, filters, config, live.len() as u64, started)
+    report(&tally, &config.topics, config, live.len() as u64, started)
 }
 
 fn report(
@@ -200,6 +207,11 @@ mod tests {
         vec!["a".into(), "b".into()]
     }
 
+    fn config(timeout_ms: u64) -> UnsubscribeConfig {
+        UnsubscribeConfig::from_json(&format!(r#"{{"topics":"a,b","timeoutMs":{timeout_ms}}}"#))
+            .unwrap()
+    }
+
     #[test]
     fn a_refused_filter_is_named_with_its_reason() {
         let mut t = Tally::default();
@@ -208,10 +220,7 @@ mod tests {
             Answer::Acked(vec![ReasonCode::Success, ReasonCode::NotAuthorized]),
         );
         t.add(&filters(), Answer::Acked(vec![]));
-        let c = UnsubscribeConfig {
-            topics: filters(),
-            timeout: std::time::Duration::from_secs(1),
-        };
+        let c = config(1000);
         let o = report(&t, &filters(), &c, 2, Instant::now());
         assert!(!o.success);
         assert_eq!(o.code, outcome::FAILED);
@@ -234,10 +243,7 @@ mod tests {
             &filters(),
             Answer::Acked(vec![ReasonCode::Success, ReasonCode::NoSubscriptionExisted]),
         );
-        let c = UnsubscribeConfig {
-            topics: filters(),
-            timeout: std::time::Duration::from_secs(1),
-        };
+        let c = config(1000);
         let o = report(&t, &filters(), &c, 1, Instant::now());
         assert!(o.success, "{}", o.message);
         assert!(
@@ -252,10 +258,7 @@ mod tests {
         let mut t = Tally::default();
         t.add(&filters(), Answer::TimedOut);
         t.add(&filters(), Answer::Cut);
-        let c = UnsubscribeConfig {
-            topics: filters(),
-            timeout: std::time::Duration::from_millis(250),
-        };
+        let c = config(250);
         let o = report(&t, &filters(), &c, 2, Instant::now());
         assert_eq!(o.code, outcome::EXCEPTION);
         assert!(

@@ -4,8 +4,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{bad, mqtt_string, parse_json, ten_thousand, ConfigError, Fields};
-use crate::client::validate_filter;
+use super::subscribe::{expand_filters, topic_filters};
+use super::{bad, parse_json, ten_thousand, ConfigError, Fields};
+use crate::sampler::template::{Template, Vars};
 
 /// unsubscribeJson's keys and the properties they carry.
 const FIELDS: Fields = &[
@@ -22,11 +23,13 @@ struct UnsubscribeJson {
     timeout_ms: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct UnsubscribeConfig {
     /// As the Subscribe element named them (MQTT matches UNSUBSCRIBE filters character for
     /// character, `$share/...` prefix included).
     pub topics: Vec<String>,
+    /// Per filter: its per-connection placeholders, when it holds any (as Subscribe's).
+    pub topic_templates: Vec<Option<Template>>,
     /// How long to wait for every connection's UNSUBACK.
     pub timeout: Duration,
 }
@@ -34,22 +37,8 @@ pub struct UnsubscribeConfig {
 impl UnsubscribeConfig {
     pub fn from_json(json: &str) -> Result<UnsubscribeConfig, ConfigError> {
         let j: UnsubscribeJson = parse_json("unsubscribe settings", FIELDS, json)?;
-        let topics: Vec<String> = j
-            .topics
-            .split(',')
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
-        if topics.is_empty() {
-            return Err(bad(
-                "mqtt.topic_name",
-                "no topic filter to unsubscribe from",
-            ));
-        }
-        for t in &topics {
-            mqtt_string("mqtt.topic_name", "topic filter", t)?;
-            validate_filter(t).map_err(|m| bad("mqtt.topic_name", m))?;
-        }
+        let (topics, topic_templates) =
+            topic_filters(&j.topics, "no topic filter to unsubscribe from")?;
         if j.timeout_ms <= 0 {
             return Err(bad(
                 "mqtt.unsubscribe_timeout",
@@ -58,8 +47,16 @@ impl UnsubscribeConfig {
         }
         Ok(UnsubscribeConfig {
             topics,
+            topic_templates,
             timeout: Duration::from_millis(j.timeout_ms as u64),
         })
+    }
+}
+
+impl UnsubscribeConfig {
+    /// The filters one connection unsubscribes from: placeholders expanded for it.
+    pub fn filters_for(&self, vars: &Vars<'_>) -> Vec<String> {
+        expand_filters(&self.topics, &self.topic_templates, vars)
     }
 }
 
@@ -74,6 +71,20 @@ mod tests {
                 .unwrap();
         assert_eq!(c.topics, vec!["a/b", "$share/g/c/#"]);
         assert_eq!(c.timeout, Duration::from_millis(500));
+    }
+
+    #[test]
+    fn per_connection_placeholders_expand_for_each_connection() {
+        let c = UnsubscribeConfig::from_json(r#"{"topics":"cmd/{{conn}}, all"}"#).unwrap();
+        let vars = Vars {
+            conn: 4,
+            conn_test: 9,
+            client_id: "c4",
+            seq: 0,
+        };
+        assert_eq!(c.filters_for(&vars), vec!["cmd/4", "all"]);
+        let e = UnsubscribeConfig::from_json(r#"{"topics":"t/{{seq}}"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.topic_name", "{e}");
     }
 
     #[test]

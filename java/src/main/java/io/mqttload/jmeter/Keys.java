@@ -69,6 +69,10 @@ public final class Keys {
     /** Publish: at Disconnect, tell subscribers (in any engine) how many messages each stream sent. */
     public static final String END_MARKER = "mqtt.end_marker";
     public static final String SAMPLE_TIMEOUT = "mqtt.sample_timeout";
+    /** Publish, message type File: the file whose exact bytes are the payload. */
+    public static final String PAYLOAD_FILE = "mqtt.payload_file";
+    /** Publish, message type Folder: its files are the payloads, one per message in turn. */
+    public static final String PAYLOAD_FOLDER = "mqtt.payload_folder";
 
     // MQTT 5.0 (ours, issue 4). Connect:
     public static final String SESSION_EXPIRY = "mqtt.session_expiry";
@@ -115,6 +119,8 @@ public final class Keys {
     public static final String MESSAGE_TYPE_STRING = "String";
     public static final String MESSAGE_TYPE_HEX = "Hex string";
     public static final String MESSAGE_TYPE_RANDOM = "Random string with fixed length";
+    public static final String MESSAGE_TYPE_FILE = "File";
+    public static final String MESSAGE_TYPE_FOLDER = "Folder";
     public static final String CONDITION_TIME_LABEL = "specified elapsed time (ms)";
     public static final String CONDITION_COUNT_LABEL = "number of received messages";
     public static final String TIMESTAMP_NONE = "none";

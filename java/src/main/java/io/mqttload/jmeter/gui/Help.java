@@ -118,19 +118,35 @@ final class Help {
         // Publish
         put("publish/" + Keys.CONNECTION_NAME, "Connection group to publish on: the connection name of a Connect"
                 + " element.", "empty (= the thread's default group)");
-        put("publish/" + Keys.TOPIC_NAME, "Topic to publish to (no wildcards).", Keys.DEFAULT_TOPIC);
+        put("publish/" + Keys.TOPIC_NAME, "Topic to publish to (no wildcards). Templates, filled in by the engine"
+                + " per connection and message: {{conn}} (index in the group), {{conn.test}} (index in the"
+                + " engine), {{client_id}}, {{seq}}, {{time_ms}}, {{time_ns}}, {{random:MIN:MAX}}; {{{{ is a"
+                + " literal {{. E.g. devices/{{conn.test}}/telemetry.", Keys.DEFAULT_TOPIC);
         put("publish/" + Keys.QOS_LEVEL, "QoS 0, 1 or 2. A ${variable} is allowed.", "0");
         put(Keys.RETAINED_MESSAGE, "Set the retain flag: the broker keeps the last message for new"
                 + " subscribers.", "false");
-        put(Keys.MESSAGE_TYPE, "String: the message as UTF-8 text. Hex string: hex digits (spaces allowed) give"
-                + " the bytes. Random string with fixed length: random bytes of the random length.",
+        put(Keys.MESSAGE_TYPE, "String: the message as UTF-8 text (templates allowed). Hex string: hex digits"
+                + " (spaces allowed) give the bytes. Random string with fixed length: random bytes of the random"
+                + " length. File: the exact bytes of the payload file. Folder: the files of the payload folder,"
+                + " one per message in turn.",
                 Keys.MESSAGE_TYPE_STRING);
         put(Keys.MESSAGE_TYPE_FIXED_LENGTH, "Length of the random payload, bytes (Random string with fixed"
                 + " length only).", String.valueOf(Keys.DEFAULT_FIXED_LENGTH));
         put(Keys.RANDOM_PER_MESSAGE, "New random content for every message; otherwise it is generated once"
                 + " (Random string with fixed length only).", "false");
         put(Keys.MESSAGE_TO_SENT, "The payload: UTF-8 text (String) or hex digits (Hex string). Not used for a"
-                + " random payload.", "empty");
+                + " random, file or folder payload. A String payload may hold templates, filled in per connection"
+                + " and per message: {{conn}}, {{conn.test}}, {{client_id}}, {{seq}} (message number on its"
+                + " connection), {{time_ms}}, {{time_ns}}, {{random:MIN:MAX}}; {{{{ is a literal {{."
+                + " E.g. {\"id\":\"{{client_id}}\",\"n\":{{seq}}}. JMeter's ${...} is filled in once per"
+                + " sample before.", "empty");
+        put(Keys.PAYLOAD_FILE, "Message type File: the file whose exact bytes are every message's payload"
+                + " (binary, e.g. protobuf, is fine; no templates). Read once when the element starts; at most"
+                + " 16 MiB. A relative path is resolved against the test plan's folder.", "empty");
+        put(Keys.PAYLOAD_FOLDER, "Message type Folder: every regular file in it (not subfolders, not hidden"
+                + " files) in name order is a payload, taken in turn per message and across samples. Read once"
+                + " when the element starts; 16 MiB per file, 256 MiB in all. A relative path is resolved against"
+                + " the test plan's folder.", "empty");
         put(Keys.TIMESTAMP_FORMAT, "What goes in front of the payload so that subscribers measure latency."
                 + "\nnone: nothing; the payload is sent as it is."
                 + "\nxmeter: the XMeter plugin's <epoch milliseconds>ts_sep_flag<payload>: millisecond"
@@ -163,7 +179,9 @@ final class Help {
         put("subscribe/" + Keys.CONNECTION_NAME, "Connection group to subscribe on: the connection name of a"
                 + " Connect element.", "empty (= the thread's default group)");
         put("subscribe/" + Keys.TOPIC_NAME, "Topic filters, comma-separated (trimmed; + and # allowed;"
-                + " $share/group/filter for a 5.0 shared subscription).", Keys.DEFAULT_TOPIC);
+                + " $share/group/filter for a 5.0 shared subscription). {{conn}}, {{conn.test}} and {{client_id}}"
+                + " are filled in per connection, so each connection subscribes to its own filter.",
+                Keys.DEFAULT_TOPIC);
         put("subscribe/" + Keys.QOS_LEVEL, "Requested QoS 0, 1 or 2. A ${variable} is allowed.", "0");
         put(Keys.SAMPLE_CONDITION, "specified elapsed time (ms): a sample lasts the value in milliseconds and"
                 + " reports what arrived. number of received messages: a sample ends when the value's count of"

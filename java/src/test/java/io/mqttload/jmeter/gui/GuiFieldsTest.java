@@ -68,7 +68,8 @@ class GuiFieldsTest {
                     Keys.END_MARKER, Keys.MESSAGE_TYPE, Keys.MESSAGE_TYPE_FIXED_LENGTH, Keys.RANDOM_PER_MESSAGE,
                     Keys.MESSAGE_TO_SENT, Keys.TIMESTAMP_FORMAT, Keys.MESSAGES_PER_SAMPLE, Keys.PUBLISH_TARGET,
                     Keys.ACK_TIMEOUT, Keys.MESSAGE_EXPIRY, Keys.CONTENT_TYPE, Keys.PAYLOAD_FORMAT_UTF8,
-                    Keys.RESPONSE_TOPIC, Keys.CORRELATION_DATA, Keys.USER_PROPERTIES, Keys.USE_TOPIC_ALIAS),
+                    Keys.RESPONSE_TOPIC, Keys.CORRELATION_DATA, Keys.USER_PROPERTIES, Keys.USE_TOPIC_ALIAS,
+                    Keys.PAYLOAD_FILE, Keys.PAYLOAD_FOLDER),
             "subscribe", Arrays.asList(Keys.CONNECTION_NAME, Keys.TOPIC_NAME, Keys.QOS_LEVEL, Keys.SAMPLE_CONDITION,
                     Keys.SAMPLE_CONDITION_VALUE, Keys.SAMPLE_TIMEOUT, Keys.ADD_TIMESTAMP, Keys.DEBUG_RESPONSE,
                     Keys.NO_LOCAL, Keys.RETAIN_AS_PUBLISHED, Keys.RETAIN_HANDLING, Keys.SUBSCRIPTION_IDENTIFIER),
@@ -305,9 +306,11 @@ class GuiFieldsTest {
     @Test
     void publishFieldsFollowTheMessageTypeAndTimestamp() {
         PublishSamplerGui g = gui(PublishSamplerGui::new);
-        // type -> {random fields apply, message text applies}
-        Object[][] types = {{Keys.MESSAGE_TYPE_STRING, false, true}, {Keys.MESSAGE_TYPE_HEX, false, true},
-            {Keys.MESSAGE_TYPE_RANDOM, true, false}, {"${type}", true, true}};
+        // type -> {random fields apply, message text applies, payload file applies, payload folder applies}
+        Object[][] types = {{Keys.MESSAGE_TYPE_STRING, false, true, false, false},
+            {Keys.MESSAGE_TYPE_HEX, false, true, false, false}, {Keys.MESSAGE_TYPE_RANDOM, true, false, false, false},
+            {Keys.MESSAGE_TYPE_FILE, false, false, true, false}, {Keys.MESSAGE_TYPE_FOLDER, false, false, false, true},
+            {"${type}", true, true, true, true}};
         for (Object[] t : types) {
             PublishSampler s = new PublishSampler();
             s.setMessageType((String) t[0]);
@@ -315,6 +318,8 @@ class GuiFieldsTest {
             assertEquals(t[1], enabled(g, Keys.MESSAGE_TYPE_FIXED_LENGTH), t[0] + " length");
             assertEquals(t[1], enabled(g, Keys.RANDOM_PER_MESSAGE), t[0] + " random per message");
             assertEquals(t[2], enabled(g, Keys.MESSAGE_TO_SENT), t[0] + " message");
+            assertEquals(t[3], enabled(g, Keys.PAYLOAD_FILE), t[0] + " payload file");
+            assertEquals(t[4], enabled(g, Keys.PAYLOAD_FOLDER), t[0] + " payload folder");
         }
         Object[][] formats = {{"none", false}, {"xmeter", false}, {"precise", true}, {"${ts}", true}};
         for (Object[] f : formats) {

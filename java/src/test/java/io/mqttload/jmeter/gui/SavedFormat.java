@@ -81,7 +81,9 @@ final class SavedFormat {
             "mqtt.response_topic|StringProperty|",
             "mqtt.correlation_data|StringProperty|",
             "mqtt.user_properties|StringProperty|",
-            "mqtt.use_topic_alias|BooleanProperty|false");
+            "mqtt.use_topic_alias|BooleanProperty|false",
+            "mqtt.payload_file|StringProperty|",
+            "mqtt.payload_folder|StringProperty|");
 
     static final List<String> SUBSCRIBE_DEFAULTS = Arrays.asList(
             "TestElement.name|StringProperty|MQTT Subscribe",
@@ -186,7 +188,9 @@ final class SavedFormat {
             "mqtt.response_topic|StringProperty|${v_response_topic}",
             "mqtt.correlation_data|StringProperty|${v_correlation_data}",
             "mqtt.user_properties|StringProperty|${v_user_properties}",
-            "mqtt.use_topic_alias|BooleanProperty|true");
+            "mqtt.use_topic_alias|BooleanProperty|true",
+            "mqtt.payload_file|StringProperty|${v_payload_file}",
+            "mqtt.payload_folder|StringProperty|${v_payload_folder}");
 
     static final List<String> SUBSCRIBE_FULL = Arrays.asList(
             "TestElement.name|StringProperty|named",
