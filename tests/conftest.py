@@ -264,6 +264,16 @@ def stock_mosquitto(tmp_path):
         broker.stop()
 
 
+@pytest.fixture
+def sys_mosquitto(tmp_path):
+    """A mosquitto publishing its $SYS tree every second (sys_interval 1; its default is 10 s)."""
+    broker = Broker(tmp_path, extra_config=("sys_interval 1",)).start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
 # --------------------------------------------------------------------------------------------- jmeter
 
 class JMeterRun:

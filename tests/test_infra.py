@@ -75,6 +75,7 @@ def test_plugin_jar_holds_classes_and_native_library(build):
     assert len(jars) == 1, jars
     names = set(zipfile.ZipFile(jars[0]).namelist())
     assert "native/linux-x86_64/libmqttload.so" in names
-    for cls in ("ConnectSampler", "PublishSampler", "SubscribeSampler", "DisconnectSampler"):
+    for cls in ("ConnectSampler", "PublishSampler", "SubscribeSampler", "DisconnectSampler",
+                "BrokerStatsSampler"):
         assert "io/mqttload/jmeter/%s.class" % cls in names
     assert "io/mqttload/jni/NativeLib.class" in names

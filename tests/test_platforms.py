@@ -28,8 +28,11 @@ PLATFORMS = {
 GLIBC_MAX = (2, 17)
 # stripped: Linux 3.7-4.4 MB, Windows 7 MB (the unstripped Linux library was 5.3 MB)
 MAX_LIBRARY_BYTES = 8 * 1024 * 1024
-GUIS = ["io.mqttload.jmeter.gui.%sSamplerGui" % k for k in ("Connect", "Publish", "Subscribe", "Disconnect")]
-ELEMENTS = ["io.mqttload.jmeter.%sSampler" % k for k in ("Connect", "Publish", "Subscribe", "Disconnect")]
+KINDS = ("Connect", "Publish", "Subscribe", "Unsubscribe", "Disconnect", "BrokerStats")
+GUIS = ["io.mqttload.jmeter.gui.%sSamplerGui" % k for k in KINDS]
+ELEMENTS = ["io.mqttload.jmeter.%sSampler" % k for k in KINDS]
+# the elements examples/mqtt5.jmx holds
+MQTT5_ELEMENTS = ["io.mqttload.jmeter.%sSampler" % k for k in ("Connect", "Publish", "Subscribe", "Disconnect")]
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +164,7 @@ def test_elements_open_edit_and_save_without_the_library(build, start_jmeter, tm
     edit = rows_by_label(rows, "Edit plan")
     assert len(edit) == 1 and edit[0]["success"] == "true", (edit, run.diagnostics())
     text = saved.read_text()
-    for cls in ELEMENTS:
+    for cls in MQTT5_ELEMENTS:
         assert re.search(r'<%s guiclass="%s"[^>]*testname="[^"]* \(edited\)"'
                          % (re.escape(cls), re.escape(cls.replace("jmeter.", "jmeter.gui.") + "Gui")), text), cls
     # the GUIs kept what the plan said (e.g. the 5.0 settings of examples/mqtt5.jmx)

@@ -5,7 +5,8 @@
 
 Prints samples, messages (sum of SampleCount), messages/s over the run, subscribe latency from the
 MQTT_SUB_* variables saved with `sample_variables`, publish figures (sent, intended, send rate, paced
-schedule lag) from the MQTT_PUB_* ones, and errors. Also importable: read_jtl(),
+schedule lag) from the MQTT_PUB_* ones, the peak clients and message rates of the Broker Statistics samples
+(MQTT_BROKER_*), and errors. Also importable: read_jtl(),
 as_int(), summarize().
 """
 import csv
@@ -64,6 +65,45 @@ def is_publish(row):
     if as_int(row.get("MQTT_PUB_INTENDED")) is None:
         return False
     return bool(PUB_MESSAGE.match(row.get("responseMessage", ""))) or row.get("label") == "MQTT Publish"
+
+
+BROKER_MESSAGE = re.compile(r"^clients (n/a|[\d,]+), msgs in ")
+
+
+def is_broker_stats(row):
+    """A Broker Statistics sample, told by its message or default name (its MQTT_BROKER_* variables
+    repeat on the thread's later samples, as the Subscribe ones do)."""
+    return bool(BROKER_MESSAGE.match(row.get("responseMessage", ""))) or row.get("label") == "MQTT Broker Statistics"
+
+
+def as_float(value):
+    """JTL cell -> float; '', 'null' or garbage -> None."""
+    v = (value or "").strip()
+    try:
+        return float(v) if v not in ("", "null") else None
+    except ValueError:
+        return None
+
+
+def broker_peaks(rows):
+    """Peak clients and message rates of the run's Broker Statistics samples (None when none said).
+    Rates are our own from the broker's totals, else the broker's 1-minute averages."""
+    stats = [r for r in rows if is_broker_stats(r) and is_ok(r)]
+
+    def peak(*cols):
+        for col in cols:
+            vals = [as_float(r.get(col)) for r in stats]
+            vals = [v for v in vals if v is not None]
+            if vals:
+                return max(vals)
+        return None
+
+    return OrderedDict([
+        ("samples", len(stats)),
+        ("clients", peak("MQTT_BROKER_CLIENTS")),
+        ("msgs_in_per_s", peak("MQTT_BROKER_MSGS_RECEIVED_PER_S", "MQTT_BROKER_MSGS_RECEIVED_1MIN_PER_S")),
+        ("msgs_out_per_s", peak("MQTT_BROKER_MSGS_SENT_PER_S", "MQTT_BROKER_MSGS_SENT_1MIN_PER_S")),
+    ])
 
 
 def is_ok(row):
@@ -159,6 +199,7 @@ def summarize(rows):
     weight = sum(w for _, _, w in lagged)
     out["pub_lag_p50_us"] = round(sum(p * w for p, _, w in lagged) / weight) if weight else None
     out["pub_lag_p99_us"] = max(p for _, p, _ in lagged) if lagged else None
+    out["broker"] = broker_peaks(rows)
     out["error_messages"] = [
         "%s: %s %s" % (r.get("label"), r.get("responseCode"), r.get("responseMessage"))
         for r in rows if not is_ok(r)
@@ -204,6 +245,12 @@ def main(argv):
         if s["pub_lag_p50_us"] is not None:
             print("               paced schedule lag p50 %s  p99 %s  (p50 weighted by messages; p99 = worst sample)"
                   % (fmt(s["pub_lag_p50_us"], " us"), fmt(s["pub_lag_p99_us"], " us")))
+    b = s["broker"]
+    if b["samples"]:
+        def num(v, unit=""):
+            return "n/a" if v is None else "{:,.0f}{}".format(v, unit)
+        print("  broker       peak clients %s  peak msgs in %s  out %s  (%d Broker Statistics samples)"
+              % (num(b["clients"]), num(b["msgs_in_per_s"], "/s"), num(b["msgs_out_per_s"], "/s"), b["samples"]))
     print("  errors       %d" % s["errors"])
     for m in s["error_messages"][:5]:
         print("    " + m)

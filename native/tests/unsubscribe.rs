@@ -8,6 +8,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use mqttload::client::{Delivery, MessageSink, Session, SessionOptions};
 use mqttload::codec::{ProtocolVersion, Publish, QoS, ReasonCode};
+use mqttload::sampler::{
+    unsubscribe_until, ConnectConfig, ConnectionGroup, PublishConfig, Publisher, Shutdown,
+    SubscribeConfig, Subscriber, UnsubscribeConfig,
+};
 use mqttload::testkit::Mosquitto;
 
 #[derive(Default)]
@@ -116,4 +120,119 @@ async fn v5_unsuback_names_a_filter_that_had_no_subscription() {
         vec![ReasonCode::Success, ReasonCode::NoSubscriptionExisted],
     )
     .await;
+}
+
+fn group(port: u16, version: &str, connections: u32) -> ConnectionGroup {
+    let json = format!(
+        r#"{{"server":"127.0.0.1","port":{port},"version":"{version}","connTimeoutSecs":5,"keepAliveSecs":30,
+        "clientIdPrefix":"us_","clientIdSuffix":true,"cleanSession":true,"connections":{connections}}}"#
+    );
+    ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap()).unwrap()
+}
+
+fn publisher(topic: &str, n: u32) -> Publisher {
+    Publisher::new(
+        PublishConfig::from_json(&format!(
+            r#"{{"topic":"{topic}","qos":1,"message":"m","timestamp":"precise","messagesPerSample":{n}}}"#
+        ))
+        .unwrap(),
+    )
+}
+
+fn unsubscribe(topics: &str) -> UnsubscribeConfig {
+    UnsubscribeConfig::from_json(&format!(r#"{{"topics":"{topics}","timeoutMs":5000}}"#)).unwrap()
+}
+
+/// Collects until `n` messages arrived (or 5 s): (received, lost in total at the end).
+async fn collect(sub: &Subscriber, g: &ConnectionGroup, n: i64) -> (i64, i64) {
+    let mut received = 0;
+    let mut lost_total = 0;
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while received < n && std::time::Instant::now() < deadline {
+        let o = sub.subscribe(g).await;
+        received += o.stats[0];
+        lost_total = o.stats[11];
+    }
+    (received, lost_total)
+}
+
+/// The Unsubscribe element on a group: its Subscribe element then neither receives nor expects
+/// messages on the filter it removed, so nothing reads as lost; the other filter goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_unsubscribe_the_subscriber_neither_receives_nor_expects_that_filter() {
+    let broker = Mosquitto::start().unwrap();
+    let subs = group(broker.port, "3.1.1", 1);
+    let pubs = group(broker.port, "3.1.1", 1);
+    assert!(subs.connect().await.success);
+    assert!(pubs.connect().await.success);
+    let sub = Subscriber::new(
+        SubscribeConfig::from_json(
+            r#"{"topics":"us/kept, us/gone","qos":1,"condition":"time","conditionValue":100,"addTimestamp":true}"#,
+        )
+        .unwrap(),
+    );
+    let _ = sub.subscribe(&subs).await;
+    let (kept, gone) = (publisher("us/kept", 10), publisher("us/gone", 10));
+    assert!(kept.publish(&pubs).await.success);
+    assert!(gone.publish(&pubs).await.success);
+    assert_eq!(collect(&sub, &subs, 20).await, (20, 0));
+
+    let o = unsubscribe_until(&subs, &unsubscribe("us/gone"), &Shutdown::never()).await;
+    assert!(o.success, "{o:?}");
+    assert_eq!(o.message, "Unsubscribed 1 connection(s) from 'us/gone'");
+
+    assert!(kept.publish(&pubs).await.success);
+    assert!(gone.publish(&pubs).await.success);
+    let (received, lost_total) = collect(&sub, &subs, 10).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let late = sub.subscribe(&subs).await;
+    assert_eq!(received + late.stats[0], 10, "only us/kept: {late:?}");
+    assert_eq!(
+        (lost_total, late.stats[11]),
+        (0, 0),
+        "us/gone is not expected: {late:?}"
+    );
+}
+
+/// Every connection of the group unsubscribes; a 5.0 broker's "no subscription existed" is told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_connection_unsubscribes_and_v5_reasons_are_told() {
+    let broker = Mosquitto::start().unwrap();
+    let subs = group(broker.port, "5.0", 3);
+    assert!(subs.connect().await.success);
+    let sub = Subscriber::new(
+        SubscribeConfig::from_json(
+            r#"{"topics":"us5/a","qos":1,"condition":"time","conditionValue":50}"#,
+        )
+        .unwrap(),
+    );
+    let _ = sub.subscribe(&subs).await;
+    let o = unsubscribe_until(&subs, &unsubscribe("us5/a, us5/never"), &Shutdown::never()).await;
+    assert!(o.success, "{o:?}");
+    assert!(
+        o.message
+            .starts_with("Unsubscribed 3 connection(s) from 'us5/a', 'us5/never'")
+            && o.message
+                .contains("no such subscription on 3 connection(s)"),
+        "{}",
+        o.message
+    );
+    let pubs = group(broker.port, "5.0", 1);
+    assert!(pubs.connect().await.success);
+    assert!(publisher("us5/a", 5).publish(&pubs).await.success);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sub.subscribe(&subs).await.stats[0],
+        0,
+        "nothing after unsubscribe"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsubscribe_without_connections_names_the_cause() {
+    let broker = Mosquitto::start().unwrap();
+    let g = group(broker.port, "3.1.1", 2);
+    let o = unsubscribe_until(&g, &unsubscribe("a"), &Shutdown::never()).await;
+    assert!(!o.success);
+    assert_eq!(o.code, "500", "{o:?}");
 }

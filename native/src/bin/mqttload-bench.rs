@@ -6,6 +6,10 @@
 //! `mqttload-bench inflight [messages]`: QoS 1 and 2 rates with the 3.x in-flight window at its auto
 //! value (20) and at 65,535, alternating in one run (the broker sets no limit of its own).
 //!
+//! `mqttload-bench templates [messages]`: the cost of templates: nanoseconds per expansion of a
+//! short templated payload, and QoS 0 and 1 rates with a plain and a templated 32-byte body,
+//! alternating in three rounds.
+//!
 //! `mqttload-bench connections <connectJson> <count>`: opens `count` connections in one group,
 //! prints connects/s and resident memory per idle connection (tools/bench/connections.py runs it
 //! for TCP, TLS, WS and WSS side by side).
@@ -36,6 +40,11 @@ struct Rate {
     p99_us: i64,
 }
 
+/// The 32-byte body of the throughput runs.
+const BODY: &str = "0123456789abcdef0123456789abcdef";
+/// A templated body of the same length once expanded (with a 13-character client id and seq < 10^4).
+const TEMPLATED_BODY: &str = r#"{\"c\":\"{{client_id}}\",\"n\":{{seq}}}"#;
+
 async fn run(
     host: &str,
     port: u16,
@@ -43,6 +52,19 @@ async fn run(
     messages: u64,
     batch: u64,
     inflight: u16,
+) -> Result<Rate, String> {
+    run_with(host, port, qos, messages, batch, inflight, BODY).await
+}
+
+/// As `run`, publishing `body` (the message setting as JSON text: quotes escaped).
+async fn run_with(
+    host: &str,
+    port: u16,
+    qos: u8,
+    messages: u64,
+    batch: u64,
+    inflight: u16,
+    body: &str,
 ) -> Result<Rate, String> {
     let topic = format!("bench/qos{qos}");
     let sub_group = group(host, port, "bsub_", inflight);
@@ -62,7 +84,7 @@ async fn run(
     let _ = sub.subscribe(&sub_group).await;
     let publisher = Publisher::new(
         PublishConfig::from_json(&format!(
-            r#"{{"topic":"{topic}","qos":{qos},"message":"0123456789abcdef0123456789abcdef","timestamp":"precise","messagesPerSample":{batch}}}"#
+            r#"{{"topic":"{topic}","qos":{qos},"message":"{body}","timestamp":"precise","messagesPerSample":{batch}}}"#
         ))
         .map_err(|e| e.to_string())?,
     );
@@ -302,10 +324,15 @@ fn main() {
         return;
     }
     let window_mode = args.get(1).map(String::as_str) == Some("inflight");
+    let templates_mode = args.get(1).map(String::as_str) == Some("templates");
     let messages: u64 = args
-        .get(if window_mode { 2 } else { 1 })
+        .get(if window_mode || templates_mode { 2 } else { 1 })
         .and_then(|a| a.parse().ok())
-        .unwrap_or(if window_mode { 50_000 } else { 200_000 });
+        .unwrap_or(if window_mode || templates_mode {
+            50_000
+        } else {
+            200_000
+        });
     let (_broker, host, port) = match std::env::var("MQTT_BROKER") {
         Ok(hp) => {
             let (h, p) = hp.rsplit_once(':').expect("MQTT_BROKER=host:port");
@@ -323,6 +350,10 @@ fn main() {
         .expect("runtime");
     if window_mode {
         inflight(&rt, &host, port, messages);
+        return;
+    }
+    if templates_mode {
+        templates(&rt, &host, port, messages);
         return;
     }
     println!("engine benchmark: {messages} messages per QoS, 1 publisher -> broker {host}:{port} -> 1 subscriber, 32-byte body");
@@ -368,6 +399,109 @@ fn inflight(rt: &tokio::runtime::Runtime, host: &str, port: u16, messages: u64) 
         println!(
             "inflight qos{qos}: window 20 {w20:>9.0} msg/s, window 65535 {wmax:>9.0} msg/s, ratio {:.2}",
             if wmax > 0.0 { w20 / wmax } else { 0.0 }
+        );
+    }
+}
+
+/// Expansion alone, then plain against templated bodies through the broker.
+fn templates(rt: &tokio::runtime::Runtime, host: &str, port: u16, messages: u64) {
+    use bytes::{BufMut, BytesMut};
+    use mqttload::sampler::template::{Template, Vars};
+    const N: u64 = 2_000_000;
+    let text = TEMPLATED_BODY.replace('\\', "");
+    let Ok(Some(t)) = Template::parse(text.as_bytes()) else {
+        println!("templates: FAILED: {text} is not a template");
+        return;
+    };
+    let vars = |seq| Vars {
+        conn: 0,
+        conn_test: 0,
+        client_id: "bpub_1a2b3c4d",
+        seq,
+    };
+    let per_message = |f: &dyn Fn(u64) -> usize| {
+        let started = Instant::now();
+        let mut total = 0usize;
+        for seq in 0..N {
+            total += f(seq);
+        }
+        (started.elapsed().as_nanos() as f64 / N as f64, total)
+    };
+    let (plain_ns, _) = per_message(&|_| {
+        let mut b = BytesMut::with_capacity(BODY.len() + 64);
+        b.put_slice(BODY.as_bytes());
+        b.freeze().len()
+    });
+    let (templated_ns, _) = per_message(&|seq| {
+        let mut b = BytesMut::with_capacity(t.size_hint() + 64);
+        t.expand(&mut b, &vars(seq));
+        b.freeze().len()
+    });
+    println!(
+        "templates: building a 32-byte body: plain {plain_ns:.0} ns, templated {templated_ns:.0} ns ({text})"
+    );
+    // Whole messages as a sample builds them (precise header, topic, payload), no network.
+    let build = |body: &str, topic: &str| -> Result<f64, String> {
+        let g = group(host, port, "bpub_", 0);
+        let p = Publisher::new(
+            PublishConfig::from_json(&format!(
+                r#"{{"topic":"{topic}","message":"{body}","timestamp":"precise"}}"#
+            ))
+            .map_err(|e| e.to_string())?,
+        );
+        let started = Instant::now();
+        let mut total = 0usize;
+        for _ in 0..N {
+            total += p.build_message(0, &g).payload.len();
+        }
+        std::hint::black_box(total);
+        Ok(started.elapsed().as_nanos() as f64 / N as f64)
+    };
+    let mut built: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..3 {
+        for (i, (body, topic)) in [
+            (BODY, "bench/t"),
+            (TEMPLATED_BODY, "bench/t"),
+            (TEMPLATED_BODY, "bench/{{conn.test}}"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            match build(body, topic) {
+                Ok(ns) => built[i].push(ns),
+                Err(e) => println!("templates: FAILED: {e}"),
+            }
+        }
+    }
+    let med = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    println!(
+        "templates: building a whole message (precise header, topic, payload), medians of 3: plain {:.0} ns, templated payload {:.0} ns, templated payload and topic {:.0} ns",
+        med(&mut built[0]),
+        med(&mut built[1]),
+        med(&mut built[2])
+    );
+    println!("templates benchmark: {messages} messages per run, 1 publisher -> 1 subscriber, 1,000 per sample, precise timestamp, 3 rounds");
+    for qos in [0u8, 1] {
+        let mut rates: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        for _ in 0..3 {
+            for (i, body) in [BODY, TEMPLATED_BODY].into_iter().enumerate() {
+                match rt.block_on(run_with(host, port, qos, messages, 1000, 0, body)) {
+                    Ok(r) => rates[i].push(r.messages as f64 / r.seconds),
+                    Err(e) => println!("qos{qos} {body}: FAILED: {e}"),
+                }
+            }
+        }
+        let med = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v.get(v.len() / 2).copied().unwrap_or(0.0)
+        };
+        let (plain, templated) = (med(&mut rates[0]), med(&mut rates[1]));
+        println!(
+            "templates qos{qos}: plain {plain:>9.0} msg/s, templated {templated:>9.0} msg/s, ratio {:.2}",
+            if plain > 0.0 { templated / plain } else { 0.0 }
         );
     }
 }

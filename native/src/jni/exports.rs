@@ -20,13 +20,15 @@ use once_cell::sync::Lazy;
 use super::handles::Registry;
 use super::runtime::{configure, runtime};
 use crate::sampler::{
-    ConnectConfig, ConnectionGroup, DisconnectSettings, PublishConfig, Publisher, SampleOutcome,
-    Shutdown, SubscribeConfig, Subscriber,
+    unsubscribe_until, BrokerStats, BrokerStatsConfig, ConnectConfig, ConnectionGroup,
+    DisconnectSettings, PublishConfig, Publisher, SampleOutcome, Shutdown, SubscribeConfig,
+    Subscriber, UnsubscribeConfig,
 };
 
 static GROUPS: Lazy<Registry<ConnectionGroup>> = Lazy::new(Registry::new);
 static PUBLISHERS: Lazy<Registry<Publisher>> = Lazy::new(Registry::new);
 static SUBSCRIBERS: Lazy<Registry<Subscriber>> = Lazy::new(Registry::new);
+static BROKER_STATS: Lazy<Registry<BrokerStats>> = Lazy::new(Registry::new);
 
 /// How often a waiting sample asks Java whether JMeter's Shutdown wants its thread to end: often
 /// enough that the wait ends well within a second, rarely enough that thousands of waiting
@@ -459,6 +461,109 @@ pub extern "system" fn Java_io_mqttload_jni_NativeLib_subscriberFree<'caller>(
         .with_env(|_env| -> Result<(), Failure> {
             SUBSCRIBERS.remove(handle);
             Ok(())
+        })
+        .resolve::<Throw>()
+}
+
+/// `static native long brokerStatsCreate(String brokerStatsJson)`: the Broker Statistics element's
+/// state; its connection is a group of its own (groupCreate), passed to each sample.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_brokerStatsCreate<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    json: JString<'caller>,
+) -> jlong {
+    unowned
+        .with_env(|env| -> Result<jlong, Failure> {
+            let json = string(env, &json)?;
+            let config = BrokerStatsConfig::from_json(&json)
+                .map_err(|e| Failure::Settings(e.to_string()))?;
+            Ok(BROKER_STATS.insert(BrokerStats::new(config)))
+        })
+        .resolve::<Throw>()
+}
+
+fn broker_stats(handle: jlong) -> Result<Arc<BrokerStats>, Failure> {
+    BROKER_STATS
+        .get(handle)
+        .ok_or_else(|| Failure::Native(format!("broker statistics handle {handle} is closed")))
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_brokerStats<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    group_handle: jlong,
+    stats: jlong,
+    shutdown_probe: JObject<'caller>,
+) -> JObject<'caller> {
+    unowned
+        .with_env(|env| -> Result<JObject<'caller>, Failure> {
+            let g = group(group_handle)?;
+            let b = broker_stats(stats)?;
+            let o = block_on_watching(env, &shutdown_probe, &g, async |sd| {
+                b.sample_until(&g, sd).await
+            })?;
+            to_java(env, &o)
+        })
+        .resolve::<Throw>()
+}
+
+/// `static native String brokerStatsFigures(long stats)`: the last sample's figures, one
+/// `NAME=value` line each, the value empty when the broker did not publish it.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_brokerStatsFigures<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    stats: jlong,
+) -> JString<'caller> {
+    unowned
+        .with_env(|env| -> Result<JString<'caller>, Failure> {
+            let b = broker_stats(stats)?;
+            let text: String = b
+                .figures()
+                .into_iter()
+                .map(|(name, v)| format!("{name}={}\n", v.unwrap_or_default()))
+                .collect();
+            Ok(env.new_string(text)?)
+        })
+        .resolve::<Throw>()
+}
+
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_brokerStatsFree<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+) {
+    unowned
+        .with_env(|_env| -> Result<(), Failure> {
+            BROKER_STATS.remove(handle);
+            Ok(())
+        })
+        .resolve::<Throw>()
+}
+
+/// `static native Outcome groupUnsubscribe(long group, String unsubscribeJson, BooleanSupplier probe)`:
+/// UNSUBSCRIBE on every connection of the group, waiting for the UNSUBACKs.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_mqttload_jni_NativeLib_groupUnsubscribe<'caller>(
+    mut unowned: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    group_handle: jlong,
+    json: JString<'caller>,
+    shutdown_probe: JObject<'caller>,
+) -> JObject<'caller> {
+    unowned
+        .with_env(|env| -> Result<JObject<'caller>, Failure> {
+            let json = string(env, &json)?;
+            let config = UnsubscribeConfig::from_json(&json)
+                .map_err(|e| Failure::Settings(e.to_string()))?;
+            let g = group(group_handle)?;
+            let o = block_on_watching(env, &shutdown_probe, &g, async |sd| {
+                unsubscribe_until(&g, &config, sd).await
+            })?;
+            to_java(env, &o)
         })
         .resolve::<Throw>()
 }

@@ -43,6 +43,8 @@ const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const MAX_INCOMING_PACKET: usize = 64 * 1024 * 1024;
 
 static NEXT_GROUP_ID: AtomicU64 = AtomicU64::new(1);
+/// Numbers every connection of this engine ({{conn.test}}): a group takes a block at creation.
+static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(0);
 
 pub struct ConnectionGroup {
     id: u64,
@@ -63,6 +65,11 @@ pub struct ConnectionGroup {
     reused_ids_reported: AtomicU64,
     /// Streams whose end marker a Disconnect sends (Publish elements with mqtt.end_marker).
     end_markers: Mutex<Vec<EndMarker>>,
+    /// Filters an Unsubscribe element removed, in order: the group's Subscribe elements stop
+    /// expecting messages on them (their loss figures must not count what nobody asked for).
+    unsubscribed: Mutex<Vec<String>>,
+    /// The engine-wide number of slot 0; slot i is `conn_base + i`.
+    conn_base: u64,
 }
 
 /// Where and how a stream's end marker goes: on the connection that published it, at its QoS.
@@ -183,6 +190,8 @@ impl ConnectionGroup {
             reconnects_reported: AtomicU64::new(0),
             reused_ids_reported: AtomicU64::new(0),
             end_markers: Mutex::new(Vec::new()),
+            unsubscribed: Mutex::new(Vec::new()),
+            conn_base: NEXT_CONNECTION.fetch_add(slots as u64, Ordering::Relaxed),
         })
     }
 
@@ -192,6 +201,16 @@ impl ConnectionGroup {
 
     pub fn client_ids(&self) -> &[String] {
         &self.client_ids
+    }
+
+    /// What a template sees of the connection in `slot` (its message number aside).
+    pub(super) fn template_vars(&self, slot: usize) -> super::template::Vars<'_> {
+        super::template::Vars {
+            conn: slot as u64,
+            conn_test: self.conn_base + slot as u64,
+            client_id: self.client_ids.get(slot).map_or("", String::as_str),
+            seq: 0,
+        }
     }
 
     pub fn version(&self) -> ProtocolVersion {
@@ -311,6 +330,24 @@ impl ConnectionGroup {
         })
     }
 
+    /// Filters unsubscribed from every connection of the group from now on.
+    pub(super) fn note_unsubscribed(&self, filters: &[String]) {
+        if let Ok(mut u) = self.unsubscribed.lock() {
+            u.extend(filters.iter().cloned());
+        }
+    }
+
+    /// Filters unsubscribed since `seen` (a position in the group's list), and the new position.
+    pub(super) fn unsubscribed_since(&self, seen: usize) -> (usize, Vec<String>) {
+        match self.unsubscribed.lock() {
+            Ok(u) => (
+                u.len(),
+                u.get(seen..).map(<[_]>::to_vec).unwrap_or_default(),
+            ),
+            Err(_) => (seen, Vec::new()),
+        }
+    }
+
     /// The stream's end marker goes out at every Disconnect of this group from now on.
     pub(super) fn add_end_marker(&self, slot: usize, stream: Arc<Stream>, qos: QoS) {
         if let Ok(mut g) = self.end_markers.lock() {
@@ -390,7 +427,13 @@ impl ConnectionGroup {
         let mut set = JoinSet::new();
         let slots = self.slots();
         let mut progress: Vec<(usize, Arc<ConnectProgress>)> = Vec::with_capacity(todo.len());
-        for slot in todo.iter().copied() {
+        // A ramp: the i-th connection starts i / rate seconds in, whatever the others are doing.
+        let ramp_start = tokio::time::Instant::now();
+        for (i, slot) in todo.iter().copied().enumerate() {
+            let start_at = self
+                .config
+                .connect_rate
+                .map(|rate| ramp_start + Duration::from_secs_f64(i as f64 / rate));
             let opts = self.session_options.clone();
             let client_id = self.client_ids[slot].clone();
             let local = match self.config.bind.len() {
@@ -410,15 +453,19 @@ impl ConnectionGroup {
             let seen = Arc::new(ConnectProgress::default());
             progress.push((slot, seen.clone()));
             set.spawn(async move {
+                if let Some(at) = start_at {
+                    tokio::time::sleep_until(at).await;
+                }
                 let _permit = limit.acquire_owned().await;
-                (
-                    slot,
-                    Session::connect_shared(opts, client_id, local, carried, &seen).await,
-                )
+                let began = Instant::now();
+                let connected =
+                    Session::connect_shared(opts, client_id, local, carried, &seen).await;
+                (slot, connected, began.elapsed())
             });
         }
         let mut failures: Vec<ClientError> = Vec::new();
         let mut finished = vec![false; total];
+        let mut slowest = Duration::ZERO;
         let mut shut_down = false;
         loop {
             let joined = tokio::select! {
@@ -431,13 +478,14 @@ impl ConnectionGroup {
             };
             let Some(joined) = joined else { break };
             match joined {
-                Ok((slot, Ok(session))) => {
+                Ok((slot, Ok(session), took)) => {
                     finished[slot] = true;
+                    slowest = slowest.max(took);
                     if let Ok(mut g) = self.sessions.lock() {
                         g[slot] = Some(Arc::new(session));
                     }
                 }
-                Ok((slot, Err(e))) => {
+                Ok((slot, Err(e), _)) => {
                     finished[slot] = true;
                     failures.push(e);
                 }
@@ -464,6 +512,16 @@ impl ConnectionGroup {
                 format!("Connected {total} connection(s)")
             } else {
                 format!("Connected {} connection(s), reused {reused}", todo.len())
+            };
+            // Several at once: how fast they came up, and the slowest (a broker near its limit).
+            let message = if todo.len() > 1 {
+                format!(
+                    "{message}: {:.1} connects/s, slowest CONNACK {:.1} ms",
+                    todo.len() as f64 / elapsed.as_secs_f64().max(1e-9),
+                    slowest.as_secs_f64() * 1e3
+                )
+            } else {
+                message
             };
             let message = if self.session_options.endpoint.transport.is_insecure() {
                 format!("{message} (INSECURE: certificate not verified)")

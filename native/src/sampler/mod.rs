@@ -1,6 +1,7 @@
 //! What one JMeter sample does (DESIGN.md layer 4): connect a group, publish, collect received
 //! messages, disconnect. Each operation returns a plain `SampleOutcome`.
 
+mod broker_stats;
 mod client_id;
 pub mod config;
 mod group;
@@ -12,11 +13,18 @@ mod shutdown;
 pub mod stats;
 mod streams;
 mod subscribe;
+pub mod template;
+mod unsubscribe;
 
+pub use broker_stats::{figure_names as broker_figure_names, BrokerStats};
 pub use client_id::next_client_id;
-pub use config::{ConfigError, ConnectConfig, DisconnectSettings, PublishConfig, SubscribeConfig};
+pub use config::{
+    BrokerStatsConfig, ConfigError, ConnectConfig, DisconnectSettings, PublishConfig,
+    SubscribeConfig, UnsubscribeConfig,
+};
 pub use group::{set_connect_concurrency, ConnectionGroup, DEFAULT_CONNECT_CONCURRENCY};
 pub use outcome::SampleOutcome;
 pub use publish::Publisher;
 pub use shutdown::{Shutdown, ShutdownTrigger};
 pub use subscribe::Subscriber;
+pub use unsubscribe::unsubscribe_until;

@@ -3,6 +3,7 @@
 //! JMeter's Shutdown ends the wait.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
@@ -19,6 +20,7 @@ use super::outcome::{self, SampleOutcome};
 use super::payload::{random_text, write_precise, write_xmeter};
 use super::shutdown::Shutdown;
 use super::streams::{self, Stream};
+use super::template::Vars;
 
 /// What became of one message's acknowledgement.
 enum Ack {
@@ -48,6 +50,33 @@ pub struct Publisher {
     streams: Mutex<HashMap<usize, Arc<Stream>>>,
     /// The body when it does not change between messages.
     fixed_body: Bytes,
+    /// Per connection slot, for templates: the expanded topic and the message numbers.
+    slots: Mutex<Vec<SlotState>>,
+    /// The topic or the payload holds placeholders.
+    templated: bool,
+    /// {{seq}} appears in the topic or the payload.
+    uses_seq: bool,
+    /// Folder: the next file to send.
+    next_file: AtomicUsize,
+}
+
+/// The state of `slot` (a group's slots are few and dense: indexed, not hashed).
+fn slot_state(states: &mut Vec<SlotState>, slot: usize) -> &mut SlotState {
+    if states.len() <= slot {
+        states.resize_with(slot + 1, SlotState::default);
+    }
+    &mut states[slot]
+}
+
+/// A templated publisher's per-connection state.
+#[derive(Default)]
+struct SlotState {
+    /// The expanded topic, when it holds per-connection placeholders only.
+    topic: Option<String>,
+    /// Next {{seq}} without precise timestamps (with them, the stream numbers the messages).
+    next_seq: u64,
+    /// The number of the message being built, for its topic.
+    current_seq: u64,
 }
 
 impl Drop for Publisher {
@@ -62,22 +91,113 @@ impl Publisher {
     pub fn new(config: PublishConfig) -> Publisher {
         let fixed_body = match config.message_type {
             MessageType::RandomFixedLength => random_text(config.fixed_length),
-            MessageType::Text | MessageType::Hex => config.body.clone(),
+            MessageType::Text | MessageType::Hex | MessageType::File | MessageType::Folder => {
+                config.body.clone()
+            }
         };
+        let templated = config.topic_template.is_some() || config.body_template.is_some();
+        let uses_seq = [&config.topic_template, &config.body_template]
+            .into_iter()
+            .flatten()
+            .any(|t| t.uses_seq());
         Publisher {
             config,
             id_base: rand::rng().random(),
             streams: Mutex::new(HashMap::new()),
             fixed_body,
+            slots: Mutex::new(Vec::new()),
+            templated,
+            uses_seq,
+            next_file: AtomicUsize::new(0),
         }
     }
 
     fn body(&self) -> Bytes {
         if self.config.message_type == MessageType::RandomFixedLength && self.config.fresh_random {
             random_text(self.config.fixed_length)
+        } else if self.config.message_type == MessageType::Folder && !self.config.files.is_empty() {
+            let i = self.next_file.fetch_add(1, Ordering::Relaxed) % self.config.files.len();
+            self.config.files[i].clone()
         } else {
             self.fixed_body.clone()
         }
+    }
+
+    /// The topic of `slot`'s messages as far as it is known per connection: the topic itself,
+    /// or its expansion (per-message placeholders as for the message being built).
+    fn slot_topic(&self, slot: usize, group: &ConnectionGroup) -> String {
+        let Some(t) = &self.config.topic_template else {
+            return self.config.topic.clone();
+        };
+        let Ok(mut g) = self.slots.lock() else {
+            return self.config.topic.clone();
+        };
+        let state = slot_state(&mut g, slot);
+        if !t.per_message() {
+            if let Some(topic) = &state.topic {
+                return topic.clone();
+            }
+        }
+        let vars = Vars {
+            seq: state.current_seq,
+            ..group.template_vars(slot)
+        };
+        let topic = t.expand_string(&vars);
+        if !t.per_message() {
+            state.topic = Some(topic.clone());
+        }
+        topic
+    }
+
+    /// Numbers the next message of `slot` once for both its topic and its payload: the
+    /// precise stream's sequence when there is one, else the slot's own count.
+    fn take_template_seq(&self, slot: usize, group: &ConnectionGroup) -> u64 {
+        let precise = self.config.timestamp == TimestampFormat::Precise;
+        if !precise && !self.uses_seq {
+            return 0;
+        }
+        let stream_seq = precise.then(|| self.next_seq(slot, group));
+        let Ok(mut g) = self.slots.lock() else {
+            return stream_seq.unwrap_or(0);
+        };
+        let state = slot_state(&mut g, slot);
+        let seq = stream_seq.unwrap_or_else(|| {
+            let s = state.next_seq;
+            state.next_seq += 1;
+            s
+        });
+        state.current_seq = seq;
+        seq
+    }
+
+    /// A payload with placeholders in its topic or body, its timestamp saying `now`.
+    fn templated_payload(&self, slot: usize, group: &ConnectionGroup, now: SystemTime) -> Bytes {
+        let seq = self.take_template_seq(slot, group);
+        let template = self.config.body_template.as_ref();
+        let plain = if template.is_none() {
+            self.body()
+        } else {
+            Bytes::new()
+        };
+        let mut b = BytesMut::with_capacity(template.map_or(plain.len(), |t| t.size_hint()) + 64);
+        match self.config.timestamp {
+            TimestampFormat::None => {}
+            TimestampFormat::XMeter => write_xmeter(&mut b, now),
+            TimestampFormat::Precise => {
+                write_precise(&mut b, self.id_base.wrapping_add(slot as u64), seq, now)
+            }
+        }
+        match template {
+            Some(t) => t.expand(
+                &mut b,
+                &Vars {
+                    seq,
+                    ..group.template_vars(slot)
+                },
+            ),
+            None => b.put_slice(&plain),
+        }
+        b.freeze()
     }
 
     fn next_seq(&self, slot: usize, group: &ConnectionGroup) -> u64 {
@@ -86,11 +206,10 @@ impl Publisher {
         };
         g.entry(slot)
             .or_insert_with(|| {
-                let stream = streams::register(
-                    self.id_base.wrapping_add(slot as u64),
-                    &self.config.topic,
-                    group.id(),
-                );
+                // A templated topic: the slot's own (subscribers match their filters to it).
+                let topic = self.slot_topic(slot, group);
+                let stream =
+                    streams::register(self.id_base.wrapping_add(slot as u64), &topic, group.id());
                 if self.config.end_marker {
                     group.add_end_marker(slot, stream.clone(), self.config.qos);
                 }
@@ -105,6 +224,9 @@ impl Publisher {
 
     /// The payload, its timestamp saying `now` (paced publishing: the intended send time).
     fn payload_at(&self, slot: usize, group: &ConnectionGroup, now: SystemTime) -> Bytes {
+        if self.templated {
+            return self.templated_payload(slot, group, now);
+        }
         let body = self.body();
         match self.config.timestamp {
             TimestampFormat::None => body,
@@ -124,16 +246,24 @@ impl Publisher {
         }
     }
 
-    fn message(&self, payload: Bytes) -> Publish {
+    /// The PUBLISH of `payload` on `slot` (its topic may be the slot's own: a template).
+    fn message(&self, slot: usize, group: &ConnectionGroup, payload: Bytes) -> Publish {
         Publish {
             dup: false,
             qos: self.config.qos,
             retain: self.config.retain,
-            topic: self.config.topic.clone(),
+            topic: self.slot_topic(slot, group),
             pkid: 0,
             payload,
             properties: self.config.v5.properties.clone(),
         }
+    }
+
+    /// The next PUBLISH of `slot`, built as a sample builds it (benchmarks of message building).
+    #[doc(hidden)]
+    pub fn build_message(&self, slot: usize, group: &ConnectionGroup) -> Publish {
+        let payload = self.payload(slot, group);
+        self.message(slot, group, payload)
     }
 
     /// Paced publishing: hands `slot`'s message, stamped with its intended send time `at`, to its
@@ -147,7 +277,10 @@ impl Publisher {
     ) -> Result<(u64, PublishAck), ClientError> {
         let payload = self.payload_at(slot, group, at);
         let len = payload.len() as u64;
-        let ack = session.publish_with(self.message(payload), self.config.v5.topic_alias)?;
+        let ack = session.publish_with(
+            self.message(slot, group, payload),
+            self.config.v5.topic_alias,
+        )?;
         Ok((len, ack))
     }
 
@@ -213,7 +346,10 @@ impl Publisher {
             let (slot, session) = &live[i];
             let payload = self.payload(*slot, group);
             let len = payload.len() as u64;
-            match session.publish_with(self.message(payload), self.config.v5.topic_alias) {
+            match session.publish_with(
+                self.message(*slot, group, payload),
+                self.config.v5.topic_alias,
+            ) {
                 Ok(ack) => acks.push((len, ack)),
                 Err(e) => failures.push(e),
             }
@@ -309,5 +445,92 @@ impl Publisher {
             o.message = format!("{} ({note})", o.message);
         }
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sampler::config::ConnectConfig;
+
+    fn group(connections: u32) -> ConnectionGroup {
+        let json = format!(
+            r#"{{"server":"127.0.0.1","port":1883,"version":"3.1.1","connTimeoutSecs":5,"keepAliveSecs":30,
+            "clientIdPrefix":"u_","clientIdSuffix":true,"username":"","password":"","cleanSession":true,
+            "connAttemptMax":0,"reconnAttemptMax":0,"connections":{connections},"will":null}}"#
+        );
+        ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap()).unwrap()
+    }
+
+    fn publisher(json: &str) -> Publisher {
+        Publisher::new(PublishConfig::from_json(json).unwrap())
+    }
+
+    #[test]
+    fn templated_topic_and_payload_per_slot_and_message() {
+        let g = group(3);
+        let p = publisher(
+            r#"{"topic":"t/{{conn}}/{{conn.test}}","message":"{{client_id}}#{{seq}}","timestamp":"precise"}"#,
+        );
+        let base = g.template_vars(0).conn_test;
+        for round in 0..2u64 {
+            for slot in 0..3usize {
+                let payload = p.payload(slot, &g);
+                let m = p.message(slot, &g, payload);
+                assert_eq!(m.topic, format!("t/{slot}/{}", base + slot as u64));
+                let Some(super::super::payload::Stamp::Precise { seq, .. }) =
+                    super::super::payload::parse_stamp(&m.payload)
+                else {
+                    panic!(
+                        "the precise header stays first and parseable: {:?}",
+                        m.payload
+                    );
+                };
+                assert_eq!(seq, round);
+                let body = &m.payload[m.payload.iter().position(|b| *b == b';').unwrap() + 1..];
+                assert_eq!(body, format!("{}#{round}", g.client_ids()[slot]).as_bytes());
+            }
+        }
+        // Each slot's stream is registered under its own expanded topic (loss accounting).
+        let s = streams::find(p.id_base.wrapping_add(1)).unwrap();
+        assert_eq!(s.topic, format!("t/1/{}", base + 1));
+    }
+
+    #[test]
+    fn per_message_topic_and_seq_without_timestamp() {
+        let g = group(2);
+        let p = publisher(r#"{"topic":"t/{{seq}}","message":"x"}"#);
+        let topics: Vec<String> = [0usize, 0, 1]
+            .iter()
+            .map(|&slot| {
+                let payload = p.payload(slot, &g);
+                assert_eq!(&payload[..], b"x");
+                p.message(slot, &g, payload).topic
+            })
+            .collect();
+        assert_eq!(topics, ["t/0", "t/1", "t/0"]);
+    }
+
+    #[test]
+    fn plain_topic_and_payload_are_unchanged() {
+        let g = group(1);
+        let p = publisher(r#"{"topic":"t/${x}","message":"a{b}c"}"#);
+        assert!(!p.templated);
+        let m = p.message(0, &g, p.payload(0, &g));
+        assert_eq!(
+            (m.topic.as_str(), &m.payload[..]),
+            ("t/${x}", &b"a{b}c"[..])
+        );
+    }
+
+    #[test]
+    fn folder_files_are_taken_in_turn() {
+        let mut c = PublishConfig::from_json(r#"{"topic":"t"}"#).unwrap();
+        c.message_type = MessageType::Folder;
+        c.files = vec![Bytes::from_static(b"a"), Bytes::from_static(b"\0\xff")];
+        let p = Publisher::new(c);
+        let g = group(1);
+        let got: Vec<Bytes> = (0..3).map(|_| p.payload(0, &g)).collect();
+        assert_eq!(got, [&b"a"[..], b"\0\xff", b"a"]);
     }
 }

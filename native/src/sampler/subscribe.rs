@@ -175,6 +175,8 @@ struct Expected {
     filters: Vec<String>,
     no_local_group: Option<u64>,
     known: Vec<Arc<Stream>>,
+    /// Streams no longer expected since an Unsubscribe removed every filter they matched.
+    dropped: HashSet<u64>,
     /// Registration count of the last look at the registry: only newer streams are looked at.
     scanned: u64,
 }
@@ -233,6 +235,20 @@ impl Accumulator {
         exp.scanned = epoch;
     }
 
+    /// An Unsubscribe removed these filters: streams that no remaining filter matches are no
+    /// longer expected (what they send from now on is not for us). Gaps already found stay.
+    fn stop_expecting(&self, filters: &[String]) {
+        let Ok(mut exp) = self.expected.lock() else {
+            return;
+        };
+        let gone: HashSet<&str> = filters.iter().map(|f| route_filter(f)).collect();
+        exp.filters.retain(|f| !gone.contains(f.as_str()));
+        let known = std::mem::take(&mut exp.known);
+        let (kept, dropped): (Vec<_>, Vec<_>) = known.into_iter().partition(|s| exp.wants(s));
+        exp.known = kept;
+        exp.dropped.extend(dropped.iter().map(|s| s.id));
+    }
+
     /// A publisher seen for the first time: a stream of this engine that began after the
     /// subscription is expected from its first message on.
     fn discover(&self, publisher: u64, seq: &mut SequenceTracker) {
@@ -276,7 +292,7 @@ impl Accumulator {
         let sent = exp.known.iter().map(|s| (s.id, s.sent())).chain(
             seq.ends
                 .iter()
-                .filter(|(id, _)| !known.contains(id))
+                .filter(|(id, _)| !known.contains(id) && !exp.dropped.contains(id))
                 .map(|(&id, &n)| (id, n)),
         );
         let mut pending = 0;
@@ -355,6 +371,8 @@ pub struct Subscriber {
     acc: Arc<Accumulator>,
     bound_to: Mutex<Option<Binding>>,
     reported: Mutex<Reported>,
+    /// Position in the bound group's list of unsubscribed filters already applied.
+    unsub_seen: Mutex<usize>,
 }
 
 impl Drop for Subscriber {
@@ -385,6 +403,7 @@ impl Subscriber {
             acc,
             bound_to: Mutex::new(None),
             reported: Mutex::new(Reported::default()),
+            unsub_seen: Mutex::new(0),
         }
     }
 
@@ -431,21 +450,26 @@ impl Subscriber {
             return Err(SampleOutcome::failed(outcome::FAILED, m, started.elapsed()));
         }
         let options = self.config.v5.options(self.config.qos);
-        let filters: Vec<_> = self
-            .config
-            .topics
-            .iter()
-            .map(|t| (t.clone(), options))
-            .collect();
         let mut properties = Properties::new();
         if let Some(id) = self.config.v5.subscription_identifier {
             properties.push(Property::SubscriptionIdentifier(id));
         }
         let mut waits = Vec::with_capacity(live.len());
-        for (_, s) in &live {
+        // Each connection's own filters (templates expanded for it); all of them, for loss
+        // accounting.
+        let mut all_filters: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for (slot, s) in &live {
+            let topics = self.config.filters_for(&group.template_vars(*slot));
+            for t in &topics {
+                if seen.insert(t.clone()) {
+                    all_filters.push(t.clone());
+                }
+            }
+            let filters = topics.iter().map(|t| (t.clone(), options)).collect();
             let sink: Arc<dyn MessageSink> = self.acc.clone();
-            match s.subscribe_with(filters.clone(), properties.clone(), sink) {
-                Ok(w) => waits.push(w),
+            match s.subscribe_with(filters, properties.clone(), sink) {
+                Ok(w) => waits.push((w, topics)),
                 Err(e) => {
                     return Err(SampleOutcome::failed(
                         outcome::NO_CONNECTION,
@@ -456,7 +480,7 @@ impl Subscriber {
             }
         }
         let deadline = tokio::time::Instant::now() + self.config.timeout;
-        for w in waits {
+        for (w, topics) in waits {
             let acked = tokio::select! {
                 acked = tokio::time::timeout_at(deadline, w) => acked,
                 _ = shutdown.requested() => {
@@ -494,9 +518,7 @@ impl Subscriber {
                     ))
                 }
             };
-            let refused: Vec<(&str, SubscribeReturnCode)> = self
-                .config
-                .topics
+            let refused: Vec<(&str, SubscribeReturnCode)> = topics
                 .iter()
                 .zip(
                     codes
@@ -527,7 +549,11 @@ impl Subscriber {
             }
         }
         let no_local = self.config.v5.no_local.then(|| group.id());
-        self.acc.start_expecting(&self.config.topics, no_local);
+        self.acc.start_expecting(&all_filters, no_local);
+        // Unsubscribes before this subscription are history: only later ones stop the counting.
+        if let Ok(mut seen) = self.unsub_seen.lock() {
+            *seen = group.unsubscribed_since(0).0;
+        }
         if let Ok(mut g) = self.bound_to.lock() {
             if let Some(old) = g.take() {
                 self.detach(&old);
@@ -538,6 +564,18 @@ impl Subscriber {
             });
         }
         Ok(())
+    }
+
+    /// Applies the group's Unsubscribe samples since the last look.
+    fn follow_unsubscribes(&self, group: &ConnectionGroup) {
+        let Ok(mut seen) = self.unsub_seen.lock() else {
+            return;
+        };
+        let (now, filters) = group.unsubscribed_since(*seen);
+        *seen = now;
+        if !filters.is_empty() {
+            self.acc.stop_expecting(&filters);
+        }
     }
 
     pub async fn subscribe(&self, group: &ConnectionGroup) -> SampleOutcome {
@@ -554,6 +592,7 @@ impl Subscriber {
         if let Err(o) = self.ensure_subscribed(group, shutdown).await {
             return o;
         }
+        self.follow_unsubscribes(group);
         let mut end = End::Done;
         let mut limit = u64::MAX;
         match self.config.condition {

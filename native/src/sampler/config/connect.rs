@@ -36,6 +36,7 @@ const FIELDS: Fields = &[
     ("will.qos", "mqtt.will_qos"),
     ("will.retain", "mqtt.will_retain"),
     ("bindAddress", "mqtt.bind_address"),
+    ("connectRate", "mqtt.connect_rate"),
     ("protocol", "mqtt.protocol"),
     ("wsPath", "mqtt.ws_path"),
     ("tls.caFile", "mqtt.ca_file"),
@@ -113,6 +114,8 @@ struct ConnectJson {
     will: Option<WillJson>,
     #[serde(default)]
     bind_address: Option<String>,
+    #[serde(default)]
+    connect_rate: f64,
     #[serde(default)]
     protocol: Option<String>,
     #[serde(default)]
@@ -292,6 +295,8 @@ fn yes() -> bool {
 /// Most connections one element may open from one thread; beyond it a file-descriptor limit
 /// (20,000 here) is hit anyway, and a typo of 1000000 should not take the machine down.
 pub const MAX_CONNECTIONS_PER_GROUP: u32 = 100_000;
+/// Highest connect rate one group may ask for; far above what a machine can do.
+pub const MAX_CONNECT_RATE: f64 = 1_000_000.0;
 
 #[derive(Debug, Clone)]
 pub struct ConnectConfig {
@@ -313,6 +318,9 @@ pub struct ConnectConfig {
     pub will: Option<LastWill>,
     /// Local source addresses, taken in turn by the group's connections (empty: the system's).
     pub bind: Vec<std::net::IpAddr>,
+    /// Connections started per second (a ramp); None = all at once (bounded only by the
+    /// process-wide handshake limit).
+    pub connect_rate: Option<f64>,
     pub protocol: Protocol,
     /// WebSocket request path, always starting with '/'.
     pub ws_path: String,
@@ -443,6 +451,16 @@ impl ConnectConfig {
             None => Vec::new(),
             Some(a) => parse_addresses(a).map_err(|e| bad("mqtt.bind_address", e))?,
         };
+        if !j.connect_rate.is_finite() || !(0.0..=MAX_CONNECT_RATE).contains(&j.connect_rate) {
+            return Err(bad(
+                "mqtt.connect_rate",
+                format!(
+                    "connect rate must be 0 (all at once) to {MAX_CONNECT_RATE} connections per second, not {}",
+                    j.connect_rate
+                ),
+            ));
+        }
+        let connect_rate = (j.connect_rate > 0.0).then_some(j.connect_rate);
         let protocol = match j.protocol.as_deref().map(str::trim) {
             None | Some("") => Protocol::Tcp,
             Some(p) if p.eq_ignore_ascii_case("tcp") => Protocol::Tcp,
@@ -508,6 +526,7 @@ impl ConnectConfig {
             max_inflight,
             will,
             bind,
+            connect_rate,
             protocol,
             ws_path,
             tls,
@@ -534,6 +553,32 @@ pub(super) mod tests {
         assert_eq!(c.reconnect_attempts, Attempts::Unlimited);
         assert_eq!(c.username.as_deref(), Some("u"));
         assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn connect_rate_is_off_by_default_and_checked() {
+        assert_eq!(
+            ConnectConfig::from_json(CONNECT).unwrap().connect_rate,
+            None
+        );
+        let with = |r: &str| {
+            CONNECT.replace(
+                r#""will":null"#,
+                &format!(r#""will":null,"connectRate":{r}"#),
+            )
+        };
+        assert_eq!(
+            ConnectConfig::from_json(&with("0")).unwrap().connect_rate,
+            None
+        );
+        assert_eq!(
+            ConnectConfig::from_json(&with("2.5")).unwrap().connect_rate,
+            Some(2.5)
+        );
+        for bad in ["-1", "1e9"] {
+            let e = ConnectConfig::from_json(&with(bad)).unwrap_err();
+            assert_eq!(e.field, "mqtt.connect_rate", "{e}");
+        }
     }
 
     #[test]
@@ -641,7 +686,7 @@ pub(super) mod tests {
     const FULL: &str = r#"{"server":"h","port":1883,"version":"5.0","connTimeoutSecs":10,"keepAliveSecs":300,
       "clientIdPrefix":"c","clientIdSuffix":true,"username":"u","password":"p","cleanSession":true,
       "connAttemptMax":0,"reconnAttemptMax":0,"connections":1,"maxInflight":0,
-      "will":{"topic":"w","payload":"x","qos":0,"retain":false},"bindAddress":"127.0.0.1",
+      "will":{"topic":"w","payload":"x","qos":0,"retain":false},"bindAddress":"127.0.0.1","connectRate":0,
       "protocol":"SSL","wsPath":"/","tls":{"caFile":"","clientCert":false,"clientCertFile":"",
       "clientCertPassword":"","clientKeyFile":"","minVersion":"1.2","serverName":"",
       "verifyHostname":true,"trustAll":false},

@@ -2,6 +2,7 @@
 //! configuration with an error that names the field.
 
 mod addresses;
+mod broker_stats;
 mod connect;
 mod disconnect;
 mod json;
@@ -10,7 +11,9 @@ mod publish;
 mod subscribe;
 mod text;
 mod transport;
+mod unsubscribe;
 
+pub use broker_stats::{BrokerStatsConfig, DEFAULT_FIRST_TIMEOUT_MS, DEFAULT_SYS_ROOT};
 pub use connect::{ConnectConfig, ConnectV5, MAX_CONNECTIONS_PER_GROUP};
 pub use disconnect::DisconnectSettings;
 pub use pace::{Pace, PaceEvery};
@@ -22,6 +25,7 @@ pub use subscribe::{
     Condition, SubscribeConfig, SubscribeV5, CODE_BAD_CONDITION, CODE_BAD_QOS, CODE_BAD_TOPIC,
 };
 pub use transport::Protocol;
+pub use unsubscribe::UnsubscribeConfig;
 
 use json::{parse_json, Fields};
 use text::mqtt_string;

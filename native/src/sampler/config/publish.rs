@@ -11,12 +11,17 @@ use super::{
     ConfigError, Fields,
 };
 use crate::codec::{Properties, Property, QoS};
+use crate::sampler::template::Template;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageType {
     Text,
     Hex,
     RandomFixedLength,
+    /// One file's exact bytes.
+    File,
+    /// The files of a folder, one per message in turn.
+    Folder,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +58,8 @@ const FIELDS: Fields = &[
     ("v5.correlationData", "mqtt.correlation_data"),
     ("v5.userProperties", "mqtt.user_properties"),
     ("v5.topicAlias", "mqtt.use_topic_alias"),
+    ("payloadFile", "mqtt.payload_file"),
+    ("payloadFolder", "mqtt.payload_folder"),
     ("pace.mode", "mqtt.pace_mode"),
     ("pace.intervalMs", "mqtt.pace_interval_ms"),
     ("pace.rate", "mqtt.pace_rate"),
@@ -90,6 +97,10 @@ struct PublishJson {
     v5: Option<PublishV5Json>,
     #[serde(default)]
     pace: Option<PaceJson>,
+    #[serde(default)]
+    payload_file: String,
+    #[serde(default)]
+    payload_folder: String,
 }
 
 /// publishJson's "v5" object (contract, issue 4).
@@ -209,6 +220,12 @@ pub struct PublishConfig {
     /// Send each stream's end marker when the group disconnects (precise timestamps only).
     pub end_marker: bool,
     pub v5: PublishV5,
+    /// The topic's placeholders, when it holds any.
+    pub topic_template: Option<Template>,
+    /// A String payload's placeholders, when it holds any.
+    pub body_template: Option<Template>,
+    /// Folder: every file's bytes, in name order.
+    pub files: Vec<Bytes>,
     /// Paced (open-loop) publishing; None = burst (messages_per_sample as fast as possible).
     pub pace: Option<Pace>,
 }
@@ -220,7 +237,13 @@ impl PublishConfig {
             return Err(bad("mqtt.topic_name", "topic is empty"));
         }
         mqtt_string("mqtt.topic_name", "topic", &j.topic)?;
-        if j.topic.contains('+') || j.topic.contains('#') {
+        let topic_template = Template::parse(j.topic.as_bytes())
+            .map_err(|m| bad("mqtt.topic_name", format!("topic '{}': {m}", j.topic)))?;
+        // What stays of the topic around its placeholders (a value is one or more levels).
+        let fixed_topic = topic_template
+            .as_ref()
+            .map_or_else(|| j.topic.clone(), |t| t.with_stand_ins("0"));
+        if fixed_topic.contains('+') || fixed_topic.contains('#') {
             return Err(bad(
                 "mqtt.topic_name",
                 format!(
@@ -229,28 +252,43 @@ impl PublishConfig {
                 ),
             ));
         }
-        if j.topic.len() > usize::from(u16::MAX) {
+        if fixed_topic.len() > usize::from(u16::MAX) {
             return Err(bad("mqtt.topic_name", "topic is longer than 65535 bytes"));
         }
         let message_type = match j.message_type.trim() {
             "String" => MessageType::Text,
             "Hex string" => MessageType::Hex,
             "Random string with fixed length" => MessageType::RandomFixedLength,
+            "File" => MessageType::File,
+            "Folder" => MessageType::Folder,
             other => {
                 return Err(bad(
                     "mqtt.message_type",
                     format!(
-                    "'{other}' is not one of String, Hex string, Random string with fixed length"
+                    "'{other}' is not one of String, Hex string, Random string with fixed length, File, Folder"
                 ),
                 ))
             }
         };
+        // Templates apply to String payloads only: other payloads are bytes, sent as they are.
+        let body_template = match message_type {
+            MessageType::Text => {
+                Template::parse(j.message.as_bytes()).map_err(|m| bad("mqtt.message_to_sent", m))?
+            }
+            _ => None,
+        };
+        let mut files = Vec::new();
         let body = match message_type {
             MessageType::Text => Bytes::from(j.message.into_bytes()),
             MessageType::Hex => {
                 Bytes::from(decode_hex(&j.message).map_err(|m| bad("mqtt.message_to_sent", m))?)
             }
             MessageType::RandomFixedLength => Bytes::new(),
+            MessageType::File => read_payload_file(&j.payload_file)?,
+            MessageType::Folder => {
+                files = read_payload_folder(&j.payload_folder)?;
+                Bytes::new()
+            }
         };
         let fixed_length = usize::try_from(j.fixed_length)
             .ok()
@@ -326,12 +364,89 @@ impl PublishConfig {
             ack_timeout: Duration::from_millis(j.ack_timeout_ms.unsigned_abs()),
             end_marker: j.end_marker,
             v5: j.v5.unwrap_or_default().into_v5()?,
+            topic_template,
+            body_template,
+            files,
             pace: match j.pace {
                 Some(p) => p.into_pace()?,
                 None => None,
             },
         })
     }
+}
+
+/// All of a Folder payload's files together: a folder that holds more is almost certainly not
+/// the one meant, and each file stays in memory for the whole test.
+pub const MAX_FOLDER_BYTES: usize = 256 * 1024 * 1024;
+
+/// A File payload: the file's exact bytes, read once when the element is created.
+fn read_payload_file(path: &str) -> Result<Bytes, ConfigError> {
+    const KEY: &str = "mqtt.payload_file";
+    if path.trim().is_empty() {
+        return Err(bad(KEY, "message type File needs a payload file"));
+    }
+    read_limited(KEY, std::path::Path::new(path))
+}
+
+fn read_limited(key: &'static str, path: &std::path::Path) -> Result<Bytes, ConfigError> {
+    let shown = path.display();
+    let meta =
+        std::fs::metadata(path).map_err(|e| bad(key, format!("cannot read '{shown}': {e}")))?;
+    if !meta.is_file() {
+        return Err(bad(key, format!("'{shown}' is not a regular file")));
+    }
+    if meta.len() > MAX_PAYLOAD as u64 {
+        return Err(bad(
+            key,
+            format!(
+                "'{shown}' is {} bytes, more than the {MAX_PAYLOAD}-byte (16 MiB) payload limit",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| bad(key, format!("cannot read '{shown}': {e}")))?;
+    if bytes.len() > MAX_PAYLOAD {
+        return Err(bad(key, format!("'{shown}' grew past 16 MiB while read")));
+    }
+    Ok(Bytes::from(bytes))
+}
+
+/// A Folder payload: every regular file in it (not in subfolders; hidden ones, named with a
+/// leading dot, skipped), in name order.
+fn read_payload_folder(path: &str) -> Result<Vec<Bytes>, ConfigError> {
+    const KEY: &str = "mqtt.payload_folder";
+    if path.trim().is_empty() {
+        return Err(bad(KEY, "message type Folder needs a payload folder"));
+    }
+    let entries = std::fs::read_dir(path)
+        .map_err(|e| bad(KEY, format!("cannot read folder '{path}': {e}")))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| bad(KEY, format!("cannot read folder '{path}': {e}")))?;
+        let p = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if !hidden && std::fs::metadata(&p).is_ok_and(|m| m.is_file()) {
+            names.push(p);
+        }
+    }
+    if names.is_empty() {
+        return Err(bad(KEY, format!("folder '{path}' holds no file to send")));
+    }
+    names.sort();
+    let mut total = 0usize;
+    let mut files = Vec::with_capacity(names.len());
+    for p in names {
+        let b = read_limited(KEY, &p)?;
+        total += b.len();
+        if total > MAX_FOLDER_BYTES {
+            return Err(bad(
+                KEY,
+                format!("the files of '{path}' hold more than {MAX_FOLDER_BYTES} bytes (256 MiB) together"),
+            ));
+        }
+        files.push(b);
+    }
+    Ok(files)
 }
 
 /// Hex text to bytes; spaces, tabs and newlines between byte pairs are allowed.
@@ -382,7 +497,7 @@ mod tests {
             r#"{"topic":"t","qos":0,"retain":false,"messageType":"String","message":"","fixedLength":1024,
               "freshRandom":false,"timestamp":"none","messagesPerSample":1,"target":"all","ackTimeoutMs":10000,"endMarker":false,
               "v5":{"messageExpiry":0,"contentType":"","payloadFormatUtf8":false,"responseTopic":"",
-              "correlationData":"","userProperties":[],"topicAlias":false},
+              "correlationData":"","userProperties":[],"topicAlias":false},"payloadFile":"","payloadFolder":"",
               "pace":{"mode":"interval","intervalMs":100,"rate":0,"durationMs":1000,"messages":0}}"#,
             PublishConfig::from_json,
         );
@@ -463,6 +578,92 @@ mod tests {
         assert_eq!(p.v5.properties.message_expiry_interval(), Some(3));
         assert_eq!(p.v5.first_feature, Some("message expiry"));
         assert!(p.v5.topic_alias);
+    }
+
+    #[test]
+    fn templates_are_parsed_and_checked() {
+        let p = PublishConfig::from_json(
+            r#"{"topic":"t/{{conn}}","message":"{\"id\":\"{{client_id}}\",\"n\":{{seq}}}"}"#,
+        )
+        .unwrap();
+        assert!(p.topic_template.is_some());
+        assert!(p.body_template.as_ref().is_some_and(|t| t.uses_seq()));
+        let plain = PublishConfig::from_json(r#"{"topic":"t/${x}","message":"{}"}"#).unwrap();
+        assert!(plain.topic_template.is_none() && plain.body_template.is_none());
+        let e = PublishConfig::from_json(r#"{"topic":"t/{{nope}}"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.topic_name");
+        assert!(e.message.contains("unknown placeholder '{{nope}}'"), "{e}");
+        let e =
+            PublishConfig::from_json(r#"{"topic":"t","message":"{{random:9:1}}"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.message_to_sent");
+        let e = PublishConfig::from_json(r#"{"topic":"+/{{conn}}"}"#).unwrap_err();
+        assert!(e.message.contains("wildcards"), "{e}");
+        // Hex payloads are bytes: braces there are data.
+        let h = PublishConfig::from_json(
+            r#"{"topic":"t","messageType":"Hex string","message":"7b7b"}"#,
+        )
+        .unwrap();
+        assert!(h.body_template.is_none());
+    }
+
+    #[test]
+    fn file_and_folder_payloads() {
+        let dir = std::env::temp_dir().join(format!("mqttload-payloads-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("b.bin"), [0u8, 0xff, 0x7b, 0x7b]).unwrap();
+        std::fs::write(dir.join("a.bin"), b"{{seq}}").unwrap();
+        std::fs::write(dir.join(".hidden"), b"x").unwrap();
+        let json = |v: &str| serde_json::to_string(v).unwrap();
+        let f = PublishConfig::from_json(&format!(
+            r#"{{"topic":"t","messageType":"File","payloadFile":{}}}"#,
+            json(&dir.join("b.bin").to_string_lossy())
+        ))
+        .unwrap();
+        assert_eq!(f.message_type, MessageType::File);
+        assert_eq!(&f.body[..], &[0u8, 0xff, 0x7b, 0x7b]);
+        assert!(f.body_template.is_none());
+        let d = PublishConfig::from_json(&format!(
+            r#"{{"topic":"t","messageType":"Folder","payloadFolder":{}}}"#,
+            json(&dir.to_string_lossy())
+        ))
+        .unwrap();
+        assert_eq!(d.files.len(), 2);
+        assert_eq!(&d.files[0][..], b"{{seq}}");
+        assert_eq!(&d.files[1][..], &[0u8, 0xff, 0x7b, 0x7b]);
+
+        let missing = dir.join("missing.bin");
+        let e = PublishConfig::from_json(&format!(
+            r#"{{"topic":"t","messageType":"File","payloadFile":{}}}"#,
+            json(&missing.to_string_lossy())
+        ))
+        .unwrap_err();
+        assert_eq!(e.field, "mqtt.payload_file");
+        assert!(e.message.contains("missing.bin"), "{e}");
+        let e = PublishConfig::from_json(r#"{"topic":"t","messageType":"File"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.payload_file");
+        let e = PublishConfig::from_json(&format!(
+            r#"{{"topic":"t","messageType":"Folder","payloadFolder":{}}}"#,
+            json(&dir.join("sub").to_string_lossy())
+        ))
+        .unwrap_err();
+        assert_eq!(e.field, "mqtt.payload_folder");
+        assert!(e.message.contains("holds no file"), "{e}");
+        let big = dir.join("sub").join("big.bin");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_PAYLOAD as u64 + 1)
+            .unwrap();
+        let e = PublishConfig::from_json(&format!(
+            r#"{{"topic":"t","messageType":"File","payloadFile":{}}}"#,
+            json(&big.to_string_lossy())
+        ))
+        .unwrap_err();
+        assert!(
+            e.message.contains("big.bin") && e.message.contains("limit"),
+            "{e}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::{bad, mqtt_string, parse_json, qos, ten_thousand, ConfigError, Fields};
 use crate::client::validate_filter;
 use crate::codec::{QoS, RetainHandling, SubscriptionOptions, MAX_SUBSCRIPTION_IDENTIFIER};
+use crate::sampler::template::{Template, Vars};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Condition {
@@ -118,24 +119,68 @@ pub struct SubscribeConfig {
     pub add_timestamp: bool,
     pub debug_response: bool,
     pub v5: SubscribeV5,
+    /// Per topic filter: its per-connection placeholders, when it holds any.
+    pub topic_templates: Vec<Option<Template>>,
+}
+
+/// A comma-separated filter list (mqtt.topic_name) as Subscribe and Unsubscribe take it: each
+/// filter trimmed, checked, and parsed for per-connection placeholders. `none`: the message when
+/// the list is empty.
+pub(super) fn topic_filters(
+    raw: &str,
+    none: &str,
+) -> Result<(Vec<String>, Vec<Option<Template>>), ConfigError> {
+    let topics: Vec<String> = raw
+        .split(',')
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if topics.is_empty() {
+        return Err(bad("mqtt.topic_name", none));
+    }
+    let mut templates = Vec::with_capacity(topics.len());
+    for t in &topics {
+        mqtt_string("mqtt.topic_name", "topic filter", t)?;
+        let template = Template::parse(t.as_bytes())
+            .map_err(|m| bad("mqtt.topic_name", format!("topic filter '{t}': {m}")))?;
+        if let Some(p) = template.as_ref().and_then(Template::first_per_message) {
+            return Err(bad(
+                "mqtt.topic_name",
+                format!(
+                    "topic filter '{t}': {p} changes per message; a filter can hold only \
+                     per-connection placeholders ({{{{conn}}}}, {{{{conn.test}}}}, {{{{client_id}}}})"
+                ),
+            ));
+        }
+        let fixed = template
+            .as_ref()
+            .map_or_else(|| t.clone(), |x| x.with_stand_ins("0"));
+        validate_filter(&fixed).map_err(|m| bad("mqtt.topic_name", m))?;
+        templates.push(template);
+    }
+    Ok((topics, templates))
+}
+
+/// The filters of one connection: each filter's placeholders expanded for it.
+pub(super) fn expand_filters(
+    topics: &[String],
+    templates: &[Option<Template>],
+    vars: &Vars<'_>,
+) -> Vec<String> {
+    topics
+        .iter()
+        .zip(templates)
+        .map(|(t, x)| {
+            x.as_ref()
+                .map_or_else(|| t.clone(), |x| x.expand_string(vars))
+        })
+        .collect()
 }
 
 impl SubscribeConfig {
     pub fn from_json(json: &str) -> Result<SubscribeConfig, ConfigError> {
         let j: SubscribeJson = parse_json("subscribe settings", FIELDS, json)?;
-        let topics: Vec<String> = j
-            .topics
-            .split(',')
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
-        if topics.is_empty() {
-            return Err(bad("mqtt.topic_name", "no topic to subscribe to"));
-        }
-        for t in &topics {
-            mqtt_string("mqtt.topic_name", "topic filter", t)?;
-            validate_filter(t).map_err(|m| bad("mqtt.topic_name", m))?;
-        }
+        let (topics, topic_templates) = topic_filters(&j.topics, "no topic to subscribe to")?;
         let condition = match j.condition.trim() {
             "time" => {
                 if j.condition_value <= 0 {
@@ -235,7 +280,13 @@ impl SubscribeConfig {
                 retain_handling,
                 subscription_identifier,
             },
+            topic_templates,
         })
+    }
+
+    /// The filters one connection subscribes to: placeholders expanded for it.
+    pub fn filters_for(&self, vars: &Vars<'_>) -> Vec<String> {
+        expand_filters(&self.topics, &self.topic_templates, vars)
     }
 
     /// The COMPAT.md response code for a settings error of this element.
@@ -304,6 +355,27 @@ mod tests {
         .unwrap();
         assert_eq!(s.v5.retain_handling, RetainHandling::DoNotSend);
         assert_eq!(s.v5.subscription_identifier, Some(9));
+    }
+
+    #[test]
+    fn per_connection_placeholders_in_filters() {
+        let s = SubscribeConfig::from_json(r#"{"topics":"cmd/{{conn}}/#, all, d/{{client_id}}"}"#)
+            .unwrap();
+        let vars = Vars {
+            conn: 3,
+            conn_test: 9,
+            client_id: "c1",
+            seq: 0,
+        };
+        assert_eq!(s.filters_for(&vars), vec!["cmd/3/#", "all", "d/c1"]);
+        let e = SubscribeConfig::from_json(r#"{"topics":"t/{{seq}}"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.topic_name");
+        assert!(e.message.contains("{{seq}} changes per message"), "{e}");
+        let e = SubscribeConfig::from_json(r#"{"topics":"t/{{cnn}}"}"#).unwrap_err();
+        assert!(e.message.contains("unknown placeholder '{{cnn}}'"), "{e}");
+        assert_eq!(SubscribeConfig::error_code(&e), CODE_BAD_TOPIC);
+        let e = SubscribeConfig::from_json(r#"{"topics":"t/{{conn}}#"}"#).unwrap_err();
+        assert_eq!(e.field, "mqtt.topic_name");
     }
 
     #[test]

@@ -316,6 +316,14 @@ public class ConnectSampler extends MqttSampler implements ThreadListener {
         setProperty(Keys.BIND_ADDRESS, v);
     }
 
+    public String getConnectRate() {
+        return getPropertyAsString(Keys.CONNECT_RATE, "");
+    }
+
+    public void setConnectRate(String v) {
+        setProperty(Keys.CONNECT_RATE, v);
+    }
+
     public String getWillTopic() {
         return getPropertyAsString(Keys.WILL_TOPIC, "");
     }

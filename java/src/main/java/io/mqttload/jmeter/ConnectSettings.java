@@ -50,6 +50,8 @@ public final class ConnectSettings {
     public final int maxInflight;
     /** Local addresses as the user wrote them; the engine parses the list and ranges. */
     public final String bindAddress;
+    /** Connections started per second; 0 = all at once. */
+    public final double connectRate;
     /** "" = no will. */
     public final String willTopic;
     public final String willMessage;
@@ -103,6 +105,7 @@ public final class ConnectSettings {
         connections = p.integer(Keys.CONN_CAPACITY, 1, 1, Integer.MAX_VALUE);
         maxInflight = p.integer(Keys.MAX_INFLIGHT, 0, 0, 65535);
         bindAddress = p.text(Keys.BIND_ADDRESS, "").trim();
+        connectRate = p.decimal(Keys.CONNECT_RATE, 0, 0, Keys.MAX_CONNECT_RATE);
         willTopic = MqttText.strip(p.text(Keys.WILL_TOPIC, ""));
         MqttText.requireMqttString(Keys.WILL_TOPIC, "will topic", willTopic);
         willMessage = p.text(Keys.WILL_MESSAGE, "");
@@ -343,6 +346,9 @@ public final class ConnectSettings {
         }
         if (!bindAddress.isEmpty()) {
             json.put("bindAddress", bindAddress);
+        }
+        if (connectRate > 0) {
+            json.put("connectRate", connectRate);
         }
         // Only what the protocol uses: TCP sends the issue-2 document unchanged, and the PKCS#12 password
         // crosses only when TLS is on.

@@ -45,9 +45,12 @@ public final class Json {
         return this;
     }
 
-    /** A decimal number (finite; written as Java prints it, which JSON reads). */
-    public Json putNumber(String key, double value) {
-        key(key).append(Double.isFinite(value) ? Double.toString(value) : "null");
+    /** A finite number, written as Java prints it (e.g. 2.5, 1.0E7), which JSON reads. */
+    public Json put(String key, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(key + ": not a finite number");
+        }
+        key(key).append(value);
         return this;
     }
 

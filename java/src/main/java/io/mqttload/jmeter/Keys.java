@@ -30,6 +30,9 @@ public final class Keys {
     public static final String MAX_INFLIGHT = "mqtt.max_inflight";
     /** Local source addresses for the group's connections: IPs and ranges (127.0.0.2-127.0.0.9), comma-separated. */
     public static final String BIND_ADDRESS = "mqtt.bind_address";
+    /** Connections the group starts per second (a ramp); empty or 0 = all at once. */
+    public static final String CONNECT_RATE = "mqtt.connect_rate";
+    public static final double MAX_CONNECT_RATE = 1_000_000;
 
     // Connect (ours)
     public static final String WILL_TOPIC = "mqtt.will_topic";
@@ -66,6 +69,10 @@ public final class Keys {
     /** Publish: at Disconnect, tell subscribers (in any engine) how many messages each stream sent. */
     public static final String END_MARKER = "mqtt.end_marker";
     public static final String SAMPLE_TIMEOUT = "mqtt.sample_timeout";
+    /** Publish, message type File: the file whose exact bytes are the payload. */
+    public static final String PAYLOAD_FILE = "mqtt.payload_file";
+    /** Publish, message type Folder: its files are the payloads, one per message in turn. */
+    public static final String PAYLOAD_FOLDER = "mqtt.payload_folder";
     /** Publish pacing: burst (default), interval, rate_per_connection or rate_per_group. */
     public static final String PACE_MODE = "mqtt.pace_mode";
     public static final String PACE_INTERVAL_MS = "mqtt.pace_interval_ms";
@@ -99,9 +106,20 @@ public final class Keys {
     public static final String RETAIN_HANDLING = "mqtt.retain_handling";
     public static final String SUBSCRIPTION_IDENTIFIER = "mqtt.subscription_identifier";
     // Disconnect:
+    /** Unsubscribe: how long to wait for every connection's UNSUBACK, ms. */
+    public static final String UNSUBSCRIBE_TIMEOUT = "mqtt.unsubscribe_timeout";
     public static final String DISCONNECT_REASON_CODE = "mqtt.disconnect_reason_code";
     /** "" = not sent. */
     public static final String DISCONNECT_SESSION_EXPIRY = "mqtt.disconnect_session_expiry";
+
+    // Broker Statistics (ours)
+    /** The $SYS tree subscribed to, without the trailing /#. */
+    public static final String SYS_TOPIC_ROOT = "mqtt.sys_topic_root";
+    /** Milliseconds the first sample waits for the broker's first $SYS message. */
+    public static final String SYS_FIRST_TIMEOUT = "mqtt.sys_first_timeout";
+    public static final String DEFAULT_SYS_TOPIC_ROOT = "$SYS/broker";
+    public static final int DEFAULT_SYS_FIRST_TIMEOUT_MS = 15000;
+    public static final String DEFAULT_STATS_CLIENT_ID_PREFIX = "mqttload_stats_";
 
     // Values
     public static final String SCOPE_THREAD = "thread";
@@ -109,6 +127,8 @@ public final class Keys {
     public static final String MESSAGE_TYPE_STRING = "String";
     public static final String MESSAGE_TYPE_HEX = "Hex string";
     public static final String MESSAGE_TYPE_RANDOM = "Random string with fixed length";
+    public static final String MESSAGE_TYPE_FILE = "File";
+    public static final String MESSAGE_TYPE_FOLDER = "Folder";
     public static final String CONDITION_TIME_LABEL = "specified elapsed time (ms)";
     public static final String CONDITION_COUNT_LABEL = "number of received messages";
     public static final String TIMESTAMP_NONE = "none";

@@ -81,8 +81,8 @@ final class Props {
         return n;
     }
 
-    /** A decimal number above {@code above} and at most max (absent or blank -> default). */
-    double decimal(String key, double def, double above, double max) {
+    /** A decimal number in min..max (absent or blank -> default), e.g. a rate of 2.5 per second. */
+    double decimal(String key, double def, double min, double max) {
         String v = trimmed(key, null);
         if (v == null) {
             return def;
@@ -93,14 +93,14 @@ final class Props {
         } catch (NumberFormatException e) {
             throw new BadSettingException(key, v, "not a number");
         }
-        if (!(d > above && d <= max)) {
-            throw new BadSettingException(key, v, "must be above " + plain(above) + " and at most " + plain(max));
+        if (!(d >= min && d <= max)) {
+            throw new BadSettingException(key, v, "must be between " + plain(min) + " and " + plain(max));
         }
         return d;
     }
 
     private static String plain(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static String range(long min, long max) {

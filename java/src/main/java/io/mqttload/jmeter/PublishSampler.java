@@ -169,6 +169,22 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
         setProperty(Keys.MESSAGE_TO_SENT, v);
     }
 
+    public String getPayloadFile() {
+        return getPropertyAsString(Keys.PAYLOAD_FILE, "");
+    }
+
+    public void setPayloadFile(String v) {
+        setProperty(Keys.PAYLOAD_FILE, v);
+    }
+
+    public String getPayloadFolder() {
+        return getPropertyAsString(Keys.PAYLOAD_FOLDER, "");
+    }
+
+    public void setPayloadFolder(String v) {
+        setProperty(Keys.PAYLOAD_FOLDER, v);
+    }
+
     /** none|xmeter|precise; when unset, mqtt.add_timestamp true means xmeter. */
     public String getTimestampFormat() {
         String v = getPropertyAsString(Keys.TIMESTAMP_FORMAT, "");

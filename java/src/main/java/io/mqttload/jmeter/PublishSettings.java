@@ -1,5 +1,6 @@
 package io.mqttload.jmeter;
 
+import java.io.File;
 import java.util.Collections;
 import java.util.List;
 
@@ -10,6 +11,10 @@ public final class PublishSettings {
     public final boolean retain;
     public final String messageType;
     public final String message;
+    /** Message type File: an absolute path (a relative one resolved against the plan's folder); else "". */
+    public final String payloadFile;
+    /** Message type Folder: an absolute path, as {@link #payloadFile}; else "". */
+    public final String payloadFolder;
     public final int fixedLength;
     public final boolean freshRandom;
     public final String timestamp;
@@ -36,7 +41,7 @@ public final class PublishSettings {
     /** Use our own topic aliases (when the broker allows them). */
     public final boolean useTopicAlias;
 
-    private PublishSettings(Props p) {
+    private PublishSettings(Props p, File baseDir) {
         topic = MqttText.strip(p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC));
         if (topic.isEmpty()) {
             throw new BadSettingException(Keys.TOPIC_NAME, "", "a topic is required");
@@ -48,8 +53,18 @@ public final class PublishSettings {
         qos = p.qos(Keys.QOS_LEVEL);
         retain = p.bool(Keys.RETAINED_MESSAGE, false);
         messageType = p.choice(Keys.MESSAGE_TYPE, Keys.MESSAGE_TYPE_STRING,
-                Keys.MESSAGE_TYPE_STRING, Keys.MESSAGE_TYPE_HEX, Keys.MESSAGE_TYPE_RANDOM);
+                Keys.MESSAGE_TYPE_STRING, Keys.MESSAGE_TYPE_HEX, Keys.MESSAGE_TYPE_RANDOM,
+                Keys.MESSAGE_TYPE_FILE, Keys.MESSAGE_TYPE_FOLDER);
         message = p.text(Keys.MESSAGE_TO_SENT, "");
+        payloadFile = Keys.MESSAGE_TYPE_FILE.equals(messageType)
+                ? required(Keys.PAYLOAD_FILE, ConnectSettings.resolve(p.trimmed(Keys.PAYLOAD_FILE, ""), baseDir),
+                        "message type File needs a payload file")
+                : "";
+        payloadFolder = Keys.MESSAGE_TYPE_FOLDER.equals(messageType)
+                ? required(Keys.PAYLOAD_FOLDER,
+                        ConnectSettings.resolve(p.trimmed(Keys.PAYLOAD_FOLDER, ""), baseDir),
+                        "message type Folder needs a payload folder")
+                : "";
         fixedLength = p.integer(Keys.MESSAGE_TYPE_FIXED_LENGTH, Keys.DEFAULT_FIXED_LENGTH, 0, 268435455);
         freshRandom = p.bool(Keys.RANDOM_PER_MESSAGE, false);
         if (p.trimmed(Keys.TIMESTAMP_FORMAT, null) != null) {
@@ -72,6 +87,9 @@ public final class PublishSettings {
         paceRate = paced && !Keys.PACE_INTERVAL.equals(paceMode)
                 ? p.decimal(Keys.PACE_RATE, Double.parseDouble(Keys.DEFAULT_PACE_RATE), 0, MAX_PACE_RATE)
                 : Double.parseDouble(Keys.DEFAULT_PACE_RATE);
+        if (paceRate <= 0) {
+            throw new BadSettingException(Keys.PACE_RATE, "0", "a rate must be above 0 messages per second");
+        }
         paceDurationMs = paced ? p.integer(Keys.PACE_DURATION_MS, Keys.DEFAULT_PACE_DURATION_MS, 0,
                 MAX_PACE_DURATION_MS) : Keys.DEFAULT_PACE_DURATION_MS;
         paceMessages = paced ? p.longInteger(Keys.PACE_MESSAGES, 0, 0, MAX_PACE_MESSAGES) : 0;
@@ -107,7 +125,7 @@ public final class PublishSettings {
         return Json.object()
                 .put("mode", paceMode)
                 .put("intervalMs", paceIntervalMs)
-                .putNumber("rate", paceRate)
+                .put("rate", paceRate)
                 .put("durationMs", paceDurationMs)
                 .put("messages", paceMessages);
     }
@@ -129,8 +147,21 @@ public final class PublishSettings {
                 .put("topicAlias", useTopicAlias);
     }
 
+    private static String required(String key, String value, String why) {
+        if (value.isEmpty()) {
+            throw new BadSettingException(key, value, why);
+        }
+        return value;
+    }
+
+    /** Reads and validates; a relative payload file or folder resolves against the test plan's folder. */
     public static PublishSettings read(PropertySource source) {
-        return new PublishSettings(new Props(source));
+        return read(source, ConnectSettings.planDir());
+    }
+
+    /** As {@link #read(PropertySource)}, relative paths resolving against {@code baseDir}. */
+    public static PublishSettings read(PropertySource source, File baseDir) {
+        return new PublishSettings(new Props(source), baseDir);
     }
 
     /** publishJson of the contract. */
@@ -149,6 +180,12 @@ public final class PublishSettings {
                 .put("ackTimeoutMs", ackTimeoutMs);
         if (endMarker) {
             json.put("endMarker", true);
+        }
+        if (!payloadFile.isEmpty()) {
+            json.put("payloadFile", payloadFile);
+        }
+        if (!payloadFolder.isEmpty()) {
+            json.put("payloadFolder", payloadFolder);
         }
         if (hasV5()) {
             json.put("v5", v5Json());

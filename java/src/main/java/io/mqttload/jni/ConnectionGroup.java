@@ -64,6 +64,11 @@ public class ConnectionGroup extends NativeObject {
         return NativeLib.groupDisconnectWith(handle(), disconnectJson);
     }
 
+    /** UNSUBSCRIBE (unsubscribeJson) on every connection, waiting for the UNSUBACKs. */
+    public Outcome unsubscribe(String unsubscribeJson, BooleanSupplier shutdownProbe) {
+        return NativeLib.groupUnsubscribe(handle(), unsubscribeJson, shutdownProbe);
+    }
+
     public boolean isConnected() {
         long h = rawHandle();
         return h != 0 && NativeLib.groupIsConnected(h);

@@ -64,6 +64,9 @@ public final class NativeLib {
     /** MQTT 5.0 DISCONNECT with {"reasonCode":N,"sessionExpiry":S} (S = -1: not sent), then closes. */
     public static native Outcome groupDisconnectWith(long group, String disconnectJson);
 
+    /** UNSUBSCRIBE with {"topics":"a, b/#","timeoutMs":N} on every connection, waiting for the UNSUBACKs. */
+    public static native Outcome groupUnsubscribe(long group, String unsubscribeJson, BooleanSupplier shutdownProbe);
+
     public static native void groupFree(long group);
 
     public static native void cancel(long group);
@@ -81,4 +84,14 @@ public final class NativeLib {
     public static native Outcome subscribe(long group, long subscriber, BooleanSupplier shutdownProbe);
 
     public static native void subscriberFree(long subscriber);
+
+    /** Broker Statistics: its state (brokerStatsJson); the connection is a group from groupCreate. */
+    public static native long brokerStatsCreate(String brokerStatsJson);
+
+    public static native Outcome brokerStats(long group, long brokerStats, BooleanSupplier shutdownProbe);
+
+    /** The last sample's figures, one NAME=value line each (value empty when not published). */
+    public static native String brokerStatsFigures(long brokerStats);
+
+    public static native void brokerStatsFree(long brokerStats);
 }

@@ -15,6 +15,8 @@ import org.apache.jmeter.report.core.SampleException;
 public final class MqttRows {
     private static final Pattern RECEIVED = Pattern.compile("^Received (\\d+) of message");
     private static final Pattern PUBLISHED = Pattern.compile("^Published (\\d+) ");
+    /** A Broker Statistics row: "clients 1,234, msgs in 5,000/s, out 4,990/s". */
+    private static final Pattern BROKER_STATS = Pattern.compile("^clients (n/a|[\\d,]+), msgs in ");
     /** A paced Publish: "Paced 1,000 of 1,000 message(s) over ..." (thousands separated by commas). */
     private static final Pattern PACED = Pattern.compile("^Paced ([\\d,]+) of ");
     /** JMeter's CSV header quotes the names of sample variables. */
@@ -35,6 +37,12 @@ public final class MqttRows {
     public static long published(Sample sample) {
         long n = count(PUBLISHED, sample);
         return n >= 0 ? n : count(PACED, sample);
+    }
+
+    /** A successful Broker Statistics row (its MQTT_BROKER_* columns repeat on the thread's later rows). */
+    public static boolean isBrokerStats(Sample sample) {
+        String message = sample.getResponseMessage();
+        return message != null && BROKER_STATS.matcher(message).find();
     }
 
     private static long count(Pattern pattern, Sample sample) {

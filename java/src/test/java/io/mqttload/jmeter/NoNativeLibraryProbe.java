@@ -16,13 +16,17 @@ public final class NoNativeLibraryProbe {
         "io.mqttload.jmeter.gui.ConnectSamplerGui",
         "io.mqttload.jmeter.gui.PublishSamplerGui",
         "io.mqttload.jmeter.gui.SubscribeSamplerGui",
+        "io.mqttload.jmeter.gui.UnsubscribeSamplerGui",
         "io.mqttload.jmeter.gui.DisconnectSamplerGui",
+        "io.mqttload.jmeter.gui.BrokerStatsSamplerGui",
     };
     static final String[] ELEMENTS = {
         "io.mqttload.jmeter.ConnectSampler",
         "io.mqttload.jmeter.PublishSampler",
         "io.mqttload.jmeter.SubscribeSampler",
+        "io.mqttload.jmeter.UnsubscribeSampler",
         "io.mqttload.jmeter.DisconnectSampler",
+        "io.mqttload.jmeter.BrokerStatsSampler",
     };
     static final int NO_AWT = 3;
 

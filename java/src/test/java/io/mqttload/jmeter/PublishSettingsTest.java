@@ -210,6 +210,38 @@ class PublishSettingsTest {
     }
 
     @Test
+    void payloadFileAndFolderCrossOnlyForTheirType(@org.junit.jupiter.api.io.TempDir java.io.File dir) {
+        p.put(Keys.PAYLOAD_FILE, "data/a.bin");
+        p.put(Keys.PAYLOAD_FOLDER, "data");
+        org.junit.jupiter.api.Assertions.assertFalse(read().toJson().contains("payload"), read().toJson());
+        p.put(Keys.MESSAGE_TYPE, "File");
+        PublishSettings s = PublishSettings.read(p::get, dir);
+        String abs = new java.io.File(dir, "data/a.bin").getAbsolutePath();
+        assertEquals(abs, s.payloadFile);
+        assertTrue(s.toJson().contains("\"messageType\":\"File\""), s.toJson());
+        assertTrue(s.toJson().endsWith(",\"payloadFile\":" + Json.quote(abs) + "}"), s.toJson());
+        p.put(Keys.MESSAGE_TYPE, "folder");
+        s = PublishSettings.read(p::get, dir);
+        assertEquals("", s.payloadFile);
+        assertTrue(s.toJson().endsWith(",\"payloadFolder\":" + Json.quote(new java.io.File(dir, "data")
+                .getAbsolutePath()) + "}"), s.toJson());
+        p.put(Keys.PAYLOAD_FOLDER, " ");
+        assertEquals(Keys.PAYLOAD_FOLDER, bad().field());
+        p.put(Keys.MESSAGE_TYPE, "File");
+        p.remove(Keys.PAYLOAD_FILE);
+        assertEquals(Keys.PAYLOAD_FILE, bad().field());
+    }
+
+    @Test
+    void templatesCrossAsTheyAre() {
+        p.put(Keys.TOPIC_NAME, "d/{{conn.test}}");
+        p.put(Keys.MESSAGE_TO_SENT, "{\"id\":\"{{client_id}}\",\"n\":{{seq}}}");
+        String json = read().toJson();
+        assertTrue(json.contains("\"topic\":\"d/{{conn.test}}\""), json);
+        assertTrue(json.contains("\"message\":\"{\\\"id\\\":\\\"{{client_id}}\\\",\\\"n\\\":{{seq}}}\""), json);
+    }
+
+    @Test
     void endMarkerCrossesOnlyWhenTicked() {
         java.util.Map<String, String> m = new java.util.HashMap<>();
         m.put(Keys.TOPIC_NAME, "t");

@@ -55,6 +55,20 @@ class SamplersTest {
     }
 
     @Test
+    void brokerStatsBadSettingIs501NamingItAndClearsVariables() {
+        vars.put("MQTT_BROKER_CLIENTS", "17");
+        BrokerStatsSampler s = new BrokerStatsSampler();
+        s.setTopicRoot("$SYS/#");
+        SampleResult r = s.sample(null);
+        assertFalse(r.isSuccessful());
+        assertEquals("501", r.getResponseCode());
+        assertTrue(r.getResponseMessage().startsWith(Keys.SYS_TOPIC_ROOT + ":"), r.getResponseMessage());
+        for (String v : BrokerStatsSampler.VARIABLES) {
+            assertEquals("", vars.get(v), v);
+        }
+    }
+
+    @Test
     void subscribeWithoutConnectionIs500AndClearsVariables() {
         vars.put("MQTT_SUB_RECEIVED", "17");
         SubscribeSampler s = new SubscribeSampler();

@@ -27,6 +27,12 @@ class SubscribeSettingsTest {
     }
 
     @Test
+    void perConnectionTemplatesCrossAsTheyAre() {
+        p.put(Keys.TOPIC_NAME, " cmd/{{conn}}/# , d/{{client_id}}");
+        assertTrue(read().toJson().startsWith("{\"topics\":\"cmd/{{conn}}/# , d/{{client_id}}\","), read().toJson());
+    }
+
+    @Test
     void countDefaultIsOne() {
         p.put(Keys.SAMPLE_CONDITION, Keys.CONDITION_COUNT_LABEL);
         SubscribeSettings s = read();

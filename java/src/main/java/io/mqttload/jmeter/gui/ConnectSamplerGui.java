@@ -59,6 +59,7 @@ public class ConnectSamplerGui extends MqttSamplerGui<ConnectSampler> {
     private final JTextField connCapacity = Form.text(5);
     private final JTextField maxInflight = Form.text(5);
     private final JTextField bindAddress = Form.text(20);
+    private final JTextField connectRate = Form.text(7);
     /** Not a property: ticked when the will topic is not empty; unticked saves an empty will topic. */
     private final JCheckBox willOn = Form.check("Send a last will");
     private final JTextField willTopic = Form.grow(Form.text(12));
@@ -152,6 +153,8 @@ public class ConnectSamplerGui extends MqttSamplerGui<ConnectSampler> {
                 "");
         fields.text(Keys.BIND_ADDRESS, bindAddress, ConnectSampler::getBindAddress, ConnectSampler::setBindAddress,
                 "");
+        fields.text(Keys.CONNECT_RATE, connectRate, ConnectSampler::getConnectRate, ConnectSampler::setConnectRate,
+                "");
         fields.add(Keys.WILL_TOPIC, willTopic, s -> {
             willTopic.setText(s.getWillTopic());
             willOn.setSelected(!s.getWillTopic().isEmpty());
@@ -244,6 +247,7 @@ public class ConnectSamplerGui extends MqttSamplerGui<ConnectSampler> {
                 .row("Connections per thread:", connCapacity, "QoS 1/2 in flight:",
                         Form.withNote(maxInflight, "empty = auto"))
                 .row("Connection name:", connectionName, "Scope:", scope)
+                .row("Connect rate (per s):", Form.withNote(connectRate, "a ramp; empty = all at once"))
                 .row("Local addresses:", Form.withNote(bindAddress, "empty = the system's choice"));
     }
 

@@ -182,12 +182,19 @@ final class Form extends JPanel {
      * {@code startDir} (or the folder of the current value).
      */
     static JPanel fileField(JTextField field, Supplier<File> startDir) {
+        return chooserField(field, startDir, false);
+    }
+
+    private static JPanel chooserField(JTextField field, Supplier<File> startDir, boolean folders) {
         JPanel p = new JPanel(new BorderLayout(4, 0));
         p.add(field, BorderLayout.CENTER);
         JButton browse = new JButton("Browse...");
-        browse.setToolTipText("Choose the file");
+        browse.setToolTipText(folders ? "Choose the folder" : "Choose the file");
         browse.addActionListener(e -> {
             JFileChooser chooser = new JFileChooser();
+            if (folders) {
+                chooser.setFileSelectionMode(JFileChooser.DIRECTORIES_ONLY);
+            }
             String current = field.getText().trim();
             File dir = startDir.get();
             if (!current.isEmpty() && !current.contains("${")) {
@@ -207,6 +214,11 @@ final class Form extends JPanel {
         p.putClientProperty(WRAPPED, field);
         field.putClientProperty(WRAPPER, p);
         return p;
+    }
+
+    /** As {@link #fileField}, choosing a folder. */
+    static JPanel folderField(JTextField field, Supplier<File> startDir) {
+        return chooserField(field, startDir, true);
     }
 
     /** Marks a field that widens with the form, where it is not the last of its row. */

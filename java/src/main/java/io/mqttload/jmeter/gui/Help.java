@@ -80,6 +80,10 @@ final class Help {
                 "0");
         put(Keys.CONN_CAPACITY, "Connections this thread opens: the connection group that Publish and Subscribe"
                 + " act on.", "1");
+        put(Keys.CONNECT_RATE, "Connections this group starts per second, so N connections ramp up over N / rate"
+                + " seconds instead of all at once (decimals allowed, e.g. 0.5). JMeter's thread-group ramp-up"
+                + " still applies on top. The sample reports the connects/s achieved and the slowest CONNACK.",
+                "empty (= all at once)");
         put(Keys.BIND_ADDRESS, "Local source addresses for this group's connections, taken in turn: IPs and"
                 + " ranges, comma-separated, e.g. 127.0.0.2-127.0.0.9. Every source address has its own ephemeral"
                 + " ports, so more addresses hold more connections to one broker address and port.", "empty");
@@ -114,19 +118,35 @@ final class Help {
         // Publish
         put("publish/" + Keys.CONNECTION_NAME, "Connection group to publish on: the connection name of a Connect"
                 + " element.", "empty (= the thread's default group)");
-        put("publish/" + Keys.TOPIC_NAME, "Topic to publish to (no wildcards).", Keys.DEFAULT_TOPIC);
+        put("publish/" + Keys.TOPIC_NAME, "Topic to publish to (no wildcards). Templates, filled in by the engine"
+                + " per connection and message: {{conn}} (index in the group), {{conn.test}} (index in the"
+                + " engine), {{client_id}}, {{seq}}, {{time_ms}}, {{time_ns}}, {{random:MIN:MAX}}; {{{{ is a"
+                + " literal {{. E.g. devices/{{conn.test}}/telemetry.", Keys.DEFAULT_TOPIC);
         put("publish/" + Keys.QOS_LEVEL, "QoS 0, 1 or 2. A ${variable} is allowed.", "0");
         put(Keys.RETAINED_MESSAGE, "Set the retain flag: the broker keeps the last message for new"
                 + " subscribers.", "false");
-        put(Keys.MESSAGE_TYPE, "String: the message as UTF-8 text. Hex string: hex digits (spaces allowed) give"
-                + " the bytes. Random string with fixed length: random bytes of the random length.",
+        put(Keys.MESSAGE_TYPE, "String: the message as UTF-8 text (templates allowed). Hex string: hex digits"
+                + " (spaces allowed) give the bytes. Random string with fixed length: random bytes of the random"
+                + " length. File: the exact bytes of the payload file. Folder: the files of the payload folder,"
+                + " one per message in turn.",
                 Keys.MESSAGE_TYPE_STRING);
         put(Keys.MESSAGE_TYPE_FIXED_LENGTH, "Length of the random payload, bytes (Random string with fixed"
                 + " length only).", String.valueOf(Keys.DEFAULT_FIXED_LENGTH));
         put(Keys.RANDOM_PER_MESSAGE, "New random content for every message; otherwise it is generated once"
                 + " (Random string with fixed length only).", "false");
         put(Keys.MESSAGE_TO_SENT, "The payload: UTF-8 text (String) or hex digits (Hex string). Not used for a"
-                + " random payload.", "empty");
+                + " random, file or folder payload. A String payload may hold templates, filled in per connection"
+                + " and per message: {{conn}}, {{conn.test}}, {{client_id}}, {{seq}} (message number on its"
+                + " connection), {{time_ms}}, {{time_ns}}, {{random:MIN:MAX}}; {{{{ is a literal {{."
+                + " E.g. {\"id\":\"{{client_id}}\",\"n\":{{seq}}}. JMeter's ${...} is filled in once per"
+                + " sample before.", "empty");
+        put(Keys.PAYLOAD_FILE, "Message type File: the file whose exact bytes are every message's payload"
+                + " (binary, e.g. protobuf, is fine; no templates). Read once when the element starts; at most"
+                + " 16 MiB. A relative path is resolved against the test plan's folder.", "empty");
+        put(Keys.PAYLOAD_FOLDER, "Message type Folder: every regular file in it (not subfolders, not hidden"
+                + " files) in name order is a payload, taken in turn per message and across samples. Read once"
+                + " when the element starts; 16 MiB per file, 256 MiB in all. A relative path is resolved against"
+                + " the test plan's folder.", "empty");
         put(Keys.TIMESTAMP_FORMAT, "What goes in front of the payload so that subscribers measure latency."
                 + "\nnone: nothing; the payload is sent as it is."
                 + "\nxmeter: the XMeter plugin's <epoch milliseconds>ts_sep_flag<payload>: millisecond"
@@ -175,7 +195,9 @@ final class Help {
         put("subscribe/" + Keys.CONNECTION_NAME, "Connection group to subscribe on: the connection name of a"
                 + " Connect element.", "empty (= the thread's default group)");
         put("subscribe/" + Keys.TOPIC_NAME, "Topic filters, comma-separated (trimmed; + and # allowed;"
-                + " $share/group/filter for a 5.0 shared subscription).", Keys.DEFAULT_TOPIC);
+                + " $share/group/filter for a 5.0 shared subscription). {{conn}}, {{conn.test}} and {{client_id}}"
+                + " are filled in per connection, so each connection subscribes to its own filter.",
+                Keys.DEFAULT_TOPIC);
         put("subscribe/" + Keys.QOS_LEVEL, "Requested QoS 0, 1 or 2. A ${variable} is allowed.", "0");
         put(Keys.SAMPLE_CONDITION, "specified elapsed time (ms): a sample lasts the value in milliseconds and"
                 + " reports what arrived. number of received messages: a sample ends when the value's count of"
@@ -198,6 +220,16 @@ final class Help {
                 + " 2 never. The number is what is saved.", "0");
         put(Keys.SUBSCRIPTION_IDENTIFIER, "5.0 Subscription Identifier (1-268435455). 0 = none.", "0");
 
+        // Unsubscribe
+        put("unsubscribe/" + Keys.CONNECTION_NAME, "Connection group whose connections unsubscribe: the"
+                + " connection name of a Connect element.", "empty (= the thread's default group)");
+        put("unsubscribe/" + Keys.TOPIC_NAME, "Topic filters to unsubscribe from, comma-separated, spelt exactly"
+                + " as the Subscribe element subscribed them ($share/... included). Every connection of the group"
+                + " sends UNSUBSCRIBE; from then on the group's Subscribe elements stop counting (and expecting)"
+                + " messages on these filters.", Keys.DEFAULT_TOPIC);
+        put(Keys.UNSUBSCRIBE_TIMEOUT, "How long to wait for every connection's UNSUBACK, ms. A connection that"
+                + " does not answer in time fails the sample.", String.valueOf(Keys.DEFAULT_SAMPLE_TIMEOUT_MS));
+
         // Disconnect
         put("disconnect/" + Keys.CONNECTION_NAME, "Connection group to close: the connection name of a Connect"
                 + " element.", "empty (= the thread's default group)");
@@ -205,6 +237,19 @@ final class Help {
                 + " message). 0 = normal disconnection.", "0");
         put(Keys.DISCONNECT_SESSION_EXPIRY, "5.0: new Session Expiry Interval sent with DISCONNECT, seconds.",
                 "empty (= not sent)");
+
+        // Broker Statistics (its connection's fields share the Connect element's texts)
+        put("stats/" + Keys.VERSION, "MQTT protocol version of this element's connection: 3.1, 3.1.1 or 5.0.",
+                Keys.VERSION_3_1_1);
+        put("stats/" + Keys.CLIENT_ID_PREFIX, "Client id prefix of this element's own connection; a random suffix"
+                + " is always added.", Keys.DEFAULT_STATS_CLIENT_ID_PREFIX);
+        put(Keys.SYS_TOPIC_ROOT, "Root of the broker's $SYS tree; the element subscribes to <root>/# and keeps the"
+                + " latest value of every topic. Mosquitto: $SYS/broker; EMQX: $SYS/brokers (one tree per node,"
+                + " figures added up over the nodes).", Keys.DEFAULT_SYS_TOPIC_ROOT);
+        put(Keys.SYS_FIRST_TIMEOUT, "Milliseconds the first sample waits for the broker's first $SYS message;"
+                + " then it fails with \"no $SYS messages within N ms\". Mosquitto publishes $SYS every"
+                + " sys_interval seconds (10 by default, 0 = never). Later samples return at once.",
+                String.valueOf(Keys.DEFAULT_SYS_FIRST_TIMEOUT_MS));
     }
 
     /** The tooltip of {@code key} in {@code element} ("connect", "publish", ...). */

@@ -8,7 +8,7 @@ import org.apache.jmeter.samplers.gui.AbstractSamplerGui;
 import org.apache.jmeter.testelement.TestElement;
 
 /**
- * What the four MQTT element GUIs share: the frame with JMeter's title panel, the menu label, element creation,
+ * What the MQTT element GUIs share: the frame with JMeter's title panel, the menu label, element creation,
  * and moving every bound field between the GUI and the element ({@link Fields}). Subclasses bind their fields,
  * lay them out and say which apply ({@link #updateEnabled()}).
  */

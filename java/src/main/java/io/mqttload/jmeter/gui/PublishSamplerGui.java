@@ -11,6 +11,7 @@ import javax.swing.JTabbedPane;
 import javax.swing.JTextArea;
 import javax.swing.JTextField;
 
+import io.mqttload.jmeter.ConnectSettings;
 import io.mqttload.jmeter.Keys;
 import io.mqttload.jmeter.PublishSampler;
 
@@ -33,7 +34,10 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
     private final JCheckBox endMarker = Form.check(
             "End marker at Disconnect (for subscribers in other JMeter engines)");
     private final JComboBox<String> messageType = Form.combo(false, Keys.MESSAGE_TYPE_RANDOM,
-            Keys.MESSAGE_TYPE_STRING, Keys.MESSAGE_TYPE_HEX, Keys.MESSAGE_TYPE_RANDOM);
+            Keys.MESSAGE_TYPE_STRING, Keys.MESSAGE_TYPE_HEX, Keys.MESSAGE_TYPE_RANDOM, Keys.MESSAGE_TYPE_FILE,
+            Keys.MESSAGE_TYPE_FOLDER);
+    private final JTextField payloadFile = Form.text(20);
+    private final JTextField payloadFolder = Form.text(20);
     private final JTextField fixedLength = Form.text(7);
     private final JCheckBox randomPerMessage = Form.check("New random content for every message");
     private final JTextArea message = Form.area(5, 30);
@@ -80,7 +84,10 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
                 .row("Timestamp:", timestampFormat)
                 .full(timestampNote)
                 .row(null, endMarker)
-                .row("Message:", message)));
+                .row("Message:", message)
+                .row(null, Form.note("String: {{client_id}}, {{seq}}, {{random:1:9}}... per message (tooltip)."))
+                .row("Payload file:", Form.fileField(payloadFile, ConnectSettings::planDir))
+                .row("Payload folder:", Form.folderField(payloadFolder, ConnectSettings::planDir))));
         tabs.addTab(TAB_V5, top(new Form()
                 .full(Form.note("Sent on MQTT 5.0 connections only; on a 3.x connection they fail the sample."))
                 .row("Message expiry (s):", messageExpiry, "Content type:", contentType)
@@ -134,6 +141,10 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
                 PublishSampler::setUserProperties, "");
         fields.check(Keys.USE_TOPIC_ALIAS, useTopicAlias, PublishSampler::isUseTopicAlias,
                 PublishSampler::setUseTopicAlias, false);
+        fields.text(Keys.PAYLOAD_FILE, payloadFile, PublishSampler::getPayloadFile, PublishSampler::setPayloadFile,
+                "");
+        fields.text(Keys.PAYLOAD_FOLDER, payloadFolder, PublishSampler::getPayloadFolder,
+                PublishSampler::setPayloadFolder, "");
         fields.combo(Keys.PACE_MODE, paceMode, PublishSampler::getPaceMode, PublishSampler::setPaceMode,
                 Keys.PACE_BURST);
         fields.text(Keys.PACE_INTERVAL_MS, paceIntervalMs, PublishSampler::getPaceIntervalMs,
@@ -159,7 +170,12 @@ public class PublishSamplerGui extends MqttSamplerGui<PublishSampler> {
         boolean anyType = Form.variable(messageType);
         boolean random = Keys.MESSAGE_TYPE_RANDOM.equalsIgnoreCase(Form.value(messageType).trim());
         Form.applies(anyType || random, fixedLength, randomPerMessage);
-        Form.applies(anyType || !random, message);
+        String type = Form.value(messageType).trim();
+        boolean file = Keys.MESSAGE_TYPE_FILE.equalsIgnoreCase(type);
+        boolean folder = Keys.MESSAGE_TYPE_FOLDER.equalsIgnoreCase(type);
+        Form.applies(anyType || !(random || file || folder), message);
+        Form.applies(anyType || file, payloadFile);
+        Form.applies(anyType || folder, payloadFolder);
         String ts = Form.value(timestampFormat).trim().toLowerCase(Locale.ROOT);
         boolean anyTs = Form.variable(timestampFormat);
         Form.applies(anyTs || Keys.TIMESTAMP_PRECISE.equals(ts), endMarker);

@@ -59,6 +59,7 @@ class GuiFieldsTest {
                     Keys.TLS_VERIFY_HOSTNAME, Keys.TLS_TRUST_ALL, Keys.USER_NAME, Keys.PASSWORD,
                     Keys.CLIENT_ID_PREFIX, Keys.CLIENT_ID_SUFFIX, Keys.CONN_KEEP_ALIVE, Keys.CONN_ATTEMPT_MAX,
                     Keys.RECONN_ATTEMPT_MAX, Keys.CONN_CLEAN_SESSION, Keys.CONN_CAPACITY, Keys.MAX_INFLIGHT, Keys.BIND_ADDRESS,
+                    Keys.CONNECT_RATE,
                     Keys.WILL_TOPIC, Keys.WILL_MESSAGE, Keys.WILL_QOS, Keys.WILL_RETAIN, Keys.CONNECTION_NAME,
                     Keys.CONNECTION_SCOPE, Keys.SESSION_EXPIRY, Keys.RECEIVE_MAXIMUM, Keys.MAXIMUM_PACKET_SIZE,
                     Keys.TOPIC_ALIAS_MAXIMUM, Keys.REQUEST_RESPONSE_INFO, Keys.USER_PROPERTIES,
@@ -68,12 +69,17 @@ class GuiFieldsTest {
                     Keys.MESSAGE_TO_SENT, Keys.TIMESTAMP_FORMAT, Keys.MESSAGES_PER_SAMPLE, Keys.PUBLISH_TARGET,
                     Keys.ACK_TIMEOUT, Keys.MESSAGE_EXPIRY, Keys.CONTENT_TYPE, Keys.PAYLOAD_FORMAT_UTF8,
                     Keys.RESPONSE_TOPIC, Keys.CORRELATION_DATA, Keys.USER_PROPERTIES, Keys.USE_TOPIC_ALIAS,
+                    Keys.PAYLOAD_FILE, Keys.PAYLOAD_FOLDER,
                     Keys.PACE_MODE, Keys.PACE_INTERVAL_MS, Keys.PACE_RATE, Keys.PACE_DURATION_MS, Keys.PACE_MESSAGES),
             "subscribe", Arrays.asList(Keys.CONNECTION_NAME, Keys.TOPIC_NAME, Keys.QOS_LEVEL, Keys.SAMPLE_CONDITION,
                     Keys.SAMPLE_CONDITION_VALUE, Keys.SAMPLE_TIMEOUT, Keys.ADD_TIMESTAMP, Keys.DEBUG_RESPONSE,
                     Keys.NO_LOCAL, Keys.RETAIN_AS_PUBLISHED, Keys.RETAIN_HANDLING, Keys.SUBSCRIPTION_IDENTIFIER),
+            "unsubscribe", Arrays.asList(Keys.CONNECTION_NAME, Keys.TOPIC_NAME, Keys.UNSUBSCRIBE_TIMEOUT),
             "disconnect", Arrays.asList(Keys.CONNECTION_NAME, Keys.DISCONNECT_REASON_CODE,
-                    Keys.DISCONNECT_SESSION_EXPIRY));
+                    Keys.DISCONNECT_SESSION_EXPIRY),
+            "stats", Arrays.asList(Keys.SERVER, Keys.PORT, Keys.VERSION, Keys.PROTOCOL, Keys.WS_PATH, Keys.CA_FILE,
+                    Keys.CONN_TIMEOUT, Keys.USER_NAME, Keys.PASSWORD, Keys.CLIENT_ID_PREFIX, Keys.SYS_TOPIC_ROOT,
+                    Keys.SYS_FIRST_TIMEOUT));
 
     @Test
     void everyKeyHasItsField() {
@@ -107,7 +113,8 @@ class GuiFieldsTest {
     void newElementsSaveWhatTheyAlwaysSaved() {
         Map<String, List<String>> defaults = Map.of("connect", SavedFormat.CONNECT_DEFAULTS,
                 "publish", SavedFormat.PUBLISH_DEFAULTS, "subscribe", SavedFormat.SUBSCRIBE_DEFAULTS,
-                "disconnect", SavedFormat.DISCONNECT_DEFAULTS);
+                "unsubscribe", SavedFormat.UNSUBSCRIBE_DEFAULTS, "disconnect", SavedFormat.DISCONNECT_DEFAULTS,
+                "stats", SavedFormat.STATS_DEFAULTS);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();
@@ -121,7 +128,8 @@ class GuiFieldsTest {
     void editedElementsSaveWhatTheyAlwaysSaved() {
         Map<String, List<String>> full = Map.of("connect", SavedFormat.CONNECT_FULL,
                 "publish", SavedFormat.PUBLISH_FULL, "subscribe", SavedFormat.SUBSCRIBE_FULL,
-                "disconnect", SavedFormat.DISCONNECT_FULL);
+                "unsubscribe", SavedFormat.UNSUBSCRIBE_FULL, "disconnect", SavedFormat.DISCONNECT_FULL,
+                "stats", SavedFormat.STATS_FULL);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();
@@ -299,9 +307,11 @@ class GuiFieldsTest {
     @Test
     void publishFieldsFollowTheMessageTypeAndTimestamp() {
         PublishSamplerGui g = gui(PublishSamplerGui::new);
-        // type -> {random fields apply, message text applies}
-        Object[][] types = {{Keys.MESSAGE_TYPE_STRING, false, true}, {Keys.MESSAGE_TYPE_HEX, false, true},
-            {Keys.MESSAGE_TYPE_RANDOM, true, false}, {"${type}", true, true}};
+        // type -> {random fields apply, message text applies, payload file applies, payload folder applies}
+        Object[][] types = {{Keys.MESSAGE_TYPE_STRING, false, true, false, false},
+            {Keys.MESSAGE_TYPE_HEX, false, true, false, false}, {Keys.MESSAGE_TYPE_RANDOM, true, false, false, false},
+            {Keys.MESSAGE_TYPE_FILE, false, false, true, false}, {Keys.MESSAGE_TYPE_FOLDER, false, false, false, true},
+            {"${type}", true, true, true, true}};
         for (Object[] t : types) {
             PublishSampler s = new PublishSampler();
             s.setMessageType((String) t[0]);
@@ -309,6 +319,8 @@ class GuiFieldsTest {
             assertEquals(t[1], enabled(g, Keys.MESSAGE_TYPE_FIXED_LENGTH), t[0] + " length");
             assertEquals(t[1], enabled(g, Keys.RANDOM_PER_MESSAGE), t[0] + " random per message");
             assertEquals(t[2], enabled(g, Keys.MESSAGE_TO_SENT), t[0] + " message");
+            assertEquals(t[3], enabled(g, Keys.PAYLOAD_FILE), t[0] + " payload file");
+            assertEquals(t[4], enabled(g, Keys.PAYLOAD_FOLDER), t[0] + " payload folder");
         }
         Object[][] formats = {{"none", false}, {"xmeter", false}, {"precise", true}, {"${ts}", true}};
         for (Object[] f : formats) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import io.mqttload.jmeter.ConnectSampler;
+import io.mqttload.jmeter.BrokerStatsSampler;
 import io.mqttload.jmeter.DisconnectSampler;
 import io.mqttload.jmeter.Keys;
 import io.mqttload.jmeter.PublishSampler;
@@ -268,6 +269,25 @@ class GuiRoundTripTest {
         g.modifyTestElement(fresh);
         assertEquals("0", fresh.getReasonCode());
         assertEquals("", fresh.getSessionExpiry());
+    }
+
+    @Test
+    void brokerStatistics() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(Keys.SERVER, "broker.example");
+        p.put(Keys.PORT, "8883");
+        p.put(Keys.PROTOCOL, Keys.PROTOCOL_SSL);
+        p.put(Keys.USER_NAME, "admin");
+        p.put(Keys.SYS_TOPIC_ROOT, "$SYS/brokers");
+        p.put(Keys.SYS_FIRST_TIMEOUT, "60000");
+        roundTrip(gui(BrokerStatsSamplerGui::new), new BrokerStatsSampler(), new BrokerStatsSampler(), p,
+                "MQTT Broker Statistics");
+        BrokerStatsSamplerGui g = gui(BrokerStatsSamplerGui::new);
+        BrokerStatsSampler fresh = new BrokerStatsSampler();
+        g.modifyTestElement(fresh);
+        assertEquals("$SYS/broker", fresh.getTopicRoot());
+        assertEquals("15000", fresh.getFirstTimeout());
+        assertEquals(Keys.DEFAULT_STATS_CLIENT_ID_PREFIX, fresh.getClientIdPrefix());
     }
 
     @Test

@@ -42,6 +42,7 @@ final class SavedFormat {
             "mqtt.conn_capacity|StringProperty|1",
             "mqtt.max_inflight|StringProperty|",
             "mqtt.bind_address|StringProperty|",
+            "mqtt.connect_rate|StringProperty|",
             "mqtt.will_topic|StringProperty|",
             "mqtt.will_message|StringProperty|",
             "mqtt.will_qos|StringProperty|0",
@@ -81,6 +82,8 @@ final class SavedFormat {
             "mqtt.correlation_data|StringProperty|",
             "mqtt.user_properties|StringProperty|",
             "mqtt.use_topic_alias|BooleanProperty|false",
+            "mqtt.payload_file|StringProperty|",
+            "mqtt.payload_folder|StringProperty|",
             "mqtt.pace_mode|StringProperty|burst",
             "mqtt.pace_interval_ms|StringProperty|1000",
             "mqtt.pace_rate|StringProperty|1",
@@ -102,6 +105,13 @@ final class SavedFormat {
             "mqtt.retain_as_published|BooleanProperty|false",
             "mqtt.retain_handling|StringProperty|0",
             "mqtt.subscription_identifier|StringProperty|0");
+
+    static final List<String> UNSUBSCRIBE_DEFAULTS = Arrays.asList(
+            "TestElement.name|StringProperty|MQTT Unsubscribe",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.UnsubscribeSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.UnsubscribeSampler",
+            "mqtt.topic_name|StringProperty|test_topic",
+            "mqtt.unsubscribe_timeout|StringProperty|10000");
 
     static final List<String> DISCONNECT_DEFAULTS = Arrays.asList(
             "TestElement.name|StringProperty|MQTT Disconnect",
@@ -141,6 +151,7 @@ final class SavedFormat {
             "mqtt.conn_capacity|StringProperty|${v_conn_capacity}",
             "mqtt.max_inflight|StringProperty|${v_max_inflight}",
             "mqtt.bind_address|StringProperty|${v_bind_address}",
+            "mqtt.connect_rate|StringProperty|${v_connect_rate}",
             "mqtt.will_topic|StringProperty|${v_will_topic}",
             "mqtt.will_message|StringProperty|${v_will_message}",
             "mqtt.will_qos|StringProperty|${v_will_qos}",
@@ -183,6 +194,8 @@ final class SavedFormat {
             "mqtt.correlation_data|StringProperty|${v_correlation_data}",
             "mqtt.user_properties|StringProperty|${v_user_properties}",
             "mqtt.use_topic_alias|BooleanProperty|true",
+            "mqtt.payload_file|StringProperty|${v_payload_file}",
+            "mqtt.payload_folder|StringProperty|${v_payload_folder}",
             "mqtt.pace_mode|StringProperty|${v_pace_mode}",
             "mqtt.pace_interval_ms|StringProperty|${v_pace_interval_ms}",
             "mqtt.pace_rate|StringProperty|${v_pace_rate}",
@@ -207,6 +220,15 @@ final class SavedFormat {
             "mqtt.retain_handling|StringProperty|${v_retain_handling}",
             "mqtt.subscription_identifier|StringProperty|${v_subscription_identifier}");
 
+    static final List<String> UNSUBSCRIBE_FULL = Arrays.asList(
+            "TestElement.name|StringProperty|named",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.UnsubscribeSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.UnsubscribeSampler",
+            "TestPlan.comments|StringProperty|a comment",
+            "mqtt.connection_name|StringProperty|${v_connection_name}",
+            "mqtt.topic_name|StringProperty|${v_topic_name}",
+            "mqtt.unsubscribe_timeout|StringProperty|${v_unsubscribe_timeout}");
+
     static final List<String> DISCONNECT_FULL = Arrays.asList(
             "TestElement.name|StringProperty|named",
             "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.DisconnectSamplerGui",
@@ -216,4 +238,38 @@ final class SavedFormat {
             "mqtt.disconnect_reason_code|StringProperty|${v_disconnect_reason_code}",
             "mqtt.disconnect_session_expiry|StringProperty|${v_disconnect_session_expiry}");
 
+    static final List<String> STATS_DEFAULTS = Arrays.asList(
+            "TestElement.name|StringProperty|MQTT Broker Statistics",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.BrokerStatsSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.BrokerStatsSampler",
+            "mqtt.server|StringProperty|127.0.0.1",
+            "mqtt.port|StringProperty|1883",
+            "mqtt.version|StringProperty|3.1.1",
+            "mqtt.protocol|StringProperty|TCP",
+            "mqtt.ws_path|StringProperty|",
+            "mqtt.ca_file|StringProperty|",
+            "mqtt.conn_timeout|StringProperty|10",
+            "mqtt.user_name|StringProperty|",
+            "mqtt.password|StringProperty|",
+            "mqtt.client_id_prefix|StringProperty|mqttload_stats_",
+            "mqtt.sys_topic_root|StringProperty|$SYS/broker",
+            "mqtt.sys_first_timeout|StringProperty|15000");
+
+    static final List<String> STATS_FULL = Arrays.asList(
+            "TestElement.name|StringProperty|named",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.BrokerStatsSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.BrokerStatsSampler",
+            "TestPlan.comments|StringProperty|a comment",
+            "mqtt.server|StringProperty|${v_server}",
+            "mqtt.port|StringProperty|${v_port}",
+            "mqtt.version|StringProperty|${v_version}",
+            "mqtt.protocol|StringProperty|${v_protocol}",
+            "mqtt.ws_path|StringProperty|${v_ws_path}",
+            "mqtt.ca_file|StringProperty|${v_ca_file}",
+            "mqtt.conn_timeout|StringProperty|${v_conn_timeout}",
+            "mqtt.user_name|StringProperty|${v_user_name}",
+            "mqtt.password|StringProperty|${v_password}",
+            "mqtt.client_id_prefix|StringProperty|${v_client_id_prefix}",
+            "mqtt.sys_topic_root|StringProperty|${v_sys_topic_root}",
+            "mqtt.sys_first_timeout|StringProperty|${v_sys_first_timeout}");
 }

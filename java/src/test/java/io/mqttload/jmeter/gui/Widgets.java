@@ -21,8 +21,10 @@ import org.apache.jmeter.testelement.property.BooleanProperty;
 import org.apache.jmeter.testelement.property.JMeterProperty;
 import org.apache.jmeter.testelement.property.PropertyIterator;
 
+import io.mqttload.jmeter.BrokerStatsSampler;
 import io.mqttload.jmeter.ConnectSampler;
 import io.mqttload.jmeter.DisconnectSampler;
+import io.mqttload.jmeter.UnsubscribeSampler;
 import io.mqttload.jmeter.PublishSampler;
 import io.mqttload.jmeter.SubscribeSampler;
 
@@ -54,7 +56,9 @@ final class Widgets {
         k.add(new Kind("connect", ConnectSamplerGui::new, ConnectSampler::new));
         k.add(new Kind("publish", PublishSamplerGui::new, PublishSampler::new));
         k.add(new Kind("subscribe", SubscribeSamplerGui::new, SubscribeSampler::new));
+        k.add(new Kind("unsubscribe", UnsubscribeSamplerGui::new, UnsubscribeSampler::new));
         k.add(new Kind("disconnect", DisconnectSamplerGui::new, DisconnectSampler::new));
+        k.add(new Kind("stats", BrokerStatsSamplerGui::new, BrokerStatsSampler::new));
         return k;
     }
 

@@ -1,0 +1,53 @@
+package io.mqttload.jni;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** The native side of a Broker Statistics element (brokerStatsJson); its connection is a group of its own. */
+public class BrokerStats extends NativeObject {
+    private final String json;
+
+    protected BrokerStats(long handle, String json) {
+        super(handle);
+        this.json = json;
+    }
+
+    public static BrokerStats create(String brokerStatsJson) {
+        return new BrokerStats(NativeLib.brokerStatsCreate(brokerStatsJson), brokerStatsJson);
+    }
+
+    public String json() {
+        return json;
+    }
+
+    /** One snapshot of the broker's $SYS tree; the first waits for it (ends early once the probe answers true). */
+    public Outcome sample(ConnectionGroup group, BooleanSupplier shutdownProbe) {
+        return NativeLib.brokerStats(group.handle(), handle(), shutdownProbe);
+    }
+
+    /** The last sample's figures by variable name, in the engine's order; "" = not published by the broker. */
+    public Map<String, String> figures() {
+        return parseFigures(NativeLib.brokerStatsFigures(handle()));
+    }
+
+    /** "NAME=value" lines into a map, in order. */
+    static Map<String, String> parseFigures(String text) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (text == null) {
+            return m;
+        }
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                m.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    @Override
+    protected void free(long handle) {
+        NativeLib.brokerStatsFree(handle);
+    }
+}

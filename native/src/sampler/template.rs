@@ -1,0 +1,370 @@
+//! Templates in topics and String payloads, expanded by the engine per connection and per
+//! message, where JMeter's `${...}` (evaluated once per sample and thread) cannot reach.
+//!
+//! Syntax: `{{name}}`, which JMeter leaves alone (its own are `${...}` and `${__f()}`):
+//! `{{conn}}`, `{{conn.test}}`, `{{client_id}}`, `{{seq}}`, `{{time_ms}}`, `{{time_ns}}`,
+//! `{{random:MIN:MAX}}`; `{{{{` writes a literal `{{`. Text without `{{` is not a template at
+//! all, so it keeps today's path and cost. Parsed once into segments; expanding writes into the
+//! caller's buffer and allocates nothing else.
+
+use std::fmt::Write as _;
+use std::time::SystemTime;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use rand::Rng;
+
+use super::payload::epoch_nanos;
+
+/// What a connection and a message put into a template.
+#[derive(Debug, Clone, Copy)]
+pub struct Vars<'a> {
+    /// The connection's index in its group (0-based).
+    pub conn: u64,
+    /// The connection's index among every connection of this engine (0-based).
+    pub conn_test: u64,
+    pub client_id: &'a str,
+    /// The message's sequence number on its connection (0-based).
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(Bytes),
+    Conn,
+    ConnTest,
+    ClientId,
+    Seq,
+    TimeMs,
+    TimeNs,
+    /// Inclusive bounds.
+    Random(i64, i64),
+}
+
+impl Segment {
+    fn per_message(&self) -> bool {
+        matches!(
+            self,
+            Segment::Seq | Segment::TimeMs | Segment::TimeNs | Segment::Random(..)
+        )
+    }
+}
+
+/// The placeholders, for messages.
+pub const KNOWN: &str = "{{conn}}, {{conn.test}}, {{client_id}}, {{seq}}, {{time_ms}}, \
+                         {{time_ns}}, {{random:MIN:MAX}}";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    segments: Vec<Segment>,
+    /// Bytes of the literal parts, for the output's capacity.
+    literal_len: usize,
+}
+
+impl Template {
+    /// None when `text` holds no `{{`: it is then sent as it is. The error names the faulty
+    /// placeholder.
+    pub fn parse(text: &[u8]) -> Result<Option<Template>, String> {
+        if find(text, 0).is_none() {
+            return Ok(None);
+        }
+        let mut segments = Vec::new();
+        let mut literal: Vec<u8> = Vec::new();
+        let mut i = 0;
+        while let Some(open) = find(text, i) {
+            literal.extend_from_slice(&text[i..open]);
+            let after = open + 2;
+            if text[after..].starts_with(b"{{") {
+                literal.extend_from_slice(b"{{");
+                i = after + 2;
+                continue;
+            }
+            if text[after..].starts_with(b"{") {
+                // `{{{conn}}}`: the placeholder is the innermost `{{`.
+                literal.push(b'{');
+                i = open + 1;
+                continue;
+            }
+            let Some(len) = text[after..].windows(2).position(|w| w == b"}}") else {
+                return Err(format!(
+                    "'{}' has no closing }}}} (a literal {{{{ is written {{{{{{{{)",
+                    shown(&text[open..])
+                ));
+            };
+            let name = &text[after..after + len];
+            let segment = placeholder(name)?;
+            if !literal.is_empty() {
+                segments.push(Segment::Literal(Bytes::from(std::mem::take(&mut literal))));
+            }
+            segments.push(segment);
+            i = after + len + 2;
+        }
+        literal.extend_from_slice(&text[i..]);
+        if !literal.is_empty() {
+            segments.push(Segment::Literal(Bytes::from(literal)));
+        }
+        let literal_len = segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(b) => b.len(),
+                _ => 0,
+            })
+            .sum();
+        Ok(Some(Template {
+            segments,
+            literal_len,
+        }))
+    }
+
+    /// Some placeholder changes from one message to the next ({{seq}}, time, random).
+    pub fn per_message(&self) -> bool {
+        self.segments.iter().any(Segment::per_message)
+    }
+
+    pub fn uses_seq(&self) -> bool {
+        self.segments.contains(&Segment::Seq)
+    }
+
+    /// The first per-message placeholder, named for "not allowed here" messages.
+    pub fn first_per_message(&self) -> Option<&'static str> {
+        self.segments.iter().find_map(|s| match s {
+            Segment::Seq => Some("{{seq}}"),
+            Segment::TimeMs => Some("{{time_ms}}"),
+            Segment::TimeNs => Some("{{time_ns}}"),
+            Segment::Random(..) => Some("{{random}}"),
+            _ => None,
+        })
+    }
+
+    /// A capacity that most expansions fit in.
+    pub fn size_hint(&self) -> usize {
+        self.literal_len + 24 * (self.segments.len())
+    }
+
+    pub fn expand(&self, out: &mut BytesMut, vars: &Vars<'_>) {
+        let mut now: Option<u128> = None;
+        let mut nanos = || *now.get_or_insert_with(|| epoch_nanos(SystemTime::now()));
+        for s in &self.segments {
+            // Writing into a BytesMut cannot fail (it grows).
+            let _ = match s {
+                Segment::Literal(b) => {
+                    out.put_slice(b);
+                    Ok(())
+                }
+                Segment::Conn => write!(out, "{}", vars.conn),
+                Segment::ConnTest => write!(out, "{}", vars.conn_test),
+                Segment::ClientId => {
+                    out.put_slice(vars.client_id.as_bytes());
+                    Ok(())
+                }
+                Segment::Seq => write!(out, "{}", vars.seq),
+                Segment::TimeMs => write!(out, "{}", nanos() / 1_000_000),
+                Segment::TimeNs => write!(out, "{}", nanos()),
+                Segment::Random(lo, hi) => {
+                    write!(out, "{}", rand::rng().random_range(*lo..=*hi))
+                }
+            };
+        }
+    }
+
+    /// The expansion as text (topics and topic filters).
+    pub fn expand_string(&self, vars: &Vars<'_>) -> String {
+        let mut b = BytesMut::with_capacity(self.size_hint());
+        self.expand(&mut b, vars);
+        String::from_utf8_lossy(&b).into_owned()
+    }
+
+    /// The text with every placeholder replaced by `stand_in`, to check what is around them.
+    pub fn with_stand_ins(&self, stand_in: &str) -> String {
+        let mut s = String::with_capacity(self.size_hint());
+        for seg in &self.segments {
+            match seg {
+                Segment::Literal(b) => s.push_str(&String::from_utf8_lossy(b)),
+                _ => s.push_str(stand_in),
+            }
+        }
+        s
+    }
+}
+
+fn find(text: &[u8], from: usize) -> Option<usize> {
+    text.get(from..)?
+        .windows(2)
+        .position(|w| w == b"{{")
+        .map(|p| p + from)
+}
+
+/// The start of `text` for a message (a payload may be long).
+fn shown(text: &[u8]) -> String {
+    let end = text.len().min(40);
+    String::from_utf8_lossy(&text[..end]).into_owned()
+}
+
+fn placeholder(name: &[u8]) -> Result<Segment, String> {
+    let raw = String::from_utf8_lossy(name);
+    let unknown = || format!("unknown placeholder '{{{{{raw}}}}}' (known: {KNOWN})");
+    let name = raw.trim();
+    Ok(match name {
+        "conn" => Segment::Conn,
+        "conn.test" => Segment::ConnTest,
+        "client_id" => Segment::ClientId,
+        "seq" => Segment::Seq,
+        "time_ms" => Segment::TimeMs,
+        "time_ns" => Segment::TimeNs,
+        _ => {
+            let Some(rest) = name.strip_prefix("random") else {
+                return Err(unknown());
+            };
+            let range = rest.strip_prefix(':').unwrap_or("");
+            let bounds = range
+                .split_once(':')
+                .and_then(|(a, b)| Some((a.trim().parse::<i64>().ok()?, b.trim().parse().ok()?)));
+            match bounds {
+                Some((lo, hi)) if lo <= hi => Segment::Random(lo, hi),
+                _ => {
+                    return Err(format!(
+                        "'{{{{{raw}}}}}': a random number is {{{{random:MIN:MAX}}}} with whole \
+                         numbers MIN <= MAX, e.g. {{{{random:1:100}}}}"
+                    ))
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn vars() -> Vars<'static> {
+        Vars {
+            conn: 2,
+            conn_test: 17,
+            client_id: "dev_ab12",
+            seq: 41,
+        }
+    }
+
+    fn expand(t: &str) -> String {
+        let t = Template::parse(t.as_bytes()).unwrap().expect("a template");
+        t.expand_string(&vars())
+    }
+
+    #[test]
+    fn per_connection_placeholders() {
+        assert_eq!(expand("t/{{conn}}"), "t/2");
+        assert_eq!(expand("t/{{conn.test}}/x"), "t/17/x");
+        assert_eq!(expand("{{client_id}}"), "dev_ab12");
+        assert_eq!(expand("{{ conn }}"), "2");
+        let t = Template::parse(b"a/{{client_id}}/{{conn}}")
+            .unwrap()
+            .unwrap();
+        assert!(!t.per_message());
+        assert!(!t.uses_seq());
+    }
+
+    #[test]
+    fn per_message_placeholders() {
+        assert_eq!(
+            expand(r#"{"id":"{{client_id}}","n":{{seq}}}"#),
+            r#"{"id":"dev_ab12","n":41}"#
+        );
+        let t = Template::parse(b"{{seq}}").unwrap().unwrap();
+        assert!(t.per_message() && t.uses_seq());
+        assert_eq!(t.first_per_message(), Some("{{seq}}"));
+    }
+
+    #[test]
+    fn time_placeholders_are_now() {
+        let before = epoch_nanos(SystemTime::now());
+        let ns: u128 = expand("{{time_ns}}").parse().unwrap();
+        let ms: u128 = expand("{{time_ms}}").parse().unwrap();
+        let after = epoch_nanos(SystemTime::now());
+        assert!(before <= ns && ns <= after);
+        assert!(before / 1_000_000 <= ms && ms <= after / 1_000_000);
+        // One instant per expansion: ms and ns of the same message agree.
+        let both = expand("{{time_ms}} {{time_ns}}");
+        let (a, b) = both.split_once(' ').unwrap();
+        assert_eq!(
+            a.parse::<u128>().unwrap(),
+            b.parse::<u128>().unwrap() / 1_000_000
+        );
+    }
+
+    #[test]
+    fn random_stays_in_its_range() {
+        let t = Template::parse(b"{{random:-3:3}}").unwrap().unwrap();
+        let seen: std::collections::HashSet<i64> = (0..2000)
+            .map(|_| t.expand_string(&vars()).parse().unwrap())
+            .collect();
+        assert_eq!(seen, (-3..=3).collect());
+        assert_eq!(expand("{{random:5:5}}"), "5");
+    }
+
+    #[test]
+    fn literal_braces() {
+        assert_eq!(expand("{{{{conn}}"), "{{conn}}");
+        assert_eq!(expand("{{{conn}}}"), "{2}");
+        assert_eq!(expand("x}}{{conn}}"), "x}}2");
+        // Only escapes: still a template (constant), expanding without the escape.
+        assert_eq!(expand("a{{{{b"), "a{{b");
+    }
+
+    #[test]
+    fn bad_placeholders_are_named() {
+        let e = Template::parse(b"t/{{con}}").unwrap_err();
+        assert!(
+            e.starts_with("unknown placeholder '{{con}}' (known: {{conn}}"),
+            "{e}"
+        );
+        let e = Template::parse(b"t/{{conn").unwrap_err();
+        assert!(e.contains("'{{conn' has no closing }}"), "{e}");
+        for r in [
+            "random",
+            "random:1",
+            "random:5:1",
+            "random:a:b",
+            "random:1:2:3",
+        ] {
+            let e = Template::parse(format!("{{{{{r}}}}}").as_bytes()).unwrap_err();
+            assert!(e.contains(r) && e.contains("MIN <= MAX"), "{e}");
+        }
+        // JMeter's own syntax is not ours.
+        assert_eq!(Template::parse(b"${__threadNum}/${x}").unwrap(), None);
+    }
+
+    proptest! {
+        #[test]
+        fn text_without_braces_is_not_a_template(s in "[^{]*") {
+            prop_assert_eq!(Template::parse(s.as_bytes()).unwrap(), None);
+        }
+
+        #[test]
+        fn json_like_text_without_double_braces_is_sent_as_it_is(s in "[{}a-z\":,0-9 ]*") {
+            prop_assume!(!s.contains("{{"));
+            prop_assert_eq!(Template::parse(s.as_bytes()).unwrap(), None);
+        }
+
+        #[test]
+        fn parsing_never_panics(s in "[{}a-z_.:0-9 -]{0,40}") {
+            if let Ok(Some(t)) = Template::parse(s.as_bytes()) {
+                let mut b = BytesMut::new();
+                t.expand(&mut b, &vars());
+            }
+        }
+
+        #[test]
+        fn literal_text_expands_to_itself(a in "[^{]*", b in "[^{]*") {
+            // Escaped braces between arbitrary literal text.
+            let t = Template::parse(format!("{a}{{{{{{{{{b}").as_bytes()).unwrap().unwrap();
+            prop_assert_eq!(t.expand_string(&vars()), format!("{a}{{{{{b}"));
+            prop_assert!(!t.per_message());
+        }
+
+        #[test]
+        fn placeholders_expand_between_literals(a in "[^{]*", b in "[^{]*") {
+            let t = Template::parse(format!("{a}{{{{seq}}}}{b}").as_bytes()).unwrap().unwrap();
+            prop_assert_eq!(t.expand_string(&vars()), format!("{a}41{b}"));
+        }
+    }
+}
