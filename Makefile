@@ -31,7 +31,7 @@ FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
 .PHONY: platforms test-platforms test-aarch64
-.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-scale fuzz fuzz-smoke fuzz-seeds soak clean
+.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
 
@@ -135,6 +135,11 @@ bench-paced: bench-engine
 # JMeter's distributed mode on loopback, a Mosquitto per engine (not part of `make bench`: it takes the machine)
 bench-scale: build
 	$(PYTHON) tools/bench/scale.py $(or $(SCALE_ENGINES),6) $(or $(SCALE_PER_ENGINE),17000) $(or $(SCALE_HOLD),60)
+
+# examples/device-fleet.jmx at DEVICES (default 10000) devices, PER_THREAD per JMeter thread (1000), DURATION_S (60)
+# of telemetry every INTERVAL_MS (10000) against a stock-limits Mosquitto; dashboard in target/fleet/report/
+fleet: build
+	$(PYTHON) tools/bench/fleet.py $(or $(DEVICES),10000) $(or $(PER_THREAD),1000) $(or $(DURATION_S),60) $(or $(INTERVAL_MS),10000)
 
 # per-sample cost through JMeter against its floor (a Java Request doing nothing); SAMPLES (default 200000)
 bench-per-sample: build

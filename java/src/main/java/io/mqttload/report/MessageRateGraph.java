@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.jmeter.report.core.Sample;
+import org.apache.jmeter.report.core.SampleMetadata;
 import org.apache.jmeter.report.processor.TimeRateAggregatorFactory;
 import org.apache.jmeter.report.processor.graph.AbstractSeriesSelector;
 import org.apache.jmeter.report.processor.graph.GroupInfo;
@@ -13,6 +14,9 @@ import org.apache.jmeter.report.processor.graph.GroupInfo;
  * Messages per second by element: series "{Publish label} published" and "{Subscribe label} received",
  * from each row's message (a Subscribe batch's count includes 0 for an empty one, which SampleCount cannot
  * show). JMeter's own throughput graphs count rows, which for MQTT are bursts and batches.
+ *
+ * <p>A paced Publish row spans its whole schedule (a minute, say) at a steady rate: it is drawn as that rate
+ * over its span, not as all its messages in the interval where it ended.
  */
 public class MessageRateGraph extends MqttOverTimeGraph {
     private static final String RECEIVED = " received";
@@ -41,6 +45,53 @@ public class MessageRateGraph extends MqttOverTimeGraph {
         return Collections.singletonMap(DEFAULT_GROUP, new GroupInfo(new TimeRateAggregatorFactory(), series,
                 (name, sample) -> (double) (name.endsWith(RECEIVED) ? MqttRows.received(sample)
                         : MqttRows.published(sample)), false, false));
+    }
+
+    @Override
+    public void consume(Sample sample, int channel) {
+        long granularity = getGranularity();
+        long n = MqttRows.paced(sample);
+        SampleMetadata meta = getConsumedMetadata(channel);
+        if (n <= 0 || granularity <= 0 || meta == null || sample.getElapsedTime() <= granularity) {
+            super.consume(sample, channel);
+            return;
+        }
+        for (Sample slice : slices(sample, meta, n, granularity)) {
+            super.consume(slice, channel);
+        }
+    }
+
+    /** The row cut into granularity-long rows, each with its share of the n messages ("Paced k of ..."). */
+    static List<Sample> slices(Sample sample, SampleMetadata meta, long n, long granularity) {
+        long start = sample.getStartTime();
+        long elapsed = sample.getElapsedTime();
+        int parts = (int) Math.min((elapsed + granularity - 1) / granularity, 100_000);
+        int ts = meta.indexOf("timeStamp");
+        int el = meta.indexOf("elapsed");
+        int msg = meta.indexOf("responseMessage");
+        if (ts < 0 || el < 0 || msg < 0) {
+            return List.of(sample);
+        }
+        boolean endStamp = sample.getTimestamp() != start;
+        String[] data = new String[meta.getColumnCount()];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = sample.getData(i);
+        }
+        String rest = data[msg].substring(data[msg].indexOf(" of "));
+        java.util.ArrayList<Sample> out = new java.util.ArrayList<>(parts);
+        long sent = 0;
+        for (int i = 0; i < parts; i++) {
+            long from = start + elapsed * i / parts;
+            long to = start + elapsed * (i + 1) / parts;
+            long upTo = n * (i + 1) / parts;
+            String[] d = data.clone();
+            d[ts] = Long.toString(endStamp ? to : from);
+            d[el] = Long.toString(to - from);
+            d[msg] = "Paced " + (upTo - sent) + rest;
+            sent = upTo;
+            out.add(new Sample(sample.getSampleRow(), meta, d));
+        }
+        return out;
     }
 
     @Override

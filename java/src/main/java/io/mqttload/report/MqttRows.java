@@ -39,6 +39,11 @@ public final class MqttRows {
         return n >= 0 ? n : count(PACED, sample);
     }
 
+    /** Messages a paced Publish row sent ("Paced N of M message(s) over ..."), or -1 for any other row. */
+    public static long paced(Sample sample) {
+        return count(PACED, sample);
+    }
+
     /** A successful Broker Statistics row (its MQTT_BROKER_* columns repeat on the thread's later rows). */
     public static boolean isBrokerStats(Sample sample) {
         String message = sample.getResponseMessage();

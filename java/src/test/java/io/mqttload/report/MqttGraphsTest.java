@@ -62,6 +62,19 @@ class MqttGraphsTest {
     }
 
     @Test
+    void aPacedRowIsDrawnAsItsRateOverItsSpan() {
+        MessageRateGraph graph = new MessageRateGraph();
+        graph.setConsumedMetadata(CSV, 0);
+        // 1,000 messages over 10 s, starting at 100,000
+        Sample paced = new Sample(row++, CSV, "100000", "10000", "T", "200",
+                "Paced 1,000 of 1,000 message(s) over 10.0 s at 100.0 msg/s; lag p50 1 µs, p99 2 µs", "t 1-1",
+                "true", "0", "1000", "", "", "", "", "", "");
+        Map<Double, Double> points = run(graph, paced).get("T published");
+        assertEquals(10, points.size(), points.toString());
+        points.values().forEach(v -> assertEquals(100.0, v, 0.001, points.toString()));
+    }
+
+    @Test
     void subscribeRowsAreKnownByTheirMessage() {
         assertEquals(0, MqttRows.received(sample(1000, "S", "Received 0 of message.", 1)));
         assertEquals(1234, MqttRows.received(sample(1000, "S", "Received 1234 of message. (missing 3)", 1234)));
