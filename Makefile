@@ -107,7 +107,9 @@ test-platforms:
 	@bash tools/install-deps.sh platforms wine
 	tools/test-cross.sh
 
-bench: bench-throughput bench-inflight bench-connections bench-per-sample
+# every benchmark one after the other, then all their tables in one summary (tools/bench/all.py)
+bench: build bench-engine
+	$(PYTHON) tools/bench/all.py
 
 bench-engine:
 	$(CARGO) build --release -p mqttload --bin mqttload-bench

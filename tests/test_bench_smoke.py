@@ -32,3 +32,14 @@ def test_scale_bench_holds_connections_through_distributed_mode(build):
     ensure_mosquitto()
     out = run(["tools/bench/scale.py", "2", "200", "3"])
     assert "held at once: 400 of 400" in out and "failed Connect samples 0" in out, out
+
+
+def test_make_bench_collects_every_table_into_one_summary():
+    """tools/bench/all.py (make bench) keeps each command's tables and figure lines for its summary."""
+    sys.path.insert(0, str(ROOT / "tools" / "bench"))
+    import all as bench_all
+    fake = [sys.executable, "-c", "print('progress'); print('| a | b |'); print('|---|---|'); print('| 1 | 2 |');"
+            "print('between'); print('| c |'); print('QoS 0 at 1 message/sample: 9 msg/s')"]
+    kept, ok = bench_all.run("fake", fake)
+    assert ok
+    assert kept == ["", "| a | b |", "|---|---|", "| 1 | 2 |", "", "| c |", "QoS 0 at 1 message/sample: 9 msg/s"]
