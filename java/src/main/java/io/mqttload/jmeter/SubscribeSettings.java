@@ -23,18 +23,7 @@ public final class SubscribeSettings {
     public final int subscriptionIdentifier;
 
     private SubscribeSettings(Props p) {
-        topics = MqttText.strip(p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC));
-        boolean anyTopic = false;
-        for (String part : topics.split(",")) {
-            String t = MqttText.strip(part);
-            if (!t.isEmpty()) {
-                anyTopic = true;
-                MqttText.requireMqttString(Keys.TOPIC_NAME, "topic filter", t);
-            }
-        }
-        if (!anyTopic) {
-            throw new BadSettingException(Keys.TOPIC_NAME, topics, "at least one topic (filter) is required");
-        }
+        topics = topicFilters(p);
         qos = p.qos(Keys.QOS_LEVEL);
         String label = p.choice(Keys.SAMPLE_CONDITION, Keys.CONDITION_TIME_LABEL,
                 Keys.CONDITION_TIME_LABEL, Keys.CONDITION_COUNT_LABEL, CONDITION_TIME, CONDITION_COUNT);
@@ -53,6 +42,23 @@ public final class SubscribeSettings {
         retainAsPublished = p.bool(Keys.RETAIN_AS_PUBLISHED, false);
         retainHandling = retainHandling(p);
         subscriptionIdentifier = p.integer(Keys.SUBSCRIPTION_IDENTIFIER, 0, 0, Keys.MAX_SUBSCRIPTION_IDENTIFIER);
+    }
+
+    /** mqtt.topic_name as Subscribe and Unsubscribe take it: comma-separated filters, at least one, each valid text. */
+    static String topicFilters(Props p) {
+        String topics = MqttText.strip(p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC));
+        boolean anyTopic = false;
+        for (String part : topics.split(",")) {
+            String t = MqttText.strip(part);
+            if (!t.isEmpty()) {
+                anyTopic = true;
+                MqttText.requireMqttString(Keys.TOPIC_NAME, "topic filter", t);
+            }
+        }
+        if (!anyTopic) {
+            throw new BadSettingException(Keys.TOPIC_NAME, topics, "at least one topic (filter) is required");
+        }
+        return topics;
     }
 
     /** 0..2; also accepts the GUI's labels ("2 - never"). */

@@ -8,18 +8,7 @@ public final class UnsubscribeSettings {
     public final String connectionName;
 
     private UnsubscribeSettings(Props p) {
-        topics = MqttText.strip(p.text(Keys.TOPIC_NAME, Keys.DEFAULT_TOPIC));
-        boolean anyTopic = false;
-        for (String part : topics.split(",")) {
-            String t = MqttText.strip(part);
-            if (!t.isEmpty()) {
-                anyTopic = true;
-                MqttText.requireMqttString(Keys.TOPIC_NAME, "topic filter", t);
-            }
-        }
-        if (!anyTopic) {
-            throw new BadSettingException(Keys.TOPIC_NAME, topics, "at least one topic (filter) is required");
-        }
+        topics = SubscribeSettings.topicFilters(p);
         timeoutMs = p.integer(Keys.UNSUBSCRIBE_TIMEOUT, Keys.DEFAULT_SAMPLE_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         connectionName = p.text(Keys.CONNECTION_NAME, "").trim();
     }
