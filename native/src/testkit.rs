@@ -118,3 +118,27 @@ impl Drop for Mosquitto {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// Makes this binary run with the allocator settings the plugin makes in JNI_OnLoad
+/// ([`crate::configure_allocator`]). A library sets them before its first allocation, but a
+/// binary's runtime allocates before `main`, so the bench and soak binaries re-run themselves once
+/// with the settings in the environment, where mimalloc reads them at start.
+#[cfg(unix)]
+pub fn run_with_the_plugins_allocator_settings() {
+    use std::os::unix::process::CommandExt;
+    const VAR: &str = "MIMALLOC_ARENA_EAGER_COMMIT";
+    if !cfg!(feature = "mimalloc") || std::env::var_os(VAR).is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let err = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(VAR, "0")
+        .exec();
+    eprintln!("could not re-run with {VAR}=0 ({err}); figures may differ from the plugin's");
+}
+
+#[cfg(not(unix))]
+pub fn run_with_the_plugins_allocator_settings() {}

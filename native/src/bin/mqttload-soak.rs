@@ -295,6 +295,7 @@ fn run(s: Settings) -> Result<Arc<Counters>, String> {
 }
 
 fn main() {
+    mqttload::testkit::run_with_the_plugins_allocator_settings();
     let settings = match parse_args() {
         Ok(s) => s,
         Err(e) => {

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use once_cell::sync::OnceCell;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::client::{Carried, ClientError, ConnectProgress, Session, SessionOptions};
@@ -38,6 +38,19 @@ fn connect_limit() -> Arc<Semaphore> {
         .get_or_init(|| Arc::new(Semaphore::new(DEFAULT_CONNECT_CONCURRENCY)))
         .clone()
 }
+/// The next connection's turn: its start time on the ramp (if any), then a handshake permit.
+fn next_permit(
+    limit: Arc<Semaphore>,
+    start_at: Option<tokio::time::Instant>,
+) -> std::pin::Pin<Box<dyn Future<Output = Option<OwnedSemaphorePermit>> + Send>> {
+    Box::pin(async move {
+        if let Some(at) = start_at {
+            tokio::time::sleep_until(at).await;
+        }
+        limit.acquire_owned().await.ok()
+    })
+}
+
 const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest packet we accept from a broker (MQTT's own maximum is 256 MiB).
 pub const MAX_INCOMING_PACKET: usize = 64 * 1024 * 1024;
@@ -426,57 +439,68 @@ impl ConnectionGroup {
         let limit = connect_limit();
         let mut set = JoinSet::new();
         let slots = self.slots();
-        let mut progress: Vec<(usize, Arc<ConnectProgress>)> = Vec::with_capacity(todo.len());
+        let progress: Vec<(usize, Arc<ConnectProgress>)> = todo
+            .iter()
+            .map(|&slot| (slot, Arc::new(ConnectProgress::default())))
+            .collect();
         // A ramp: the i-th connection starts i / rate seconds in, whatever the others are doing.
         let ramp_start = tokio::time::Instant::now();
-        for (i, slot) in todo.iter().copied().enumerate() {
-            let start_at = self
-                .config
+        let start_at = |i: usize| {
+            self.config
                 .connect_rate
-                .map(|rate| ramp_start + Duration::from_secs_f64(i as f64 / rate));
-            let opts = self.session_options.clone();
-            let client_id = self.client_ids[slot].clone();
-            let local = match self.config.bind.len() {
-                0 => None,
-                n => Some(self.config.bind[slot % n]),
-            };
-            let carried = slots[slot]
-                .as_ref()
-                .and_then(|s| s.take_carried())
-                .or_else(|| {
-                    self.carried
-                        .lock()
-                        .ok()
-                        .and_then(|mut g| g.get_mut(slot).and_then(Option::take))
-                });
-            let limit = limit.clone();
-            let seen = Arc::new(ConnectProgress::default());
-            progress.push((slot, seen.clone()));
-            set.spawn(async move {
-                if let Some(at) = start_at {
-                    tokio::time::sleep_until(at).await;
-                }
-                let _permit = limit.acquire_owned().await;
-                let began = Instant::now();
-                let connected =
-                    Session::connect_shared(opts, client_id, local, carried, &seen).await;
-                (slot, connected, began.elapsed())
-            });
-        }
+                .map(|rate| ramp_start + Duration::from_secs_f64(i as f64 / rate))
+        };
+        // A connection's task is spawned only once it holds a handshake permit: a connect future
+        // is ~11 KB (every transport's handshake in one state machine), and spawning the whole
+        // group at once had 15,000 of them alive while 128 worked, 165 MB the allocator kept.
+        // The wait for the next permit stays one future across the loop, keeping its place in
+        // the semaphore's queue among the other groups.
+        let mut next = 0usize;
+        let mut waiting = (!todo.is_empty()).then(|| next_permit(limit.clone(), start_at(0)));
         let mut failures: Vec<ClientError> = Vec::new();
         let mut finished = vec![false; total];
         let mut slowest = Duration::ZERO;
         let mut shut_down = false;
-        loop {
+        while waiting.is_some() || !set.is_empty() {
             let joined = tokio::select! {
-                joined = set.join_next() => joined,
+                permit = async { waiting.as_mut().expect("guarded").await }, if waiting.is_some() => {
+                    let slot = todo[next];
+                    let opts = self.session_options.clone();
+                    let client_id = self.client_ids[slot].clone();
+                    let local = match self.config.bind.len() {
+                        0 => None,
+                        n => Some(self.config.bind[slot % n]),
+                    };
+                    let carried = slots[slot]
+                        .as_ref()
+                        .and_then(|s| s.take_carried())
+                        .or_else(|| {
+                            self.carried
+                                .lock()
+                                .ok()
+                                .and_then(|mut g| g.get_mut(slot).and_then(Option::take))
+                        });
+                    let seen = progress[next].1.clone();
+                    set.spawn(async move {
+                        let _permit = permit;
+                        let began = Instant::now();
+                        let connected =
+                            Session::connect_shared(opts, client_id, local, carried, &seen).await;
+                        (slot, connected, began.elapsed())
+                    });
+                    next += 1;
+                    waiting = (next < todo.len()).then(|| next_permit(limit.clone(), start_at(next)));
+                    continue;
+                }
+                joined = set.join_next(), if !set.is_empty() => joined,
                 _ = shutdown.requested(), if !shut_down => {
                     shut_down = true;
+                    waiting = None;
                     set.abort_all();
                     continue;
                 }
             };
-            let Some(joined) = joined else { break };
+            let Some(joined) = joined else { continue };
             match joined {
                 Ok((slot, Ok(session), took)) => {
                     finished[slot] = true;

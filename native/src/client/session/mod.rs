@@ -6,10 +6,11 @@
 mod commands;
 mod handshake;
 mod inbound;
+mod maps;
 mod outbound;
 mod task;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,6 +28,7 @@ use super::options::backoff;
 use super::{ClientError, ConnectProgress, SessionOptions};
 use commands::{command_queue, CommandReceiver, CommandSender};
 use handshake::handshake;
+use maps::{Map, Set};
 
 /// A received message as handed to subscriptions.
 pub struct Delivery<'a> {
@@ -426,16 +428,16 @@ struct Task {
     out: BytesMut,
     /// Completions to fire once `out` is on the wire (QoS 0 publishes).
     on_flush: Vec<Done>,
-    outgoing: HashMap<u16, Outgoing>,
+    outgoing: Map<u16, Outgoing>,
     /// QoS 1/2 messages waiting for a free packet id or for the broker's Receive Maximum
     /// to allow one more in flight; sent in order as acknowledgements arrive.
     waiting_for_id: VecDeque<(Publish, Option<Done>, bool)>,
     next_order: u64,
     next_pkid: u16,
-    pending_subs: HashMap<u16, oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>>,
+    pending_subs: Map<u16, oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>>,
     /// UNSUBSCRIBEs awaiting UNSUBACK: their filters (to send again after a reconnect) and waiter.
-    pending_unsubs: HashMap<u16, (Vec<String>, Option<UnsubDone>)>,
-    incoming_qos2: HashSet<u16>,
+    pending_unsubs: Map<u16, (Vec<String>, Option<UnsubDone>)>,
+    incoming_qos2: Set<u16>,
     /// QoS 1 PUBLISHes received whose PUBACK is not on the wire yet: with the QoS 2 ones awaiting
     /// PUBREL, what the broker has in flight to us for sure.
     qos1_unacked: usize,
@@ -464,8 +466,8 @@ struct Link {
     /// What we advertised in CONNECT (5.0): a broker that goes beyond is out of spec.
     our_alias_max: u16,
     our_receive_max: u16,
-    incoming_aliases: HashMap<u16, String>,
-    outgoing_aliases: HashMap<String, u16>,
+    incoming_aliases: Map<u16, String>,
+    outgoing_aliases: Map<String, u16>,
 }
 
 /// Commands handled per wake-up before writing, so bursts go out in few syscalls.
