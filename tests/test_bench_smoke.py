@@ -13,11 +13,9 @@ def run(args, env=None):
     return out.stdout
 
 
-def test_connections_bench_prints_memory_per_connection(build):
+def test_connections_bench_prints_memory_per_connection(build, bench_engine):
     ensure_mosquitto()
-    subprocess.run(["cargo", "build", "-q", "--release", "-p", "mqttload", "--bin", "mqttload-bench"], cwd=ROOT,
-                   check=True, timeout=900)
-    out = run(["tools/bench/connections.py", "50"], {"PROTOCOLS": "TCP,WS"})
+    out = run(["tools/bench/connections.py", "50"], {"PROTOCOLS": "TCP,WS", "MQTTLOAD_BENCH_ENGINE": str(bench_engine)})
     assert "| TCP |" in out and "| WS |" in out and "failed" not in out, out
 
 

@@ -68,14 +68,12 @@ def test_burst_publish_sets_sent_and_rate(build, mosquitto, run_jmeter):
         assert r["MQTT_PUB_LAG_P50_US"] in ("", "null"), describe([r])
 
 
-def test_paced_bench_prints_the_schedule_lag(build):
+def test_paced_bench_prints_the_schedule_lag(build, bench_engine):
     """`make bench-paced` small: its figures come from the full run (README, Performance)."""
     import subprocess
     from conftest import REPO, ensure_mosquitto
     ensure_mosquitto()
-    subprocess.run(["cargo", "build", "-q", "--release", "-p", "mqttload", "--bin", "mqttload-bench"], cwd=REPO,
-                   check=True, timeout=900)
-    out = subprocess.run([str(REPO / "target" / "release" / "mqttload-bench"), "paced", "50", "100", "1", "1"],
+    out = subprocess.run([str(bench_engine), "paced", "50", "100", "1", "1"],
                          cwd=REPO, capture_output=True, text=True, timeout=120).stdout
     assert "paced: sent 500 of 500 intended" in out and "lag p50 " in out and "subscriber received 500" in out, out
 

@@ -29,6 +29,7 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -s /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
+python3 -c 'import xdist' >/dev/null 2>&1 || need+=(python3-pytest-xdist)
 # the GUI test runs on a virtual display (xvfb-run needs xauth) and needs the JDK's X11 toolkit, which
 # Debian ships in openjdk-17-jre, not in the -headless packages
 { command -v xvfb-run >/dev/null 2>&1 && command -v xauth >/dev/null 2>&1; } || need+=(xvfb xauth)
@@ -56,6 +57,8 @@ if [ "${#need[@]}" -gt 0 ]; then
   $sudo apt-get install -y --no-install-recommends "${need[@]}" </dev/null
 fi
 python3 -c 'import pytest' >/dev/null 2>&1 || python3 -m pip install --break-system-packages pytest
+# the end-to-end tests run on both cores (pytest-xdist): most of a JMeter run is its JVM starting, one core's work
+python3 -c 'import xdist' >/dev/null 2>&1 || python3 -m pip install --break-system-packages 'pytest-xdist==3.6.1'
 
 if $platforms; then
   # zig links the Linux libraries against glibc 2.17's symbols without a sysroot (tools/build-native.sh);

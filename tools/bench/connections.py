@@ -17,9 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import ROOT, free_port  # noqa: E402
-
-ENGINE = os.path.join(ROOT, "target", "release", "mqttload-bench")
+from run import ENGINE, ROOT, free_port  # noqa: E402
 
 
 def openssl(*args, cwd):

@@ -21,7 +21,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JMETER = os.path.join(ROOT, "target", "jmeter", "bin", "jmeter")
 PLAN = os.path.join(ROOT, "tools", "bench", "throughput.jmx")
-ENGINE = os.path.join(ROOT, "target", "release", "mqttload-bench")
+# the engine alone; MQTTLOAD_BENCH_ENGINE names another build of it (the tests use the one built beside the jar's library)
+ENGINE = os.environ.get("MQTTLOAD_BENCH_ENGINE") or os.path.join(ROOT, "target", "release", "mqttload-bench")
 PER_SAMPLE = 1000
 
 
@@ -74,6 +75,55 @@ def engine(port, messages, qos, broker_pid):
     return rate, cpu, broker_cpu(broker_pid) - b0, wall
 
 
+def java_pid(launcher):
+    """The JVM under JMeter's launcher script (which runs java as its child), or the launcher itself."""
+    try:
+        kids = subprocess.run(["pgrep", "-P", str(launcher)], capture_output=True, text=True).stdout.split()
+    except OSError:
+        kids = []
+    return int(kids[0]) if kids else launcher
+
+
+def thread_cpu(pid):
+    """CPU seconds so far of every thread of a process, by thread id: (name, seconds)."""
+    out = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                head, rest = f.read().rsplit(")", 1)
+            fields = rest.split()
+            out[tid] = (head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / tick)
+        except (OSError, IndexError, ValueError):
+            pass
+    return out
+
+
+def thread_kind(name):
+    """The part of the JMeter process a thread belongs to, by its name."""
+    if name.startswith("mqttload-io"):
+        return "engine (mqttload-io)"
+    if "Compiler" in name or name.startswith("C1 ") or name.startswith("C2 "):
+        return "JIT compiler"
+    if name.startswith("GC ") or name.startswith("G1 ") or "GC" in name:
+        return "garbage collector"
+    if name.startswith(("Subscriber ", "Publisher ")):
+        return "JMeter sampler threads"
+    return "JVM start, JMeter and the rest"
+
+
+def cpu_by_kind(snapshots):
+    totals = {}
+    for name, secs in snapshots.values():
+        kind = thread_kind(name)
+        totals[kind] = totals.get(kind, 0.0) + secs
+    return totals
+
+
 def jmeter(port, qos, messages, workdir):
     jtl = os.path.join(workdir, f"bench-qos{qos}.jtl")
     bursts = max(1, messages // PER_SAMPLE)
@@ -81,21 +131,32 @@ def jmeter(port, qos, messages, workdir):
            "-q", os.path.join(ROOT, "tools", "jmeter-test.properties"),
            "-Jbroker.host=127.0.0.1", f"-Jbroker.port={port}", f"-Jqos={qos}",
            f"-Jbursts={bursts}", f"-Jmessages_per_sample={PER_SAMPLE}", f"-Jtotal={bursts * PER_SAMPLE}"]
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, timeout=900, check=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    # the JVM's threads' CPU, polled: a thread that ended keeps its last figure
+    seen, deadline, pid = {}, time.time() + 900, None
+    while proc.poll() is None and time.time() < deadline:
+        pid = pid or java_pid(proc.pid)
+        seen.update(thread_cpu(pid))
+        time.sleep(0.2)
+    if proc.poll() is None:
+        proc.kill()
+    if proc.wait() != 0:
+        return None, f"jmeter exited with {proc.returncode}", {}
     with open(jtl, newline="") as f:
         rows = list(csv.DictReader(f))
     pubs = [r for r in rows if r["label"] == "MQTT Publish"]
     subs = [r for r in rows if r["label"] == "MQTT Subscribe"]
     if not pubs or not subs or not all(r["success"] == "true" for r in rows):
         bad = [r["responseMessage"] for r in rows if r["success"] != "true"]
-        return None, f"failed: {bad[:3]}"
+        return None, f"failed: {bad[:3]}", {}
     received = sum(int(r["MQTT_SUB_RECEIVED"] or 0) for r in subs)
     first_pub = min(int(r["timeStamp"]) for r in pubs)
     last_recv = max(int(r["timeStamp"]) + int(r["elapsed"]) for r in subs)
     seconds = max(0.001, (last_recv - first_pub) / 1000.0)
     p50 = subs[-1].get("MQTT_SUB_P50_US")
     p99 = subs[-1].get("MQTT_SUB_P99_US")
-    return received / seconds, f"{received} messages in {seconds:.2f} s; latency p50 {p50} us, p99 {p99} us"
+    return (received / seconds, f"{received} messages in {seconds:.2f} s; latency p50 {p50} us, p99 {p99} us",
+            cpu_by_kind(seen))
 
 
 def main():
@@ -109,11 +170,13 @@ def main():
         try:
             print(f"broker: mosquitto on 127.0.0.1:{port}; {messages} messages per run; machine: {cores} cores")
             results = {}
+            threads = {}
             for qos in (0, 1):
                 results[("engine", qos)] = engine(port, messages, qos, proc.pid)
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 b0, t0 = broker_cpu(proc.pid), time.time()
-                rate, detail = jmeter(port, qos, messages, workdir)
+                rate, detail, kinds = jmeter(port, qos, messages, workdir)
+                threads[qos] = kinds
                 wall, after = time.time() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
                 results[("jmeter", qos)] = (rate, cpu, broker_cpu(proc.pid) - b0, wall)
@@ -135,6 +198,13 @@ def main():
                     _, cpu, bcpu, wall = results[(kind, qos)]
                     busy = (cpu + bcpu) / wall / cores * 100 if wall else 0
                     print(f"| {qos} | {kind} | {cpu / messages * 1e6:.1f} | {bcpu / messages * 1e6:.1f} | {busy:.0f} % |")
+            print()
+            print("Where the JMeter process's CPU went (ms per 1,000 messages, by thread, polled every 0.2 s):")
+            kinds = sorted({k for t in threads.values() for k in t})
+            print("| QoS | " + " | ".join(kinds) + " |")
+            print("|---|" + "---|" * len(kinds))
+            for qos, t in sorted(threads.items()):
+                print(f"| {qos} | " + " | ".join(f"{t.get(k, 0) / messages * 1e6:.1f}" for k in kinds) + " |")
         finally:
             proc.kill()
             proc.wait()

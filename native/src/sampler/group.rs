@@ -484,8 +484,14 @@ impl ConnectionGroup {
                     set.spawn(async move {
                         let _permit = permit;
                         let began = Instant::now();
-                        let connected =
-                            Session::connect_shared(opts, client_id, local, carried, &seen).await;
+                        // Boxed, so the task itself stays small: a transport may keep this task's
+                        // waker after the handshake (tungstenite keeps the last writer's until the
+                        // next write), which keeps the task's memory allocated for as long; inline,
+                        // that was the whole ~11 KB handshake future per idle WebSocket connection.
+                        let connected = Box::pin(Session::connect_shared(
+                            opts, client_id, local, carried, &seen,
+                        ))
+                        .await;
                         (slot, connected, began.elapsed())
                     });
                     next += 1;

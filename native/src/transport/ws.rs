@@ -10,10 +10,10 @@ use std::task::{ready, Context, Poll};
 
 use bytes::{Buf, Bytes};
 use futures_util::{Sink, Stream};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio_tungstenite::tungstenite::handshake::client::generate_key;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
@@ -22,22 +22,32 @@ use super::{AsyncStream, TransportError};
 /// Largest frame we send: bigger session buffers go out as several frames.
 const MAX_FRAME_OUT: usize = 256 * 1024;
 
-/// The URL of the upgrade request; the host is bracketed when it is an IPv6 literal.
-pub(crate) fn url(secure: bool, host: &str, port: u16, path: &str) -> String {
-    let scheme = if secure { "wss" } else { "ws" };
-    let host = if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]")
+/// The request's Host header: the host (bracketed when an IPv6 literal) and port.
+fn host_header(host: &str, port: u16) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]:{port}")
     } else {
-        host.to_string()
-    };
-    format!("{scheme}://{host}:{port}{path}")
+        format!("{host}:{port}")
+    }
 }
 
-/// Sends the HTTP upgrade over `stream` and wraps the result as a byte stream.
+/// Where the upgrade request goes: the broker as dialled and the path on it.
+pub(crate) struct Upgrade<'a> {
+    pub host: &'a str,
+    pub port: u16,
+    pub path: &'a str,
+}
+
+/// Largest HTTP response head accepted for the upgrade.
+const MAX_RESPONSE_HEAD: usize = 16 * 1024;
+
+/// Sends the HTTP upgrade (RFC 6455 section 4.1, subprotocol `mqtt`) over `stream`, checks the
+/// broker's answer and wraps the result as a byte stream. Our own exchange rather than
+/// tungstenite's: its handshake machine leaves a 4 KiB read buffer in every connection for good.
 /// `explain` turns an I/O error of the underlying stream into a better one (TLS alerts).
 pub(crate) async fn handshake<S>(
-    stream: S,
-    url: &str,
+    mut stream: S,
+    to: Upgrade<'_>,
     addr: &str,
     deadline: tokio::time::Instant,
     millis: u128,
@@ -50,12 +60,37 @@ where
         addr: addr.to_string(),
         reason,
     };
-    let mut request = url
-        .into_client_request()
-        .map_err(|e| failed(format!("bad request URL '{url}': {e}")))?;
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", HeaderValue::from_static("mqtt"));
+    let path = to.path;
+    if !path.starts_with('/') || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(failed(format!(
+            "bad WebSocket path '{path}': it must start with '/' and hold no spaces"
+        )));
+    }
+    let key = generate_key();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n",
+        host_header(to.host, to.port)
+    );
+    let exchange = async {
+        stream.write_all(request.as_bytes()).await?;
+        stream.flush().await?;
+        read_response_head(&mut stream).await
+    };
+    let (head, rest) = match tokio::time::timeout_at(deadline, exchange).await {
+        Ok(Ok(read)) => read,
+        Ok(Err(e)) => return Err(explain(&e).unwrap_or_else(|| failed(e.to_string()))),
+        Err(_) => {
+            return Err(TransportError::WsTimeout {
+                addr: addr.to_string(),
+                millis,
+            })
+        }
+    };
+    check_upgrade(&head, &key).map_err(|e| match e {
+        Refusal::Status(status, reason) => TransportError::WsRefused { status, reason },
+        Refusal::Bad(reason) => failed(reason),
+    })?;
     let mut config = WebSocketConfig::default();
     // The read buffer is allocated up front (128 KiB by default), kept for the connection's life,
     // and grows for a large frame by itself: start small, idle connections are what a load test
@@ -63,27 +98,100 @@ where
     config.read_buffer_size = 2 * 1024;
     config.max_message_size = Some(MAX_INCOMING);
     config.max_frame_size = Some(MAX_INCOMING);
-    let upgrade = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
-    match tokio::time::timeout_at(deadline, upgrade).await {
-        Ok(Ok((ws, _response))) => Ok(WsStream {
-            inner: ws,
-            pending: Bytes::new(),
-            eof: false,
-        }),
-        Ok(Err(WsError::Http(response))) => Err(TransportError::WsRefused {
-            status: response.status().as_u16(),
-            reason: response
-                .status()
-                .canonical_reason()
-                .unwrap_or("")
-                .to_string(),
-        }),
-        Ok(Err(WsError::Io(e))) => Err(explain(&e).unwrap_or_else(|| failed(e.to_string()))),
-        Ok(Err(e)) => Err(failed(e.to_string())),
-        Err(_) => Err(TransportError::WsTimeout {
-            addr: addr.to_string(),
-            millis,
-        }),
+    // Frames the broker sent right behind its answer are the WebSocket's first bytes.
+    let ws = WebSocketStream::from_partially_read(stream, rest, Role::Client, Some(config)).await;
+    Ok(WsStream {
+        inner: ws,
+        pending: Bytes::new(),
+        eof: false,
+    })
+}
+
+/// Reads up to the blank line that ends the response head: (the head, whatever came after it).
+async fn read_response_head<S: AsyncStream>(stream: &mut S) -> io::Result<(Vec<u8>, Vec<u8>)> {
+    let mut head = Vec::with_capacity(256);
+    let mut chunk = [0u8; 512];
+    loop {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the broker closed the connection during the WebSocket upgrade",
+            ));
+        }
+        // the end may straddle two reads
+        let from = head.len().saturating_sub(3);
+        head.extend_from_slice(&chunk[..n]);
+        if let Some(at) = head[from..].windows(4).position(|w| w == b"\r\n\r\n") {
+            let rest = head.split_off(from + at + 4);
+            return Ok((head, rest));
+        }
+        if head.len() > MAX_RESPONSE_HEAD {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the broker's answer to the WebSocket upgrade has no end of its HTTP head within 16 KiB",
+            ));
+        }
+    }
+}
+
+enum Refusal {
+    /// Not 101: the status and its reason phrase.
+    Status(u16, String),
+    Bad(String),
+}
+
+/// The broker's answer: 101, `Upgrade: websocket`, `Connection: Upgrade`, the accept key that
+/// matches ours and, if it names a subprotocol, `mqtt`.
+fn check_upgrade(head: &[u8], key: &str) -> Result<(), Refusal> {
+    let text = std::str::from_utf8(head)
+        .map_err(|_| Refusal::Bad("the broker's upgrade answer is not HTTP text".into()))?;
+    let mut lines = text.split("\r\n");
+    let status_line = lines.next().unwrap_or("");
+    let mut parts = status_line.splitn(3, ' ');
+    let (version, code, reason) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+    let code = match (version, code.and_then(|c| c.parse::<u16>().ok())) {
+        (Some(v), Some(code)) if v.starts_with("HTTP/") => code,
+        _ => {
+            return Err(Refusal::Bad(format!(
+                "the broker did not answer the upgrade with HTTP: '{}'",
+                status_line.chars().take(80).collect::<String>()
+            )))
+        }
+    };
+    if code != 101 {
+        return Err(Refusal::Status(code, reason.trim().to_string()));
+    }
+    let header = |name: &str| {
+        text.split("\r\n").skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    };
+    if !header("Upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket")) {
+        return Err(Refusal::Bad(
+            "the broker's 101 answer has no 'Upgrade: websocket'".into(),
+        ));
+    }
+    if !header("Connection").is_some_and(|v| {
+        v.split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
+    }) {
+        return Err(Refusal::Bad(
+            "the broker's 101 answer has no 'Connection: Upgrade'".into(),
+        ));
+    }
+    if header("Sec-WebSocket-Accept") != Some(derive_accept_key(key.as_bytes()).as_str()) {
+        return Err(Refusal::Bad(
+            "the broker's Sec-WebSocket-Accept does not match our key (not a WebSocket server?)"
+                .into(),
+        ));
+    }
+    match header("Sec-WebSocket-Protocol") {
+        Some(p) if !p.eq_ignore_ascii_case("mqtt") => Err(Refusal::Bad(format!(
+            "the broker chose WebSocket subprotocol '{p}', not 'mqtt'"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -172,11 +280,69 @@ impl<S: AsyncStream> AsyncWrite for WsStream<S> {
 mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_tungstenite::tungstenite::http::HeaderValue;
 
     #[test]
-    fn urls() {
-        assert_eq!(url(false, "h", 80, "/mqtt"), "ws://h:80/mqtt");
-        assert_eq!(url(true, "::1", 443, "/"), "wss://[::1]:443/");
+    fn host_headers() {
+        assert_eq!(host_header("h", 80), "h:80");
+        assert_eq!(host_header("::1", 443), "[::1]:443");
+        assert_eq!(host_header("[::1]", 443), "[::1]:443");
+    }
+
+    fn answer(key: &str, extra: &str) -> Vec<u8> {
+        format!(
+            "HTTP/1.1 101 Switching Protocols\r\nupgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n\
+             Sec-WebSocket-Accept: {}\r\n{extra}\r\n",
+            derive_accept_key(key.as_bytes())
+        )
+        .into_bytes()
+    }
+
+    fn refusal(head: &[u8], key: &str) -> String {
+        match check_upgrade(head, key) {
+            Ok(()) => "accepted".into(),
+            Err(Refusal::Status(code, reason)) => format!("{code} {reason}"),
+            Err(Refusal::Bad(reason)) => reason,
+        }
+    }
+
+    #[test]
+    fn the_upgrade_answer_is_checked() {
+        let key = generate_key();
+        assert_eq!(refusal(&answer(&key, ""), &key), "accepted");
+        assert_eq!(
+            refusal(&answer(&key, "Sec-WebSocket-Protocol: MQTT\r\n"), &key),
+            "accepted"
+        );
+        assert!(
+            refusal(&answer(&key, "Sec-WebSocket-Protocol: mqttv3.1\r\n"), &key)
+                .contains("subprotocol 'mqttv3.1'")
+        );
+        assert!(refusal(&answer(&generate_key(), ""), &key).contains("Sec-WebSocket-Accept"));
+        assert_eq!(
+            refusal(b"HTTP/1.1 403 Forbidden\r\n\r\n", &key),
+            "403 Forbidden"
+        );
+        assert!(refusal(b"SSH-2.0-OpenSSH\r\n\r\n", &key).contains("did not answer"));
+        let no_upgrade = String::from_utf8(answer(&key, ""))
+            .unwrap()
+            .replace("upgrade: WebSocket\r\n", "");
+        assert!(refusal(no_upgrade.as_bytes(), &key).contains("Upgrade: websocket"));
+    }
+
+    /// The end of the head split across reads, and a frame right behind it, as the first bytes.
+    #[tokio::test]
+    async fn bytes_after_the_head_are_kept() {
+        let (mut ours, mut theirs) = tokio::io::duplex(1024);
+        tokio::spawn(async move {
+            for part in [&b"HTTP/1.1 101 X\r\nA: b\r\n\r"[..], b"\n\x82\x02\xd0\x00"] {
+                theirs.write_all(part).await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        });
+        let (head, rest) = read_response_head(&mut ours).await.unwrap();
+        assert_eq!(head, b"HTTP/1.1 101 X\r\nA: b\r\n\r\n");
+        assert_eq!(rest, b"\x82\x02\xd0\x00");
     }
 
     /// A WebSocket server (tungstenite) that checks the subprotocol, then sends one MQTT packet
@@ -226,7 +392,11 @@ mod tests {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
         let mut s = handshake(
             tcp,
-            &url(false, "127.0.0.1", port, "/mqtt"),
+            Upgrade {
+                host: "127.0.0.1",
+                port,
+                path: "/mqtt",
+            },
             "x",
             deadline,
             5000,
@@ -263,7 +433,11 @@ mod tests {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
         let e = match handshake(
             tcp,
-            &url(false, "127.0.0.1", port, "/x"),
+            Upgrade {
+                host: "127.0.0.1",
+                port,
+                path: "/x",
+            },
             "x",
             deadline,
             5000,
