@@ -118,7 +118,7 @@ bench: build bench-engine
 bench-engine:
 	$(CARGO) build --release -p mqttload --bin mqttload-bench
 
-# MESSAGES per QoS run (default 200000)
+# MESSAGES per QoS run (default 1000000: shorter runs measure the JVM's JIT warming up)
 bench-throughput: build bench-engine
 	$(PYTHON) tools/bench/run.py $(MESSAGES)
 

@@ -57,12 +57,12 @@ def established(port):
     return sum(1 for line in out.splitlines() if line.strip())
 
 
-def per_connection(peak_rss, after_rss, held):
-    """KiB per connection: what the engine gives back once its connections are closed, per connection
-    held. The JVM's own growth during the test (classes, JIT, heap) stays, so it does not count; nor does
-    what the allocator keeps for reuse, so this is a floor: the slope of RSS against connections while
-    they come up is too noisy in a JVM to report."""
-    return (peak_rss - after_rss) / held if held else 0.0
+def per_connection(peak_rss, base_rss, held):
+    """KiB per connection: the engine's RSS while holding its connections less its RSS before the test
+    (heap pre-touched, JMeter started), per connection held. An upper bound: the JVM's own growth during
+    the test (classes loaded, JIT code, thread stacks) counts too. (What RSS falls by when the connections
+    close is no measure: the allocator keeps freed memory for the next connections.)"""
+    return (peak_rss - base_rss) / held if held else 0.0
 
 
 def wait_port(port, proc, what, timeout=120):
@@ -154,7 +154,6 @@ def main():
                 print(f"  {elapsed:5.0f} s  held {sum(held):,}", flush=True)
                 time.sleep(2)
             time.sleep(5)  # the engines stay up after the test: what they hold now is without connections
-            after_rss = [rss_kib(p.pid) for _, p, _ in servers]
             rows = list(csv.DictReader(open(jtl, newline=""))) if os.path.exists(jtl) else []
         finally:
             for p in reversed(procs):
@@ -175,11 +174,11 @@ def main():
         return count / max(0.001, (last - first) / 1000)
 
     print()
-    print("| engine | connections held | KiB RSS per connection | JVM RSS MiB idle / holding | connects/s | failed Connect samples |")
+    print("| engine | connections held | KiB RSS per connection (JVM growth included) | JVM RSS MiB idle / holding | connects/s | failed Connect samples |")
     print("|---|---|---|---|---|---|")
     for i in range(engines):
         mine = [r for r in connects if r["label"] == f"MQTT Connect e{i}"]
-        kib = per_connection(peak_rss[i], after_rss[i], peak[i])
+        kib = per_connection(peak_rss[i], base_rss[i], peak[i])
         bad = sum(1 for r in mine if r["success"] != "true")
         print(f"| {i} | {peak[i]:,} | {kib:.1f} | {base_rss[i] / 1024:.0f} / {peak_rss[i] / 1024:.0f} | "
               f"{rate(mine, per_engine):,.0f} | {bad} |")
