@@ -22,7 +22,6 @@ use crate::client::{ClientError, PublishAck, Session};
 use super::config::{Pace, PublishConfig};
 use super::group::ConnectionGroup;
 use super::outcome::{self, SampleOutcome};
-use super::publish::Publisher;
 use super::shutdown::Shutdown;
 use super::stats::Latencies;
 
@@ -238,40 +237,6 @@ async fn await_acks(
     }
 }
 
-/// Aborts the task when the future awaiting it is dropped (JMeter's Stop cancels that future).
-struct AbortOnDrop(tokio::task::AbortHandle);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-impl Publisher {
-    /// As [`Publisher::publish_until`], run as a task of the runtime instead of in the caller's
-    /// thread (a JMeter thread blocked in the JNI call): a paced schedule's timer then wakes its
-    /// loop on the worker thread that fired it, not via a second thread, which halves the wake-ups
-    /// a late schedule waits for on a busy machine. Dropping the returned future ends the task.
-    pub async fn publish_on_runtime(
-        self: Arc<Self>,
-        group: Arc<ConnectionGroup>,
-        shutdown: Shutdown,
-    ) -> SampleOutcome {
-        let started = std::time::Instant::now();
-        let task = tokio::spawn(async move { self.publish_until(&group, &shutdown).await });
-        let _abort = AbortOnDrop(task.abort_handle());
-        match task.await {
-            Ok(o) => o,
-            Err(e) if e.is_panic() => SampleOutcome::failed(
-                outcome::EXCEPTION,
-                format!("mqttload internal error (please report): {e}"),
-                started.elapsed(),
-            ),
-            Err(_) => SampleOutcome::interrupted(started.elapsed()),
-        }
-    }
-}
-
 /// 1234567 -> "1,234,567".
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -285,9 +250,10 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// The Publish sample in paced mode, on the group's connections `live` (not empty).
+/// The Publish sample in paced mode, on the group's connections `live` (not empty); `send` hands
+/// one slot's message, stamped with its intended time, to its connection (the Publish element's).
 pub(super) async fn publish(
-    publisher: &Publisher,
+    mut send: impl FnMut(usize, &Session, SystemTime) -> Result<(u64, PublishAck), ClientError>,
     config: &PublishConfig,
     pace: &Pace,
     group: &ConnectionGroup,
@@ -300,7 +266,7 @@ pub(super) async fn publish(
     let mut pending: VecDeque<(u64, PublishAck)> = VecDeque::new();
     let ran = run(&schedule, shutdown, |i, at| {
         let (slot, session) = &live[i];
-        match publisher.send_at(*slot, session, group, at) {
+        match send(*slot, session, at) {
             Ok(sent) => pending.push_back(sent),
             Err(e) => tally.failures.push(e),
         }

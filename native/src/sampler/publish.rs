@@ -328,16 +328,9 @@ impl Publisher {
             return SampleOutcome::failed(outcome::FAILED, m, started.elapsed());
         }
         if let Some(pace) = &self.config.pace {
-            return super::paced::publish(
-                self,
-                &self.config,
-                pace,
-                group,
-                &live,
-                shutdown,
-                started,
-            )
-            .await;
+            let send = |slot, session: &Session, at| self.send_at(slot, session, group, at);
+            let (config, live) = (&self.config, &live);
+            return super::paced::publish(send, config, pace, group, live, shutdown, started).await;
         }
         let plan = self.plan(group, &live);
         let mut acks: Vec<(u64, PublishAck)> = Vec::with_capacity(plan.len());
@@ -445,6 +438,40 @@ impl Publisher {
             o.message = format!("{} ({note})", o.message);
         }
         o
+    }
+}
+
+/// Aborts the task when the future awaiting it is dropped (JMeter's Stop cancels that future).
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Publisher {
+    /// As [`Publisher::publish_until`], run as a task of the runtime instead of in the caller's
+    /// thread (a JMeter thread blocked in the JNI call): a paced schedule's timer then wakes its
+    /// loop on the worker thread that fired it, not via a second thread, which halves the wake-ups
+    /// a late schedule waits for on a busy machine. Dropping the returned future ends the task.
+    pub async fn publish_on_runtime(
+        self: Arc<Self>,
+        group: Arc<ConnectionGroup>,
+        shutdown: Shutdown,
+    ) -> SampleOutcome {
+        let started = std::time::Instant::now();
+        let task = tokio::spawn(async move { self.publish_until(&group, &shutdown).await });
+        let _abort = AbortOnDrop(task.abort_handle());
+        match task.await {
+            Ok(o) => o,
+            Err(e) if e.is_panic() => SampleOutcome::failed(
+                outcome::EXCEPTION,
+                format!("mqttload internal error (please report): {e}"),
+                started.elapsed(),
+            ),
+            Err(_) => SampleOutcome::interrupted(started.elapsed()),
+        }
     }
 }
 
