@@ -161,15 +161,13 @@ impl Endpoint {
             Transport::Tcp => Ok(Box::new(tcp)),
             Transport::Tls(tls) => Ok(Box::new(tls.handshake(tcp, &addr, deadline, millis).await?)),
             Transport::Ws { path } => {
-                let to = self.upgrade(path);
-                let s = ws::handshake(tcp, to, &addr, deadline, millis, |_| None).await?;
+                let s = ws::handshake(tcp, path, &addr, deadline, millis, |_| None).await?;
                 Ok(Box::new(s))
             }
             Transport::Wss { path, tls } => {
                 let stream = tls.handshake(tcp, &addr, deadline, millis).await?;
-                let to = self.upgrade(path);
-                let s =
-                    ws::handshake(stream, to, &addr, deadline, millis, |e| tls.explain(e)).await?;
+                let s = ws::handshake(stream, path, &addr, deadline, millis, |e| tls.explain(e))
+                    .await?;
                 Ok(Box::new(s))
             }
         }
@@ -180,14 +178,6 @@ impl Endpoint {
     /// alert that the first read returns.
     pub fn explain(&self, err: &io::Error) -> Option<TransportError> {
         self.transport.tls()?.explain(err)
-    }
-
-    fn upgrade<'a>(&'a self, path: &'a str) -> ws::Upgrade<'a> {
-        ws::Upgrade {
-            host: &self.host,
-            port: self.port,
-            path,
-        }
     }
 
     /// `host:port` as dialled, for messages and log lines (an IPv6 host in brackets).

@@ -22,32 +22,18 @@ use super::{AsyncStream, TransportError};
 /// Largest frame we send: bigger session buffers go out as several frames.
 const MAX_FRAME_OUT: usize = 256 * 1024;
 
-/// The request's Host header: the host (bracketed when an IPv6 literal) and port.
-fn host_header(host: &str, port: u16) -> String {
-    if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    }
-}
-
-/// Where the upgrade request goes: the broker as dialled and the path on it.
-pub(crate) struct Upgrade<'a> {
-    pub host: &'a str,
-    pub port: u16,
-    pub path: &'a str,
-}
-
 /// Largest HTTP response head accepted for the upgrade.
 const MAX_RESPONSE_HEAD: usize = 16 * 1024;
 
 /// Sends the HTTP upgrade (RFC 6455 section 4.1, subprotocol `mqtt`) over `stream`, checks the
 /// broker's answer and wraps the result as a byte stream. Our own exchange rather than
 /// tungstenite's: its handshake machine leaves a 4 KiB read buffer in every connection for good.
-/// `explain` turns an I/O error of the underlying stream into a better one (TLS alerts).
+/// `addr` is the broker as dialled, `host:port` (an IPv6 host in brackets): the request's Host and
+/// the name in errors. `explain` turns an I/O error of the underlying stream into a better one (TLS
+/// alerts).
 pub(crate) async fn handshake<S>(
     mut stream: S,
-    to: Upgrade<'_>,
+    path: &str,
     addr: &str,
     deadline: tokio::time::Instant,
     millis: u128,
@@ -60,7 +46,6 @@ where
         addr: addr.to_string(),
         reason,
     };
-    let path = to.path;
     if !path.starts_with('/') || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(failed(format!(
             "bad WebSocket path '{path}': it must start with '/' and hold no spaces"
@@ -70,7 +55,7 @@ where
     let request = format!(
         "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
          Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n",
-        host_header(to.host, to.port)
+        addr
     );
     let exchange = async {
         stream.write_all(request.as_bytes()).await?;
@@ -146,8 +131,7 @@ enum Refusal {
 fn check_upgrade(head: &[u8], key: &str) -> Result<(), Refusal> {
     let text = std::str::from_utf8(head)
         .map_err(|_| Refusal::Bad("the broker's upgrade answer is not HTTP text".into()))?;
-    let mut lines = text.split("\r\n");
-    let status_line = lines.next().unwrap_or("");
+    let (status_line, headers) = text.split_once("\r\n").unwrap_or((text, ""));
     let mut parts = status_line.splitn(3, ' ');
     let (version, code, reason) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
     let code = match (version, code.and_then(|c| c.parse::<u16>().ok())) {
@@ -163,7 +147,7 @@ fn check_upgrade(head: &[u8], key: &str) -> Result<(), Refusal> {
         return Err(Refusal::Status(code, reason.trim().to_string()));
     }
     let header = |name: &str| {
-        text.split("\r\n").skip(1).find_map(|line| {
+        headers.split("\r\n").find_map(|line| {
             let (n, v) = line.split_once(':')?;
             n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
         })
@@ -282,13 +266,6 @@ mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-    #[test]
-    fn host_headers() {
-        assert_eq!(host_header("h", 80), "h:80");
-        assert_eq!(host_header("::1", 443), "[::1]:443");
-        assert_eq!(host_header("[::1]", 443), "[::1]:443");
-    }
-
     fn answer(key: &str, extra: &str) -> Vec<u8> {
         format!(
             "HTTP/1.1 101 Switching Protocols\r\nupgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n\
@@ -358,6 +335,7 @@ mod tests {
             let (tcp, _) = l.accept().await.unwrap();
             let cb = |req: &Request, mut resp: Response| {
                 assert_eq!(req.uri().path(), "/mqtt");
+                assert_eq!(req.headers()["Host"], format!("127.0.0.1:{port}").as_str());
                 assert_eq!(req.headers()["Sec-WebSocket-Protocol"], "mqtt");
                 resp.headers_mut()
                     .insert("Sec-WebSocket-Protocol", HeaderValue::from_static("mqtt"));
@@ -392,12 +370,8 @@ mod tests {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
         let mut s = handshake(
             tcp,
-            Upgrade {
-                host: "127.0.0.1",
-                port,
-                path: "/mqtt",
-            },
-            "x",
+            "/mqtt",
+            &format!("127.0.0.1:{port}"),
             deadline,
             5000,
             |_| None,
@@ -433,12 +407,8 @@ mod tests {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
         let e = match handshake(
             tcp,
-            Upgrade {
-                host: "127.0.0.1",
-                port,
-                path: "/x",
-            },
-            "x",
+            "/x",
+            &format!("127.0.0.1:{port}"),
             deadline,
             5000,
             |_| None,
