@@ -17,8 +17,16 @@ pub mod transport;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The environment variable of the setting below, as mimalloc reads it at start (a user's wins).
+#[cfg(feature = "mimalloc")]
+pub(crate) const ARENA_EAGER_COMMIT_VAR: &std::ffi::CStr = c"MIMALLOC_ARENA_EAGER_COMMIT";
+/// `mi_option_arena_eager_commit` in mimalloc.h's `mi_option_t` (v2).
+#[cfg(feature = "mimalloc")]
+const ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
+
 /// Allocator settings, made before the engine's first allocation (JNI_OnLoad; the bench and soak
-/// binaries call it first thing). On Linux mimalloc commits its arenas up front and advises the
+/// binaries re-run themselves with them, `testkit::run_with_the_plugins_allocator_settings`). On
+/// Linux mimalloc commits its arenas up front and advises the
 /// kernel to back them with transparent huge pages; with THP in `madvise` mode (Debian's default)
 /// a few live bytes then keep whole 2 MiB pages resident: 15,000 idle connections measured 64 MiB
 /// of huge pages and 4.0 KiB per connection, against 3.0 KiB with arenas committed as used.
@@ -29,11 +37,9 @@ pub fn configure_allocator() {
         extern "C" {
             fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
         }
-        /// `mi_option_arena_eager_commit` in mimalloc.h's `mi_option_t` (v2).
-        const ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
         // getenv, not std::env: reading the variable must not allocate before the option is set
         // SAFETY: a NUL-terminated name; the result is only compared with null.
-        let user_set = unsafe { !libc::getenv(c"MIMALLOC_ARENA_EAGER_COMMIT".as_ptr()).is_null() };
+        let user_set = unsafe { !libc::getenv(ARENA_EAGER_COMMIT_VAR.as_ptr()).is_null() };
         if !user_set {
             // SAFETY: mimalloc's documented option setter, a valid option and value.
             unsafe { mi_option_set(ARENA_EAGER_COMMIT, 0) }
@@ -43,15 +49,18 @@ pub fn configure_allocator() {
 
 #[cfg(all(test, feature = "mimalloc"))]
 mod allocator_tests {
+    use super::{ARENA_EAGER_COMMIT, ARENA_EAGER_COMMIT_VAR};
+
     #[test]
     fn arenas_are_committed_as_used() {
         extern "C" {
             fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
         }
         super::configure_allocator();
-        if std::env::var_os("MIMALLOC_ARENA_EAGER_COMMIT").is_none() {
+        let var = ARENA_EAGER_COMMIT_VAR.to_string_lossy();
+        if std::env::var_os(var.as_ref()).is_none() {
             // SAFETY: mimalloc's documented option getter.
-            assert_eq!(unsafe { mi_option_get(4) }, 0);
+            assert_eq!(unsafe { mi_option_get(ARENA_EAGER_COMMIT) }, 0);
         }
     }
 }

@@ -123,11 +123,12 @@ impl Drop for Mosquitto {
 /// ([`crate::configure_allocator`]). A library sets them before its first allocation, but a
 /// binary's runtime allocates before `main`, so the bench and soak binaries re-run themselves once
 /// with the settings in the environment, where mimalloc reads them at start.
-#[cfg(unix)]
+#[cfg(all(unix, feature = "mimalloc"))]
 pub fn run_with_the_plugins_allocator_settings() {
     use std::os::unix::process::CommandExt;
-    const VAR: &str = "MIMALLOC_ARENA_EAGER_COMMIT";
-    if !cfg!(feature = "mimalloc") || std::env::var_os(VAR).is_some() {
+    let var = crate::ARENA_EAGER_COMMIT_VAR.to_string_lossy();
+    let var = var.as_ref();
+    if std::env::var_os(var).is_some() {
         return;
     }
     let Ok(exe) = std::env::current_exe() else {
@@ -135,10 +136,10 @@ pub fn run_with_the_plugins_allocator_settings() {
     };
     let err = std::process::Command::new(exe)
         .args(std::env::args_os().skip(1))
-        .env(VAR, "0")
+        .env(var, "0")
         .exec();
-    eprintln!("could not re-run with {VAR}=0 ({err}); figures may differ from the plugin's");
+    eprintln!("could not re-run with {var}=0 ({err}); figures may differ from the plugin's");
 }
 
-#[cfg(not(unix))]
+#[cfg(not(all(unix, feature = "mimalloc")))]
 pub fn run_with_the_plugins_allocator_settings() {}

@@ -21,7 +21,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JMETER = os.path.join(ROOT, "target", "jmeter", "bin", "jmeter")
 PLAN = os.path.join(ROOT, "tools", "bench", "throughput.jmx")
-# the engine alone; MQTTLOAD_BENCH_ENGINE names another build of it (the tests use the one built beside the jar's library)
+# the engine alone; MQTTLOAD_BENCH_ENGINE names another build of it (the smoke tests use a debug one)
 ENGINE = os.environ.get("MQTTLOAD_BENCH_ENGINE") or os.path.join(ROOT, "target", "release", "mqttload-bench")
 PER_SAMPLE = 1000
 
@@ -52,11 +52,17 @@ def start_mosquitto(workdir, log_subscribes=False):
     sys.exit("mosquitto did not start")
 
 
+def stat_cpu(stat_path):
+    """(name, user + system CPU seconds so far) of a process or thread, from its /proc .../stat file."""
+    with open(stat_path) as f:
+        head, rest = f.read().rsplit(")", 1)
+    fields = rest.split()
+    return head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def broker_cpu(pid):
     """User + system CPU seconds a process has used so far."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return stat_cpu(f"/proc/{pid}/stat")[1]
 
 
 def engine(port, messages, qos, broker_pid):
@@ -78,17 +84,13 @@ def engine(port, messages, qos, broker_pid):
 def thread_cpu(pid):
     """CPU seconds so far of every thread of a process, by thread id: (name, seconds)."""
     out = {}
-    tick = os.sysconf("SC_CLK_TCK")
     try:
         tids = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return out
     for tid in tids:
         try:
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                head, rest = f.read().rsplit(")", 1)
-            fields = rest.split()
-            out[tid] = (head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / tick)
+            out[tid] = stat_cpu(f"/proc/{pid}/task/{tid}/stat")
         except (OSError, IndexError, ValueError):
             pass
     return out

@@ -148,7 +148,9 @@ fn rss_bytes() -> Option<u64> {
 
 fn connections(json: &str, count: u32) -> Result<(), String> {
     // BENCH_GROUPS groups connecting at once (as JMeter threads do), BENCH_HOLD_SECS held after the
-    // connect (with a short keep-alive, the idle state after keep-alive traffic), BENCH_EXIT_HOLDING=1
+    // connect (with a keep-alive shorter than that in the settings: the idle state after keep-alive
+    // traffic), BENCH_CONCURRENCY handshakes in flight, BENCH_WARMUP connections up before the
+    // baseline, BENCH_EXIT_HOLDING=1
     // exits while holding (a heap profiler then reports what an idle connection keeps as "leaked").
     let env_num = |name: &str, default: u32| {
         std::env::var(name)
