@@ -1,6 +1,7 @@
 //! Writes the committed seed corpora, corpus/<target>/seed-*, from packets like the
-//! specification vectors of native/src/codec/tests.rs and tests_v5.rs (encoded by the codec
-//! itself, so every seed is a valid frame the fuzzer then mutates).
+//! specification vectors of native/src/codec/ (each packet module's tests and
+//! tests_v5_only.rs), encoded by the codec itself, so every seed is a valid frame the
+//! fuzzer then mutates.
 //!
 //! cargo +nightly run --manifest-path native/fuzz/Cargo.toml --example seeds
 

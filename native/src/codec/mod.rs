@@ -25,9 +25,13 @@ mod unsuback;
 mod unsubscribe;
 
 #[cfg(test)]
-mod tests;
+mod tests_malformed;
 #[cfg(test)]
-mod tests_v5;
+mod tests_round_trip;
+#[cfg(test)]
+mod tests_support;
+#[cfg(test)]
+mod tests_v5_only;
 
 use bytes::{Buf, BytesMut};
 
