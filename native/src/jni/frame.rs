@@ -40,9 +40,10 @@ macro_rules! export {
             _class: ::jni::objects::JClass<'caller>,
             $($arg: $ty),*
         ) $(-> $ret)? {
-            unowned
-                .with_env(|$env: &mut ::jni::Env<'caller>| -> ::std::result::Result<_, $error> { $body })
-                .resolve::<$policy>()
+            let body = |$env: &mut ::jni::Env<'caller>| -> ::std::result::Result<_, $error> {
+                $body
+            };
+            unowned.with_env(body).resolve::<$policy>()
         }
     };
 }

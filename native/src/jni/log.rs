@@ -1,7 +1,8 @@
 //! `static native` methods of `io.mqttload.jni.EngineLog`: the Java side's own daemon thread
 //! takes the engine's log records (`poll`) and hands them to SLF4J, so no tokio worker ever
 //! waits on Java. Every failure here degrades to silence: nothing is thrown, nothing panics
-//! into the JVM (`with_env` catches panics; the `silent` policy turns errors into a default value).
+//! into the JVM (`with_env` catches panics; the `silent` policy turns errors into a default
+//! value).
 
 use std::time::Duration;
 
