@@ -105,7 +105,7 @@ def test_linux_library_needs_glibc_2_17_at_most(libraries, platform):
     assert newest <= GLIBC_MAX, "%s needs GLIBC_%s" % (platform, ".".join(map(str, newest)))
     # and the JNI entry points are exported
     out = subprocess.run(["objdump", "-T", str(libraries[platform])], capture_output=True, text=True).stdout
-    assert "Java_io_mqttload_jni_NativeLib_init" in out
+    assert "Java_io_mqttload_jni_NativeLib_version" in out
 
 
 def test_windows_library_needs_only_system_dlls(libraries):
@@ -116,7 +116,7 @@ def test_windows_library_needs_only_system_dlls(libraries):
     assert dlls, out[:2000]
     runtime = {d for d in dlls if d.startswith(("libgcc", "libwinpthread", "libstdc++"))}
     assert not runtime, "needs MinGW runtime DLLs: %s" % sorted(runtime)
-    assert "Java_io_mqttload_jni_NativeLib_init" in out
+    assert "Java_io_mqttload_jni_NativeLib_version" in out
 
 
 def test_jar_registers_elements_for_jmeter_5_6(jar):

@@ -5,14 +5,19 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::frame::Failure;
+
 pub struct Registry<T> {
+    /// What the handles stand for, as a closed handle's message names it.
+    what: &'static str,
     next: AtomicI64,
     items: Mutex<HashMap<i64, Arc<T>>>,
 }
 
 impl<T> Registry<T> {
-    pub fn new() -> Registry<T> {
+    pub fn new(what: &'static str) -> Registry<T> {
         Registry {
+            what,
             next: AtomicI64::new(1),
             items: Mutex::new(HashMap::new()),
         }
@@ -30,6 +35,12 @@ impl<T> Registry<T> {
         self.items.lock().ok().and_then(|g| g.get(&id).cloned())
     }
 
+    /// As `get`, a closed handle being a failure Java is told of.
+    pub(super) fn live(&self, id: i64) -> Result<Arc<T>, Failure> {
+        self.get(id)
+            .ok_or_else(|| Failure::Native(format!("{} handle {id} is closed", self.what)))
+    }
+
     pub fn remove(&self, id: i64) -> Option<Arc<T>> {
         self.items.lock().ok().and_then(|mut g| g.remove(&id))
     }
@@ -41,7 +52,7 @@ mod tests {
 
     #[test]
     fn handles_are_unique_and_removable() {
-        let r = Registry::new();
+        let r = Registry::new("letter");
         let a = r.insert("a");
         let b = r.insert("b");
         assert_ne!(a, b);
@@ -49,5 +60,17 @@ mod tests {
         assert!(r.remove(a).is_some());
         assert!(r.get(a).is_none());
         assert!(r.remove(a).is_none());
+    }
+
+    #[test]
+    fn a_closed_handle_is_named_in_the_failure() {
+        let r = Registry::new("publisher");
+        let a = r.insert(1);
+        assert!(r.live(a).is_ok());
+        r.remove(a);
+        match r.live(a) {
+            Err(Failure::Native(m)) => assert_eq!(m, format!("publisher handle {a} is closed")),
+            other => panic!("expected a closed-handle failure, got {other:?}"),
+        }
     }
 }

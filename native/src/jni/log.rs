@@ -1,14 +1,14 @@
 //! `static native` methods of `io.mqttload.jni.EngineLog`: the Java side's own daemon thread
 //! takes the engine's log records (`poll`) and hands them to SLF4J, so no tokio worker ever
 //! waits on Java. Every failure here degrades to silence: nothing is thrown, nothing panics
-//! into the JVM (`with_env` catches panics; the policy turns errors into a default value).
+//! into the JVM (`with_env` catches panics; the `silent` policy turns errors into a default
+//! value).
 
 use std::time::Duration;
 
-use jni::errors::LogErrorAndDefault;
-use jni::objects::{JClass, JIntArray, JString};
+use jni::objects::{JIntArray, JString};
 use jni::sys::{jboolean, jlong};
-use jni::{Env, EnvUnowned};
+use jni::Env;
 
 use crate::log::{self as engine_log, Record, LOGGERS, TRACE};
 
@@ -47,69 +47,42 @@ pub(crate) fn encode(records: &[Record]) -> String {
     out
 }
 
-/// `static native void start(int[] levels)`: levels per `EngineLog.LOGGERS`, as
-/// `EngineLog.levelOf` numbers them.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_mqttload_jni_EngineLog_start<'caller>(
-    mut unowned: EnvUnowned<'caller>,
-    _class: JClass<'caller>,
-    levels_array: JIntArray<'caller>,
-) {
-    unowned
-        .with_env(|env| -> jni::errors::Result<()> {
-            engine_log::install(&levels(env, &levels_array)?);
-            Ok(())
-        })
-        .resolve::<LogErrorAndDefault>()
+export! {
+    /// Levels per `EngineLog.LOGGERS`, as `EngineLog.levelOf` numbers them.
+    silent fn Java_io_mqttload_jni_EngineLog_start(env, levels_array: JIntArray<'caller>) {
+        engine_log::install(&levels(env, &levels_array)?);
+        Ok(())
+    }
 }
 
-/// `static native void setLevels(int[] levels)`.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_mqttload_jni_EngineLog_setLevels<'caller>(
-    mut unowned: EnvUnowned<'caller>,
-    _class: JClass<'caller>,
-    levels_array: JIntArray<'caller>,
-) {
-    unowned
-        .with_env(|env| -> jni::errors::Result<()> {
-            engine_log::set_levels(&levels(env, &levels_array)?);
-            Ok(())
-        })
-        .resolve::<LogErrorAndDefault>()
+export! {
+    silent fn Java_io_mqttload_jni_EngineLog_setLevels(env, levels_array: JIntArray<'caller>) {
+        engine_log::set_levels(&levels(env, &levels_array)?);
+        Ok(())
+    }
 }
 
-/// `static native String poll(long waitMillis, boolean flush)`: null when nothing came.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_mqttload_jni_EngineLog_poll<'caller>(
-    mut unowned: EnvUnowned<'caller>,
-    _class: JClass<'caller>,
-    wait_millis: jlong,
-    flush: jboolean,
-) -> JString<'caller> {
-    unowned
-        .with_env(|env| -> jni::errors::Result<JString<'caller>> {
-            let wait = Duration::from_millis(u64::try_from(wait_millis).unwrap_or(0));
-            let records = engine_log::poll(wait, flush);
-            if records.is_empty() {
-                return Ok(JString::null());
-            }
-            env.new_string(encode(&records))
-        })
-        .resolve::<LogErrorAndDefault>()
+export! {
+    /// Null when nothing came.
+    silent fn Java_io_mqttload_jni_EngineLog_poll(
+        env,
+        wait_millis: jlong,
+        flush: jboolean,
+    ) -> JString<'caller> {
+        let wait = Duration::from_millis(u64::try_from(wait_millis).unwrap_or(0));
+        let records = engine_log::poll(wait, flush);
+        if records.is_empty() {
+            return Ok(JString::null());
+        }
+        env.new_string(encode(&records))
+    }
 }
 
-/// `static native void stop()`.
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_io_mqttload_jni_EngineLog_stop<'caller>(
-    mut unowned: EnvUnowned<'caller>,
-    _class: JClass<'caller>,
-) {
-    unowned
-        .with_env(|_env| -> jni::errors::Result<()> {
-            engine_log::stop();
-            Ok(())
-        })
-        .resolve::<LogErrorAndDefault>()
+export! {
+    silent fn Java_io_mqttload_jni_EngineLog_stop(_) {
+        engine_log::stop();
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,18 @@
-//! The only module that knows JNI (DESIGN.md layer 5): thin exports of `io.mqttload.jni.NativeLib`,
-//! results turned into `io.mqttload.jni.Outcome`, errors and panics into Java exceptions.
+//! The only module that knows JNI: the exports of the `io.mqttload.jni` classes' `static native`
+//! methods, one file per class, each a thin call into the engine through the shared frame (errors
+//! and panics into Java exceptions, blocking on the runtime, results into `Outcome`).
 
-mod exports;
+#[macro_use]
+mod frame;
+mod broker_stats;
+mod group;
 mod handles;
 mod log;
+mod native_lib;
+mod outcome;
+mod publisher;
 mod runtime;
+mod subscriber;
 
 /// Called by the JVM when it loads the library, before any other export: the allocator is set up
 /// before the engine allocates anything.

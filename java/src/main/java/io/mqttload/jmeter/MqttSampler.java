@@ -10,7 +10,6 @@ import org.apache.jmeter.testelement.TestStateListener;
 
 import io.mqttload.jni.ConnectionGroup;
 import io.mqttload.jni.EngineLog;
-import io.mqttload.jni.NativeCheck;
 
 /**
  * Common frame of the MQTT samplers: result creation, timing start, catching everything, Stop and Shutdown
@@ -53,6 +52,8 @@ public abstract class MqttSampler extends AbstractSampler implements Interruptib
             return result;
         }
         try {
+            // testStarted starts the engine in a JMeter run; a sample run without it (a test's, say) must too.
+            EngineStart.start();
             doSample(result, startMillis, startNanos);
         } catch (Exception | LinkageError e) {
             String message = Results.messageOf(e);

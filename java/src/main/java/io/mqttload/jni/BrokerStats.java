@@ -14,7 +14,8 @@ public class BrokerStats extends NativeObject {
     }
 
     public static BrokerStats create(String brokerStatsJson) {
-        return new BrokerStats(NativeLib.brokerStatsCreate(brokerStatsJson), brokerStatsJson);
+        NativeLib.ensureInit();
+        return new BrokerStats(nativeCreate(brokerStatsJson), brokerStatsJson);
     }
 
     public String json() {
@@ -23,12 +24,12 @@ public class BrokerStats extends NativeObject {
 
     /** One snapshot of the broker's $SYS tree; the first waits for it (ends early once the probe answers true). */
     public Outcome sample(ConnectionGroup group, BooleanSupplier shutdownProbe) {
-        return NativeLib.brokerStats(group.handle(), handle(), shutdownProbe);
+        return nativeSample(group.handle(), handle(), shutdownProbe);
     }
 
     /** The last sample's figures by variable name, in the engine's order; "" = not published by the broker. */
     public Map<String, String> figures() {
-        return parseFigures(NativeLib.brokerStatsFigures(handle()));
+        return parseFigures(nativeFigures(handle()));
     }
 
     /** "NAME=value" lines into a map, in order. */
@@ -48,6 +49,15 @@ public class BrokerStats extends NativeObject {
 
     @Override
     protected void free(long handle) {
-        NativeLib.brokerStatsFree(handle);
+        nativeFree(handle);
     }
+
+    private static native long nativeCreate(String brokerStatsJson);
+
+    private static native Outcome nativeSample(long group, long brokerStats, BooleanSupplier shutdownProbe);
+
+    /** One NAME=value line each (value empty when not published): one string crosses JNI, not a map. */
+    private static native String nativeFigures(long brokerStats);
+
+    private static native void nativeFree(long brokerStats);
 }

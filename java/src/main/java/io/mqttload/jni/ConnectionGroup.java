@@ -2,14 +2,19 @@ package io.mqttload.jni;
 
 import java.util.function.BooleanSupplier;
 
-/** A native group of 1..N MQTT connections, created from a connectJson document. */
+/**
+ * A native group of 1..N MQTT connections, created from a connectJson document.
+ *
+ * <p>A {@code shutdownProbe} (may be null) is asked by the engine, on the calling thread, every 200 ms while
+ * an operation waits; once it answers true the operation ends at once with what it has (JMeter's Shutdown).
+ */
 public class ConnectionGroup extends NativeObject {
     private final String name;
     private final int connections;
     private final String settingsKey;
     private volatile boolean resumable;
 
-    /** Wraps an existing handle (used by {@link #create} and by tests). */
+    /** Wraps an existing handle (used by {@link #create} and by tests, which need no library). */
     protected ConnectionGroup(long handle, String name, int connections, String settingsKey) {
         super(handle);
         this.name = name;
@@ -22,7 +27,8 @@ public class ConnectionGroup extends NativeObject {
      * tell whether a later Connect asks for the same thing; it is never printed.
      */
     public static ConnectionGroup create(String connectJson, String name, int connections) {
-        return new ConnectionGroup(NativeLib.groupCreate(connectJson), name, connections, connectJson);
+        NativeLib.ensureInit();
+        return new ConnectionGroup(nativeCreate(connectJson), name, connections, connectJson);
     }
 
     public String name() {
@@ -52,43 +58,59 @@ public class ConnectionGroup extends NativeObject {
 
     /** Connects; ends early, failed, once {@code shutdownProbe} (may be null) answers true. */
     public Outcome connect(BooleanSupplier shutdownProbe) {
-        return NativeLib.groupConnect(handle(), shutdownProbe);
+        return nativeConnect(handle(), shutdownProbe);
     }
 
     public Outcome disconnect() {
-        return NativeLib.groupDisconnect(handle());
+        return nativeDisconnect(handle());
     }
 
-    /** DISCONNECT with a reason code / session expiry (disconnectJson of the contract), then closes. */
+    /** MQTT 5.0 DISCONNECT with {"reasonCode":N,"sessionExpiry":S} (S = -1: not sent), then closes. */
     public Outcome disconnect(String disconnectJson) {
-        return NativeLib.groupDisconnectWith(handle(), disconnectJson);
+        return nativeDisconnectWith(handle(), disconnectJson);
     }
 
-    /** UNSUBSCRIBE (unsubscribeJson) on every connection, waiting for the UNSUBACKs. */
+    /** UNSUBSCRIBE with {"topics":"a, b/#","timeoutMs":N} on every connection, waiting for the UNSUBACKs. */
     public Outcome unsubscribe(String unsubscribeJson, BooleanSupplier shutdownProbe) {
-        return NativeLib.groupUnsubscribe(handle(), unsubscribeJson, shutdownProbe);
+        return nativeUnsubscribe(handle(), unsubscribeJson, shutdownProbe);
     }
 
     public boolean isConnected() {
         long h = rawHandle();
-        return h != 0 && NativeLib.groupIsConnected(h);
+        return h != 0 && nativeIsConnected(h);
     }
 
     /** Ends operations blocked on this group now; no-op once closed. */
     public void cancel() {
         long h = rawHandle();
         if (h != 0) {
-            NativeLib.cancel(h);
+            nativeCancel(h);
         }
     }
 
     @Override
     protected void free(long handle) {
-        NativeLib.groupFree(handle);
+        nativeFree(handle);
     }
 
     @Override
     public String toString() { // never the settings: they may hold a password
         return "ConnectionGroup{name='" + name + "', connections=" + connections + ", closed=" + isClosed() + "}";
     }
+
+    private static native long nativeCreate(String connectJson);
+
+    private static native Outcome nativeConnect(long group, BooleanSupplier shutdownProbe);
+
+    private static native Outcome nativeDisconnect(long group);
+
+    private static native Outcome nativeDisconnectWith(long group, String disconnectJson);
+
+    private static native Outcome nativeUnsubscribe(long group, String unsubscribeJson, BooleanSupplier shutdownProbe);
+
+    private static native boolean nativeIsConnected(long group);
+
+    private static native void nativeCancel(long group);
+
+    private static native void nativeFree(long group);
 }

@@ -1,35 +1,62 @@
 package io.mqttload.jni;
 
-import java.util.function.BooleanSupplier;
-
-import org.apache.jmeter.util.JMeterUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every native entry point of the Rust engine (libmqttload). Loading this class loads the library
- * and starts the shared runtime with {@code mqttload.runtime.threads} workers (0 = one per core).
- *
- * <p>A {@code shutdownProbe} (may be null) is asked by the engine, on the calling thread, every 200 ms while
- * the operation waits; once it answers true the operation ends at once with what it has (JMeter's Shutdown).
+ * The engine library (libmqttload) as a whole: loading it and starting the engine, once per JVM. Each class
+ * that binds an engine object declares its own native methods and calls {@link #ensureInit()} in the factory
+ * that makes its handle, the one way to reach them: not in a static initialiser, so that a test's subclass
+ * with a made-up handle needs no library.
  */
 public final class NativeLib {
-    /** JMeter property: worker threads of the native runtime (0 = number of cores). */
-    public static final String RUNTIME_THREADS_PROPERTY = "mqttload.runtime.threads";
-    /** JMeter property: TCP/TLS/WebSocket/MQTT handshakes in flight at once in this JMeter process (default 128). */
-    public static final String CONNECT_CONCURRENCY_PROPERTY = "mqttload.connect.concurrency";
-
     private static final Logger LOG = LoggerFactory.getLogger("io.mqttload");
 
-    static {
-        NativeLoader.load();
-        init(intProperty(RUNTIME_THREADS_PROPERTY, 0), intProperty(CONNECT_CONCURRENCY_PROPERTY, 0));
-        startEngineLog();
-        LOG.info("mqttload: native engine {} loaded for {} from {}", version(), NativeLoader.loadedPlatform(),
-                NativeLoader.loadedFrom());
-    }
+    private static volatile boolean started;
+    /** Why loading failed: a half-loaded library cannot be unloaded, so it is not tried again. */
+    private static LinkageError loadFailure;
 
     private NativeLib() {
+    }
+
+    /**
+     * Loads the library and starts the engine with {@code workerThreads} runtime workers (0 = one per core) and
+     * at most {@code connectConcurrency} handshakes in flight (0 = the engine's default). Only the first call
+     * that succeeds counts: the runtime cannot be resized once it runs. UnsatisfiedLinkError when the library
+     * cannot be loaded.
+     */
+    public static void init(int workerThreads, int connectConcurrency) {
+        if (started) {
+            return;
+        }
+        synchronized (NativeLib.class) {
+            if (started) {
+                return;
+            }
+            load();
+            configure(Math.max(0, workerThreads), Math.max(0, connectConcurrency));
+            startEngineLog();
+            started = true;
+            LOG.info("mqttload: native engine {} loaded for {} from {}", version(), NativeLoader.loadedPlatform(),
+                    NativeLoader.loadedFrom());
+        }
+    }
+
+    /** Before a first native call: starts the engine with its defaults unless {@link #init} came first. */
+    static void ensureInit() {
+        init(0, 0);
+    }
+
+    private static void load() {
+        if (loadFailure != null) {
+            throw loadFailure;
+        }
+        try {
+            NativeLoader.load();
+        } catch (LinkageError e) {
+            loadFailure = e;
+            throw e;
+        }
     }
 
     /** The engine's log is a convenience: when it cannot start, the engine runs silent. */
@@ -41,57 +68,8 @@ public final class NativeLib {
         }
     }
 
-    /** A non-negative JMeter property; {@code dflt} when unset or JMeter's properties are not loaded. */
-    private static int intProperty(String name, int dflt) {
-        try {
-            return Math.max(0, JMeterUtils.getPropDefault(name, dflt));
-        } catch (RuntimeException e) { // JMeter properties not loaded (e.g. outside JMeter)
-            return dflt;
-        }
-    }
+    /** Before the runtime's first use; {@code connectConcurrency} 0 = the engine's default. */
+    private static native void configure(int workerThreads, int connectConcurrency);
 
-    /** {@code connectConcurrency} 0 = the engine's default. */
-    static native void init(int workerThreads, int connectConcurrency);
-
-    public static native String version();
-
-    public static native long groupCreate(String connectJson);
-
-    public static native Outcome groupConnect(long group, BooleanSupplier shutdownProbe);
-
-    public static native Outcome groupDisconnect(long group);
-
-    /** MQTT 5.0 DISCONNECT with {"reasonCode":N,"sessionExpiry":S} (S = -1: not sent), then closes. */
-    public static native Outcome groupDisconnectWith(long group, String disconnectJson);
-
-    /** UNSUBSCRIBE with {"topics":"a, b/#","timeoutMs":N} on every connection, waiting for the UNSUBACKs. */
-    public static native Outcome groupUnsubscribe(long group, String unsubscribeJson, BooleanSupplier shutdownProbe);
-
-    public static native void groupFree(long group);
-
-    public static native void cancel(long group);
-
-    public static native boolean groupIsConnected(long group);
-
-    public static native long publisherCreate(String publishJson);
-
-    public static native Outcome publish(long group, long publisher, BooleanSupplier shutdownProbe);
-
-    public static native void publisherFree(long publisher);
-
-    public static native long subscriberCreate(String subscribeJson);
-
-    public static native Outcome subscribe(long group, long subscriber, BooleanSupplier shutdownProbe);
-
-    public static native void subscriberFree(long subscriber);
-
-    /** Broker Statistics: its state (brokerStatsJson); the connection is a group from groupCreate. */
-    public static native long brokerStatsCreate(String brokerStatsJson);
-
-    public static native Outcome brokerStats(long group, long brokerStats, BooleanSupplier shutdownProbe);
-
-    /** The last sample's figures, one NAME=value line each (value empty when not published). */
-    public static native String brokerStatsFigures(long brokerStats);
-
-    public static native void brokerStatsFree(long brokerStats);
+    private static native String version();
 }

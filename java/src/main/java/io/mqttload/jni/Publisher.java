@@ -12,7 +12,8 @@ public class Publisher extends NativeObject {
     }
 
     public static Publisher create(String publishJson) {
-        return new Publisher(NativeLib.publisherCreate(publishJson), publishJson);
+        NativeLib.ensureInit();
+        return new Publisher(nativeCreate(publishJson), publishJson);
     }
 
     public String json() {
@@ -21,11 +22,17 @@ public class Publisher extends NativeObject {
 
     /** Publishes; stops waiting for acknowledgements once {@code shutdownProbe} (may be null) answers true. */
     public Outcome publish(ConnectionGroup group, BooleanSupplier shutdownProbe) {
-        return NativeLib.publish(group.handle(), handle(), shutdownProbe);
+        return nativePublish(group.handle(), handle(), shutdownProbe);
     }
 
     @Override
     protected void free(long handle) {
-        NativeLib.publisherFree(handle);
+        nativeFree(handle);
     }
+
+    private static native long nativeCreate(String publishJson);
+
+    private static native Outcome nativePublish(long group, long publisher, BooleanSupplier shutdownProbe);
+
+    private static native void nativeFree(long publisher);
 }

@@ -13,7 +13,8 @@ public class Subscriber extends NativeObject {
     }
 
     public static Subscriber create(String subscribeJson) {
-        return new Subscriber(NativeLib.subscriberCreate(subscribeJson), subscribeJson);
+        NativeLib.ensureInit();
+        return new Subscriber(nativeCreate(subscribeJson), subscribeJson);
     }
 
     public String json() {
@@ -36,11 +37,17 @@ public class Subscriber extends NativeObject {
         if (boundGroup == null) {
             boundGroup = group;
         }
-        return NativeLib.subscribe(group.handle(), handle(), shutdownProbe);
+        return nativeSubscribe(group.handle(), handle(), shutdownProbe);
     }
 
     @Override
     protected void free(long handle) {
-        NativeLib.subscriberFree(handle);
+        nativeFree(handle);
     }
+
+    private static native long nativeCreate(String subscribeJson);
+
+    private static native Outcome nativeSubscribe(long group, long subscriber, BooleanSupplier shutdownProbe);
+
+    private static native void nativeFree(long subscriber);
 }

@@ -6,6 +6,8 @@ import java.lang.reflect.InvocationTargetException;
 import org.apache.jmeter.gui.JMeterGUIComponent;
 import org.apache.jmeter.testelement.TestElement;
 
+import io.mqttload.jni.NativeLib;
+
 /**
  * Run by {@link NoNativeLibraryTest} in a JVM of its own where libmqttload cannot be found. Initialises every
  * element and GUI class, builds, edits and copies each element, then checks that running one would need the
@@ -65,7 +67,7 @@ public final class NoNativeLibraryProbe {
         }
         // the elements above must have worked without the library: prove it is really absent here
         try {
-            Class.forName("io.mqttload.jni.NativeLib", true, loader);
+            NativeLib.init(0, 0);
             fail("the native library loaded: the probe did not run without it");
         } catch (UnsatisfiedLinkError e) {
             check(String.valueOf(e.getMessage()).contains("no native library for linux-riscv64"), "unexpected error: " + e);

@@ -1,4 +1,4 @@
-package io.mqttload.jni;
+package io.mqttload.jmeter;
 
 import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.util.JMeterUtils;
@@ -8,7 +8,7 @@ import org.apache.jmeter.util.JMeterUtils;
  * one ERROR naming the platform and the fix, and stops at its first sample, rather than every Connect failing
  * and every Publish/Subscribe asking for a Connect sampler.
  */
-public final class NativeCheck {
+final class NativeCheck {
     private static volatile boolean checked;
     private static volatile String failure;
     private static long reportedForTest = Long.MIN_VALUE;
@@ -17,7 +17,7 @@ public final class NativeCheck {
     }
 
     /** Null when the engine is loaded and started, else why not, as one sentence. */
-    public static String failure() {
+    static String failure() {
         if (!checked) {
             synchronized (NativeCheck.class) {
                 if (!checked) {
@@ -30,18 +30,15 @@ public final class NativeCheck {
     }
 
     /** Why the engine cannot be used, when a check has already found out (never loads anything). */
-    public static String knownFailure() {
+    static String knownFailure() {
         return checked ? failure : null;
     }
 
     private static String tryLoad() {
         try {
-            Class.forName("io.mqttload.jni.NativeLib", true, NativeCheck.class.getClassLoader());
+            EngineStart.start();
             return null;
-        } catch (ExceptionInInitializerError e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return messageOf(cause);
-        } catch (LinkageError | ClassNotFoundException e) {
+        } catch (RuntimeException | LinkageError e) {
             return messageOf(e);
         }
     }
@@ -60,7 +57,7 @@ public final class NativeCheck {
      * test ({@link #STOPS}), so the results show the failure rather than an empty, error-free run. True when
      * the engine is usable.
      */
-    public static boolean atTestStart() {
+    static boolean atTestStart() {
         String why = failure();
         if (why == null) {
             return true;
@@ -78,5 +75,5 @@ public final class NativeCheck {
     }
 
     /** Said after the reason: what happens next. */
-    public static final String STOPS = " (the test stops at its first MQTT sample)";
+    static final String STOPS = " (the test stops at its first MQTT sample)";
 }

@@ -1,4 +1,4 @@
-package io.mqttload.jni;
+package io.mqttload.jmeter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

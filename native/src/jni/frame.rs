@@ -1,0 +1,166 @@
+//! What every `static native` method shares: the frame that turns errors and panics into Java
+//! exceptions (nothing may unwind into the JVM), the settings documents Java hands over, and a
+//! group operation run for a JMeter sample.
+
+use std::fmt::Display;
+use std::sync::Arc;
+
+use jni::errors::ErrorPolicy;
+use jni::objects::{JObject, JString};
+use jni::strings::JNIString;
+use jni::sys::jlong;
+use jni::{jni_str, Env};
+
+use super::group::GROUPS;
+use super::handles::Registry;
+use super::outcome::to_java;
+use super::runtime::block_on_watching;
+use crate::sampler::{ConnectionGroup, SampleOutcome, Shutdown};
+
+/// Defines the export of one `static native` method: the JNI symbol and arguments around `body`,
+/// which runs inside `with_env` (so a panic is caught) with `env` bound to the caller's `Env`. Its
+/// error is resolved by [`Throw`]; a `silent` method's (a `jni::errors::Error`) by
+/// `LogErrorAndDefault`, for calls that must never fail their caller. Argument types may name the
+/// caller's lifetime, `'caller`.
+macro_rules! export {
+    ($(#[$attr:meta])* fn $($rest:tt)*) => {
+        export!(@policy $crate::jni::frame::Throw, $crate::jni::frame::Failure;
+            $(#[$attr])* fn $($rest)*);
+    };
+    ($(#[$attr:meta])* silent fn $($rest:tt)*) => {
+        export!(@policy ::jni::errors::LogErrorAndDefault, ::jni::errors::Error;
+            $(#[$attr])* fn $($rest)*);
+    };
+    (@policy $policy:ty, $error:ty; $(#[$attr:meta])*
+        fn $name:ident($env:pat $(, $arg:ident: $ty:ty)* $(,)?) $(-> $ret:ty)? $body:block) => {
+        $(#[$attr])*
+        #[unsafe(no_mangle)]
+        pub extern "system" fn $name<'caller>(
+            mut unowned: ::jni::EnvUnowned<'caller>,
+            _class: ::jni::objects::JClass<'caller>,
+            $($arg: $ty),*
+        ) $(-> $ret)? {
+            let body = |$env: &mut ::jni::Env<'caller>| -> ::std::result::Result<_, $error> {
+                $body
+            };
+            unowned.with_env(body).resolve::<$policy>()
+        }
+    };
+}
+
+/// Why a native call failed, and which Java exception says so.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum Failure {
+    /// Bad settings: `IllegalArgumentException`, message naming the field.
+    #[error("{0}")]
+    Settings(String),
+    /// Anything else: `io.mqttload.jni.NativeException`.
+    #[error("{0}")]
+    Native(String),
+    #[error("JNI error: {0}")]
+    Jni(#[from] jni::errors::Error),
+}
+
+pub(super) struct Throw;
+
+impl<T: Default> ErrorPolicy<T, Failure> for Throw {
+    type Captures<'unowned_env_local: 'native_method, 'native_method> = ();
+
+    fn on_error<'unowned_env_local: 'native_method, 'native_method>(
+        env: &mut Env<'unowned_env_local>,
+        _cap: &mut Self::Captures<'unowned_env_local, 'native_method>,
+        err: Failure,
+    ) -> jni::errors::Result<T> {
+        if env.exception_check() {
+            return Ok(T::default());
+        }
+        let msg = JNIString::from(err.to_string());
+        let _ = match err {
+            Failure::Settings(_) => {
+                env.throw_new(jni_str!("java/lang/IllegalArgumentException"), msg)
+            }
+            _ => env.throw_new(jni_str!("io/mqttload/jni/NativeException"), msg),
+        };
+        Ok(T::default())
+    }
+
+    fn on_panic<'unowned_env_local: 'native_method, 'native_method>(
+        env: &mut Env<'unowned_env_local>,
+        _cap: &mut Self::Captures<'unowned_env_local, 'native_method>,
+        payload: Box<dyn std::any::Any + Send + 'static>,
+    ) -> jni::errors::Result<T> {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        // Leaking the payload is safer than dropping it: its destructor could panic again.
+        std::mem::forget(payload);
+        if !env.exception_check() {
+            let msg = JNIString::from(format!("mqttload internal error (please report): {what}"));
+            let _ = env.throw_new(jni_str!("io/mqttload/jni/NativeException"), msg);
+        }
+        Ok(T::default())
+    }
+}
+
+/// A settings document (JSON, read only by the engine) as `parse` takes it; whatever `parse`
+/// refuses is a bad setting.
+pub(super) fn settings<T, E: Display>(
+    env: &Env<'_>,
+    json: &JString<'_>,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, Failure> {
+    if json.is_null() {
+        return Err(Failure::Settings("settings are null".into()));
+    }
+    let json = json.try_to_string(env)?;
+    parse(&json).map_err(|e| Failure::Settings(e.to_string()))
+}
+
+/// What `build` makes of a settings document, kept in `registry`; Java gets its handle.
+pub(super) fn create<T, E: Display>(
+    env: &Env<'_>,
+    json: &JString<'_>,
+    registry: &Registry<T>,
+    build: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<jlong, Failure> {
+    Ok(registry.insert(settings(env, json, build)?))
+}
+
+/// Runs `op` on the group `group` names for a JMeter sample, blocking this thread on the shared
+/// runtime (see [`block_on_watching`] for Stop and Shutdown), and gives Java its `Outcome`.
+pub(super) fn sample<'local>(
+    env: &mut Env<'local>,
+    probe: &JObject<'_>,
+    group: jlong,
+    op: impl AsyncFnOnce(&Arc<ConnectionGroup>, &Shutdown) -> SampleOutcome,
+) -> Result<JObject<'local>, Failure> {
+    let group = GROUPS.live(group)?;
+    run(env, probe, &group, op)
+}
+
+/// As [`sample`], for an operation of the engine object `item` names in `items`; the group is
+/// looked up first, so a closed group is what a call with both closed reports.
+pub(super) fn sample_item<'local, T>(
+    env: &mut Env<'local>,
+    probe: &JObject<'_>,
+    group: jlong,
+    items: &Registry<T>,
+    item: jlong,
+    op: impl AsyncFnOnce(&Arc<ConnectionGroup>, &Arc<T>, &Shutdown) -> SampleOutcome,
+) -> Result<JObject<'local>, Failure> {
+    let group = GROUPS.live(group)?;
+    let item = items.live(item)?;
+    run(env, probe, &group, async |g, sd| op(g, &item, sd).await)
+}
+
+fn run<'local>(
+    env: &mut Env<'local>,
+    probe: &JObject<'_>,
+    group: &Arc<ConnectionGroup>,
+    op: impl AsyncFnOnce(&Arc<ConnectionGroup>, &Shutdown) -> SampleOutcome,
+) -> Result<JObject<'local>, Failure> {
+    let o = block_on_watching(env, probe, group, op)?;
+    to_java(env, &o)
+}

@@ -1,0 +1,93 @@
+//! `static native` methods of `io.mqttload.jni.ConnectionGroup`: a group of 1..N connections,
+//! which every sample on the broker works through.
+
+use jni::objects::{JObject, JString};
+use jni::sys::{jboolean, jlong};
+use once_cell::sync::Lazy;
+
+use super::frame::{create, sample, settings};
+use super::handles::Registry;
+use crate::sampler::{
+    unsubscribe_until, ConnectConfig, ConnectionGroup, DisconnectSettings, UnsubscribeConfig,
+};
+
+pub(super) static GROUPS: Lazy<Registry<ConnectionGroup>> =
+    Lazy::new(|| Registry::new("MQTT connection"));
+
+export! {
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeCreate(env, json: JString<'caller>) -> jlong {
+        create(env, &json, &GROUPS, |s| ConnectionGroup::new(ConnectConfig::from_json(s)?))
+    }
+}
+
+export! {
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeConnect(
+        env,
+        group: jlong,
+        probe: JObject<'caller>,
+    ) -> JObject<'caller> {
+        sample(env, &probe, group, async |g, sd| g.connect_until(sd).await)
+    }
+}
+
+export! {
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeDisconnect(env, group: jlong) -> JObject<'caller> {
+        sample(env, &JObject::null(), group, async |g, _| g.disconnect().await)
+    }
+}
+
+export! {
+    /// DISCONNECT with an MQTT 5.0 reason code and session expiry; bad settings are reported
+    /// before a closed group.
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeDisconnectWith(
+        env,
+        group: jlong,
+        json: JString<'caller>,
+    ) -> JObject<'caller> {
+        let with = settings(env, &json, DisconnectSettings::from_json)?;
+        sample(env, &JObject::null(), group, async |g, _| g.disconnect_with(with).await)
+    }
+}
+
+export! {
+    /// UNSUBSCRIBE on every connection of the group, waiting for the UNSUBACKs; bad settings are
+    /// reported before a closed group.
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeUnsubscribe(
+        env,
+        group: jlong,
+        json: JString<'caller>,
+        probe: JObject<'caller>,
+    ) -> JObject<'caller> {
+        let config = settings(env, &json, UnsubscribeConfig::from_json)?;
+        sample(env, &probe, group, async |g, sd| unsubscribe_until(g, &config, sd).await)
+    }
+}
+
+export! {
+    /// Asked of closed groups too (a thread's end racing a Stop): false then.
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeIsConnected(_, group: jlong) -> jboolean {
+        Ok(GROUPS.get(group).is_some_and(|g| g.is_connected()))
+    }
+}
+
+export! {
+    /// Stop: what waits on the group ends now. A closed group has nothing to end.
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeCancel(_, group: jlong) {
+        if let Some(g) = GROUPS.get(group) {
+            g.cancel();
+        }
+        Ok(())
+    }
+}
+
+export! {
+    /// What still waits on the group ends before its connections close, so no sample hangs on a
+    /// freed group.
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeFree(_, group: jlong) {
+        if let Some(g) = GROUPS.remove(group) {
+            g.cancel();
+            g.close_now();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,43 @@
+//! `static native` methods of `io.mqttload.jni.Publisher`: what a Publish sampler sends, sent
+//! through a group.
+
+use jni::objects::{JObject, JString};
+use jni::sys::jlong;
+use once_cell::sync::Lazy;
+
+use super::frame::{create, sample_item};
+use super::handles::Registry;
+use crate::sampler::{PublishConfig, Publisher};
+
+static PUBLISHERS: Lazy<Registry<Publisher>> = Lazy::new(|| Registry::new("publisher"));
+
+export! {
+    fn Java_io_mqttload_jni_Publisher_nativeCreate(env, json: JString<'caller>) -> jlong {
+        create(env, &json, &PUBLISHERS, |s| PublishConfig::from_json(s).map(Publisher::new))
+    }
+}
+
+export! {
+    fn Java_io_mqttload_jni_Publisher_nativePublish(
+        env,
+        group: jlong,
+        publisher: jlong,
+        probe: JObject<'caller>,
+    ) -> JObject<'caller> {
+        sample_item(env, &probe, group, &PUBLISHERS, publisher, async |g, p, sd| {
+            if p.is_paced() {
+                // The schedule runs on the runtime, not in this JMeter thread.
+                p.clone().publish_on_runtime(g.clone(), sd.clone()).await
+            } else {
+                p.publish_until(g, sd).await
+            }
+        })
+    }
+}
+
+export! {
+    fn Java_io_mqttload_jni_Publisher_nativeFree(_, publisher: jlong) {
+        PUBLISHERS.remove(publisher);
+        Ok(())
+    }
+}
