@@ -1,11 +1,12 @@
 //! mqttload: the MQTT engine behind the JMeter plugin.
-//! Layers, data flowing one way: codec -> transport -> client -> sampler -> jni.
+//! Layers, data flowing one way: codec -> transport -> client -> sampler -> settings -> jni.
 
 pub mod client;
 pub mod codec;
 mod jni;
 pub mod log;
 pub mod sampler;
+pub mod settings;
 #[doc(hidden)]
 pub mod testkit;
 pub mod transport;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use mqttload::sampler::config::Id;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SampleOutcome, SubscribeConfig,
     Subscriber,
@@ -590,7 +591,7 @@ fn wrong_pkcs12_password_is_named_and_not_shown() {
             Err(e) => e,
             Ok(_) => panic!("wrong password accepted"),
         };
-        assert_eq!(e.field, "mqtt.clientcert_password");
+        assert_eq!(e.setting, Some(Id::TlsClientCertPassword));
         let m = e.to_string();
         assert!(
             m.contains(&format!(
@@ -614,7 +615,7 @@ fn missing_files_name_the_path() {
     let cases = [
         (
             format!(r#""caFile":"{}""#, json_str(&missing)),
-            "mqtt.ca_file",
+            Id::TlsCaFile,
             "cannot read CA file",
         ),
         (
@@ -622,7 +623,7 @@ fn missing_files_name_the_path() {
                 r#""clientCert":true,"clientCertFile":"{}""#,
                 json_str(&missing)
             ),
-            "mqtt.clientcert_file_path",
+            Id::TlsClientCertFile,
             "cannot read client certificate file",
         ),
         (
@@ -631,7 +632,7 @@ fn missing_files_name_the_path() {
                 json_str(&k.client.0),
                 json_str(&missing)
             ),
-            "mqtt.client_key_file",
+            Id::TlsClientKeyFile,
             "cannot read client key file",
         ),
     ];
@@ -641,7 +642,7 @@ fn missing_files_name_the_path() {
             Err(e) => e,
             Ok(_) => panic!("missing file accepted: {tls}"),
         };
-        assert_eq!(e.field, field, "{e}");
+        assert_eq!(e.setting, Some(field), "{e}");
         let m = e.to_string();
         assert!(
             m.contains(&format!("{phrase} '{}'", missing.display())),
@@ -659,7 +660,7 @@ fn missing_files_name_the_path() {
     let e = ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap())
         .err()
         .expect("mismatched key accepted");
-    assert_eq!(e.field, "mqtt.client_key_file", "{e}");
+    assert_eq!(e.setting, Some(Id::TlsClientKeyFile), "{e}");
 }
 
 #[tokio::test]

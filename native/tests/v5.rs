@@ -314,7 +314,7 @@ async fn connack_properties_are_adopted() {
     let json = connect_json(
         port,
         r#","v5":{"sessionExpiry":30,"receiveMaximum":10,"maximumPacketSize":4096,"topicAliasMaximum":5,
-            "requestResponseInformation":true,"requestProblemInformation":false,"userProperties":[["a","b"]]}"#,
+            "requestResponseInformation":true,"userProperties":[["a","b"]]}"#,
     )
     .replace(r#""clientIdPrefix":"v5_""#, r#""clientIdPrefix":"""#)
     .replace(r#""clientIdSuffix":true"#, r#""clientIdSuffix":false"#);
@@ -334,7 +334,6 @@ async fn connack_properties_are_adopted() {
             Property::MaximumPacketSize(4096),
             Property::TopicAliasMaximum(5),
             Property::RequestResponseInformation(1),
-            Property::RequestProblemInformation(0),
             Property::UserProperty("a".into(), "b".into()),
         ])
     );

@@ -7,13 +7,16 @@ use once_cell::sync::Lazy;
 
 use super::frame::{create, sample_item};
 use super::handles::Registry;
+use crate::settings::Element;
 use crate::sampler::{BrokerStats, BrokerStatsConfig};
 
 static BROKER_STATS: Lazy<Registry<BrokerStats>> = Lazy::new(|| Registry::new("broker statistics"));
 
 export! {
     fn Java_io_mqttload_jni_BrokerStats_nativeCreate(env, json: JString<'caller>) -> jlong {
-        create(env, &json, &BROKER_STATS, |s| BrokerStatsConfig::from_json(s).map(BrokerStats::new))
+        create(env, &json, Element::Stats, &BROKER_STATS, |s| {
+            BrokerStatsConfig::from_json(s).map(BrokerStats::new)
+        })
     }
 }
 
@@ -24,7 +27,7 @@ export! {
         stats: jlong,
         probe: JObject<'caller>,
     ) -> JObject<'caller> {
-        sample_item(env, &probe, group, &BROKER_STATS, stats, async |g, b, sd| {
+        sample_item(env, &probe, group, Element::Stats, &BROKER_STATS, stats, async |g, b, sd| {
             b.sample_until(g, sd).await
         })
     }

@@ -2,11 +2,10 @@
 //! exceptions (nothing may unwind into the JVM), the settings documents Java hands over, and a
 //! group operation run for a JMeter sample.
 
-use std::fmt::Display;
 use std::sync::Arc;
 
 use jni::errors::ErrorPolicy;
-use jni::objects::{JObject, JString};
+use jni::objects::{JObject, JString, JValue};
 use jni::strings::JNIString;
 use jni::sys::jlong;
 use jni::{jni_str, Env};
@@ -15,7 +14,9 @@ use super::group::GROUPS;
 use super::handles::Registry;
 use super::outcome::to_java;
 use super::runtime::block_on_watching;
+use crate::sampler::config::ConfigError;
 use crate::sampler::{ConnectionGroup, SampleOutcome, Shutdown};
+use crate::settings::{error_code, error_message, Element};
 
 /// Defines the export of one `static native` method: the JNI symbol and arguments around `body`,
 /// which runs inside `with_env` (so a panic is caught) with `env` bound to the caller's `Env`. Its
@@ -51,9 +52,10 @@ macro_rules! export {
 /// Why a native call failed, and which Java exception says so.
 #[derive(Debug, thiserror::Error)]
 pub(super) enum Failure {
-    /// Bad settings: `IllegalArgumentException`, message naming the field.
-    #[error("{0}")]
-    Settings(String),
+    /// Bad settings: `io.mqttload.jni.SettingsException`, with the message naming the setting (its
+    /// label and property key) and the response code the element's sample fails with.
+    #[error("{message}")]
+    Settings { code: &'static str, message: String },
     /// Anything else: `io.mqttload.jni.NativeException`.
     #[error("{0}")]
     Native(String),
@@ -74,12 +76,12 @@ impl<T: Default> ErrorPolicy<T, Failure> for Throw {
         if env.exception_check() {
             return Ok(T::default());
         }
-        let msg = JNIString::from(err.to_string());
         let _ = match err {
-            Failure::Settings(_) => {
-                env.throw_new(jni_str!("java/lang/IllegalArgumentException"), msg)
-            }
-            _ => env.throw_new(jni_str!("io/mqttload/jni/NativeException"), msg),
+            Failure::Settings { code, message } => throw_settings(env, code, &message),
+            other => env.throw_new(
+                jni_str!("io/mqttload/jni/NativeException"),
+                JNIString::from(other.to_string()),
+            ),
         };
         Ok(T::default())
     }
@@ -104,28 +106,52 @@ impl<T: Default> ErrorPolicy<T, Failure> for Throw {
     }
 }
 
-/// A settings document (JSON, read only by the engine) as `parse` takes it; whatever `parse`
-/// refuses is a bad setting.
-pub(super) fn settings<T, E: Display>(
-    env: &Env<'_>,
-    json: &JString<'_>,
-    parse: impl FnOnce(&str) -> Result<T, E>,
-) -> Result<T, Failure> {
-    if json.is_null() {
-        return Err(Failure::Settings("settings are null".into()));
-    }
-    let json = json.try_to_string(env)?;
-    parse(&json).map_err(|e| Failure::Settings(e.to_string()))
+fn throw_settings(env: &mut Env<'_>, code: &str, message: &str) -> jni::errors::Result<()> {
+    let code = env.new_string(code)?;
+    let message = env.new_string(message)?;
+    let e = env.new_object(
+        jni_str!("io/mqttload/jni/SettingsException"),
+        jni::jni_sig!("(Ljava/lang/String;Ljava/lang/String;)V"),
+        &[JValue::Object(&code), JValue::Object(&message)],
+    )?;
+    env.throw(jni::objects::JThrowable::from(e))
 }
 
-/// What `build` makes of a settings document, kept in `registry`; Java gets its handle.
-pub(super) fn create<T, E: Display>(
+/// `element`'s settings refused: the message and code the user sees.
+pub(super) fn refused(element: Element, e: &ConfigError) -> Failure {
+    Failure::Settings {
+        code: error_code(element, e),
+        message: error_message(element, e),
+    }
+}
+
+/// `element`'s settings document (JSON, read only by the engine) as `parse` takes it; whatever
+/// `parse` refuses is a bad setting.
+pub(super) fn settings<T>(
     env: &Env<'_>,
     json: &JString<'_>,
+    element: Element,
+    parse: impl FnOnce(&str) -> Result<T, ConfigError>,
+) -> Result<T, Failure> {
+    if json.is_null() {
+        return Err(Failure::Settings {
+            code: element.bad_code(),
+            message: format!("{}: the settings are null", element.label()),
+        });
+    }
+    let json = json.try_to_string(env)?;
+    parse(&json).map_err(|e| refused(element, &e))
+}
+
+/// What `build` makes of `element`'s settings document, kept in `registry`; Java gets its handle.
+pub(super) fn create<T>(
+    env: &Env<'_>,
+    json: &JString<'_>,
+    element: Element,
     registry: &Registry<T>,
-    build: impl FnOnce(&str) -> Result<T, E>,
+    build: impl FnOnce(&str) -> Result<T, ConfigError>,
 ) -> Result<jlong, Failure> {
-    Ok(registry.insert(settings(env, json, build)?))
+    Ok(registry.insert(settings(env, json, element, build)?))
 }
 
 /// Runs `op` on the group `group` names for a JMeter sample, blocking this thread on the shared
@@ -134,33 +160,37 @@ pub(super) fn sample<'local>(
     env: &mut Env<'local>,
     probe: &JObject<'_>,
     group: jlong,
+    element: Element,
     op: impl AsyncFnOnce(&Arc<ConnectionGroup>, &Shutdown) -> SampleOutcome,
 ) -> Result<JObject<'local>, Failure> {
     let group = GROUPS.live(group)?;
-    run(env, probe, &group, op)
+    run(env, probe, &group, element, op)
 }
 
 /// As [`sample`], for an operation of the engine object `item` names in `items`; the group is
 /// looked up first, so a closed group is what a call with both closed reports.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn sample_item<'local, T>(
     env: &mut Env<'local>,
     probe: &JObject<'_>,
     group: jlong,
+    element: Element,
     items: &Registry<T>,
     item: jlong,
     op: impl AsyncFnOnce(&Arc<ConnectionGroup>, &Arc<T>, &Shutdown) -> SampleOutcome,
 ) -> Result<JObject<'local>, Failure> {
     let group = GROUPS.live(group)?;
     let item = items.live(item)?;
-    run(env, probe, &group, async |g, sd| op(g, &item, sd).await)
+    run(env, probe, &group, element, async |g, sd| op(g, &item, sd).await)
 }
 
 fn run<'local>(
     env: &mut Env<'local>,
     probe: &JObject<'_>,
     group: &Arc<ConnectionGroup>,
+    element: Element,
     op: impl AsyncFnOnce(&Arc<ConnectionGroup>, &Shutdown) -> SampleOutcome,
 ) -> Result<JObject<'local>, Failure> {
     let o = block_on_watching(env, probe, group, op)?;
-    to_java(env, &o)
+    to_java(env, element, &o)
 }

@@ -2,7 +2,7 @@
 //! which every sample on the broker works through.
 
 use jni::objects::{JObject, JString};
-use jni::sys::{jboolean, jlong};
+use jni::sys::{jboolean, jint, jlong};
 use once_cell::sync::Lazy;
 
 use super::frame::{create, sample, settings};
@@ -10,13 +10,45 @@ use super::handles::Registry;
 use crate::sampler::{
     unsubscribe_until, ConnectConfig, ConnectionGroup, DisconnectSettings, UnsubscribeConfig,
 };
+use crate::settings::Element;
 
 pub(super) static GROUPS: Lazy<Registry<ConnectionGroup>> =
     Lazy::new(|| Registry::new("MQTT connection"));
 
 export! {
     fn Java_io_mqttload_jni_ConnectionGroup_nativeCreate(env, json: JString<'caller>) -> jlong {
-        create(env, &json, &GROUPS, |s| ConnectionGroup::new(ConnectConfig::from_json(s)?))
+        create(env, &json, Element::Connect, &GROUPS, |s| {
+            ConnectionGroup::new(ConnectConfig::from_json(s)?)
+        })
+    }
+}
+
+export! {
+    /// The connection of a Broker Statistics element, from that element's settings.
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeCreateForBrokerStats(
+        env,
+        json: JString<'caller>,
+    ) -> jlong {
+        create(env, &json, Element::Stats, &GROUPS, |s| {
+            ConnectionGroup::new(ConnectConfig::for_broker_stats(s)?)
+        })
+    }
+}
+
+export! {
+    /// How many connections the group holds (its settings say; a closed group, 0).
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeConnections(_, group: jlong) -> jint {
+        Ok(GROUPS
+            .get(group)
+            .map_or(0, |g| jint::try_from(g.config().connections).unwrap_or(jint::MAX)))
+    }
+}
+
+export! {
+    /// Whether its connections hold sessions the broker keeps, so that a Disconnect keeps the group
+    /// for the thread's next Connect to resume.
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeIsResumable(_, group: jlong) -> jboolean {
+        Ok(GROUPS.get(group).is_some_and(|g| g.config().resumable()))
     }
 }
 
@@ -26,13 +58,17 @@ export! {
         group: jlong,
         probe: JObject<'caller>,
     ) -> JObject<'caller> {
-        sample(env, &probe, group, async |g, sd| g.connect_until(sd).await)
+        sample(env, &probe, group, Element::Connect, async |g, sd| {
+            g.connect_until(sd).await
+        })
     }
 }
 
 export! {
     fn Java_io_mqttload_jni_ConnectionGroup_nativeDisconnect(env, group: jlong) -> JObject<'caller> {
-        sample(env, &JObject::null(), group, async |g, _| g.disconnect().await)
+        sample(env, &JObject::null(), group, Element::Disconnect, async |g, _| {
+            g.disconnect().await
+        })
     }
 }
 
@@ -44,8 +80,10 @@ export! {
         group: jlong,
         json: JString<'caller>,
     ) -> JObject<'caller> {
-        let with = settings(env, &json, DisconnectSettings::from_json)?;
-        sample(env, &JObject::null(), group, async |g, _| g.disconnect_with(with).await)
+        let with = settings(env, &json, Element::Disconnect, DisconnectSettings::from_json)?;
+        sample(env, &JObject::null(), group, Element::Disconnect, async |g, _| {
+            g.disconnect_with(with).await
+        })
     }
 }
 
@@ -58,8 +96,10 @@ export! {
         json: JString<'caller>,
         probe: JObject<'caller>,
     ) -> JObject<'caller> {
-        let config = settings(env, &json, UnsubscribeConfig::from_json)?;
-        sample(env, &probe, group, async |g, sd| unsubscribe_until(g, &config, sd).await)
+        let config = settings(env, &json, Element::Unsubscribe, UnsubscribeConfig::from_json)?;
+        sample(env, &probe, group, Element::Unsubscribe, async |g, sd| {
+            unsubscribe_until(g, &config, sd).await
+        })
     }
 }
 

@@ -5,13 +5,16 @@ use jni::{jni_str, Env};
 
 use super::frame::Failure;
 use crate::sampler::SampleOutcome;
+use crate::settings::{render, Element};
 
+/// The outcome of a sample of `element`, its message naming settings as that element's GUI does.
 pub(super) fn to_java<'local>(
     env: &mut Env<'local>,
+    element: Element,
     o: &SampleOutcome,
 ) -> Result<JObject<'local>, Failure> {
     let code = env.new_string(&o.code)?;
-    let message = env.new_string(&o.message)?;
+    let message = env.new_string(render(element, &o.message).as_ref())?;
     let stats = env.new_long_array(o.stats.len())?;
     stats.set_region(env, 0, &o.stats)?;
     let data = match &o.response_data {

@@ -7,13 +7,16 @@ use once_cell::sync::Lazy;
 
 use super::frame::{create, sample_item};
 use super::handles::Registry;
+use crate::settings::Element;
 use crate::sampler::{PublishConfig, Publisher};
 
 static PUBLISHERS: Lazy<Registry<Publisher>> = Lazy::new(|| Registry::new("publisher"));
 
 export! {
     fn Java_io_mqttload_jni_Publisher_nativeCreate(env, json: JString<'caller>) -> jlong {
-        create(env, &json, &PUBLISHERS, |s| PublishConfig::from_json(s).map(Publisher::new))
+        create(env, &json, Element::Publish, &PUBLISHERS, |s| {
+            PublishConfig::from_json(s).map(Publisher::new)
+        })
     }
 }
 
@@ -24,7 +27,7 @@ export! {
         publisher: jlong,
         probe: JObject<'caller>,
     ) -> JObject<'caller> {
-        sample_item(env, &probe, group, &PUBLISHERS, publisher, async |g, p, sd| {
+        sample_item(env, &probe, group, Element::Publish, &PUBLISHERS, publisher, async |g, p, sd| {
             if p.is_paced() {
                 // The schedule runs on the runtime, not in this JMeter thread.
                 p.clone().publish_on_runtime(g.clone(), sd.clone()).await

@@ -7,13 +7,16 @@ use once_cell::sync::Lazy;
 
 use super::frame::{create, sample_item};
 use super::handles::Registry;
+use crate::settings::Element;
 use crate::sampler::{SubscribeConfig, Subscriber};
 
 static SUBSCRIBERS: Lazy<Registry<Subscriber>> = Lazy::new(|| Registry::new("subscriber"));
 
 export! {
     fn Java_io_mqttload_jni_Subscriber_nativeCreate(env, json: JString<'caller>) -> jlong {
-        create(env, &json, &SUBSCRIBERS, |s| SubscribeConfig::from_json(s).map(Subscriber::new))
+        create(env, &json, Element::Subscribe, &SUBSCRIBERS, |s| {
+            SubscribeConfig::from_json(s).map(Subscriber::new)
+        })
     }
 }
 
@@ -24,7 +27,7 @@ export! {
         subscriber: jlong,
         probe: JObject<'caller>,
     ) -> JObject<'caller> {
-        sample_item(env, &probe, group, &SUBSCRIBERS, subscriber, async |g, s, sd| {
+        sample_item(env, &probe, group, Element::Subscribe, &SUBSCRIBERS, subscriber, async |g, s, sd| {
             s.subscribe_until(g, sd).await
         })
     }

@@ -8,7 +8,7 @@ use rand::Rng;
 
 use crate::codec::ProtocolVersion;
 
-use super::config::ConfigError;
+use super::config::{bad, ConfigError, Id};
 
 /// MQTT 3.1 brokers may refuse longer ids (3.1.1 servers must accept at least 23 as well).
 pub const MQTT31_MAX_CLIENT_ID: usize = 23;
@@ -47,12 +47,12 @@ pub fn next_client_id(
 }
 
 fn too_long(prefix: &str) -> ConfigError {
-    ConfigError {
-        field: "mqtt.client_id_prefix",
-        message: format!(
+    bad(
+        Id::ClientIdPrefix,
+        format!(
             "prefix '{prefix}' leaves no room within MQTT 3.1's {MQTT31_MAX_CLIENT_ID}-character client id limit"
         ),
-    }
+    )
 }
 
 #[cfg(test)]

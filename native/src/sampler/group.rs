@@ -128,7 +128,12 @@ fn transport(config: &ConnectConfig) -> Result<Transport, ConfigError> {
         TlsContext::new(&config.tls, &config.host)
             .map(Arc::new)
             .map_err(|e| ConfigError {
-                field: e.field(),
+                // (interim, until the transport names its inputs itself)
+                setting: crate::settings::description::by_key(
+                    crate::settings::Element::Connect,
+                    e.field(),
+                )
+                .map(|s| s.id),
                 message: e.to_string(),
             })
     };

@@ -8,9 +8,11 @@ import org.apache.jmeter.testelement.ThreadListener;
 import org.apache.jmeter.threads.JMeterContextService;
 import org.apache.jmeter.threads.JMeterVariables;
 
+import io.mqttload.jmeter.settings.Secrets;
 import io.mqttload.jni.BrokerStats;
 import io.mqttload.jni.ConnectionGroup;
 import io.mqttload.jni.Outcome;
+import io.mqttload.jni.SettingsException;
 
 /**
  * MQTT Broker Statistics: on a connection of its own, subscribes to the broker's $SYS tree; each sample reports
@@ -34,6 +36,11 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
     private transient BrokerStats stats;
 
     @Override
+    protected String element() {
+        return "stats";
+    }
+
+    @Override
     protected void doSample(SampleResult result, long startMillis, long startNanos) {
         Map<String, String> figures = Collections.emptyMap();
         try {
@@ -44,28 +51,20 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
     }
 
     private Map<String, String> run(SampleResult result, long startMillis, long startNanos) {
-        BrokerStatsSettings settings;
+        String json = settingsDocument();
+        Secrets secrets = secrets();
         try {
-            settings = BrokerStatsSettings.read(properties());
-        } catch (IllegalArgumentException e) {
-            Results.fail(result, startMillis, startNanos, Results.FAILED, e.getMessage());
-            return Collections.emptyMap();
-        }
-        String connectJson = settings.connectJson();
-        String json = settings.toJson();
-        try {
-            if (group == null || group.isClosed() || !connectJson.equals(groupJson)) {
+            if (group == null || group.isClosed() || !json.equals(groupJson)) {
                 close();
-                group = ConnectionGroup.create(connectJson, getName(), 1);
-                groupJson = connectJson;
+                group = ConnectionGroup.createForBrokerStats(json, getName());
+                groupJson = json;
             }
             if (stats == null || stats.isClosed() || !json.equals(stats.json())) {
                 closeStats();
                 stats = BrokerStats.create(json);
             }
-        } catch (IllegalArgumentException e) {
-            Results.fail(result, startMillis, startNanos, Results.FAILED,
-                    settings.connection.scrub(e.getMessage()));
+        } catch (SettingsException e) {
+            Results.fail(result, startMillis, startNanos, e.responseCode(), secrets.scrub(e.getMessage()));
             return Collections.emptyMap();
         }
         using(group);
@@ -73,12 +72,11 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
         try {
             o = stats.sample(group, shutdownProbe());
         } catch (RuntimeException e) { // its text may quote a secret
-            Results.fail(result, startMillis, startNanos, Results.EXCEPTION,
-                    settings.connection.scrub(Results.messageOf(e)));
+            Results.fail(result, startMillis, startNanos, Results.EXCEPTION, secrets.scrub(Results.messageOf(e)));
             return Collections.emptyMap();
         }
         Results.fill(result, startMillis, o);
-        result.setResponseMessage(settings.connection.scrub(result.getResponseMessage()));
+        result.setResponseMessage(secrets.scrub(result.getResponseMessage()));
         return o.success ? stats.figures() : Collections.<String, String>emptyMap();
     }
 
@@ -140,102 +138,5 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
         } catch (RuntimeException | LinkageError e) {
             Log.warn("mqttload: could not free a broker statistics connection: " + e);
         }
-    }
-
-    // Properties: the connection's (Connect element keys) and the $SYS ones
-    public String getServer() {
-        return getPropertyAsString(Keys.SERVER, Keys.DEFAULT_SERVER);
-    }
-
-    public void setServer(String v) {
-        setProperty(Keys.SERVER, v);
-    }
-
-    public String getPort() {
-        return getPropertyAsString(Keys.PORT, String.valueOf(Keys.DEFAULT_PORT));
-    }
-
-    public void setPort(String v) {
-        setProperty(Keys.PORT, v);
-    }
-
-    public String getMqttVersion() {
-        return getPropertyAsString(Keys.VERSION, Keys.VERSION_3_1_1);
-    }
-
-    public void setMqttVersion(String v) {
-        setProperty(Keys.VERSION, v);
-    }
-
-    public String getProtocol() {
-        return getPropertyAsString(Keys.PROTOCOL, Keys.PROTOCOL_TCP);
-    }
-
-    public void setProtocol(String v) {
-        setProperty(Keys.PROTOCOL, v);
-    }
-
-    public String getWsPath() {
-        return getPropertyAsString(Keys.WS_PATH, Keys.DEFAULT_WS_PATH);
-    }
-
-    public void setWsPath(String v) {
-        setProperty(Keys.WS_PATH, v);
-    }
-
-    public String getCaFile() {
-        return getPropertyAsString(Keys.CA_FILE, "");
-    }
-
-    public void setCaFile(String v) {
-        setProperty(Keys.CA_FILE, v);
-    }
-
-    public String getConnTimeout() {
-        return getPropertyAsString(Keys.CONN_TIMEOUT, String.valueOf(Keys.DEFAULT_CONN_TIMEOUT));
-    }
-
-    public void setConnTimeout(String v) {
-        setProperty(Keys.CONN_TIMEOUT, v);
-    }
-
-    public String getUserName() {
-        return getPropertyAsString(Keys.USER_NAME, "");
-    }
-
-    public void setUserName(String v) {
-        setProperty(Keys.USER_NAME, v);
-    }
-
-    public String getPassword() {
-        return getPropertyAsString(Keys.PASSWORD, "");
-    }
-
-    public void setPassword(String v) {
-        setProperty(Keys.PASSWORD, v);
-    }
-
-    public String getClientIdPrefix() {
-        return getPropertyAsString(Keys.CLIENT_ID_PREFIX, Keys.DEFAULT_STATS_CLIENT_ID_PREFIX);
-    }
-
-    public void setClientIdPrefix(String v) {
-        setProperty(Keys.CLIENT_ID_PREFIX, v);
-    }
-
-    public String getTopicRoot() {
-        return getPropertyAsString(Keys.SYS_TOPIC_ROOT, Keys.DEFAULT_SYS_TOPIC_ROOT);
-    }
-
-    public void setTopicRoot(String v) {
-        setProperty(Keys.SYS_TOPIC_ROOT, v);
-    }
-
-    public String getFirstTimeout() {
-        return getPropertyAsString(Keys.SYS_FIRST_TIMEOUT, String.valueOf(Keys.DEFAULT_SYS_FIRST_TIMEOUT_MS));
-    }
-
-    public void setFirstTimeout(String v) {
-        setProperty(Keys.SYS_FIRST_TIMEOUT, v);
     }
 }

@@ -1,6 +1,9 @@
 package io.mqttload.jmeter;
 
-/** Property keys: the XMeter plugin's (COMPAT.md) plus ours (contract). */
+/**
+ * The property keys and values the Java side refers to by name. What each setting is (type, default, range,
+ * label) is in the settings description, not here; a test checks that every key and value here is in it.
+ */
 public final class Keys {
     private Keys() {
     }
@@ -32,7 +35,6 @@ public final class Keys {
     public static final String BIND_ADDRESS = "mqtt.bind_address";
     /** Connections the group starts per second (a ramp); empty or 0 = all at once. */
     public static final String CONNECT_RATE = "mqtt.connect_rate";
-    public static final double MAX_CONNECT_RATE = 1_000_000;
 
     // Connect (ours)
     public static final String WILL_TOPIC = "mqtt.will_topic";
@@ -82,7 +84,7 @@ public final class Keys {
     /** At most this many messages per paced sample, all connections together; 0 = no cap. */
     public static final String PACE_MESSAGES = "mqtt.pace_messages";
 
-    // MQTT 5.0 (ours, issue 4). Connect:
+    // MQTT 5.0. Connect:
     public static final String SESSION_EXPIRY = "mqtt.session_expiry";
     public static final String RECEIVE_MAXIMUM = "mqtt.receive_maximum";
     public static final String MAXIMUM_PACKET_SIZE = "mqtt.maximum_packet_size";
@@ -117,9 +119,6 @@ public final class Keys {
     public static final String SYS_TOPIC_ROOT = "mqtt.sys_topic_root";
     /** Milliseconds the first sample waits for the broker's first $SYS message. */
     public static final String SYS_FIRST_TIMEOUT = "mqtt.sys_first_timeout";
-    public static final String DEFAULT_SYS_TOPIC_ROOT = "$SYS/broker";
-    public static final int DEFAULT_SYS_FIRST_TIMEOUT_MS = 15000;
-    public static final String DEFAULT_STATS_CLIENT_ID_PREFIX = "mqttload_stats_";
 
     // Values
     public static final String SCOPE_THREAD = "thread";
@@ -153,32 +152,4 @@ public final class Keys {
     /** Retain handling combo labels (index = the stored number). */
     public static final String[] RETAIN_HANDLING_LABELS = {
         "0 - send retained", "1 - only for new subscriptions", "2 - never"};
-
-    // Defaults (COMPAT.md and contract)
-    public static final String DEFAULT_SERVER = "127.0.0.1";
-    public static final int DEFAULT_PORT = 1883;
-    public static final String DEFAULT_VERSION = "3.1";
-    public static final int DEFAULT_CONN_TIMEOUT = 10;
-    /** XMeter's default: "" (the engine dials "/"). */
-    public static final String DEFAULT_WS_PATH = "";
-    public static final String DEFAULT_TLS_MIN_VERSION = TLS_1_2;
-    public static final int DEFAULT_KEEP_ALIVE = 300;
-    public static final String DEFAULT_CLIENT_ID_PREFIX = "conn_";
-    public static final String DEFAULT_TOPIC = "test_topic";
-    public static final int DEFAULT_FIXED_LENGTH = 1024;
-    public static final int DEFAULT_ACK_TIMEOUT_MS = 10000;
-    public static final int DEFAULT_SAMPLE_TIMEOUT_MS = 10000;
-    public static final int DEFAULT_CONDITION_TIME_MS = 1000;
-    public static final int DEFAULT_CONDITION_COUNT = 1;
-    public static final int DEFAULT_PACE_INTERVAL_MS = 1000;
-    public static final String DEFAULT_PACE_RATE = "1";
-    public static final int DEFAULT_PACE_DURATION_MS = 10000;
-    /** MQTT 5.0 defaults (contract, issue 4). */
-    public static final long DEFAULT_SESSION_EXPIRY = 0;
-    public static final int DEFAULT_RECEIVE_MAXIMUM = 65535;
-    public static final int DEFAULT_MAXIMUM_PACKET_SIZE = 0;
-    public static final int DEFAULT_TOPIC_ALIAS_MAXIMUM = 0;
-    public static final long MAX_FOUR_BYTE_INTEGER = 4294967295L;
-    public static final int MAX_PACKET_SIZE = 268435460;
-    public static final int MAX_SUBSCRIPTION_IDENTIFIER = 268435455;
 }

@@ -1,13 +1,20 @@
 package io.mqttload.jmeter;
 
+import java.io.File;
 import java.util.function.BooleanSupplier;
 
 import org.apache.jmeter.samplers.AbstractSampler;
 import org.apache.jmeter.samplers.Entry;
 import org.apache.jmeter.samplers.Interruptible;
 import org.apache.jmeter.samplers.SampleResult;
+import org.apache.jmeter.services.FileServer;
 import org.apache.jmeter.testelement.TestStateListener;
 
+import io.mqttload.contract.Description;
+import io.mqttload.contract.ElementSpec;
+import io.mqttload.jmeter.settings.PropertySource;
+import io.mqttload.jmeter.settings.Secrets;
+import io.mqttload.jmeter.settings.SettingsDocument;
 import io.mqttload.jni.ConnectionGroup;
 import io.mqttload.jni.EngineLog;
 
@@ -26,17 +33,45 @@ public abstract class MqttSampler extends AbstractSampler implements Interruptib
     /** The group the current sample works on (read by {@link #interrupt()} from another thread). */
     private transient volatile ConnectionGroup inUse;
 
-    public String getConnectionName() {
-        return getPropertyAsString(Keys.CONNECTION_NAME, "");
-    }
+    /** This element in the settings description ("connect", "publish", ...). */
+    protected abstract String element();
 
-    public void setConnectionName(String name) {
-        setProperty(Keys.CONNECTION_NAME, name, "");
+    /** This element's settings as the description has them. */
+    protected ElementSpec spec() {
+        return Description.get().element(element());
     }
 
     /** Properties of this element as the settings readers see them. */
     protected PropertySource properties() {
         return PropertySource.of(this);
+    }
+
+    /** The settings document for the engine, which checks it (relative paths: the test plan's folder). */
+    protected String settingsDocument() {
+        return SettingsDocument.of(spec(), properties(), planDir());
+    }
+
+    /** What no message shown to the user may quote. */
+    protected Secrets secrets() {
+        return Secrets.of(spec(), properties());
+    }
+
+    /** The connection group this element acts on ("" = the thread's default group). */
+    protected String connectionName() {
+        return getPropertyAsString(Keys.CONNECTION_NAME, "").trim();
+    }
+
+    /** The test plan's folder (JMeter's FileServer base), else the working directory. */
+    public static File planDir() {
+        try {
+            String base = FileServer.getFileServer().getBaseDir();
+            if (base != null && !base.trim().isEmpty()) {
+                return new File(base).getAbsoluteFile();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no FileServer (outside JMeter): the working directory
+        }
+        return new File(System.getProperty("user.dir", ".")).getAbsoluteFile();
     }
 
     @Override

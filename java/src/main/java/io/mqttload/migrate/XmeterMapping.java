@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import io.mqttload.contract.Description;
 import io.mqttload.jmeter.Keys;
 
 /**
@@ -350,7 +351,7 @@ final class XmeterMapping {
         String qos = props.value(Keys.QOS_LEVEL);
         if (qos != null && !"0".equals(qos.trim())) {
             report.note("QoS " + qos.trim() + ": XMeter waited for the acknowledgement without a limit; mqttload fails"
-                    + " the sample after " + Keys.ACK_TIMEOUT + " (" + Keys.DEFAULT_ACK_TIMEOUT_MS + " ms)");
+                    + " the sample after " + Keys.ACK_TIMEOUT + " (" + defaultOf("publish", Keys.ACK_TIMEOUT) + " ms)");
         }
     }
 
@@ -376,8 +377,12 @@ final class XmeterMapping {
         }
         if (count && props.get(Keys.SAMPLE_TIMEOUT) == null) {
             report.note("count sample: XMeter waited for the count without a limit; mqttload fails the sample after "
-                    + Keys.SAMPLE_TIMEOUT + " (" + Keys.DEFAULT_SAMPLE_TIMEOUT_MS + " ms), raise it for slow"
+                    + Keys.SAMPLE_TIMEOUT + " (" + defaultOf("subscribe", Keys.SAMPLE_TIMEOUT) + " ms), raise it for slow"
                     + " publishers");
         }
+    }
+
+    private static String defaultOf(String element, String key) {
+        return Description.get().element(element).setting(key).defaultValue();
     }
 }

@@ -3,69 +3,37 @@ package io.mqttload.jmeter.gui;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
-import javax.swing.JCheckBox;
-import javax.swing.JComboBox;
 import javax.swing.JComponent;
-import javax.swing.JPasswordField;
-import javax.swing.text.JTextComponent;
 
 import org.apache.jmeter.testelement.TestElement;
 
 /**
- * The fields of one element GUI, each tied to its property key through the sampler's own getter and setter
- * (so booleans stay boolProp and the XMeter spellings are still read). configure, modifyTestElement and clear
- * walk this list, which keeps them from drifting apart; the order of registration is the order properties are
+ * The fields of one element GUI, each tied to its property key. configure, modifyTestElement and clear walk
+ * this list, which keeps them from drifting apart; the order of registration is the order properties are
  * written, which is the order a new element saves them in.
  */
-final class Fields<E extends TestElement> {
+final class Fields {
 
-    /** One field: its property key, its widget, and how it moves between widget and element. */
-    interface Field<E> {
+    /** One field: its property key, its widget (null for a setting the GUI writes from another), and its moves. */
+    interface Field {
         String key();
 
         /** The widget the user edits (the text component, combo or check box itself, not a wrapper). */
         JComponent component();
 
-        void load(E element);
+        void load(TestElement element);
 
-        void store(E element);
+        void store(TestElement element);
 
         void reset();
     }
 
-    private final String element;
-    private final List<Field<E>> all = new ArrayList<>();
+    private final List<Field> all = new ArrayList<>();
 
-    /** {@code element}: the help section of these fields ("connect", "publish", ...), see {@link Help}. */
-    Fields(String element) {
-        this.element = element;
-    }
-
-    <C extends JTextComponent> C text(String key, C c, Function<E, String> get, BiConsumer<E, String> set,
-                                      String dflt) {
-        return add(key, c, e -> c.setText(get.apply(e)), e -> set.accept(e, textOf(c)), () -> c.setText(dflt));
-    }
-
-    JComboBox<String> combo(String key, JComboBox<String> c, Function<E, String> get, BiConsumer<E, String> set,
-                            String dflt) {
-        return add(key, c, e -> Form.select(c, get.apply(e)), e -> set.accept(e, Form.value(c)),
-                () -> Form.select(c, dflt));
-    }
-
-    JCheckBox check(String key, JCheckBox c, Predicate<E> get, BiConsumer<E, Boolean> set, boolean dflt) {
-        return add(key, c, e -> c.setSelected(get.test(e)), e -> set.accept(e, c.isSelected()),
-                () -> c.setSelected(dflt));
-    }
-
-    /** A field with its own conversions (e.g. a label shown for a stored number). */
-    <C extends JComponent> C add(String key, C c, Consumer<E> load, Consumer<E> store, Runnable reset) {
-        Help.apply(c, element, key);
-        all.add(new Field<E>() {
+    void add(String key, JComponent c, Consumer<TestElement> load, Consumer<TestElement> store, Runnable reset) {
+        all.add(new Field() {
             @Override
             public String key() {
                 return key;
@@ -77,12 +45,12 @@ final class Fields<E extends TestElement> {
             }
 
             @Override
-            public void load(E e) {
+            public void load(TestElement e) {
                 load.accept(e);
             }
 
             @Override
-            public void store(E e) {
+            public void store(TestElement e) {
                 store.accept(e);
             }
 
@@ -91,14 +59,13 @@ final class Fields<E extends TestElement> {
                 reset.run();
             }
         });
-        return c;
     }
 
-    void load(E e) {
+    void load(TestElement e) {
         all.forEach(f -> f.load(e));
     }
 
-    void store(E e) {
+    void store(TestElement e) {
         all.forEach(f -> f.store(e));
     }
 
@@ -106,11 +73,14 @@ final class Fields<E extends TestElement> {
         all.forEach(Field::reset);
     }
 
-    List<Field<E>> all() {
-        return Collections.unmodifiableList(all);
-    }
-
-    private static String textOf(JTextComponent c) {
-        return c instanceof JPasswordField ? new String(((JPasswordField) c).getPassword()) : c.getText();
+    /** The fields a user sees (not those the GUI writes from another). */
+    List<Field> visible() {
+        List<Field> out = new ArrayList<>();
+        for (Field f : all) {
+            if (f.component() != null) {
+                out.add(f);
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 }

@@ -1,38 +1,41 @@
-//! Reading an element's JSON document, with errors that name the property whose value could not
+//! Reading an element's JSON document, with errors that name the setting whose value could not
 //! be read instead of only a line and column of a document the user never sees.
 
 use serde::Deserialize;
 
-use super::{bad, ConfigError};
+use crate::sampler::config::{ConfigError, Id};
 
-/// JSON key path (nested keys joined by '.', arrays add nothing) -> the property it carries.
-pub(super) type Fields = &'static [(&'static str, &'static str)];
-
-/// `json` as `T`; on error the field is the property at the error's position when `fields`
-/// knows it, else `what` ("connect settings").
+/// `json` as `T`; on error the setting is the one at the error's position when there is one,
+/// else the message names `what` ("MQTT Connect").
 pub(super) fn parse_json<'a, T: Deserialize<'a>>(
-    what: &'static str,
-    fields: Fields,
+    what: &str,
     json: &'a str,
 ) -> Result<T, ConfigError> {
     serde_json::from_str(json).map_err(|e| {
         let at = offset(json, e.line(), e.column());
         let (path, string) = locate(json, at);
-        let field = fields.iter().find(|(p, _)| *p == path).map(|(_, f)| *f);
-        // The Java elements refuse these first; this is for any other writer of the document.
+        let setting = Id::ALL.iter().copied().find(|id| id.name() == path);
+        let fail = |text: String| match setting {
+            Some(id) => ConfigError {
+                setting: Some(id),
+                message: text,
+            },
+            None if path.is_empty() => ConfigError {
+                setting: None,
+                message: format!("{what}: {text}"),
+            },
+            None => ConfigError {
+                setting: None,
+                message: format!("{what}: \"{path}\" {text}"),
+            },
+        };
+        // The Java elements send what JMeter holds; this is for any other writer of the document.
         if let Some((unit, position)) = string.and_then(lone_surrogate) {
-            let text = format!(
+            return fail(format!(
                 "contains a lone UTF-16 surrogate (U+{unit:04X}) at character {position}, which is not valid text"
-            );
-            return match field {
-                Some(f) => bad(f, text),
-                None => bad(what, format!("\"{path}\" {text}")),
-            };
+            ));
         }
-        match field {
-            Some(f) => bad(f, format!("unreadable value: {e}")),
-            None => bad(what, format!("unreadable settings: {e}")),
-        }
+        fail(format!("unreadable settings: {e}"))
     })
 }
 
@@ -132,61 +135,8 @@ fn lone_surrogate(raw: &str) -> Option<(u16, usize)> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use super::*;
-    use serde_json::Value;
-
-    /// Every leaf key path of a document.
-    fn leaf_paths(v: &Value, prefix: &str, out: &mut Vec<String>) {
-        if let Value::Object(m) = v {
-            for (k, v) in m {
-                let p = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                match v {
-                    Value::Object(_) => leaf_paths(v, &p, out),
-                    _ => out.push(p),
-                }
-            }
-        }
-    }
-
-    /// Every key of `full` (a document with every key) has a property in `fields` (but
-    /// `unnamed`), and a value of the wrong type at each path is reported with that property.
-    pub(in crate::sampler::config) fn assert_fields_named<T>(
-        fields: Fields,
-        unnamed: &[&str],
-        full: &str,
-        parse: impl Fn(&str) -> Result<T, ConfigError>,
-    ) {
-        if let Err(e) = parse(full) {
-            panic!("the full document is refused: {e}");
-        }
-        let doc: Value = serde_json::from_str(full).unwrap();
-        let mut paths = Vec::new();
-        leaf_paths(&doc, "", &mut paths);
-        for p in &paths {
-            assert!(
-                unnamed.contains(&p.as_str()) || fields.iter().any(|(f, _)| f == p),
-                "{p} has no property"
-            );
-        }
-        for (path, field) in fields {
-            let mut d = doc.clone();
-            let slot = path
-                .split('.')
-                .try_fold(&mut d, |v, k| v.get_mut(k))
-                .unwrap_or_else(|| panic!("{path} is not in the full document"));
-            *slot = serde_json::json!({"wrong": "type"});
-            let Err(e) = parse(&d.to_string()) else {
-                panic!("{path}: accepted");
-            };
-            assert_eq!(e.field, *field, "{path}: {e}");
-            assert!(e.message.contains("unreadable value"), "{e}");
-        }
-    }
 
     #[test]
     fn lone_surrogates_are_found_with_their_position() {
@@ -215,43 +165,27 @@ pub(super) mod tests {
         assert_eq!(offset("{\n  \"a\": x}", 2, 7), 9);
     }
 
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Doc {
-        topic: String,
-        n: i64,
-    }
-
-    const DOC_FIELDS: Fields = &[("topic", "mqtt.topic_name"), ("n", "mqtt.n")];
-
     #[test]
-    fn errors_name_the_property() {
-        let parse = |j: &str| parse_json::<Doc>("test settings", DOC_FIELDS, j).unwrap_err();
-        let e = parse(r#"{"n":1,"topic":"a/\ud800"}"#);
+    fn errors_name_the_setting() {
+        let parse = |j: &str| parse_json::<serde_json::Value>("MQTT Publish", j).unwrap_err();
+        let e = parse(r#"{"qos":1,"topic":"a/\ud800"}"#);
+        assert_eq!(e.setting, Some(Id::Topic));
         assert_eq!(
-            e.to_string(),
-            "mqtt.topic_name: contains a lone UTF-16 surrogate (U+D800) at character 3, which is not valid text"
+            e.message,
+            "contains a lone UTF-16 surrogate (U+D800) at character 3, which is not valid text"
         );
-        let e = parse(r#"{"topic":"\udfffa/b","n":1}"#);
-        assert_eq!(e.field, "mqtt.topic_name");
+        // a flat document names nested settings by their whole name
+        let e = parse(r#"{"tls.caFile":"\udfffa/b"}"#);
+        assert_eq!(e.setting, Some(Id::TlsCaFile));
         assert!(e.message.contains("(U+DFFF) at character 1"), "{e}");
-        let e = parse(r#"{"topic":"t","n":"x"}"#);
-        assert_eq!(e.field, "mqtt.n");
-        assert!(
-            e.message.starts_with("unreadable value: invalid type"),
-            "{e}"
-        );
-        let e = parse(r#"{"topic":"t","n":1,"x":"\ud800"}"#);
-        assert_eq!(e.field, "test settings");
-        assert!(
-            e.message.starts_with("unreadable settings: unknown field"),
-            "{e}"
-        );
-        let e = parse(r#"{"topic":"t"}"#);
-        assert_eq!(e.field, "test settings");
-        assert!(e.message.contains("missing field `n`"), "{e}");
+        let e = parse(r#"{"topic":"t","x":"\ud800"}"#);
+        assert_eq!(e.setting, None);
+        assert!(e.message.starts_with("MQTT Publish: \"x\" contains"), "{e}");
         let e = parse("{not json");
-        assert_eq!(e.field, "test settings");
+        assert_eq!(e.setting, None);
+        assert!(
+            e.message.starts_with("MQTT Publish: unreadable settings"),
+            "{e}"
+        );
     }
 }

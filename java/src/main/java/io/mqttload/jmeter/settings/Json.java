@@ -1,4 +1,4 @@
-package io.mqttload.jmeter;
+package io.mqttload.jmeter.settings;
 
 /**
  * A tiny JSON object writer for the settings documents sent to the native side.
@@ -136,8 +136,8 @@ public final class Json {
                     } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                         b.append(c).append(s.charAt(++i)); // a whole supplementary character, as is
                     } else if (Character.isSurrogate(c)) {
-                        // a lone surrogate has no UTF-8 form; Props refuses them first, naming the key, and
-                        // the native side names the field of any that still gets here
+                        // a lone surrogate has no UTF-8 form: escaped, so that the engine can name the
+                        // setting that holds it
                         unicodeEscape(b, c);
                     } else {
                         b.append(c);

@@ -3,13 +3,12 @@
 //! control characters and Unicode noncharacters "should not" be sent, and brokers such as
 //! Mosquitto close the connection when they are, so a load test would report a dropped
 //! connection instead of its cause. (Surrogates cannot occur in a Rust string.)
-//! The Java elements apply the same rules (MqttText.java) with the same messages.
 
-use super::{bad, ConfigError};
+use crate::sampler::config::{bad, ConfigError, Id};
 
 /// Refuses what MQTT forbids or advises against in a UTF-8 string; `what` names the value in
 /// the message ("topic", "client id prefix").
-pub(super) fn mqtt_string(field: &'static str, what: &str, value: &str) -> Result<(), ConfigError> {
+pub(super) fn mqtt_string(id: Id, what: &str, value: &str) -> Result<(), ConfigError> {
     for (i, c) in value.chars().enumerate() {
         let (name, verdict) = if c == '\0' {
             ("U+0000 (NUL)".to_string(), "does not allow")
@@ -27,7 +26,7 @@ pub(super) fn mqtt_string(field: &'static str, what: &str, value: &str) -> Resul
             continue;
         };
         return Err(bad(
-            field,
+            id,
             format!(
                 "{what} '{}' contains {name} at character {}, which MQTT {verdict}",
                 printable(value),
@@ -73,11 +72,11 @@ mod tests {
 
     #[test]
     fn nul_is_refused_with_the_value_escaped() {
-        let e = mqtt_string("mqtt.topic_name", "topic", "a/b\0").unwrap_err();
-        assert_eq!(e.field, "mqtt.topic_name");
+        let e = mqtt_string(Id::Topic, "topic", "a/b\0").unwrap_err();
+        assert_eq!(e.setting, Some(Id::Topic));
         assert_eq!(
-            e.to_string(),
-            r"mqtt.topic_name: topic 'a/b\u0000' contains U+0000 (NUL) at character 4, which MQTT does not allow"
+            e.message,
+            r"topic 'a/b\u0000' contains U+0000 (NUL) at character 4, which MQTT does not allow"
         );
     }
 
@@ -92,10 +91,10 @@ mod tests {
             "\u{fdd0}",
             "\u{1fffe}",
         ] {
-            let e = mqtt_string("k", "topic", bad).unwrap_err();
+            let e = mqtt_string(Id::Topic, "topic", bad).unwrap_err();
             assert!(e.message.contains("advises against"), "{e}");
         }
-        let e = mqtt_string("k", "topic", "😀\u{1}").unwrap_err();
+        let e = mqtt_string(Id::Topic, "topic", "😀\u{1}").unwrap_err();
         assert!(
             e.message
                 .contains(r"'😀\u0001' contains the control character U+0001 at character 2"),
@@ -110,7 +109,7 @@ mod tests {
             "\u{a0}",
             "\u{feff}",
         ] {
-            assert!(mqtt_string("k", "topic", good).is_ok(), "{good:?}");
+            assert!(mqtt_string(Id::Topic, "topic", good).is_ok(), "{good:?}");
         }
     }
 }
