@@ -22,7 +22,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-use super::TransportError;
+use super::error::TransportError;
 
 /// Lowest TLS version offered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
