@@ -1,16 +1,16 @@
+use std::net::IpAddr;
 use std::time::Instant;
 
 use bytes::BytesMut;
-use std::net::IpAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::client::error::ClientError;
+use crate::client::options::{Authenticator, SessionOptions};
 use crate::codec::{
     decode_packet, Auth, ConnAck, Connect, ConnectReturnCode, Packet, Properties, Property,
     ProtocolVersion, ReasonCode,
 };
 use crate::transport::BrokerStream;
-
-use super::super::{ClientError, SessionOptions};
 
 /// One CONNECT -> CONNACK exchange within the connect timeout.
 /// `client_id` is this connection's (the options are shared by a group's connections).
@@ -144,10 +144,7 @@ pub(super) fn with_reason_string(reason: ReasonCode, properties: &Properties) ->
 }
 
 /// Our answer to an AUTH challenge (reason 0x18 Continue authentication).
-pub(super) fn auth_reply(
-    a: &dyn super::super::Authenticator,
-    auth: &Auth,
-) -> Result<Auth, ClientError> {
+pub(super) fn auth_reply(a: &dyn Authenticator, auth: &Auth) -> Result<Auth, ClientError> {
     if auth.reason != ReasonCode::ContinueAuthentication {
         return Err(ClientError::Auth(format!(
             "broker sent AUTH {}",
