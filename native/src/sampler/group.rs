@@ -1,55 +1,33 @@
 //! A connection group: the 1..N connections one Connect element opens for its JMeter thread
 //! (DESIGN.md "Connections in JMeter terms"), and the Connect / Disconnect operations on it.
 
+mod connect_limit;
+mod publishing;
+mod unsubscribed;
+
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use once_cell::sync::OnceCell;
-use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::client::{Carried, ClientError, ConnectProgress, Session, SessionOptions};
+use crate::codec::{ProtocolVersion, QoS};
 use crate::transport::{Endpoint, TlsContext, Transport};
 
 use super::client_id::next_client_id;
 use super::config::{ConfigError, ConnectConfig, DisconnectSettings, Protocol};
 use super::outcome::{self, SampleOutcome};
-use super::payload::write_end;
 use super::shutdown::Shutdown;
 use super::streams::Stream;
-use crate::codec::{ProtocolVersion, Publish, QoS};
+use super::template::Vars;
+use connect_limit::{connect_limit, next_permit};
+use publishing::Publishing;
+use unsubscribed::Unsubscribed;
 
-/// Handshakes in flight at once in the whole process, every group together: enough to open
-/// thousands of connections quickly without a SYN flood that a broker's accept backlog would
-/// drop (a bound per group let ten groups put 1,280 on the broker at once).
-pub const DEFAULT_CONNECT_CONCURRENCY: usize = 128;
-
-static CONNECT_LIMIT: OnceCell<Arc<Semaphore>> = OnceCell::new();
-
-/// Sets the process-wide handshake bound before the first connect; later calls change nothing.
-pub fn set_connect_concurrency(n: usize) {
-    let _ = CONNECT_LIMIT.set(Arc::new(Semaphore::new(n.max(1))));
-}
-
-fn connect_limit() -> Arc<Semaphore> {
-    CONNECT_LIMIT
-        .get_or_init(|| Arc::new(Semaphore::new(DEFAULT_CONNECT_CONCURRENCY)))
-        .clone()
-}
-/// The next connection's turn: its start time on the ramp (if any), then a handshake permit.
-fn next_permit(
-    limit: Arc<Semaphore>,
-    start_at: Option<tokio::time::Instant>,
-) -> std::pin::Pin<Box<dyn Future<Output = Option<OwnedSemaphorePermit>> + Send>> {
-    Box::pin(async move {
-        if let Some(at) = start_at {
-            tokio::time::sleep_until(at).await;
-        }
-        limit.acquire_owned().await.ok()
-    })
-}
+pub use connect_limit::{set_connect_concurrency, DEFAULT_CONNECT_CONCURRENCY};
 
 const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest packet we accept from a broker (MQTT's own maximum is 256 MiB).
@@ -71,25 +49,14 @@ pub struct ConnectionGroup {
     /// Per slot: the subscriptions of the session a Disconnect ended, for the next Connect.
     carried: Mutex<Vec<Option<Carried>>>,
     cancel: watch::Sender<u64>,
-    round_robin: AtomicUsize,
+    publishing: Publishing,
     /// Reconnects already told in a sample's message.
     reconnects_reported: AtomicU64,
     /// Reused QoS 2 packet ids already told in a sample's message.
     reused_ids_reported: AtomicU64,
-    /// Streams whose end marker a Disconnect sends (Publish elements with mqtt.end_marker).
-    end_markers: Mutex<Vec<EndMarker>>,
-    /// Filters an Unsubscribe element removed, in order: the group's Subscribe elements stop
-    /// expecting messages on them (their loss figures must not count what nobody asked for).
-    unsubscribed: Mutex<Vec<String>>,
+    unsubscribed: Unsubscribed,
     /// The engine-wide number of slot 0; slot i is `conn_base + i`.
     conn_base: u64,
-}
-
-/// Where and how a stream's end marker goes: on the connection that published it, at its QoS.
-struct EndMarker {
-    slot: usize,
-    stream: Arc<Stream>,
-    qos: QoS,
 }
 
 /// The options every connection of a group shares; the client id is each connection's own.
@@ -199,11 +166,10 @@ impl ConnectionGroup {
             sessions: Mutex::new(vec![None; slots]),
             carried: Mutex::new((0..slots).map(|_| None).collect()),
             cancel: watch::Sender::new(0),
-            round_robin: AtomicUsize::new(0),
+            publishing: Publishing::default(),
             reconnects_reported: AtomicU64::new(0),
             reused_ids_reported: AtomicU64::new(0),
-            end_markers: Mutex::new(Vec::new()),
-            unsubscribed: Mutex::new(Vec::new()),
+            unsubscribed: Unsubscribed::default(),
             conn_base: NEXT_CONNECTION.fetch_add(slots as u64, Ordering::Relaxed),
         })
     }
@@ -217,8 +183,8 @@ impl ConnectionGroup {
     }
 
     /// What a template sees of the connection in `slot` (its message number aside).
-    pub(super) fn template_vars(&self, slot: usize) -> super::template::Vars<'_> {
-        super::template::Vars {
+    pub(super) fn template_vars(&self, slot: usize) -> Vars<'_> {
+        Vars {
             conn: slot as u64,
             conn_test: self.conn_base + slot as u64,
             client_id: self.client_ids.get(slot).map_or("", String::as_str),
@@ -345,78 +311,21 @@ impl ConnectionGroup {
 
     /// Filters unsubscribed from every connection of the group from now on.
     pub(super) fn note_unsubscribed(&self, filters: &[String]) {
-        if let Ok(mut u) = self.unsubscribed.lock() {
-            u.extend(filters.iter().cloned());
-        }
+        self.unsubscribed.note(filters);
     }
 
     /// Filters unsubscribed since `seen` (a position in the group's list), and the new position.
     pub(super) fn unsubscribed_since(&self, seen: usize) -> (usize, Vec<String>) {
-        match self.unsubscribed.lock() {
-            Ok(u) => (
-                u.len(),
-                u.get(seen..).map(<[_]>::to_vec).unwrap_or_default(),
-            ),
-            Err(_) => (seen, Vec::new()),
-        }
+        self.unsubscribed.since(seen)
     }
 
     /// The stream's end marker goes out at every Disconnect of this group from now on.
     pub(super) fn add_end_marker(&self, slot: usize, stream: Arc<Stream>, qos: QoS) {
-        if let Ok(mut g) = self.end_markers.lock() {
-            if !g.iter().any(|m| m.stream.id == stream.id) {
-                g.push(EndMarker { slot, stream, qos });
-            }
-        }
-    }
-
-    /// Publishes each end marker on its live connection and waits (bounded) for the broker to
-    /// take it; returns how many it took.
-    async fn send_end_markers(&self, sessions: &[(usize, Arc<Session>)]) -> usize {
-        let markers: Vec<(usize, Publish)> = match self.end_markers.lock() {
-            Ok(g) => g
-                .iter()
-                .map(|m| {
-                    let mut payload = bytes::BytesMut::with_capacity(64);
-                    write_end(
-                        &mut payload,
-                        m.stream.id,
-                        m.stream.sent(),
-                        std::time::SystemTime::now(),
-                    );
-                    let p = Publish {
-                        dup: false,
-                        qos: m.qos,
-                        retain: false,
-                        topic: m.stream.topic.clone(),
-                        pkid: 0,
-                        payload: payload.freeze(),
-                        properties: Default::default(),
-                    };
-                    (m.slot, p)
-                })
-                .collect(),
-            Err(_) => return 0,
-        };
-        let mut acks = Vec::new();
-        for (slot, p) in markers {
-            let live = sessions.iter().find(|(s, x)| *s == slot && !x.is_closed());
-            if let Some(ack) = live.and_then(|(_, x)| x.publish(p).ok()) {
-                acks.push(ack);
-            }
-        }
-        let deadline = tokio::time::Instant::now() + DISCONNECT_TIMEOUT;
-        let mut sent = 0;
-        for ack in acks {
-            if let Ok(Ok(Ok(()))) = tokio::time::timeout_at(deadline, ack).await {
-                sent += 1;
-            }
-        }
-        sent
+        self.publishing.add_end_marker(slot, stream, qos);
     }
 
     pub fn next_round_robin(&self) -> usize {
-        self.round_robin.fetch_add(1, Ordering::Relaxed)
+        self.publishing.next_round_robin()
     }
 
     /// Connects every slot that has no live session. Already-live ones are kept (reuse).
@@ -604,7 +513,10 @@ impl ConnectionGroup {
             Err(_) => Vec::new(),
         };
         let live = sessions.iter().filter(|(_, s)| !s.is_closed()).count();
-        let markers = self.send_end_markers(&sessions).await;
+        let markers = self
+            .publishing
+            .send_end_markers(&sessions, DISCONNECT_TIMEOUT)
+            .await;
         let dropped: Vec<String> = sessions
             .iter()
             .filter(|(_, s)| s.is_closed())
