@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
-use tokio::task::JoinSet;
+use tokio::sync::{watch, OwnedSemaphorePermit};
+use tokio::task::{JoinError, JoinSet};
 
 use crate::client::{Carried, ClientError, ConnectProgress, Session, SessionOptions};
 use crate::codec::{ProtocolVersion, QoS};
@@ -110,6 +110,31 @@ fn transport(config: &ConnectConfig) -> Result<Transport, ConfigError> {
             tls: tls()?,
         },
     })
+}
+
+/// A slot's connect: the session or why there is none, and how long it took.
+type Connected = (usize, Result<Session, ClientError>, Duration);
+
+/// What the connects of one Connect sample came to.
+struct Opened {
+    failures: Vec<ClientError>,
+    /// Per slot: its connect ended, connected or failed (not cut short by JMeter's Shutdown).
+    finished: Vec<bool>,
+    /// The longest a connection took to connect.
+    slowest: Duration,
+}
+
+/// The first error, and how many of the group's connections failed.
+fn failure_message(total: usize, failures: &[ClientError]) -> String {
+    let first = &failures[0];
+    if total == 1 {
+        format!("Connect failed: {first}")
+    } else {
+        format!(
+            "{} of {total} connection(s) failed; first error: {first}",
+            failures.len()
+        )
+    }
 }
 
 /// Why a connect that JMeter's Shutdown ended had not connected: the last error of a connection
@@ -344,14 +369,25 @@ impl ConnectionGroup {
             .filter(|(_, s)| s.as_ref().is_none_or(|s| s.is_closed()))
             .map(|(i, _)| i)
             .collect();
-        let total = self.client_ids.len();
-        let limit = connect_limit();
-        let mut set = JoinSet::new();
-        let slots = self.slots();
         let progress: Vec<(usize, Arc<ConnectProgress>)> = todo
             .iter()
             .map(|&slot| (slot, Arc::new(ConnectProgress::default())))
             .collect();
+        let opened = self.open(&todo, &progress, shutdown).await;
+        self.connect_outcome(&todo, &progress, opened, started.elapsed())
+    }
+
+    /// Connects the `todo` slots, each when its turn comes, until all have connected or failed,
+    /// or JMeter's Shutdown ends the connects still under way.
+    async fn open(
+        &self,
+        todo: &[usize],
+        progress: &[(usize, Arc<ConnectProgress>)],
+        shutdown: &Shutdown,
+    ) -> Opened {
+        let limit = connect_limit();
+        let mut set = JoinSet::new();
+        let slots = self.slots();
         // A ramp: the i-th connection starts i / rate seconds in, whatever the others are doing.
         let ramp_start = tokio::time::Instant::now();
         let start_at = |i: usize| {
@@ -366,43 +402,16 @@ impl ConnectionGroup {
         // the semaphore's queue among the other groups.
         let mut next = 0usize;
         let mut waiting = (!todo.is_empty()).then(|| next_permit(limit.clone(), start_at(0)));
-        let mut failures: Vec<ClientError> = Vec::new();
-        let mut finished = vec![false; total];
-        let mut slowest = Duration::ZERO;
+        let mut opened = Opened {
+            failures: Vec::new(),
+            finished: vec![false; self.client_ids.len()],
+            slowest: Duration::ZERO,
+        };
         let mut shut_down = false;
         while waiting.is_some() || !set.is_empty() {
             let joined = tokio::select! {
                 permit = async { waiting.as_mut().expect("guarded").await }, if waiting.is_some() => {
-                    let slot = todo[next];
-                    let opts = self.session_options.clone();
-                    let client_id = self.client_ids[slot].clone();
-                    let local = match self.config.bind.len() {
-                        0 => None,
-                        n => Some(self.config.bind[slot % n]),
-                    };
-                    let carried = slots[slot]
-                        .as_ref()
-                        .and_then(|s| s.take_carried())
-                        .or_else(|| {
-                            self.carried
-                                .lock()
-                                .ok()
-                                .and_then(|mut g| g.get_mut(slot).and_then(Option::take))
-                        });
-                    let seen = progress[next].1.clone();
-                    set.spawn(async move {
-                        let _permit = permit;
-                        let began = Instant::now();
-                        // Boxed, so the task itself stays small: a transport may keep this task's
-                        // waker after the handshake (tungstenite keeps the last writer's until the
-                        // next write), which keeps the task's memory allocated for as long; inline,
-                        // that was the whole ~11 KB handshake future per idle WebSocket connection.
-                        let connected = Box::pin(Session::connect_shared(
-                            opts, client_id, local, carried, &seen,
-                        ))
-                        .await;
-                        (slot, connected, began.elapsed())
-                    });
+                    self.spawn_connect(&mut set, todo[next], permit, &slots, progress[next].1.clone());
                     next += 1;
                     waiting = (next < todo.len()).then(|| next_permit(limit.clone(), start_at(next)));
                     continue;
@@ -415,82 +424,148 @@ impl ConnectionGroup {
                     continue;
                 }
             };
-            let Some(joined) = joined else { continue };
-            match joined {
-                Ok((slot, Ok(session), took)) => {
-                    finished[slot] = true;
-                    slowest = slowest.max(took);
-                    if let Ok(mut g) = self.sessions.lock() {
-                        g[slot] = Some(Arc::new(session));
-                    }
-                }
-                Ok((slot, Err(e), _)) => {
-                    finished[slot] = true;
-                    failures.push(e);
-                }
-                Err(e) if e.is_cancelled() => {}
-                Err(e) => failures.push(ClientError::Lost(format!("connect task failed: {e}"))),
+            if let Some(joined) = joined {
+                self.record(joined, &mut opened);
             }
         }
-        let elapsed = started.elapsed();
+        opened
+    }
+
+    /// Spawns `slot`'s connect, which holds `permit` until it has connected or given up.
+    fn spawn_connect(
+        &self,
+        set: &mut JoinSet<Connected>,
+        slot: usize,
+        permit: Option<OwnedSemaphorePermit>,
+        slots: &[Option<Arc<Session>>],
+        seen: Arc<ConnectProgress>,
+    ) {
+        let opts = self.session_options.clone();
+        let client_id = self.client_ids[slot].clone();
+        let local = match self.config.bind.len() {
+            0 => None,
+            n => Some(self.config.bind[slot % n]),
+        };
+        let carried = slots[slot]
+            .as_ref()
+            .and_then(|s| s.take_carried())
+            .or_else(|| {
+                self.carried
+                    .lock()
+                    .ok()
+                    .and_then(|mut g| g.get_mut(slot).and_then(Option::take))
+            });
+        set.spawn(async move {
+            let _permit = permit;
+            let began = Instant::now();
+            // Boxed, so the task itself stays small: a transport may keep this task's
+            // waker after the handshake (tungstenite keeps the last writer's until the
+            // next write), which keeps the task's memory allocated for as long; inline,
+            // that was the whole ~11 KB handshake future per idle WebSocket connection.
+            let connected = Box::pin(Session::connect_shared(
+                opts, client_id, local, carried, &seen,
+            ))
+            .await;
+            (slot, connected, began.elapsed())
+        });
+    }
+
+    /// A finished connect: its session takes the slot, or its error is kept for the sample.
+    fn record(&self, joined: Result<Connected, JoinError>, opened: &mut Opened) {
+        match joined {
+            Ok((slot, Ok(session), took)) => {
+                opened.finished[slot] = true;
+                opened.slowest = opened.slowest.max(took);
+                if let Ok(mut g) = self.sessions.lock() {
+                    g[slot] = Some(Arc::new(session));
+                }
+            }
+            Ok((slot, Err(e), _)) => {
+                opened.finished[slot] = true;
+                opened.failures.push(e);
+            }
+            Err(e) if e.is_cancelled() => {}
+            Err(e) => opened
+                .failures
+                .push(ClientError::Lost(format!("connect task failed: {e}"))),
+        }
+    }
+
+    /// The Connect sample: every connection up, the connects cut short by JMeter's Shutdown, or
+    /// the failures. `todo` are the slots it connected (the rest were reused).
+    fn connect_outcome(
+        &self,
+        todo: &[usize],
+        progress: &[(usize, Arc<ConnectProgress>)],
+        opened: Opened,
+        elapsed: Duration,
+    ) -> SampleOutcome {
+        let total = self.client_ids.len();
         let unfinished: Vec<&ConnectProgress> = progress
             .iter()
-            .filter(|(slot, _)| !finished[*slot])
+            .filter(|(slot, _)| !opened.finished[*slot])
             .map(|(_, p)| p.as_ref())
             .collect();
         if !unfinished.is_empty() {
             return SampleOutcome::failed(
                 outcome::EXCEPTION,
-                shutdown_message(total, &unfinished, &failures),
+                shutdown_message(total, &unfinished, &opened.failures),
                 elapsed,
             );
         }
-        let reused = total - todo.len();
-        if failures.is_empty() {
-            let message = if reused == 0 {
-                format!("Connected {total} connection(s)")
-            } else {
-                format!("Connected {} connection(s), reused {reused}", todo.len())
-            };
-            // Several at once: how fast they came up, and the slowest (a broker near its limit).
-            let message = if todo.len() > 1 {
-                format!(
-                    "{message}: {:.1} connects/s, slowest CONNACK {:.1} ms",
-                    todo.len() as f64 / elapsed.as_secs_f64().max(1e-9),
-                    slowest.as_secs_f64() * 1e3
-                )
-            } else {
-                message
-            };
-            let message = if self.session_options.endpoint.transport.is_insecure() {
-                format!("{message} (INSECURE: certificate not verified)")
-            } else {
-                message
-            };
-            let mut o = SampleOutcome::ok(message, elapsed);
-            // The ids in use: a broker-assigned one (MQTT 5.0) replaces ours.
-            let ids: Vec<String> = self
-                .slots()
-                .iter()
-                .zip(&self.client_ids)
-                .map(|(s, ours)| {
-                    s.as_ref()
-                        .map_or(ours.clone(), |s| s.client_id().to_string())
-                })
-                .collect();
-            o.response_data = Some(ids.join("\n").into_bytes());
-            return o;
+        if opened.failures.is_empty() {
+            return self.connected_outcome(todo, opened.slowest, elapsed);
         }
-        let first = &failures[0];
-        let message = if total == 1 {
-            format!("Connect failed: {first}")
+        SampleOutcome::failed(
+            outcome::FAILED,
+            failure_message(total, &opened.failures),
+            elapsed,
+        )
+    }
+
+    /// Every connection is up: how many were connected or reused, how fast, and the client ids
+    /// in use as the response data.
+    fn connected_outcome(
+        &self,
+        todo: &[usize],
+        slowest: Duration,
+        elapsed: Duration,
+    ) -> SampleOutcome {
+        let total = self.client_ids.len();
+        let reused = total - todo.len();
+        let message = if reused == 0 {
+            format!("Connected {total} connection(s)")
         } else {
-            format!(
-                "{} of {total} connection(s) failed; first error: {first}",
-                failures.len()
-            )
+            format!("Connected {} connection(s), reused {reused}", todo.len())
         };
-        SampleOutcome::failed(outcome::FAILED, message, elapsed)
+        // Several at once: how fast they came up, and the slowest (a broker near its limit).
+        let message = if todo.len() > 1 {
+            format!(
+                "{message}: {:.1} connects/s, slowest CONNACK {:.1} ms",
+                todo.len() as f64 / elapsed.as_secs_f64().max(1e-9),
+                slowest.as_secs_f64() * 1e3
+            )
+        } else {
+            message
+        };
+        let message = if self.session_options.endpoint.transport.is_insecure() {
+            format!("{message} (INSECURE: certificate not verified)")
+        } else {
+            message
+        };
+        let mut o = SampleOutcome::ok(message, elapsed);
+        // The ids in use: a broker-assigned one (MQTT 5.0) replaces ours.
+        let ids: Vec<String> = self
+            .slots()
+            .iter()
+            .zip(&self.client_ids)
+            .map(|(s, ours)| {
+                s.as_ref()
+                    .map_or(ours.clone(), |s| s.client_id().to_string())
+            })
+            .collect();
+        o.response_data = Some(ids.join("\n").into_bytes());
+        o
     }
 
     /// DISCONNECT on every live connection, then forget them.
