@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use crate::client::{MessageSink, Session};
+use crate::client::{ClientError, MessageSink, Session, SubAckWait};
 use crate::codec::{Properties, Property, SubscribeReturnCode};
 
 use super::config::{Condition, SubscribeConfig};
@@ -38,6 +38,14 @@ enum End {
 struct Binding {
     group: u64,
     sessions: Vec<Weak<Session>>,
+}
+
+/// The SUBSCRIBEs of one subscription, one per connection.
+struct Sent {
+    /// Per connection: the SUBACK to wait for, and the filters it answers.
+    waits: Vec<(SubAckWait, Vec<String>)>,
+    /// Every connection's filters, each once, for loss accounting.
+    all_filters: Vec<String>,
 }
 
 pub struct Subscriber {
@@ -95,13 +103,7 @@ impl Subscriber {
         shutdown: &Shutdown,
     ) -> Result<(), SampleOutcome> {
         if self.bound_to() == Some(group.id()) {
-            // Sessions that replaced closed ones carried this subscription over: follow them.
-            let live = group.connected();
-            if let Ok(mut g) = self.bound_to.lock() {
-                if let Some(b) = g.as_mut() {
-                    b.sessions = live.iter().map(|(_, s)| Arc::downgrade(s)).collect();
-                }
-            }
+            self.follow_sessions(group);
             return Ok(());
         }
         let started = Instant::now();
@@ -116,36 +118,69 @@ impl Subscriber {
         if let Some(m) = group.v5_only(self.config.v5.first_feature()) {
             return Err(SampleOutcome::failed(outcome::FAILED, m, started.elapsed()));
         }
+        let sent = match self.send_subscribes(group, &live) {
+            Ok(sent) => sent,
+            Err(e) => {
+                return Err(SampleOutcome::failed(
+                    outcome::NO_CONNECTION,
+                    format!("Subscribe failed: {e}"),
+                    started.elapsed(),
+                ))
+            }
+        };
+        self.await_subacks(sent.waits, shutdown, started).await?;
+        self.bind(group, &live, &sent.all_filters);
+        Ok(())
+    }
+
+    /// Sessions that replaced closed ones carried this subscription over: follow them.
+    fn follow_sessions(&self, group: &ConnectionGroup) {
+        let live = group.connected();
+        if let Ok(mut g) = self.bound_to.lock() {
+            if let Some(b) = g.as_mut() {
+                b.sessions = live.iter().map(|(_, s)| Arc::downgrade(s)).collect();
+            }
+        }
+    }
+
+    /// Each connection's SUBSCRIBE of its own filters (templates expanded for it).
+    fn send_subscribes(
+        &self,
+        group: &ConnectionGroup,
+        live: &[(usize, Arc<Session>)],
+    ) -> Result<Sent, ClientError> {
         let options = self.config.v5.options(self.config.qos);
         let mut properties = Properties::new();
         if let Some(id) = self.config.v5.subscription_identifier {
             properties.push(Property::SubscriptionIdentifier(id));
         }
-        let mut waits = Vec::with_capacity(live.len());
-        // Each connection's own filters (templates expanded for it); all of them, for loss
-        // accounting.
-        let mut all_filters: Vec<String> = Vec::new();
+        let mut sent = Sent {
+            waits: Vec::with_capacity(live.len()),
+            all_filters: Vec::new(),
+        };
         let mut seen: HashSet<String> = HashSet::new();
-        for (slot, s) in &live {
+        for (slot, s) in live {
             let topics = self.config.filters_for(&group.template_vars(*slot));
             for t in &topics {
                 if seen.insert(t.clone()) {
-                    all_filters.push(t.clone());
+                    sent.all_filters.push(t.clone());
                 }
             }
             let filters = topics.iter().map(|t| (t.clone(), options)).collect();
             let sink: Arc<dyn MessageSink> = self.acc.clone();
-            match s.subscribe_with(filters, properties.clone(), sink) {
-                Ok(w) => waits.push((w, topics)),
-                Err(e) => {
-                    return Err(SampleOutcome::failed(
-                        outcome::NO_CONNECTION,
-                        format!("Subscribe failed: {e}"),
-                        started.elapsed(),
-                    ))
-                }
-            }
+            let w = s.subscribe_with(filters, properties.clone(), sink)?;
+            sent.waits.push((w, topics));
         }
+        Ok(sent)
+    }
+
+    /// Every SUBACK within the timeout, each filter granted; JMeter's Shutdown ends the wait.
+    async fn await_subacks(
+        &self,
+        waits: Vec<(SubAckWait, Vec<String>)>,
+        shutdown: &Shutdown,
+        started: Instant,
+    ) -> Result<(), SampleOutcome> {
         let deadline = tokio::time::Instant::now() + self.config.timeout;
         for (w, topics) in waits {
             let acked = tokio::select! {
@@ -185,38 +220,23 @@ impl Subscriber {
                     ))
                 }
             };
-            let refused: Vec<(&str, SubscribeReturnCode)> = topics
-                .iter()
-                .zip(
-                    codes
-                        .iter()
-                        .chain(std::iter::repeat(&SubscribeReturnCode::Failure)),
-                )
-                .filter(|(_, c)| c.is_failure())
-                .map(|(t, c)| (t.as_str(), *c))
-                .collect();
-            if let Some((_, first)) = refused.first() {
-                // 3.x keeps its wording; a 5.0 reason code is named ("0x87 Not authorized").
-                let why = match first {
-                    SubscribeReturnCode::Error(rc) => format!("SUBACK {}", rc.describe()),
-                    _ => "SUBACK return code 0x80 Failure".to_string(),
-                };
-                return Err(SampleOutcome::failed(
-                    outcome::FAILED,
-                    format!(
-                        "Broker refused the subscription to {} ({why})",
-                        refused
-                            .iter()
-                            .map(|(t, _)| format!("'{t}'"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    started.elapsed(),
-                ));
+            if let Some(m) = refusal(&topics, &codes) {
+                return Err(SampleOutcome::failed(outcome::FAILED, m, started.elapsed()));
             }
         }
+        Ok(())
+    }
+
+    /// Subscribed: the accounting starts, and the subscriber follows the group's sessions
+    /// (leaving those of a group it was bound to before).
+    fn bind(
+        &self,
+        group: &ConnectionGroup,
+        live: &[(usize, Arc<Session>)],
+        all_filters: &[String],
+    ) {
         let no_local = self.config.v5.no_local.then(|| group.id());
-        self.acc.start_expecting(&all_filters, no_local);
+        self.acc.start_expecting(all_filters, no_local);
         // Unsubscribes before this subscription are history: only later ones stop the counting.
         if let Ok(mut seen) = self.unsub_seen.lock() {
             *seen = group.unsubscribed_since(0).0;
@@ -230,7 +250,6 @@ impl Subscriber {
                 sessions: live.iter().map(|(_, s)| Arc::downgrade(s)).collect(),
             });
         }
-        Ok(())
     }
 
     /// Applies the group's Unsubscribe samples since the last look.
@@ -389,6 +408,35 @@ impl Subscriber {
         }
         o
     }
+}
+
+/// What fails the sample in a SUBACK: the filters refused (a code missing refuses its filter),
+/// with the first refusal's reason.
+fn refusal(topics: &[String], codes: &[SubscribeReturnCode]) -> Option<String> {
+    let refused: Vec<(&str, SubscribeReturnCode)> = topics
+        .iter()
+        .zip(
+            codes
+                .iter()
+                .chain(std::iter::repeat(&SubscribeReturnCode::Failure)),
+        )
+        .filter(|(_, c)| c.is_failure())
+        .map(|(t, c)| (t.as_str(), *c))
+        .collect();
+    let (_, first) = refused.first()?;
+    // 3.x keeps its wording; a 5.0 reason code is named ("0x87 Not authorized").
+    let why = match first {
+        SubscribeReturnCode::Error(rc) => format!("SUBACK {}", rc.describe()),
+        _ => "SUBACK return code 0x80 Failure".to_string(),
+    };
+    Some(format!(
+        "Broker refused the subscription to {} ({why})",
+        refused
+            .iter()
+            .map(|(t, _)| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// `<publisher id>:<missing>` for the publishers something is missing from, largest first; the
