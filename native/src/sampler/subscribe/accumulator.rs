@@ -68,6 +68,9 @@ pub(super) struct Batch {
     pub(super) debug_omitted: u64,
 }
 
+/// The sink of one Subscriber on every connection of its group. It runs on the session tasks,
+/// so it only queues each message and notes its sequence number; the figures are worked out
+/// when a sample asks.
 pub(super) struct Accumulator {
     add_timestamp: bool,
     debug_response: bool,
