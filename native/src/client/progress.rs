@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
-use super::ClientError;
+use super::error::ClientError;
 
 #[derive(Debug, Default)]
 pub struct ConnectProgress {

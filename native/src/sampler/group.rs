@@ -1,55 +1,33 @@
 //! A connection group: the 1..N connections one Connect element opens for its JMeter thread
 //! (DESIGN.md "Connections in JMeter terms"), and the Connect / Disconnect operations on it.
 
+mod connect_limit;
+mod publishing;
+mod unsubscribed;
+
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use once_cell::sync::OnceCell;
-use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
-use tokio::task::JoinSet;
+use tokio::sync::{watch, OwnedSemaphorePermit};
+use tokio::task::{JoinError, JoinSet};
 
 use crate::client::{Carried, ClientError, ConnectProgress, Session, SessionOptions};
+use crate::codec::{ProtocolVersion, QoS};
 use crate::transport::{Endpoint, TlsContext, Transport};
 
 use super::client_id::next_client_id;
 use super::config::{ConfigError, ConnectConfig, DisconnectSettings, Protocol};
 use super::outcome::{self, SampleOutcome};
-use super::payload::write_end;
 use super::shutdown::Shutdown;
 use super::streams::Stream;
-use crate::codec::{ProtocolVersion, Publish, QoS};
+use super::template::Vars;
+use connect_limit::{connect_limit, next_permit};
+use publishing::Publishing;
+use unsubscribed::Unsubscribed;
 
-/// Handshakes in flight at once in the whole process, every group together: enough to open
-/// thousands of connections quickly without a SYN flood that a broker's accept backlog would
-/// drop (a bound per group let ten groups put 1,280 on the broker at once).
-pub const DEFAULT_CONNECT_CONCURRENCY: usize = 128;
-
-static CONNECT_LIMIT: OnceCell<Arc<Semaphore>> = OnceCell::new();
-
-/// Sets the process-wide handshake bound before the first connect; later calls change nothing.
-pub fn set_connect_concurrency(n: usize) {
-    let _ = CONNECT_LIMIT.set(Arc::new(Semaphore::new(n.max(1))));
-}
-
-fn connect_limit() -> Arc<Semaphore> {
-    CONNECT_LIMIT
-        .get_or_init(|| Arc::new(Semaphore::new(DEFAULT_CONNECT_CONCURRENCY)))
-        .clone()
-}
-/// The next connection's turn: its start time on the ramp (if any), then a handshake permit.
-fn next_permit(
-    limit: Arc<Semaphore>,
-    start_at: Option<tokio::time::Instant>,
-) -> std::pin::Pin<Box<dyn Future<Output = Option<OwnedSemaphorePermit>> + Send>> {
-    Box::pin(async move {
-        if let Some(at) = start_at {
-            tokio::time::sleep_until(at).await;
-        }
-        limit.acquire_owned().await.ok()
-    })
-}
+pub use connect_limit::{set_connect_concurrency, DEFAULT_CONNECT_CONCURRENCY};
 
 const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest packet we accept from a broker (MQTT's own maximum is 256 MiB).
@@ -71,25 +49,14 @@ pub struct ConnectionGroup {
     /// Per slot: the subscriptions of the session a Disconnect ended, for the next Connect.
     carried: Mutex<Vec<Option<Carried>>>,
     cancel: watch::Sender<u64>,
-    round_robin: AtomicUsize,
+    publishing: Publishing,
     /// Reconnects already told in a sample's message.
     reconnects_reported: AtomicU64,
     /// Reused QoS 2 packet ids already told in a sample's message.
     reused_ids_reported: AtomicU64,
-    /// Streams whose end marker a Disconnect sends (Publish elements with mqtt.end_marker).
-    end_markers: Mutex<Vec<EndMarker>>,
-    /// Filters an Unsubscribe element removed, in order: the group's Subscribe elements stop
-    /// expecting messages on them (their loss figures must not count what nobody asked for).
-    unsubscribed: Mutex<Vec<String>>,
+    unsubscribed: Unsubscribed,
     /// The engine-wide number of slot 0; slot i is `conn_base + i`.
     conn_base: u64,
-}
-
-/// Where and how a stream's end marker goes: on the connection that published it, at its QoS.
-struct EndMarker {
-    slot: usize,
-    stream: Arc<Stream>,
-    qos: QoS,
 }
 
 /// The options every connection of a group shares; the client id is each connection's own.
@@ -150,6 +117,31 @@ fn transport(config: &ConnectConfig) -> Result<Transport, ConfigError> {
     })
 }
 
+/// A slot's connect: the session or why there is none, and how long it took.
+type Connected = (usize, Result<Session, ClientError>, Duration);
+
+/// What the connects of one Connect sample came to.
+struct Opened {
+    failures: Vec<ClientError>,
+    /// Per slot: its connect ended, connected or failed (not cut short by JMeter's Shutdown).
+    finished: Vec<bool>,
+    /// The longest a connection took to connect.
+    slowest: Duration,
+}
+
+/// The first error, and how many of the group's connections failed.
+fn failure_message(total: usize, failures: &[ClientError]) -> String {
+    let first = &failures[0];
+    if total == 1 {
+        format!("Connect failed: {first}")
+    } else {
+        format!(
+            "{} of {total} connection(s) failed; first error: {first}",
+            failures.len()
+        )
+    }
+}
+
 /// Why a connect that JMeter's Shutdown ended had not connected: the last error of a connection
 /// still retrying, else that none had answered yet.
 fn shutdown_message(
@@ -204,11 +196,10 @@ impl ConnectionGroup {
             sessions: Mutex::new(vec![None; slots]),
             carried: Mutex::new((0..slots).map(|_| None).collect()),
             cancel: watch::Sender::new(0),
-            round_robin: AtomicUsize::new(0),
+            publishing: Publishing::default(),
             reconnects_reported: AtomicU64::new(0),
             reused_ids_reported: AtomicU64::new(0),
-            end_markers: Mutex::new(Vec::new()),
-            unsubscribed: Mutex::new(Vec::new()),
+            unsubscribed: Unsubscribed::default(),
             conn_base: NEXT_CONNECTION.fetch_add(slots as u64, Ordering::Relaxed),
         })
     }
@@ -222,8 +213,8 @@ impl ConnectionGroup {
     }
 
     /// What a template sees of the connection in `slot` (its message number aside).
-    pub(super) fn template_vars(&self, slot: usize) -> super::template::Vars<'_> {
-        super::template::Vars {
+    pub(super) fn template_vars(&self, slot: usize) -> Vars<'_> {
+        Vars {
             conn: slot as u64,
             conn_test: self.conn_base + slot as u64,
             client_id: self.client_ids.get(slot).map_or("", String::as_str),
@@ -350,78 +341,21 @@ impl ConnectionGroup {
 
     /// Filters unsubscribed from every connection of the group from now on.
     pub(super) fn note_unsubscribed(&self, filters: &[String]) {
-        if let Ok(mut u) = self.unsubscribed.lock() {
-            u.extend(filters.iter().cloned());
-        }
+        self.unsubscribed.note(filters);
     }
 
     /// Filters unsubscribed since `seen` (a position in the group's list), and the new position.
     pub(super) fn unsubscribed_since(&self, seen: usize) -> (usize, Vec<String>) {
-        match self.unsubscribed.lock() {
-            Ok(u) => (
-                u.len(),
-                u.get(seen..).map(<[_]>::to_vec).unwrap_or_default(),
-            ),
-            Err(_) => (seen, Vec::new()),
-        }
+        self.unsubscribed.since(seen)
     }
 
     /// The stream's end marker goes out at every Disconnect of this group from now on.
     pub(super) fn add_end_marker(&self, slot: usize, stream: Arc<Stream>, qos: QoS) {
-        if let Ok(mut g) = self.end_markers.lock() {
-            if !g.iter().any(|m| m.stream.id == stream.id) {
-                g.push(EndMarker { slot, stream, qos });
-            }
-        }
-    }
-
-    /// Publishes each end marker on its live connection and waits (bounded) for the broker to
-    /// take it; returns how many it took.
-    async fn send_end_markers(&self, sessions: &[(usize, Arc<Session>)]) -> usize {
-        let markers: Vec<(usize, Publish)> = match self.end_markers.lock() {
-            Ok(g) => g
-                .iter()
-                .map(|m| {
-                    let mut payload = bytes::BytesMut::with_capacity(64);
-                    write_end(
-                        &mut payload,
-                        m.stream.id,
-                        m.stream.sent(),
-                        std::time::SystemTime::now(),
-                    );
-                    let p = Publish {
-                        dup: false,
-                        qos: m.qos,
-                        retain: false,
-                        topic: m.stream.topic.clone(),
-                        pkid: 0,
-                        payload: payload.freeze(),
-                        properties: Default::default(),
-                    };
-                    (m.slot, p)
-                })
-                .collect(),
-            Err(_) => return 0,
-        };
-        let mut acks = Vec::new();
-        for (slot, p) in markers {
-            let live = sessions.iter().find(|(s, x)| *s == slot && !x.is_closed());
-            if let Some(ack) = live.and_then(|(_, x)| x.publish(p).ok()) {
-                acks.push(ack);
-            }
-        }
-        let deadline = tokio::time::Instant::now() + DISCONNECT_TIMEOUT;
-        let mut sent = 0;
-        for ack in acks {
-            if let Ok(Ok(Ok(()))) = tokio::time::timeout_at(deadline, ack).await {
-                sent += 1;
-            }
-        }
-        sent
+        self.publishing.add_end_marker(slot, stream, qos);
     }
 
     pub fn next_round_robin(&self) -> usize {
-        self.round_robin.fetch_add(1, Ordering::Relaxed)
+        self.publishing.next_round_robin()
     }
 
     /// Connects every slot that has no live session. Already-live ones are kept (reuse).
@@ -440,14 +374,25 @@ impl ConnectionGroup {
             .filter(|(_, s)| s.as_ref().is_none_or(|s| s.is_closed()))
             .map(|(i, _)| i)
             .collect();
-        let total = self.client_ids.len();
-        let limit = connect_limit();
-        let mut set = JoinSet::new();
-        let slots = self.slots();
         let progress: Vec<(usize, Arc<ConnectProgress>)> = todo
             .iter()
             .map(|&slot| (slot, Arc::new(ConnectProgress::default())))
             .collect();
+        let opened = self.open(&todo, &progress, shutdown).await;
+        self.connect_outcome(&todo, &progress, opened, started.elapsed())
+    }
+
+    /// Connects the `todo` slots, each when its turn comes, until all have connected or failed,
+    /// or JMeter's Shutdown ends the connects still under way.
+    async fn open(
+        &self,
+        todo: &[usize],
+        progress: &[(usize, Arc<ConnectProgress>)],
+        shutdown: &Shutdown,
+    ) -> Opened {
+        let limit = connect_limit();
+        let mut set = JoinSet::new();
+        let slots = self.slots();
         // A ramp: the i-th connection starts i / rate seconds in, whatever the others are doing.
         let ramp_start = tokio::time::Instant::now();
         let start_at = |i: usize| {
@@ -462,43 +407,16 @@ impl ConnectionGroup {
         // the semaphore's queue among the other groups.
         let mut next = 0usize;
         let mut waiting = (!todo.is_empty()).then(|| next_permit(limit.clone(), start_at(0)));
-        let mut failures: Vec<ClientError> = Vec::new();
-        let mut finished = vec![false; total];
-        let mut slowest = Duration::ZERO;
+        let mut opened = Opened {
+            failures: Vec::new(),
+            finished: vec![false; self.client_ids.len()],
+            slowest: Duration::ZERO,
+        };
         let mut shut_down = false;
         while waiting.is_some() || !set.is_empty() {
             let joined = tokio::select! {
                 permit = async { waiting.as_mut().expect("guarded").await }, if waiting.is_some() => {
-                    let slot = todo[next];
-                    let opts = self.session_options.clone();
-                    let client_id = self.client_ids[slot].clone();
-                    let local = match self.config.bind.len() {
-                        0 => None,
-                        n => Some(self.config.bind[slot % n]),
-                    };
-                    let carried = slots[slot]
-                        .as_ref()
-                        .and_then(|s| s.take_carried())
-                        .or_else(|| {
-                            self.carried
-                                .lock()
-                                .ok()
-                                .and_then(|mut g| g.get_mut(slot).and_then(Option::take))
-                        });
-                    let seen = progress[next].1.clone();
-                    set.spawn(async move {
-                        let _permit = permit;
-                        let began = Instant::now();
-                        // Boxed, so the task itself stays small: a transport may keep this task's
-                        // waker after the handshake (tungstenite keeps the last writer's until the
-                        // next write), which keeps the task's memory allocated for as long; inline,
-                        // that was the whole ~11 KB handshake future per idle WebSocket connection.
-                        let connected = Box::pin(Session::connect_shared(
-                            opts, client_id, local, carried, &seen,
-                        ))
-                        .await;
-                        (slot, connected, began.elapsed())
-                    });
+                    self.spawn_connect(&mut set, todo[next], permit, &slots, progress[next].1.clone());
                     next += 1;
                     waiting = (next < todo.len()).then(|| next_permit(limit.clone(), start_at(next)));
                     continue;
@@ -511,82 +429,148 @@ impl ConnectionGroup {
                     continue;
                 }
             };
-            let Some(joined) = joined else { continue };
-            match joined {
-                Ok((slot, Ok(session), took)) => {
-                    finished[slot] = true;
-                    slowest = slowest.max(took);
-                    if let Ok(mut g) = self.sessions.lock() {
-                        g[slot] = Some(Arc::new(session));
-                    }
-                }
-                Ok((slot, Err(e), _)) => {
-                    finished[slot] = true;
-                    failures.push(e);
-                }
-                Err(e) if e.is_cancelled() => {}
-                Err(e) => failures.push(ClientError::Lost(format!("connect task failed: {e}"))),
+            if let Some(joined) = joined {
+                self.record(joined, &mut opened);
             }
         }
-        let elapsed = started.elapsed();
+        opened
+    }
+
+    /// Spawns `slot`'s connect, which holds `permit` until it has connected or given up.
+    fn spawn_connect(
+        &self,
+        set: &mut JoinSet<Connected>,
+        slot: usize,
+        permit: Option<OwnedSemaphorePermit>,
+        slots: &[Option<Arc<Session>>],
+        seen: Arc<ConnectProgress>,
+    ) {
+        let opts = self.session_options.clone();
+        let client_id = self.client_ids[slot].clone();
+        let local = match self.config.bind.len() {
+            0 => None,
+            n => Some(self.config.bind[slot % n]),
+        };
+        let carried = slots[slot]
+            .as_ref()
+            .and_then(|s| s.take_carried())
+            .or_else(|| {
+                self.carried
+                    .lock()
+                    .ok()
+                    .and_then(|mut g| g.get_mut(slot).and_then(Option::take))
+            });
+        set.spawn(async move {
+            let _permit = permit;
+            let began = Instant::now();
+            // Boxed, so the task itself stays small: a transport may keep this task's
+            // waker after the handshake (tungstenite keeps the last writer's until the
+            // next write), which keeps the task's memory allocated for as long; inline,
+            // that was the whole ~11 KB handshake future per idle WebSocket connection.
+            let connected = Box::pin(Session::connect_shared(
+                opts, client_id, local, carried, &seen,
+            ))
+            .await;
+            (slot, connected, began.elapsed())
+        });
+    }
+
+    /// A finished connect: its session takes the slot, or its error is kept for the sample.
+    fn record(&self, joined: Result<Connected, JoinError>, opened: &mut Opened) {
+        match joined {
+            Ok((slot, Ok(session), took)) => {
+                opened.finished[slot] = true;
+                opened.slowest = opened.slowest.max(took);
+                if let Ok(mut g) = self.sessions.lock() {
+                    g[slot] = Some(Arc::new(session));
+                }
+            }
+            Ok((slot, Err(e), _)) => {
+                opened.finished[slot] = true;
+                opened.failures.push(e);
+            }
+            Err(e) if e.is_cancelled() => {}
+            Err(e) => opened
+                .failures
+                .push(ClientError::Lost(format!("connect task failed: {e}"))),
+        }
+    }
+
+    /// The Connect sample: every connection up, the connects cut short by JMeter's Shutdown, or
+    /// the failures. `todo` are the slots it connected (the rest were reused).
+    fn connect_outcome(
+        &self,
+        todo: &[usize],
+        progress: &[(usize, Arc<ConnectProgress>)],
+        opened: Opened,
+        elapsed: Duration,
+    ) -> SampleOutcome {
+        let total = self.client_ids.len();
         let unfinished: Vec<&ConnectProgress> = progress
             .iter()
-            .filter(|(slot, _)| !finished[*slot])
+            .filter(|(slot, _)| !opened.finished[*slot])
             .map(|(_, p)| p.as_ref())
             .collect();
         if !unfinished.is_empty() {
             return SampleOutcome::failed(
                 outcome::EXCEPTION,
-                shutdown_message(total, &unfinished, &failures),
+                shutdown_message(total, &unfinished, &opened.failures),
                 elapsed,
             );
         }
-        let reused = total - todo.len();
-        if failures.is_empty() {
-            let message = if reused == 0 {
-                format!("Connected {total} connection(s)")
-            } else {
-                format!("Connected {} connection(s), reused {reused}", todo.len())
-            };
-            // Several at once: how fast they came up, and the slowest (a broker near its limit).
-            let message = if todo.len() > 1 {
-                format!(
-                    "{message}: {:.1} connects/s, slowest CONNACK {:.1} ms",
-                    todo.len() as f64 / elapsed.as_secs_f64().max(1e-9),
-                    slowest.as_secs_f64() * 1e3
-                )
-            } else {
-                message
-            };
-            let message = if self.session_options.endpoint.transport.is_insecure() {
-                format!("{message} (INSECURE: certificate not verified)")
-            } else {
-                message
-            };
-            let mut o = SampleOutcome::ok(message, elapsed);
-            // The ids in use: a broker-assigned one (MQTT 5.0) replaces ours.
-            let ids: Vec<String> = self
-                .slots()
-                .iter()
-                .zip(&self.client_ids)
-                .map(|(s, ours)| {
-                    s.as_ref()
-                        .map_or(ours.clone(), |s| s.client_id().to_string())
-                })
-                .collect();
-            o.response_data = Some(ids.join("\n").into_bytes());
-            return o;
+        if opened.failures.is_empty() {
+            return self.connected_outcome(todo, opened.slowest, elapsed);
         }
-        let first = &failures[0];
-        let message = if total == 1 {
-            format!("Connect failed: {first}")
+        SampleOutcome::failed(
+            outcome::FAILED,
+            failure_message(total, &opened.failures),
+            elapsed,
+        )
+    }
+
+    /// Every connection is up: how many were connected or reused, how fast, and the client ids
+    /// in use as the response data.
+    fn connected_outcome(
+        &self,
+        todo: &[usize],
+        slowest: Duration,
+        elapsed: Duration,
+    ) -> SampleOutcome {
+        let total = self.client_ids.len();
+        let reused = total - todo.len();
+        let message = if reused == 0 {
+            format!("Connected {total} connection(s)")
         } else {
-            format!(
-                "{} of {total} connection(s) failed; first error: {first}",
-                failures.len()
-            )
+            format!("Connected {} connection(s), reused {reused}", todo.len())
         };
-        SampleOutcome::failed(outcome::FAILED, message, elapsed)
+        // Several at once: how fast they came up, and the slowest (a broker near its limit).
+        let message = if todo.len() > 1 {
+            format!(
+                "{message}: {:.1} connects/s, slowest CONNACK {:.1} ms",
+                todo.len() as f64 / elapsed.as_secs_f64().max(1e-9),
+                slowest.as_secs_f64() * 1e3
+            )
+        } else {
+            message
+        };
+        let message = if self.session_options.endpoint.transport.is_insecure() {
+            format!("{message} (INSECURE: certificate not verified)")
+        } else {
+            message
+        };
+        let mut o = SampleOutcome::ok(message, elapsed);
+        // The ids in use: a broker-assigned one (MQTT 5.0) replaces ours.
+        let ids: Vec<String> = self
+            .slots()
+            .iter()
+            .zip(&self.client_ids)
+            .map(|(s, ours)| {
+                s.as_ref()
+                    .map_or(ours.clone(), |s| s.client_id().to_string())
+            })
+            .collect();
+        o.response_data = Some(ids.join("\n").into_bytes());
+        o
     }
 
     /// DISCONNECT on every live connection, then forget them.
@@ -609,7 +593,10 @@ impl ConnectionGroup {
             Err(_) => Vec::new(),
         };
         let live = sessions.iter().filter(|(_, s)| !s.is_closed()).count();
-        let markers = self.send_end_markers(&sessions).await;
+        let markers = self
+            .publishing
+            .send_end_markers(&sessions, DISCONNECT_TIMEOUT)
+            .await;
         let dropped: Vec<String> = sessions
             .iter()
             .filter(|(_, s)| s.is_closed())

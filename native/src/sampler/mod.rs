@@ -1,6 +1,7 @@
 //! What one JMeter sample does (DESIGN.md layer 4): connect a group, publish, collect received
 //! messages, disconnect. Each operation returns a plain `SampleOutcome`.
 
+mod acks;
 mod broker_stats;
 mod client_id;
 pub mod config;

@@ -14,11 +14,11 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use tokio::sync::oneshot::error::TryRecvError;
 use tokio::time::Instant;
 
 use crate::client::{ClientError, PublishAck, Session};
 
+use super::acks::{await_acks, Tally};
 use super::config::{Pace, PublishConfig};
 use super::group::ConnectionGroup;
 use super::outcome::{self, SampleOutcome};
@@ -160,83 +160,6 @@ where
     }
 }
 
-/// The acknowledgements of the messages sent, counted as they come in.
-#[derive(Default)]
-struct Tally {
-    sent: u64,
-    bytes: u64,
-    failures: Vec<ClientError>,
-    timed_out: u64,
-    cut_short: u64,
-}
-
-impl Tally {
-    fn settle(&mut self, len: u64, answer: Result<Result<(), ClientError>, ()>) {
-        match answer {
-            Ok(Ok(())) => {
-                self.sent += 1;
-                self.bytes += len;
-            }
-            Ok(Err(e)) => self.failures.push(e),
-            Err(()) => self.failures.push(ClientError::NotConnected),
-        }
-    }
-
-    /// Counts the answered acknowledgements at the front, so a long schedule holds only the
-    /// ones in flight.
-    fn drain(&mut self, pending: &mut VecDeque<(u64, PublishAck)>) {
-        while let Some((len, ack)) = pending.front_mut() {
-            let answer = match ack.try_recv() {
-                Ok(r) => Ok(r),
-                Err(TryRecvError::Closed) => Err(()),
-                Err(TryRecvError::Empty) => return,
-            };
-            let len = *len;
-            pending.pop_front();
-            self.settle(len, answer);
-        }
-    }
-
-    fn attempted(&self) -> u64 {
-        self.sent + self.failures.len() as u64 + self.timed_out + self.cut_short
-    }
-}
-
-/// Awaits the acknowledgements still in flight, up to the ack timeout after the last send;
-/// JMeter's Shutdown ends the wait with what has been answered by then.
-async fn await_acks(
-    tally: &mut Tally,
-    pending: VecDeque<(u64, PublishAck)>,
-    timeout: Duration,
-    shutdown: &Shutdown,
-) {
-    let deadline = Instant::now() + timeout;
-    let ended = shutdown.requested();
-    tokio::pin!(ended);
-    for (len, mut ack) in pending {
-        if shutdown.is_requested() {
-            match ack.try_recv() {
-                Ok(r) => tally.settle(len, Ok(r)),
-                Err(TryRecvError::Closed) => tally.settle(len, Err(())),
-                Err(TryRecvError::Empty) => tally.cut_short += 1,
-            }
-            continue;
-        }
-        tokio::select! {
-            acked = tokio::time::timeout_at(deadline, &mut ack) => match acked {
-                Ok(Ok(r)) => tally.settle(len, Ok(r)),
-                Ok(Err(_)) => tally.settle(len, Err(())),
-                Err(_) => tally.timed_out += 1,
-            },
-            _ = &mut ended => match ack.try_recv() {
-                Ok(r) => tally.settle(len, Ok(r)),
-                Err(TryRecvError::Closed) => tally.settle(len, Err(())),
-                Err(TryRecvError::Empty) => tally.cut_short += 1,
-            },
-        }
-    }
-}
-
 /// 1234567 -> "1,234,567".
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -289,14 +212,12 @@ pub(super) async fn publish(
     let Tally {
         sent,
         bytes,
-        ref failures,
-        timed_out,
         cut_short,
+        ..
     } = tally;
     let attempted = tally.attempted();
     let elapsed = started.elapsed();
-    let clean = failures.is_empty() && timed_out == 0 && cut_short == 0;
-    let mut o = if clean && !ran.stopped && sent == intended {
+    let mut o = if tally.clean() && !ran.stopped && sent == intended {
         SampleOutcome::ok(text, elapsed)
     } else {
         let mut parts = Vec::new();
@@ -306,31 +227,11 @@ pub(super) async fn publish(
                 thousands(ran.handed)
             ));
         }
-        if timed_out > 0 {
-            parts.push(format!(
-                "{timed_out} not acknowledged within {} ms",
-                config.ack_timeout.as_millis()
-            ));
-        }
-        if cut_short > 0 {
-            parts.push(format!(
-                "{cut_short} not acknowledged when JMeter shutdown ended the wait"
-            ));
-        }
-        if let Some(first) = failures.first() {
-            parts.push(format!("{} failed: {first}", failures.len()));
-        }
-        let all_lost = sent == 0
-            && !failures.is_empty()
-            && failures
-                .iter()
-                .all(|e| matches!(e, ClientError::NotConnected | ClientError::Lost(_)))
-            && timed_out == 0
-            && cut_short == 0;
+        tally.shortfalls(config.ack_timeout, &mut parts);
         let code = if ran.stopped || cut_short > 0 {
             // The user ended the run (Stop's code); the message still names other failures.
             outcome::EXCEPTION
-        } else if all_lost {
+        } else if tally.all_lost() {
             outcome::NO_CONNECTION
         } else {
             outcome::FAILED

@@ -5,15 +5,15 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use rand::Rng;
-use tokio::sync::oneshot::error::TryRecvError;
 
 use crate::client::{ClientError, PublishAck, Session};
 use crate::codec::Publish;
 
+use super::acks::{await_acks, Tally};
 use super::config::{MessageType, PublishConfig, Target, TimestampFormat};
 use super::group::ConnectionGroup;
 use super::outcome::{self, SampleOutcome};
@@ -21,25 +21,6 @@ use super::payload::{random_text, write_precise, write_xmeter};
 use super::shutdown::Shutdown;
 use super::streams::{self, Stream};
 use super::template::Vars;
-
-/// What became of one message's acknowledgement.
-enum Ack {
-    Answered(Result<(), ClientError>),
-    /// The connection went away without answering.
-    Closed,
-    TimedOut,
-    /// Not answered when JMeter's Shutdown ended the wait.
-    Pending,
-}
-
-/// The acknowledgement as it stands now, without waiting.
-fn answered(ack: &mut PublishAck) -> Ack {
-    match ack.try_recv() {
-        Ok(r) => Ack::Answered(r),
-        Err(TryRecvError::Closed) => Ack::Closed,
-        Err(TryRecvError::Empty) => Ack::Pending,
-    }
-}
 
 pub struct Publisher {
     config: PublishConfig,
@@ -332,9 +313,26 @@ impl Publisher {
             let (config, live) = (&self.config, &live);
             return super::paced::publish(send, config, pace, group, live, shutdown, started).await;
         }
-        let plan = self.plan(group, &live);
+        let mut tally = Tally::default();
+        let acks = self.send_burst(group, &live, &mut tally.failures);
+        await_acks(&mut tally, acks, self.config.ack_timeout, shutdown).await;
+        let mut o = self.burst_outcome(&tally, started.elapsed());
+        if let Some(note) = group.notes() {
+            o.message = format!("{} ({note})", o.message);
+        }
+        o
+    }
+
+    /// Hands this sample's messages to their connections; the acknowledgements to await, each
+    /// with its payload's length.
+    fn send_burst(
+        &self,
+        group: &ConnectionGroup,
+        live: &[(usize, Arc<Session>)],
+        failures: &mut Vec<ClientError>,
+    ) -> Vec<(u64, PublishAck)> {
+        let plan = self.plan(group, live);
         let mut acks: Vec<(u64, PublishAck)> = Vec::with_capacity(plan.len());
-        let mut failures: Vec<ClientError> = Vec::new();
         for i in plan {
             let (slot, session) = &live[i];
             let payload = self.payload(*slot, group);
@@ -347,69 +345,27 @@ impl Publisher {
                 Err(e) => failures.push(e),
             }
         }
-        let deadline = tokio::time::Instant::now() + self.config.ack_timeout;
-        let mut sent = 0u64;
-        let mut bytes = 0u64;
-        let mut timed_out = 0u64;
-        let mut cut_short = 0u64;
-        // One wait for the whole sample, not one per message. Never polled again once complete:
-        // from then on `is_requested()` holds.
-        let ended = shutdown.requested();
-        tokio::pin!(ended);
-        for (len, mut ack) in acks {
-            let state = if shutdown.is_requested() {
-                answered(&mut ack)
-            } else {
-                tokio::select! {
-                    acked = tokio::time::timeout_at(deadline, &mut ack) => match acked {
-                        Ok(Ok(r)) => Ack::Answered(r),
-                        Ok(Err(_)) => Ack::Closed,
-                        Err(_) => Ack::TimedOut,
-                    },
-                    _ = &mut ended => answered(&mut ack),
-                }
-            };
-            match state {
-                Ack::Answered(Ok(())) => {
-                    sent += 1;
-                    bytes += len;
-                }
-                Ack::Answered(Err(e)) => failures.push(e),
-                Ack::Closed => failures.push(ClientError::NotConnected),
-                Ack::TimedOut => timed_out += 1,
-                Ack::Pending => cut_short += 1,
-            }
-        }
-        let elapsed = started.elapsed();
-        let total = sent + timed_out + cut_short + failures.len() as u64;
-        let mut o = if failures.is_empty() && timed_out == 0 && cut_short == 0 {
+        acks
+    }
+
+    /// The sample of a burst: every message acknowledged, or how many were not and why.
+    fn burst_outcome(&self, tally: &Tally, elapsed: Duration) -> SampleOutcome {
+        let Tally {
+            sent,
+            bytes,
+            cut_short,
+            ..
+        } = *tally;
+        let total = tally.attempted();
+        let mut o = if tally.clean() {
             SampleOutcome::ok(format!("Published {sent} message(s)"), elapsed)
         } else {
             let mut parts = Vec::new();
-            if timed_out > 0 {
-                parts.push(format!(
-                    "{timed_out} not acknowledged within {} ms",
-                    self.config.ack_timeout.as_millis()
-                ));
-            }
-            if cut_short > 0 {
-                parts.push(format!(
-                    "{cut_short} not acknowledged when JMeter shutdown ended the wait"
-                ));
-            }
-            if let Some(first) = failures.first() {
-                parts.push(format!("{} failed: {first}", failures.len()));
-            }
-            let all_lost = sent == 0
-                && failures
-                    .iter()
-                    .all(|e| matches!(e, ClientError::NotConnected | ClientError::Lost(_)))
-                && timed_out == 0
-                && cut_short == 0;
+            tally.shortfalls(self.config.ack_timeout, &mut parts);
             let code = if cut_short > 0 {
                 // The user ended the run (Stop's code); the message still names other failures.
                 outcome::EXCEPTION
-            } else if all_lost {
+            } else if tally.all_lost() {
                 outcome::NO_CONNECTION
             } else {
                 outcome::FAILED
@@ -434,9 +390,6 @@ impl Publisher {
             None,
         );
         o.bytes = bytes;
-        if let Some(note) = group.notes() {
-            o.message = format!("{} ({note})", o.message);
-        }
         o
     }
 }

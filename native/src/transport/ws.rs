@@ -17,7 +17,8 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
-use super::{AsyncStream, TransportError};
+use super::error::TransportError;
+use super::AsyncStream;
 
 /// Largest frame we send: bigger session buffers go out as several frames.
 const MAX_FRAME_OUT: usize = 256 * 1024;

@@ -6,9 +6,37 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::sync::Notify;
+use tokio::sync::{oneshot, Notify};
 
-use super::Command;
+use crate::client::error::ClientError;
+use crate::codec::{
+    Disconnect, Properties, Publish, ReasonCode, SubscribeReturnCode, SubscriptionOptions,
+};
+
+use super::subscriptions::MessageSink;
+
+pub(super) type Done = oneshot::Sender<Result<(), ClientError>>;
+pub(super) type UnsubDone = oneshot::Sender<Result<Vec<ReasonCode>, ClientError>>;
+
+pub(super) enum Command {
+    /// The message, its completion, and whether to use our own topic aliases (MQTT 5.0).
+    Publish(Publish, Option<Done>, bool),
+    Subscribe {
+        filters: Vec<(String, SubscriptionOptions)>,
+        /// MQTT 5.0 SUBSCRIBE properties (Subscription Identifier, User Property).
+        properties: Properties,
+        sink: Arc<dyn MessageSink>,
+        done: oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>,
+    },
+    Unsubscribe {
+        filters: Vec<String>,
+        /// Told the UNSUBACK's reason codes, when the caller waits for it.
+        done: Option<UnsubDone>,
+    },
+    /// Stop handing messages to this sink (its subscriber is gone); the subscription itself stays.
+    Detach(Arc<dyn MessageSink>),
+    Disconnect(oneshot::Sender<()>, Disconnect),
+}
 
 /// Capacity kept when the queue empties: enough for a typical burst without reallocating.
 const KEPT_CAPACITY: usize = 16;

@@ -1,16 +1,16 @@
+use std::net::IpAddr;
 use std::time::Instant;
 
 use bytes::BytesMut;
-use std::net::IpAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::client::error::ClientError;
+use crate::client::options::{Authenticator, SessionOptions};
 use crate::codec::{
     decode_packet, Auth, ConnAck, Connect, ConnectReturnCode, Packet, Properties, Property,
     ProtocolVersion, ReasonCode,
 };
 use crate::transport::BrokerStream;
-
-use super::super::{ClientError, SessionOptions};
 
 /// One CONNECT -> CONNACK exchange within the connect timeout.
 /// `client_id` is this connection's (the options are shared by a group's connections).
@@ -26,12 +26,37 @@ pub(super) async fn handshake(
         .await
         .map_err(|e| ClientError::Transport(e.to_string()))?;
     let v5 = opts.version == ProtocolVersion::V5;
+    let authenticator = opts.authenticator.as_deref().filter(|_| v5);
+    let connect = encode_connect(opts, client_id, authenticator)?;
+    let exchange = exchange(&mut stream, &connect, opts, authenticator);
+    let (leftover, ack) = tokio::time::timeout_at(deadline.into(), exchange)
+        .await
+        .map_err(|_| ClientError::ConnackTimeout(opts.connect_timeout.as_millis()))??;
+    if ack.code != ConnectReturnCode::Accepted {
+        if v5 {
+            let reason = ack.reason.unwrap_or(ack.code.to_reason());
+            return Err(ClientError::RefusedV5(with_reason_string(
+                reason,
+                &ack.properties,
+            )));
+        }
+        return Err(ClientError::Refused(ack.code));
+    }
+    Ok((stream, leftover, ack))
+}
+
+/// CONNECT as this connection sends it: 3.x carries no properties, not even the will's.
+fn encode_connect(
+    opts: &SessionOptions,
+    client_id: &str,
+    authenticator: Option<&dyn Authenticator>,
+) -> Result<BytesMut, ClientError> {
+    let v5 = opts.version == ProtocolVersion::V5;
     let mut properties = if v5 {
         opts.connect_properties.clone()
     } else {
         Properties::new()
     };
-    let authenticator = opts.authenticator.as_ref().filter(|_| v5);
     if let Some(a) = authenticator {
         properties.push(Property::AuthenticationMethod(a.method().to_string()));
         if let Some(d) = a.initial_data() {
@@ -56,77 +81,85 @@ pub(super) async fn handshake(
     connect
         .encode(opts.version, &mut out)
         .map_err(|e| ClientError::Encode(e.to_string()))?;
-    let exchange = async {
-        let io_error = |doing: &str, e: std::io::Error| match opts.endpoint.explain(&e) {
-            // A TLS alert (TLS 1.3 refuses a client certificate only after the handshake).
-            Some(t) => ClientError::Transport(t.to_string()),
-            None => ClientError::Lost(format!("{doing}: {e}")),
-        };
-        stream
-            .write_all(&out)
-            .await
-            .map_err(|e| io_error("writing CONNECT", e))?;
-        stream
-            .flush()
-            .await
-            .map_err(|e| io_error("writing CONNECT", e))?;
-        let mut buf = BytesMut::with_capacity(512);
-        loop {
-            if v5 && answered_as_v3(&buf) {
-                return Err(ClientError::NotV5);
-            }
-            match decode_packet(&mut buf, opts.version, opts.max_packet_size) {
-                Ok(Some(Packet::ConnAck(ack))) => return Ok((buf, ack)),
-                Ok(Some(Packet::Auth(auth))) => {
-                    let Some(a) = authenticator else {
-                        return Err(ClientError::Auth(
-                            "broker sent AUTH but no authentication method is configured".into(),
-                        ));
-                    };
-                    let reply = auth_reply(a.as_ref(), &auth)?;
-                    let mut o = BytesMut::new();
-                    Packet::Auth(reply)
-                        .encode(opts.version, &mut o)
-                        .map_err(|e| ClientError::Encode(e.to_string()))?;
-                    stream
-                        .write_all(&o)
-                        .await
-                        .map_err(|e| io_error("writing AUTH", e))?;
-                    stream
-                        .flush()
-                        .await
-                        .map_err(|e| io_error("writing AUTH", e))?;
-                    continue;
-                }
-                Ok(Some(other)) => return Err(ClientError::UnexpectedPacket(other.kind())),
-                Ok(None) => {}
-                Err(e) => return Err(ClientError::Protocol(e.to_string())),
-            }
-            let n = stream
-                .read_buf(&mut buf)
-                .await
-                .map_err(|e| io_error("reading CONNACK", e))?;
-            if n == 0 {
-                return Err(ClientError::Lost(
-                    "broker closed the connection before CONNACK".into(),
-                ));
-            }
+    Ok(out)
+}
+
+/// Sends CONNECT and reads up to CONNACK, answering the broker's AUTH challenges on the way;
+/// CONNACK comes back with the bytes read after it.
+async fn exchange(
+    stream: &mut BrokerStream,
+    connect: &[u8],
+    opts: &SessionOptions,
+    authenticator: Option<&dyn Authenticator>,
+) -> Result<(BytesMut, ConnAck), ClientError> {
+    let v5 = opts.version == ProtocolVersion::V5;
+    send(stream, connect, opts, "writing CONNECT").await?;
+    let mut buf = BytesMut::with_capacity(512);
+    loop {
+        if v5 && answered_as_v3(&buf) {
+            return Err(ClientError::NotV5);
         }
-    };
-    let (leftover, ack) = tokio::time::timeout_at(deadline.into(), exchange)
-        .await
-        .map_err(|_| ClientError::ConnackTimeout(opts.connect_timeout.as_millis()))??;
-    if ack.code != ConnectReturnCode::Accepted {
-        if v5 {
-            let reason = ack.reason.unwrap_or(ack.code.to_reason());
-            return Err(ClientError::RefusedV5(with_reason_string(
-                reason,
-                &ack.properties,
-            )));
+        match decode_packet(&mut buf, opts.version, opts.max_packet_size) {
+            Ok(Some(Packet::ConnAck(ack))) => return Ok((buf, ack)),
+            Ok(Some(Packet::Auth(auth))) => {
+                answer_auth(stream, &auth, opts, authenticator).await?;
+                continue;
+            }
+            Ok(Some(other)) => return Err(ClientError::UnexpectedPacket(other.kind())),
+            Ok(None) => {}
+            Err(e) => return Err(ClientError::Protocol(e.to_string())),
         }
-        return Err(ClientError::Refused(ack.code));
+        let n = stream
+            .read_buf(&mut buf)
+            .await
+            .map_err(|e| io_error(opts, "reading CONNACK", e))?;
+        if n == 0 {
+            return Err(ClientError::Lost(
+                "broker closed the connection before CONNACK".into(),
+            ));
+        }
     }
-    Ok((stream, leftover, ack))
+}
+
+async fn answer_auth(
+    stream: &mut BrokerStream,
+    auth: &Auth,
+    opts: &SessionOptions,
+    authenticator: Option<&dyn Authenticator>,
+) -> Result<(), ClientError> {
+    let Some(a) = authenticator else {
+        return Err(ClientError::Auth(
+            "broker sent AUTH but no authentication method is configured".into(),
+        ));
+    };
+    let reply = auth_reply(a, auth)?;
+    let mut o = BytesMut::new();
+    Packet::Auth(reply)
+        .encode(opts.version, &mut o)
+        .map_err(|e| ClientError::Encode(e.to_string()))?;
+    send(stream, &o, opts, "writing AUTH").await
+}
+
+/// Writes `bytes` and flushes them out (TLS and WebSocket streams buffer).
+async fn send(
+    stream: &mut BrokerStream,
+    bytes: &[u8],
+    opts: &SessionOptions,
+    doing: &str,
+) -> Result<(), ClientError> {
+    stream
+        .write_all(bytes)
+        .await
+        .map_err(|e| io_error(opts, doing, e))?;
+    stream.flush().await.map_err(|e| io_error(opts, doing, e))
+}
+
+fn io_error(opts: &SessionOptions, doing: &str, e: std::io::Error) -> ClientError {
+    match opts.endpoint.explain(&e) {
+        // A TLS alert (TLS 1.3 refuses a client certificate only after the handshake).
+        Some(t) => ClientError::Transport(t.to_string()),
+        None => ClientError::Lost(format!("{doing}: {e}")),
+    }
 }
 
 /// A 3.1.1 broker answers a 5.0 CONNECT with its own CONNACK: 2 bytes, return code 1
@@ -144,10 +177,7 @@ pub(super) fn with_reason_string(reason: ReasonCode, properties: &Properties) ->
 }
 
 /// Our answer to an AUTH challenge (reason 0x18 Continue authentication).
-pub(super) fn auth_reply(
-    a: &dyn super::super::Authenticator,
-    auth: &Auth,
-) -> Result<Auth, ClientError> {
+pub(super) fn auth_reply(a: &dyn Authenticator, auth: &Auth) -> Result<Auth, ClientError> {
     if auth.reason != ReasonCode::ContinueAuthentication {
         return Err(ClientError::Auth(format!(
             "broker sent AUTH {}",

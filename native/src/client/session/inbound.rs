@@ -5,14 +5,18 @@ use std::time::SystemTime;
 
 use bytes::BytesMut;
 
+use crate::client::topic::topic_matches;
 use crate::codec::{
     decode_packet, Packet, ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS,
     ReasonCode, SubAck, UnsubAck,
 };
 
-use super::super::topic::topic_matches;
 use super::handshake::{auth_reply, with_reason_string};
-use super::*;
+use super::subscriptions::{Delivery, MessageSink};
+use super::task::{AwaitedAck, Task};
+
+/// Unclaimed messages held per connection; beyond this they are only counted (as unrouted).
+const MAX_EARLY_MESSAGES: usize = 100_000;
 
 impl Task {
     pub(super) fn handle_input(&mut self, inbuf: &mut BytesMut) -> Result<(), String> {

@@ -1,124 +1,44 @@
 //! One connection's session: the handle callers hold (`Session`) and the task that owns the
 //! socket. The task's work is split by flow: `task` (connection life: run, reconnect, resume,
 //! commands, keep-alive), `outbound` (our PUBLISHes and their in-flight window), `inbound`
-//! (packets from the broker), `handshake` (CONNECT -> CONNACK).
+//! (packets from the broker), `handshake` (CONNECT -> CONNACK). Handle and task meet in
+//! `commands` (the queue of requests), `shared` (what the handle reads without asking) and
+//! `subscriptions` (where messages go; carried over to the next session of the slot).
 
 mod commands;
 mod handshake;
 mod inbound;
 mod maps;
 mod outbound;
+mod shared;
+mod subscriptions;
 mod task;
 
-use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use bytes::BytesMut;
 use tokio::sync::oneshot;
 
+use crate::client::error::ClientError;
+use crate::client::options::{backoff, SessionOptions};
+use crate::client::progress::ConnectProgress;
 use crate::codec::{
     Disconnect, Properties, Property, Publish, QoS, ReasonCode, SubscribeReturnCode,
     SubscriptionOptions,
 };
-
-use super::options::backoff;
-use super::{ClientError, ConnectProgress, SessionOptions};
-use commands::{command_queue, CommandReceiver, CommandSender};
+use commands::{command_queue, Command, CommandSender};
 use handshake::handshake;
-use maps::{Map, Set};
+use shared::Shared;
+use task::Task;
 
-/// A received message as handed to subscriptions.
-pub struct Delivery<'a> {
-    pub publish: &'a Publish,
-    /// Wall-clock arrival time, taken once per packet so every matching subscription
-    /// computes latency from the same instant.
-    pub received_at: SystemTime,
-}
-
-/// Where a subscription's messages go. Called on the session task: must not block.
-pub trait MessageSink: Send + Sync {
-    fn on_message(&self, delivery: &Delivery<'_>);
-
-    /// False once nobody reads this sink any more: it is then not carried to a new session.
-    fn is_open(&self) -> bool {
-        true
-    }
-}
-
-/// The subscriptions of a closed session, handed to the next session of the same slot so
-/// that a resumed (MQTT 5.0 session expiry, or 3.x clean session off) session delivers the
-/// messages the broker queued, and a fresh one subscribes again.
-pub struct Carried {
-    routes: Vec<Route>,
-    subscriptions: Vec<SubscriptionEntry>,
-}
+pub use subscriptions::{Carried, Delivery, MessageSink};
 
 pub type PublishAck = oneshot::Receiver<Result<(), ClientError>>;
 pub type SubAckWait = oneshot::Receiver<Result<Vec<SubscribeReturnCode>, ClientError>>;
 /// UNSUBACK's reason codes, one per filter (MQTT 5.0; empty for 3.1/3.1.1, which has none).
 pub type UnsubAckWait = oneshot::Receiver<Result<Vec<ReasonCode>, ClientError>>;
-type UnsubDone = oneshot::Sender<Result<Vec<ReasonCode>, ClientError>>;
-
-type Done = oneshot::Sender<Result<(), ClientError>>;
-
-enum Command {
-    /// The message, its completion, and whether to use our own topic aliases (MQTT 5.0).
-    Publish(Publish, Option<Done>, bool),
-    Subscribe {
-        filters: Vec<(String, SubscriptionOptions)>,
-        /// MQTT 5.0 SUBSCRIBE properties (Subscription Identifier, User Property).
-        properties: Properties,
-        sink: Arc<dyn MessageSink>,
-        done: oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>,
-    },
-    Unsubscribe {
-        filters: Vec<String>,
-        /// Told the UNSUBACK's reason codes, when the caller waits for it.
-        done: Option<UnsubDone>,
-    },
-    /// Stop handing messages to this sink (its subscriber is gone); the subscription itself stays.
-    Detach(Arc<dyn MessageSink>),
-    Disconnect(oneshot::Sender<()>, Disconnect),
-}
-
-/// State the session task shares with its callers without a round trip.
-struct Shared {
-    connected: AtomicBool,
-    closed: AtomicBool,
-    /// Why the connection last dropped: the original cause, kept while reconnects fail.
-    last_error: Mutex<Option<String>>,
-    /// The latest failed reconnect attempt, told beside the original cause.
-    last_attempt: Mutex<Option<String>>,
-    /// Messages that matched no subscription of ours (counted, never silently dropped).
-    unrouted: AtomicU64,
-    reconnects: AtomicU64,
-    /// QoS 2 PUBLISHes (DUP=0) on a packet id that still awaited our PUBREL: the broker reused
-    /// an id in flight (a broker fault, seen with more than 65,535 messages in flight).
-    reused_ids: AtomicU64,
-    /// Set when the task ends.
-    carried: Mutex<Option<Carried>>,
-}
-
-impl Shared {
-    /// A new drop: its cause replaces the previous one, and earlier attempts are forgotten.
-    fn set_error(&self, e: String) {
-        if let Ok(mut g) = self.last_error.lock() {
-            *g = Some(e);
-        }
-        if let Ok(mut g) = self.last_attempt.lock() {
-            *g = None;
-        }
-    }
-
-    fn set_attempt_error(&self, e: String) {
-        if let Ok(mut g) = self.last_attempt.lock() {
-            *g = Some(e);
-        }
-    }
-}
 
 /// Handle to one MQTT connection. Dropping it stops the task and closes the socket
 /// without DISCONNECT (the broker then publishes the will, as for a crashed client).
@@ -378,100 +298,3 @@ impl Session {
         }
     }
 }
-/// The acknowledgement an outgoing QoS 1/2 message waits for.
-#[allow(clippy::enum_variant_names)] // named after the packets awaited
-enum AwaitedAck {
-    PubAck,
-    PubRec,
-    PubComp,
-}
-
-struct Outgoing {
-    publish: Publish,
-    done: Option<Done>,
-    stage: AwaitedAck,
-    /// Send order, so a resumed session resends in the original order.
-    order: u64,
-}
-
-struct Route {
-    /// As subscribed (what UNSUBSCRIBE names).
-    filter: String,
-    /// What topics are matched against: `filter` without a `$share/group/` prefix.
-    matches: String,
-    sink: Arc<dyn MessageSink>,
-}
-
-/// A subscription to restore when the broker kept no session: filter, options, identifier.
-struct SubscriptionEntry {
-    filter: String,
-    options: SubscriptionOptions,
-    id: Option<u32>,
-}
-
-/// Why the connected loop ended.
-enum Exit {
-    Disconnected(oneshot::Sender<()>, Disconnect),
-    Dropped,
-    Lost(String),
-}
-
-struct Task {
-    /// Shared by the group's connections.
-    opts: Arc<SessionOptions>,
-    /// This connection's (a 5.0 broker may assign one).
-    client_id: String,
-    /// This connection's source address, kept for reconnects.
-    local: Option<IpAddr>,
-    shared: Arc<Shared>,
-    rx: CommandReceiver,
-    out: BytesMut,
-    /// Completions to fire once `out` is on the wire (QoS 0 publishes).
-    on_flush: Vec<Done>,
-    outgoing: Map<u16, Outgoing>,
-    /// QoS 1/2 messages waiting for a free packet id or for the broker's Receive Maximum
-    /// to allow one more in flight; sent in order as acknowledgements arrive.
-    waiting_for_id: VecDeque<(Publish, Option<Done>, bool)>,
-    next_order: u64,
-    next_pkid: u16,
-    pending_subs: Map<u16, oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>>,
-    /// UNSUBSCRIBEs awaiting UNSUBACK: their filters (to send again after a reconnect) and waiter.
-    pending_unsubs: Map<u16, (Vec<String>, Option<UnsubDone>)>,
-    incoming_qos2: Set<u16>,
-    /// QoS 1 PUBLISHes received whose PUBACK is not on the wire yet: with the QoS 2 ones awaiting
-    /// PUBREL, what the broker has in flight to us for sure.
-    qos1_unacked: usize,
-    routes: Vec<Route>,
-    /// Messages that matched no subscription yet, kept for the first one that matches them:
-    /// a resumed session's queued messages arrive right after CONNACK, before our SUBSCRIBE.
-    early: VecDeque<(Publish, SystemTime)>,
-    subscriptions: Vec<SubscriptionEntry>,
-    last_sent: Instant,
-    ping_sent: Option<Instant>,
-    /// Per connection, from CONNACK (MQTT 5.0; 3.x keeps the defaults).
-    link: Link,
-}
-
-/// What the broker's CONNACK set for the current connection.
-#[derive(Default)]
-struct Link {
-    /// Ours, or the broker's Server Keep Alive.
-    keep_alive_secs: u16,
-    /// The broker's Receive Maximum: our QoS 1/2 in-flight window.
-    send_max: usize,
-    max_packet: Option<u32>,
-    topic_alias_max: u16,
-    /// The broker's Shared Subscription Available (5.0; absent = yes).
-    shared_available: bool,
-    /// What we advertised in CONNECT (5.0): a broker that goes beyond is out of spec.
-    our_alias_max: u16,
-    our_receive_max: u16,
-    incoming_aliases: Map<u16, String>,
-    outgoing_aliases: Map<String, u16>,
-}
-
-/// Commands handled per wake-up before writing, so bursts go out in few syscalls.
-const COMMAND_BATCH: usize = 512;
-
-/// Unclaimed messages held per connection; beyond this they are only counted (as unrouted).
-const MAX_EARLY_MESSAGES: usize = 100_000;

@@ -1,8 +1,9 @@
+use crate::client::error::ClientError;
 use crate::codec::{Packet, Properties, Property, ProtocolVersion, Publish, QoS, ReasonCode};
 
-use super::super::ClientError;
+use super::commands::Done;
 use super::handshake::with_reason_string;
-use super::*;
+use super::task::{AwaitedAck, Outgoing, Task};
 
 impl Task {
     pub(super) fn start_publish(&mut self, mut p: Publish, done: Option<Done>, alias: bool) {

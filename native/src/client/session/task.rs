@@ -1,28 +1,114 @@
 use std::collections::VecDeque;
+use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::sync::oneshot;
 
+use crate::client::error::ClientError;
+use crate::client::options::{backoff, SessionOptions, DEFAULT_INFLIGHT_V3};
+use crate::client::topic::route_filter;
 use crate::codec::{
-    ConnAck, Disconnect, Packet, Properties, Property, ProtocolVersion, PubRel, Subscribe,
-    Unsubscribe,
+    ConnAck, Disconnect, Packet, Properties, Property, ProtocolVersion, PubRel, Publish, Subscribe,
+    SubscribeReturnCode, Unsubscribe,
 };
 use crate::transport::BrokerStream;
 
-use super::super::options::backoff;
-use super::super::topic::route_filter;
-use super::super::{ClientError, SessionOptions, DEFAULT_INFLIGHT_V3};
+use super::commands::{Command, CommandReceiver, Done, UnsubDone};
 use super::handshake::handshake;
-use super::*;
+use super::maps::{Map, Set};
+use super::shared::Shared;
+use super::subscriptions::{Carried, Route, SubscriptionEntry};
+
+pub(super) struct Task {
+    /// Shared by the group's connections.
+    pub(super) opts: Arc<SessionOptions>,
+    /// This connection's (a 5.0 broker may assign one).
+    pub(super) client_id: String,
+    /// This connection's source address, kept for reconnects.
+    pub(super) local: Option<IpAddr>,
+    pub(super) shared: Arc<Shared>,
+    pub(super) rx: CommandReceiver,
+    pub(super) out: BytesMut,
+    /// Completions to fire once `out` is on the wire (QoS 0 publishes).
+    pub(super) on_flush: Vec<Done>,
+    pub(super) outgoing: Map<u16, Outgoing>,
+    /// QoS 1/2 messages waiting for a free packet id or for the broker's Receive Maximum
+    /// to allow one more in flight; sent in order as acknowledgements arrive.
+    pub(super) waiting_for_id: VecDeque<(Publish, Option<Done>, bool)>,
+    pub(super) next_order: u64,
+    pub(super) next_pkid: u16,
+    pub(super) pending_subs:
+        Map<u16, oneshot::Sender<Result<Vec<SubscribeReturnCode>, ClientError>>>,
+    /// UNSUBSCRIBEs awaiting UNSUBACK: their filters (to send again after a reconnect) and waiter.
+    pub(super) pending_unsubs: Map<u16, (Vec<String>, Option<UnsubDone>)>,
+    pub(super) incoming_qos2: Set<u16>,
+    /// QoS 1 PUBLISHes received whose PUBACK is not on the wire yet: with the QoS 2 ones awaiting
+    /// PUBREL, what the broker has in flight to us for sure.
+    pub(super) qos1_unacked: usize,
+    pub(super) routes: Vec<Route>,
+    /// Messages that matched no subscription yet, kept for the first one that matches them:
+    /// a resumed session's queued messages arrive right after CONNACK, before our SUBSCRIBE.
+    pub(super) early: VecDeque<(Publish, SystemTime)>,
+    pub(super) subscriptions: Vec<SubscriptionEntry>,
+    pub(super) last_sent: Instant,
+    pub(super) ping_sent: Option<Instant>,
+    /// Per connection, from CONNACK (MQTT 5.0; 3.x keeps the defaults).
+    pub(super) link: Link,
+}
+
+/// What the broker's CONNACK set for the current connection.
+#[derive(Default)]
+pub(super) struct Link {
+    /// Ours, or the broker's Server Keep Alive.
+    pub(super) keep_alive_secs: u16,
+    /// The broker's Receive Maximum: our QoS 1/2 in-flight window.
+    pub(super) send_max: usize,
+    pub(super) max_packet: Option<u32>,
+    pub(super) topic_alias_max: u16,
+    /// The broker's Shared Subscription Available (5.0; absent = yes).
+    pub(super) shared_available: bool,
+    /// What we advertised in CONNECT (5.0): a broker that goes beyond is out of spec.
+    pub(super) our_alias_max: u16,
+    pub(super) our_receive_max: u16,
+    pub(super) incoming_aliases: Map<u16, String>,
+    pub(super) outgoing_aliases: Map<String, u16>,
+}
+
+pub(super) struct Outgoing {
+    pub(super) publish: Publish,
+    pub(super) done: Option<Done>,
+    pub(super) stage: AwaitedAck,
+    /// Send order, so a resumed session resends in the original order.
+    pub(super) order: u64,
+}
+
+/// The acknowledgement an outgoing QoS 1/2 message waits for.
+#[allow(clippy::enum_variant_names)] // named after the packets awaited
+pub(super) enum AwaitedAck {
+    PubAck,
+    PubRec,
+    PubComp,
+}
+
+/// Why the connected loop ended.
+pub(super) enum Exit {
+    Disconnected(oneshot::Sender<()>, Disconnect),
+    Dropped,
+    Lost(String),
+}
+
+/// Commands handled per wake-up before writing, so bursts go out in few syscalls.
+const COMMAND_BATCH: usize = 512;
 
 impl Task {
     pub(super) fn new(
         opts: Arc<SessionOptions>,
         client_id: String,
-        local: Option<std::net::IpAddr>,
+        local: Option<IpAddr>,
         shared: Arc<Shared>,
         rx: CommandReceiver,
         ack: &ConnAck,
@@ -576,6 +662,7 @@ mod idle_cost {
     //! An idle connection's memory is mostly these few allocations: keep them from growing back
     //! unnoticed (make bench-connections measures the whole, per protocol).
     use super::*;
+    use crate::client::session::commands::command_queue;
     use crate::codec::ConnectReturnCode;
 
     fn size_of_future<F: std::future::Future>(_: &F) -> usize {
@@ -600,7 +687,7 @@ mod idle_cost {
             reused_ids: Default::default(),
             carried: Default::default(),
         });
-        let (_tx, rx) = super::super::commands::command_queue();
+        let (_tx, rx) = command_queue();
         let ack = ConnAck {
             session_present: false,
             code: ConnectReturnCode::Accepted,

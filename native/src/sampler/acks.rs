@@ -1,0 +1,132 @@
+//! The acknowledgements of a Publish sample's messages, burst or paced: counted as they come in,
+//! awaited up to the ack timeout after the last send, and what is missing worded for the sample.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use tokio::sync::oneshot::error::TryRecvError;
+use tokio::time::Instant;
+
+use crate::client::{ClientError, PublishAck};
+
+use super::shutdown::Shutdown;
+
+/// The acknowledgements of the messages sent, counted as they come in.
+#[derive(Default)]
+pub(super) struct Tally {
+    pub(super) sent: u64,
+    pub(super) bytes: u64,
+    pub(super) failures: Vec<ClientError>,
+    pub(super) timed_out: u64,
+    pub(super) cut_short: u64,
+}
+
+impl Tally {
+    #[inline]
+    fn settle(&mut self, len: u64, answer: Result<Result<(), ClientError>, ()>) {
+        match answer {
+            Ok(Ok(())) => {
+                self.sent += 1;
+                self.bytes += len;
+            }
+            Ok(Err(e)) => self.failures.push(e),
+            Err(()) => self.failures.push(ClientError::NotConnected),
+        }
+    }
+
+    /// Counts the answered acknowledgements at the front, so a long schedule holds only the
+    /// ones in flight.
+    #[inline]
+    pub(super) fn drain(&mut self, pending: &mut VecDeque<(u64, PublishAck)>) {
+        while let Some((len, ack)) = pending.front_mut() {
+            let answer = match ack.try_recv() {
+                Ok(r) => Ok(r),
+                Err(TryRecvError::Closed) => Err(()),
+                Err(TryRecvError::Empty) => return,
+            };
+            let len = *len;
+            pending.pop_front();
+            self.settle(len, answer);
+        }
+    }
+
+    pub(super) fn attempted(&self) -> u64 {
+        self.sent + self.failures.len() as u64 + self.timed_out + self.cut_short
+    }
+
+    /// Every message went out and was acknowledged.
+    pub(super) fn clean(&self) -> bool {
+        self.failures.is_empty() && self.timed_out == 0 && self.cut_short == 0
+    }
+
+    /// Nothing went through, and only because the connections were gone.
+    pub(super) fn all_lost(&self) -> bool {
+        self.sent == 0
+            && !self.failures.is_empty()
+            && self
+                .failures
+                .iter()
+                .all(|e| matches!(e, ClientError::NotConnected | ClientError::Lost(_)))
+            && self.timed_out == 0
+            && self.cut_short == 0
+    }
+
+    /// What was not acknowledged, and why, for the sample's message.
+    pub(super) fn shortfalls(&self, ack_timeout: Duration, parts: &mut Vec<String>) {
+        let Tally {
+            ref failures,
+            timed_out,
+            cut_short,
+            ..
+        } = *self;
+        if timed_out > 0 {
+            parts.push(format!(
+                "{timed_out} not acknowledged within {} ms",
+                ack_timeout.as_millis()
+            ));
+        }
+        if cut_short > 0 {
+            parts.push(format!(
+                "{cut_short} not acknowledged when JMeter shutdown ended the wait"
+            ));
+        }
+        if let Some(first) = failures.first() {
+            parts.push(format!("{} failed: {first}", failures.len()));
+        }
+    }
+}
+
+/// Awaits the acknowledgements still in flight, up to the ack timeout after the last send;
+/// JMeter's Shutdown ends the wait with what has been answered by then.
+pub(super) async fn await_acks(
+    tally: &mut Tally,
+    pending: impl IntoIterator<Item = (u64, PublishAck)>,
+    timeout: Duration,
+    shutdown: &Shutdown,
+) {
+    let deadline = Instant::now() + timeout;
+    let ended = shutdown.requested();
+    tokio::pin!(ended);
+    for (len, mut ack) in pending {
+        if shutdown.is_requested() {
+            match ack.try_recv() {
+                Ok(r) => tally.settle(len, Ok(r)),
+                Err(TryRecvError::Closed) => tally.settle(len, Err(())),
+                Err(TryRecvError::Empty) => tally.cut_short += 1,
+            }
+            continue;
+        }
+        tokio::select! {
+            acked = tokio::time::timeout_at(deadline, &mut ack) => match acked {
+                Ok(Ok(r)) => tally.settle(len, Ok(r)),
+                Ok(Err(_)) => tally.settle(len, Err(())),
+                Err(_) => tally.timed_out += 1,
+            },
+            _ = &mut ended => match ack.try_recv() {
+                Ok(r) => tally.settle(len, Ok(r)),
+                Err(TryRecvError::Closed) => tally.settle(len, Err(())),
+                Err(TryRecvError::Empty) => tally.cut_short += 1,
+            },
+        }
+    }
+}
