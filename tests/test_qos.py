@@ -70,5 +70,5 @@ def test_a_reset_mid_burst_names_the_in_flight_limit(build, run_jmeter):
     pub = rows_by_label(rows, "MQTT Publish")[0]
     assert not ok(pub), describe(rows)
     assert "QoS 1/2 messages were in flight" in pub["responseMessage"], describe(rows)
-    assert "max_inflight_messages" in pub["responseMessage"] and "mqtt.max_inflight" in pub["responseMessage"], \
+    assert "max_inflight_messages" in pub["responseMessage"] and "in flight per connection" in pub["responseMessage"], \
         describe(rows)

@@ -1,5 +1,5 @@
 """Bad settings that used to be reported by their symptom (or not at all) fail their sample with a message
-naming the property (issue 7, item 5): lone UTF-16 surrogates in any text, MQTT 5.0 Connect settings on a
+naming the setting by its label and property key: lone UTF-16 surrogates in any text, MQTT 5.0 Connect settings on a
 3.x connection, an empty or bad port, U+0000 and control characters in topics and other MQTT strings.
 
 Every case runs in ONE JMeter run of tests/plans/settings_errors.jmx (one thread per case; its header lists
@@ -17,17 +17,17 @@ COLUMNS = ("case", "element", "connect_label", "version", "port", "client_id_pre
 LONE_HIGH = "${__char(0xD800)}"
 NUL = "${__char(0)}"
 
-# MQTT 5.0-only Connect settings: (property, a value that differs from its default)
+# MQTT 5.0-only Connect settings: (property, a value that differs from its default, its label)
 V5_CONNECT = [
-    ("session_expiry", "60"),
-    ("receive_maximum", "10"),
-    ("maximum_packet_size", "1024"),
-    ("topic_alias_maximum", "5"),
-    ("request_response_info", "true"),
-    ("user_properties", "source=mqttload"),
-    ("will_delay_interval", "5"),
-    ("will_message_expiry", "30"),
-    ("will_content_type", "text/plain"),
+    ("session_expiry", "60", "Session expiry"),
+    ("receive_maximum", "10", "Receive maximum"),
+    ("maximum_packet_size", "1024", "Maximum packet size"),
+    ("topic_alias_maximum", "5", "Topic alias maximum"),
+    ("request_response_info", "true", "Request response information"),
+    ("user_properties", "source=mqttload", "User properties"),
+    ("will_delay_interval", "5", "Delay interval"),
+    ("will_message_expiry", "30", "Message expiry"),
+    ("will_content_type", "text/plain", "Content type"),
 ]
 
 # case -> (settings, expected response code, expected start of the response message; None = success)
@@ -40,52 +40,53 @@ CASES = {
     # 1. lone surrogates name the property (not "unreadable settings: unexpected end of hex escape ...")
     "client-id-lone-surrogate": (
         dict(client_id_prefix="conn_" + LONE_HIGH), "501",
-        "mqtt.client_id_prefix: contains a lone UTF-16 surrogate (U+D800) at character 6, which is not valid text"),
+        "Client id prefix (mqtt.client_id_prefix): contains a lone UTF-16 surrogate (U+D800) at character 6, which is not valid text"),
     "user-name-lone-surrogate": (
         dict(user_name="user${__char(0xDC00)}"), "501",
-        "mqtt.user_name: contains a lone UTF-16 surrogate (U+DC00) at character 5, which is not valid text"),
+        "User name (mqtt.user_name): contains a lone UTF-16 surrogate (U+DC00) at character 5, which is not valid text"),
     "publish-topic-lone-surrogate": (
         dict(element="publish", topic="mqttload/" + LONE_HIGH), "502",
-        "mqtt.topic_name: contains a lone UTF-16 surrogate (U+D800) at character 10, which is not valid text"),
+        "Topic (mqtt.topic_name): contains a lone UTF-16 surrogate (U+D800) at character 10, which is not valid text"),
     "publish-payload-lone-surrogate": (
         dict(element="publish", topic="mqttload/settings", payload="hello " + LONE_HIGH), "502",
-        "mqtt.message_to_sent: contains a lone UTF-16 surrogate (U+D800) at character 7, which is not valid text"),
+        "Message (mqtt.message_to_sent): contains a lone UTF-16 surrogate (U+D800) at character 7, which is not valid text"),
     "subscribe-topic-lone-surrogate": (
         dict(element="subscribe", topic="mqttload/" + LONE_HIGH), "512",
-        "mqtt.topic_name: contains a lone UTF-16 surrogate (U+D800) at character 10, which is not valid text"),
+        "Topics (mqtt.topic_name): contains a lone UTF-16 surrogate (U+D800) at character 10, which is not valid text"),
     # 3. port: empty (present in the plan, as the GUI saves an emptied field), not a number, out of range
-    "port-empty": (dict(port=""), "501", "mqtt.port: is empty; give a port between 1 and 65535"),
-    "port-not-a-number": (dict(port="18x3"), "501", "mqtt.port: not a whole number (got '18x3')"),
-    "port-out-of-range": (dict(port="70000"), "501", "mqtt.port: must be between 1 and 65535 (got '70000')"),
+    "port-empty": (dict(port=""), "501", "Port (mqtt.port): is empty; give a whole number between 1 and 65535"),
+    "port-not-a-number": (dict(port="18x3"), "501", "Port (mqtt.port): not a whole number (got '18x3')"),
+    "port-out-of-range": (dict(port="70000"), "501", "Port (mqtt.port): must be between 1 and 65535 (got '70000')"),
     # 4. U+0000 and control characters in MQTT strings
     "subscribe-topic-nul": (
         dict(element="subscribe", topic="mqttload/settings" + NUL), "512",
-        r"mqtt.topic_name: topic filter 'mqttload/settings\u0000' contains U+0000 (NUL) at character 18, "
+        r"Topics (mqtt.topic_name): topic filter 'mqttload/settings\u0000' contains U+0000 (NUL) at character 18, "
         "which MQTT does not allow"),
     "subscribe-topic-nul-in-list": (
         dict(element="subscribe", topic="mqttload/a, " + NUL + "mqttload/b"), "512",
-        r"mqtt.topic_name: topic filter '\u0000mqttload/b' contains U+0000 (NUL) at character 1"),
+        r"Topics (mqtt.topic_name): topic filter '\u0000mqttload/b' contains U+0000 (NUL) at character 1"),
     "publish-topic-nul": (
         dict(element="publish", topic="mqttload/settings" + NUL), "502",
-        r"mqtt.topic_name: topic 'mqttload/settings\u0000' contains U+0000 (NUL) at character 18, "
+        r"Topic (mqtt.topic_name): topic 'mqttload/settings\u0000' contains U+0000 (NUL) at character 18, "
         "which MQTT does not allow"),
     "publish-topic-control-character": (
         dict(element="publish", topic="mqttload/${__char(9)}settings"), "502",
-        r"mqtt.topic_name: topic 'mqttload/\u0009settings' contains the control character U+0009 at character 10, "
+        r"Topic (mqtt.topic_name): topic 'mqttload/\u0009settings' contains the control character U+0009 at character 10, "
         "which MQTT advises against"),
     "client-id-nul": (
         dict(client_id_prefix="conn" + NUL + "_"), "501",
-        r"mqtt.client_id_prefix: client id prefix 'conn\u0000_' contains U+0000 (NUL) at character 5"),
+        r"Client id prefix (mqtt.client_id_prefix): client id prefix 'conn\u0000_' contains U+0000 (NUL) at character 5"),
     "will-topic-nul": (
-        dict(will_topic="will/" + NUL), "501", r"mqtt.will_topic: will topic 'will/\u0000' contains U+0000 (NUL)"),
+        dict(will_topic="will/" + NUL), "501", r"Topic (mqtt.will_topic): will topic 'will/\u0000' contains U+0000 (NUL)"),
     # 2. every MQTT 5.0 Connect setting on a 3.x connection
     "v5-session-expiry-on-3.1": (
         dict(version="3.1", session_expiry="60"), "501",
-        "mqtt.session_expiry: needs MQTT 5.0, but mqtt.version is 3.1 (got '60')"),
+        "Session expiry (mqtt.session_expiry): needs MQTT 5.0, but Version (mqtt.version) is 3.1 (got '60')"),
 }
-for key, value in V5_CONNECT:
+for key, value, label in V5_CONNECT:
     CASES["v5-%s-on-3.1.1" % key] = (
-        {key: value}, "501", "mqtt.%s: needs MQTT 5.0, but mqtt.version is 3.1.1 (got '" % key)
+        {key: value}, "501",
+        "%s (mqtt.%s): needs MQTT 5.0, but Version (mqtt.version) is 3.1.1 (got '" % (label, key))
 
 
 class Run:

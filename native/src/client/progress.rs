@@ -1,5 +1,5 @@
 //! How far a connect with retries has got, readable while it is still retrying: a caller that
-//! stops waiting (JMeter's Shutdown during `mqtt.conn_attempt_max=-1`) can then say why it had
+//! stops waiting (JMeter's Shutdown during unlimited connect attempts) can then say why it had
 //! not connected instead of only that it gave up.
 
 use std::sync::atomic::{AtomicU32, Ordering};

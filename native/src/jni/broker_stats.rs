@@ -7,8 +7,8 @@ use once_cell::sync::Lazy;
 
 use super::frame::{create, sample_item};
 use super::handles::Registry;
-use crate::settings::Element;
 use crate::sampler::{BrokerStats, BrokerStatsConfig};
+use crate::settings::Element;
 
 static BROKER_STATS: Lazy<Registry<BrokerStats>> = Lazy::new(|| Registry::new("broker statistics"));
 

@@ -114,7 +114,8 @@ fn throw_settings(env: &mut Env<'_>, code: &str, message: &str) -> jni::errors::
         jni::jni_sig!("(Ljava/lang/String;Ljava/lang/String;)V"),
         &[JValue::Object(&code), JValue::Object(&message)],
     )?;
-    env.throw(jni::objects::JThrowable::from(e))
+    let e = env.cast_local::<jni::objects::JThrowable>(e)?;
+    env.throw(e)
 }
 
 /// `element`'s settings refused: the message and code the user sees.
@@ -181,7 +182,9 @@ pub(super) fn sample_item<'local, T>(
 ) -> Result<JObject<'local>, Failure> {
     let group = GROUPS.live(group)?;
     let item = items.live(item)?;
-    run(env, probe, &group, element, async |g, sd| op(g, &item, sd).await)
+    run(env, probe, &group, element, async |g, sd| {
+        op(g, &item, sd).await
+    })
 }
 
 fn run<'local>(

@@ -7,8 +7,8 @@ use once_cell::sync::Lazy;
 
 use super::frame::{create, sample_item};
 use super::handles::Registry;
-use crate::settings::Element;
 use crate::sampler::{PublishConfig, Publisher};
+use crate::settings::Element;
 
 static PUBLISHERS: Lazy<Registry<Publisher>> = Lazy::new(|| Registry::new("publisher"));
 

@@ -7,8 +7,8 @@ use once_cell::sync::Lazy;
 
 use super::frame::{create, sample_item};
 use super::handles::Registry;
-use crate::settings::Element;
 use crate::sampler::{SubscribeConfig, Subscriber};
+use crate::settings::Element;
 
 static SUBSCRIBERS: Lazy<Registry<Subscriber>> = Lazy::new(|| Registry::new("subscriber"));
 

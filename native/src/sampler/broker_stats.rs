@@ -14,7 +14,7 @@ use tokio::sync::Notify;
 use crate::client::{Delivery, MessageSink};
 use crate::codec::QoS;
 
-use super::config::BrokerStatsConfig;
+use super::config::{refer, BrokerStatsConfig, Id};
 use super::group::ConnectionGroup;
 use super::outcome::{self, SampleOutcome};
 use super::shutdown::Shutdown;
@@ -458,9 +458,10 @@ impl BrokerStats {
                     format!(
                         "no $SYS messages within {} ms under '{}' (does the broker publish $SYS, \
                          and at what interval? Mosquitto: sys_interval, 10 s by default, 0 = never; \
-                         the topic root is mqtt.sys_topic_root)",
+                         the topic root is {})",
                         self.config.first_timeout.as_millis(),
-                        self.config.topic_root
+                        self.config.topic_root,
+                        refer(Id::TopicRoot)
                     ),
                     started.elapsed(),
                 );

@@ -15,10 +15,10 @@ use tokio::task::{JoinError, JoinSet};
 
 use crate::client::{Carried, ClientError, ConnectProgress, Session, SessionOptions};
 use crate::codec::{ProtocolVersion, QoS};
-use crate::transport::{Endpoint, TlsContext, Transport};
+use crate::transport::{Endpoint, TlsContext, TlsInput, Transport};
 
 use super::client_id::next_client_id;
-use super::config::{ConfigError, ConnectConfig, DisconnectSettings, Protocol};
+use super::config::{bad, ConfigError, ConnectConfig, DisconnectSettings, Id, Protocol};
 use super::outcome::{self, SampleOutcome};
 use super::shutdown::Shutdown;
 use super::streams::Stream;
@@ -88,21 +88,26 @@ fn session_options(c: &ConnectConfig, transport: Transport) -> SessionOptions {
     }
 }
 
+/// The setting a TLS setup error is about.
+fn tls_setting(input: TlsInput) -> Id {
+    match input {
+        TlsInput::CaFile => Id::TlsCaFile,
+        TlsInput::ClientCertificate => Id::TlsClientCertFile,
+        TlsInput::ClientKey => Id::TlsClientKeyFile,
+        TlsInput::ClientCertificatePassword => Id::TlsClientCertPassword,
+        TlsInput::ServerName => Id::TlsServerName,
+        TlsInput::Host => Id::Server,
+        TlsInput::MinVersion => Id::TlsMinVersion,
+    }
+}
+
 /// Builds the group's transport. For SSL and WSS this reads the certificate files and makes the
 /// rustls configuration once, so a bad path or password fails here, before any network I/O.
 fn transport(config: &ConnectConfig) -> Result<Transport, ConfigError> {
     let tls = || {
         TlsContext::new(&config.tls, &config.host)
             .map(Arc::new)
-            .map_err(|e| ConfigError {
-                // (interim, until the transport names its inputs itself)
-                setting: crate::settings::description::by_key(
-                    crate::settings::Element::Connect,
-                    e.field(),
-                )
-                .map(|s| s.id),
-                message: e.to_string(),
-            })
+            .map_err(|e| bad(tls_setting(e.input()), e.to_string()))
     };
     Ok(match config.protocol {
         Protocol::Tcp => Transport::Tcp,
@@ -220,6 +225,11 @@ impl ConnectionGroup {
             client_id: self.client_ids.get(slot).map_or("", String::as_str),
             seq: 0,
         }
+    }
+
+    /// What the group was made from.
+    pub fn config(&self) -> &ConnectConfig {
+        &self.config
     }
 
     pub fn version(&self) -> ProtocolVersion {

@@ -280,7 +280,7 @@ impl Publisher {
         }
     }
 
-    /// Paced publishing (`mqtt.pace_mode` other than burst).
+    /// Paced publishing (a pace other than burst).
     pub fn is_paced(&self) -> bool {
         self.config.pace.is_some()
     }

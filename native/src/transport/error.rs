@@ -22,19 +22,19 @@ pub enum TransportError {
     OutOfFiles { limit: String },
     #[error(
         "no local port left to connect to {addr} (every ephemeral port from this address to it is \
-         in use); give mqtt.bind_address several local addresses, e.g. 127.0.0.2-127.0.0.9"
+         in use); give the connection group several local source addresses, e.g. 127.0.0.2-127.0.0.9"
     )]
     OutOfPorts { addr: SocketAddr },
     #[error("cannot bind local address {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
     #[error(
         "the broker's certificate is not valid for name '{name}'; it is valid for: {valid_for} \
-         (set mqtt.tls_server_name to one of these, or turn off mqtt.tls_verify_hostname)"
+         (set the TLS server name to one of these, or turn off host name verification)"
     )]
     NotValidForName { name: String, valid_for: String },
     #[error(
         "the broker's certificate is signed by an unknown authority \
-         (set mqtt.ca_file to the CA certificate that signed it)"
+         (give the file of the CA certificate that signed it as the CA file)"
     )]
     UnknownAuthority,
     #[error("the broker's certificate expired{when}")]
@@ -47,7 +47,7 @@ pub enum TransportError {
     ClientCertRejected { alert: String },
     #[error(
         "broker requires a client certificate (TLS alert {alert}); \
-         set mqtt.dual_ssl_authentication and mqtt.clientcert_file_path"
+         turn on two-way TLS with a client certificate"
     )]
     ClientCertRequired { alert: String },
     #[error("broker ended the TLS connection with alert {alert}")]

@@ -15,7 +15,9 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{lookup_host, TcpSocket, TcpStream};
 
 pub use error::TransportError;
-pub use tls::{ClientIdentity, Redacted, TlsContext, TlsSettings, TlsSetupError, TlsVersion};
+pub use tls::{
+    ClientIdentity, Redacted, TlsContext, TlsInput, TlsSettings, TlsSetupError, TlsVersion,
+};
 
 /// Anything the session can read MQTT bytes from and write them to.
 pub trait AsyncStream: AsyncRead + AsyncWrite + Unpin + Send {}

@@ -20,7 +20,7 @@ use tokio_rustls::TlsConnector;
 
 use super::error::TransportError;
 
-pub use settings::{ClientIdentity, Redacted, TlsSettings, TlsSetupError, TlsVersion};
+pub use settings::{ClientIdentity, Redacted, TlsInput, TlsSettings, TlsSetupError, TlsVersion};
 
 /// Everything a connection needs for its TLS handshake; shared by the whole group.
 #[derive(Clone)]
@@ -46,15 +46,15 @@ impl fmt::Debug for TlsContext {
 impl TlsContext {
     /// Reads the files and builds the rustls configuration. `host` is the server dialled.
     pub fn new(settings: &TlsSettings, host: &str) -> Result<TlsContext, TlsSetupError> {
-        let (name_field, name_text) = match settings.server_name.as_deref().map(str::trim) {
-            Some(n) if !n.is_empty() => ("mqtt.tls_server_name", n.to_string()),
-            _ => ("mqtt.server", host.to_string()),
+        let (name_input, name_text) = match settings.server_name.as_deref().map(str::trim) {
+            Some(n) if !n.is_empty() => (TlsInput::ServerName, n.to_string()),
+            _ => (TlsInput::Host, host.to_string()),
         };
         // An IPv6 literal may come in brackets.
         let bare = name_text.trim_start_matches('[').trim_end_matches(']');
         let server_name =
             ServerName::try_from(bare.to_string()).map_err(|_| TlsSetupError::ServerName {
-                field: name_field,
+                input: name_input,
                 name: name_text.clone(),
             })?;
         let config = config::client_config(settings, &name_text)?;
@@ -121,7 +121,7 @@ mod tests {
             ..TlsSettings::default()
         };
         let e = TlsContext::new(&s, "localhost").unwrap_err();
-        assert_eq!(e.field(), "mqtt.ca_file");
+        assert_eq!(e.input(), TlsInput::CaFile);
         let m = e.to_string();
         assert!(
             m.contains("cannot read CA file '/nonexistent/ca.pem'"),
@@ -137,6 +137,6 @@ mod tests {
             ..TlsSettings::default()
         };
         let e = TlsContext::new(&s, "localhost").unwrap_err();
-        assert_eq!(e.field(), "mqtt.tls_server_name");
+        assert_eq!(e.input(), TlsInput::ServerName);
     }
 }

@@ -202,7 +202,7 @@ impl Task {
                         client_id = %self.client_id,
                         broker = %self.opts.endpoint.label(),
                         %reason,
-                        reconnect = if will_retry { "yes" } else { "no (mqtt.reconn_attempt_max)" },
+                        reconnect = if will_retry { "yes" } else { "no (reconnect attempts used up)" },
                         "connection lost"
                     );
                     self.shared.set_error(reason.clone());
@@ -253,7 +253,7 @@ impl Task {
         format!(
             "{reason} ({in_flight} QoS 1/2 messages were in flight: the broker may allow fewer per \
              client (Mosquitto's max_inflight_messages is 20 by default) and drop a connection \
-             that exceeds it; lower mqtt.max_inflight)"
+             that exceeds it; allow fewer QoS 1/2 messages in flight per connection)"
         )
     }
 

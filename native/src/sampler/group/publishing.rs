@@ -15,7 +15,7 @@ use crate::sampler::streams::Stream;
 #[derive(Default)]
 pub(super) struct Publishing {
     round_robin: AtomicUsize,
-    /// Streams whose end marker a Disconnect sends (Publish elements with mqtt.end_marker).
+    /// Streams whose end marker a Disconnect sends (Publish elements that ask for end markers).
     end_markers: Mutex<Vec<EndMarker>>,
 }
 

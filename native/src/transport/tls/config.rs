@@ -10,7 +10,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, ConfigBuilder, DigitallySignedStruct};
 
 use super::identity::{ca_roots, client_identity, system_roots};
-use super::settings::{ClientIdentity, TlsSettings, TlsSetupError, TlsVersion};
+use super::settings::{ClientIdentity, TlsInput, TlsSettings, TlsSetupError, TlsVersion};
 
 fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
@@ -25,12 +25,12 @@ pub(super) fn client_config(
     if settings.trust_all {
         tracing::warn!(
             server = %server,
-            "mqtt.tls_trust_all is on: any certificate is accepted (INSECURE)"
+            "any certificate is accepted (INSECURE: trust-all is on)"
         );
     } else if !settings.verify_hostname {
         tracing::warn!(
             server = %server,
-            "mqtt.tls_verify_hostname is off: the certificate's name is not checked"
+            "the certificate's name is not checked (host name verification is off)"
         );
     }
     let verifier = verifier(settings, &provider)?;
@@ -83,10 +83,10 @@ fn with_identity(
     builder
         .with_client_auth_cert(certs, key)
         .map_err(|e| TlsSetupError::Invalid {
-            field: if id.key_file.is_some() {
-                "mqtt.client_key_file"
+            input: if id.key_file.is_some() {
+                TlsInput::ClientKey
             } else {
-                "mqtt.clientcert_file_path"
+                TlsInput::ClientCertificate
             },
             what: "client key",
             path: key_path.display().to_string(),

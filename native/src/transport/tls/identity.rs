@@ -10,7 +10,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::RootCertStore;
 
-use super::settings::{ClientIdentity, Redacted, TlsSetupError};
+use super::settings::{ClientIdentity, Redacted, TlsInput, TlsSetupError};
 
 /// The system's roots, loaded once per process (it parses a few hundred certificates).
 pub(super) fn system_roots() -> Result<Arc<RootCertStore>, TlsSetupError> {
@@ -35,13 +35,9 @@ pub(super) fn system_roots() -> Result<Arc<RootCertStore>, TlsSetupError> {
         .cloned()
 }
 
-fn read_file(
-    field: &'static str,
-    what: &'static str,
-    path: &Path,
-) -> Result<Vec<u8>, TlsSetupError> {
+fn read_file(input: TlsInput, what: &'static str, path: &Path) -> Result<Vec<u8>, TlsSetupError> {
     std::fs::read(path).map_err(|source| TlsSetupError::Read {
-        field,
+        input,
         what,
         path: path.display().to_string(),
         source,
@@ -49,7 +45,7 @@ fn read_file(
 }
 
 fn pem_certs(
-    field: &'static str,
+    input: TlsInput,
     what: &'static str,
     path: &Path,
     data: &[u8],
@@ -57,14 +53,14 @@ fn pem_certs(
     let certs = CertificateDer::pem_slice_iter(data)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| TlsSetupError::Invalid {
-            field,
+            input,
             what,
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
     if certs.is_empty() {
         return Err(TlsSetupError::Empty {
-            field,
+            input,
             what,
             path: path.display().to_string(),
             expected: "PEM certificate",
@@ -74,12 +70,12 @@ fn pem_certs(
 }
 
 pub(super) fn ca_roots(path: &Path) -> Result<Arc<RootCertStore>, TlsSetupError> {
-    const FIELD: &str = "mqtt.ca_file";
-    let data = read_file(FIELD, "CA", path)?;
+    const INPUT: TlsInput = TlsInput::CaFile;
+    let data = read_file(INPUT, "CA", path)?;
     let mut roots = RootCertStore::empty();
-    for cert in pem_certs(FIELD, "CA", path, &data)? {
+    for cert in pem_certs(INPUT, "CA", path, &data)? {
         roots.add(cert).map_err(|e| TlsSetupError::Invalid {
-            field: FIELD,
+            input: INPUT,
             what: "CA",
             path: path.display().to_string(),
             reason: e.to_string(),
@@ -95,27 +91,27 @@ fn is_pem(data: &[u8]) -> bool {
 }
 
 pub(super) fn client_identity(id: &ClientIdentity) -> Result<Identity, TlsSetupError> {
-    const FIELD: &str = "mqtt.clientcert_file_path";
+    const INPUT: TlsInput = TlsInput::ClientCertificate;
     let path = &id.cert_file;
-    let data = read_file(FIELD, "client certificate", path)?;
+    let data = read_file(INPUT, "client certificate", path)?;
     if !is_pem(&data) {
         return pkcs12_identity(path, &data, &id.password);
     }
-    let certs = pem_certs(FIELD, "client certificate", path, &data)?;
-    let (key_field, key_path, key_data) = match &id.key_file {
+    let certs = pem_certs(INPUT, "client certificate", path, &data)?;
+    let (key_input, key_path, key_data) = match &id.key_file {
         Some(k) => (
-            "mqtt.client_key_file",
+            TlsInput::ClientKey,
             k.as_path(),
-            read_file("mqtt.client_key_file", "client key", k)?,
+            read_file(TlsInput::ClientKey, "client key", k)?,
         ),
-        None => ("mqtt.client_key_file", path.as_path(), data),
+        None => (TlsInput::ClientKey, path.as_path(), data),
     };
     if key_data
         .windows(27)
         .any(|w| w == b"BEGIN ENCRYPTED PRIVATE KEY")
     {
         return Err(TlsSetupError::Invalid {
-            field: key_field,
+            input: key_input,
             what: "client key",
             path: key_path.display().to_string(),
             reason: "encrypted PEM keys are not supported; use an unencrypted key or PKCS#12"
@@ -124,13 +120,13 @@ pub(super) fn client_identity(id: &ClientIdentity) -> Result<Identity, TlsSetupE
     }
     let key = PrivateKeyDer::from_pem_slice(&key_data).map_err(|e| match e {
         rustls::pki_types::pem::Error::NoItemsFound => TlsSetupError::Empty {
-            field: key_field,
+            input: key_input,
             what: "client key",
             path: key_path.display().to_string(),
             expected: "PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC)",
         },
         other => TlsSetupError::Invalid {
-            field: key_field,
+            input: key_input,
             what: "client key",
             path: key_path.display().to_string(),
             reason: other.to_string(),
@@ -153,7 +149,7 @@ fn pkcs12_identity(
                 path: shown.clone(),
             },
             other => TlsSetupError::Invalid {
-                field: "mqtt.clientcert_file_path",
+                input: TlsInput::ClientCertificate,
                 what: "PKCS#12",
                 path: shown.clone(),
                 reason: format!("{other} (neither PEM nor a readable PKCS#12 file)"),
@@ -162,7 +158,7 @@ fn pkcs12_identity(
     )?;
     let Some((_, chain)) = store.private_key_chain() else {
         return Err(TlsSetupError::Empty {
-            field: "mqtt.clientcert_file_path",
+            input: TlsInput::ClientCertificate,
             what: "PKCS#12",
             path: shown,
             expected: "private key with its certificate",
@@ -175,7 +171,7 @@ fn pkcs12_identity(
         .collect();
     if certs.is_empty() {
         return Err(TlsSetupError::Empty {
-            field: "mqtt.clientcert_file_path",
+            input: TlsInput::ClientCertificate,
             what: "PKCS#12",
             path: shown,
             expected: "certificate for its private key",

@@ -59,26 +59,40 @@ impl Default for TlsSettings {
     }
 }
 
-/// Why TLS settings cannot be used. `field()` names the JMeter property to fix.
+/// Which of the TLS settings an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsInput {
+    CaFile,
+    ClientCertificate,
+    ClientKey,
+    ClientCertificatePassword,
+    /// The name sent as SNI and checked against the certificate, when set.
+    ServerName,
+    /// The host dialled, which is the name checked when no server name is set.
+    Host,
+    MinVersion,
+}
+
+/// Why TLS settings cannot be used; `input()` says which.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {
     #[error("cannot read {what} file '{path}': {source}")]
     Read {
-        field: &'static str,
+        input: TlsInput,
         what: &'static str,
         path: String,
         source: io::Error,
     },
     #[error("{what} file '{path}' holds no {expected}")]
     Empty {
-        field: &'static str,
+        input: TlsInput,
         what: &'static str,
         path: String,
         expected: &'static str,
     },
     #[error("{what} file '{path}' is not usable: {reason}")]
     Invalid {
-        field: &'static str,
+        input: TlsInput,
         what: &'static str,
         path: String,
         reason: String,
@@ -86,23 +100,23 @@ pub enum TlsSetupError {
     #[error("wrong password for PKCS#12 file '{path}'")]
     WrongPassword { path: String },
     #[error("'{name}' is not a valid TLS server name")]
-    ServerName { field: &'static str, name: String },
-    #[error("no CA certificates found on this system; set mqtt.ca_file to the broker's CA file")]
+    ServerName { input: TlsInput, name: String },
+    #[error("no CA certificates found on this system: give the broker's CA file")]
     NoSystemRoots,
     #[error("cannot set up TLS: {0}")]
     Rustls(String),
 }
 
 impl TlsSetupError {
-    pub fn field(&self) -> &'static str {
+    pub fn input(&self) -> TlsInput {
         match self {
-            TlsSetupError::Read { field, .. }
-            | TlsSetupError::Empty { field, .. }
-            | TlsSetupError::Invalid { field, .. }
-            | TlsSetupError::ServerName { field, .. } => field,
-            TlsSetupError::WrongPassword { .. } => "mqtt.clientcert_password",
-            TlsSetupError::NoSystemRoots => "mqtt.ca_file",
-            TlsSetupError::Rustls(_) => "mqtt.tls_min_version",
+            TlsSetupError::Read { input, .. }
+            | TlsSetupError::Empty { input, .. }
+            | TlsSetupError::Invalid { input, .. }
+            | TlsSetupError::ServerName { input, .. } => *input,
+            TlsSetupError::WrongPassword { .. } => TlsInput::ClientCertificatePassword,
+            TlsSetupError::NoSystemRoots => TlsInput::CaFile,
+            TlsSetupError::Rustls(_) => TlsInput::MinVersion,
         }
     }
 }

@@ -20,7 +20,7 @@ public final class ElementSpec {
         label = Descriptions.string(m, "label");
         badSettingCode = Descriptions.string(m, "badSettingCode");
         doc = Descriptions.optString(m, "doc", "");
-        layout = Descriptions.list(m.get("layout"), p -> Layout.Panel.of(p, sharedPanels));
+        layout = Descriptions.list(m.get("layout"), p -> Layout.panel(p, sharedPanels));
     }
 
     void add(Setting s) {

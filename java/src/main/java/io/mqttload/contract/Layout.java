@@ -14,7 +14,7 @@ public final class Layout {
      * A panel of the element's layout: one of its own, or one the description shares between elements
      * ({@code {"panel": "broker", "title": "..."}}, the title replacing the shared one's).
      */
-    static Panel of(Map<String, Object> m, Map<String, Object> shared) {
+    static Panel panel(Map<String, Object> m, Map<String, Object> shared) {
         Object name = m.get("panel");
         if (name == null) {
             return new Panel(m);

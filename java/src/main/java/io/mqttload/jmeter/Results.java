@@ -4,10 +4,14 @@ import java.nio.charset.StandardCharsets;
 
 import org.apache.jmeter.samplers.SampleResult;
 
+import io.mqttload.contract.Figures;
 import io.mqttload.jni.Outcome;
 
 /** Fills a JMeter SampleResult from an {@link Outcome} or from a failure found on the Java side. */
 public final class Results {
+    private static final int MAX_US = Figures.index("maxUs");
+    private static final int MEAN_US = Figures.index("meanUs");
+
     public static final String OK = "200";
     public static final String NO_CONNECTION = "500";
     public static final String FAILED = "501";
@@ -41,7 +45,7 @@ public final class Results {
      */
     public static void fillSubscribe(SampleResult r, long startMillis, Outcome o) {
         long waited = millis(o.elapsedNanos);
-        long maxMicros = o.stat(Outcome.STAT_MAX_US);
+        long maxMicros = o.stat(MAX_US);
         if (maxMicros < 0) {
             stamp(r, startMillis, waited);
         } else {
@@ -64,7 +68,7 @@ public final class Results {
         long bytes = Math.max(0L, o.bytes);
         r.setBodySize(bytes);
         r.setBytes(bytes);
-        long mean = o.stat(Outcome.STAT_MEAN_US);
+        long mean = o.stat(MEAN_US);
         if (mean >= 0) {
             r.setLatency(Math.round(mean / 1000.0));
         }

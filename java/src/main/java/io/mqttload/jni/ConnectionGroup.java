@@ -3,7 +3,8 @@ package io.mqttload.jni;
 import java.util.function.BooleanSupplier;
 
 /**
- * A native group of 1..N MQTT connections, created from a connectJson document.
+ * A native group of 1..N MQTT connections, made by the engine from a Connect element's settings document (or a
+ * Broker Statistics element's, for its own connection).
  *
  * <p>A {@code shutdownProbe} (may be null) is asked by the engine, on the calling thread, every 200 ms while
  * an operation waits; once it answers true the operation ends at once with what it has (JMeter's Shutdown).
@@ -11,24 +12,36 @@ import java.util.function.BooleanSupplier;
 public class ConnectionGroup extends NativeObject {
     private final String name;
     private final int connections;
+    private final boolean resumable;
     private final String settingsKey;
-    private volatile boolean resumable;
 
     /** Wraps an existing handle (used by {@link #create} and by tests, which need no library). */
-    protected ConnectionGroup(long handle, String name, int connections, String settingsKey) {
+    protected ConnectionGroup(long handle, String name, int connections, boolean resumable, String settingsKey) {
         super(handle);
         this.name = name;
         this.connections = connections;
+        this.resumable = resumable;
         this.settingsKey = settingsKey;
     }
 
     /**
-     * Creates the native group. {@code settingsKey} identifies the settings (e.g. the JSON) so a caller can
-     * tell whether a later Connect asks for the same thing; it is never printed.
+     * Creates the native group from a Connect element's settings document, which the engine checks
+     * ({@link SettingsException} when it refuses them). The document also tells whether a later Connect asks for
+     * the same thing; it is never printed (it may hold a password).
      */
-    public static ConnectionGroup create(String connectJson, String name, int connections) {
+    public static ConnectionGroup create(String settings, String name) {
         NativeLib.ensureInit();
-        return new ConnectionGroup(nativeCreate(connectJson), name, connections, connectJson);
+        return wrap(nativeCreate(settings), name, settings);
+    }
+
+    /** The connection of a Broker Statistics element, from that element's settings document. */
+    public static ConnectionGroup createForBrokerStats(String settings, String name) {
+        NativeLib.ensureInit();
+        return wrap(nativeCreateForBrokerStats(settings), name, settings);
+    }
+
+    private static ConnectionGroup wrap(long handle, String name, String settings) {
+        return new ConnectionGroup(handle, name, nativeConnections(handle), nativeIsResumable(handle), settings);
     }
 
     public String name() {
@@ -48,10 +61,6 @@ public class ConnectionGroup extends NativeObject {
         return resumable;
     }
 
-    public void setResumable(boolean resumable) {
-        this.resumable = resumable;
-    }
-
     public boolean sameSettings(String otherKey) {
         return settingsKey != null && settingsKey.equals(otherKey);
     }
@@ -65,12 +74,12 @@ public class ConnectionGroup extends NativeObject {
         return nativeDisconnect(handle());
     }
 
-    /** MQTT 5.0 DISCONNECT with {"reasonCode":N,"sessionExpiry":S} (S = -1: not sent), then closes. */
+    /** DISCONNECT as a Disconnect element's settings document says (an MQTT 5.0 reason code, session expiry). */
     public Outcome disconnect(String disconnectJson) {
         return nativeDisconnectWith(handle(), disconnectJson);
     }
 
-    /** UNSUBSCRIBE with {"topics":"a, b/#","timeoutMs":N} on every connection, waiting for the UNSUBACKs. */
+    /** UNSUBSCRIBE, as an Unsubscribe element's settings document says, waiting for every UNSUBACK. */
     public Outcome unsubscribe(String unsubscribeJson, BooleanSupplier shutdownProbe) {
         return nativeUnsubscribe(handle(), unsubscribeJson, shutdownProbe);
     }
@@ -99,6 +108,12 @@ public class ConnectionGroup extends NativeObject {
     }
 
     private static native long nativeCreate(String connectJson);
+
+    private static native long nativeCreateForBrokerStats(String brokerStatsJson);
+
+    private static native int nativeConnections(long group);
+
+    private static native boolean nativeIsResumable(long group);
 
     private static native Outcome nativeConnect(long group, BooleanSupplier shutdownProbe);
 

@@ -5,6 +5,7 @@ import java.util.function.BooleanSupplier;
 
 import io.mqttload.jni.ConnectionGroup;
 import io.mqttload.jni.Outcome;
+import io.mqttload.jni.SettingsException;
 
 /** A connection group that needs no native library. */
 class FakeGroup extends ConnectionGroup {
@@ -17,7 +18,11 @@ class FakeGroup extends ConnectionGroup {
             null, null);
 
     FakeGroup(String name, int connections, String settingsKey) {
-        super(nextHandle(), name, connections, settingsKey);
+        this(name, connections, false, settingsKey);
+    }
+
+    FakeGroup(String name, int connections, boolean resumable, String settingsKey) {
+        super(nextHandle(), name, connections, resumable, settingsKey);
     }
 
     private static synchronized long nextHandle() {
@@ -70,9 +75,15 @@ class FakeGroup extends ConnectionGroup {
         return disconnectOutcome;
     }
 
+    /** What disconnect(String) throws (the engine refusing the settings), if set. */
+    volatile SettingsException disconnectRefusal;
+
     @Override
     public Outcome disconnect(String disconnectJson) {
         handle();
+        if (disconnectRefusal != null) {
+            throw disconnectRefusal;
+        }
         connected = false;
         disconnects.add(disconnectJson);
         return disconnectOutcome;

@@ -9,11 +9,12 @@ import java.nio.charset.StandardCharsets;
 import org.apache.jmeter.samplers.SampleResult;
 import org.junit.jupiter.api.Test;
 
+import io.mqttload.contract.Figures;
 import io.mqttload.jni.Outcome;
 
 class ResultsTest {
     private static long[] stats(long... first) {
-        long[] s = new long[Outcome.STATS_LENGTH];
+        long[] s = new long[Figures.count()];
         java.util.Arrays.fill(s, -1);
         System.arraycopy(first, 0, s, 0, first.length);
         return s;
@@ -43,7 +44,7 @@ class ResultsTest {
     /** stats with mean and max latency in microseconds. */
     private static long[] latency(long messages, long meanMicros, long maxMicros) {
         long[] s = stats(messages, meanMicros);
-        s[Outcome.STAT_MAX_US] = maxMicros;
+        s[Figures.index("maxUs")] = maxMicros;
         return s;
     }
 

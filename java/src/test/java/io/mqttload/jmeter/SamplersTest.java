@@ -16,10 +16,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.mqttload.contract.Description;
+import io.mqttload.contract.Figures;
+import io.mqttload.jmeter.settings.PropertySource;
+import io.mqttload.jmeter.settings.SettingsDocument;
 import io.mqttload.jni.NativeLoader;
 import io.mqttload.jni.Outcome;
+import io.mqttload.jni.SettingsException;
 
-/** Sampler paths that need no native library. */
+/** The samplers' own paths (bad settings are refused by the engine, which the build puts beside the tests). */
 class SamplersTest {
     private JMeterVariables vars;
 
@@ -48,21 +53,22 @@ class SamplersTest {
     @Test
     void publishBadQosIs502() {
         PublishSampler s = new PublishSampler();
-        s.setQos("3");
+        s.setProperty(Keys.QOS_LEVEL, "3");
         SampleResult r = s.sample(null);
         assertEquals("502", r.getResponseCode());
-        assertTrue(r.getResponseMessage().contains("mqtt.qos_level"), r.getResponseMessage());
+        assertEquals("QoS (mqtt.qos_level): must be 0, 1 or 2 (got '3')", r.getResponseMessage());
     }
 
     @Test
     void brokerStatsBadSettingIs501NamingItAndClearsVariables() {
         vars.put("MQTT_BROKER_CLIENTS", "17");
         BrokerStatsSampler s = new BrokerStatsSampler();
-        s.setTopicRoot("$SYS/#");
+        s.setProperty(Keys.SYS_TOPIC_ROOT, "$SYS/#");
         SampleResult r = s.sample(null);
         assertFalse(r.isSuccessful());
         assertEquals("501", r.getResponseCode());
-        assertTrue(r.getResponseMessage().startsWith(Keys.SYS_TOPIC_ROOT + ":"), r.getResponseMessage());
+        assertTrue(r.getResponseMessage().startsWith("Topic root (" + Keys.SYS_TOPIC_ROOT + "): "),
+                r.getResponseMessage());
         for (String v : BrokerStatsSampler.VARIABLES) {
             assertEquals("", vars.get(v), v);
         }
@@ -81,24 +87,26 @@ class SamplersTest {
     @Test
     void subscribeBadParametersUse510To512() {
         SubscribeSampler s = new SubscribeSampler();
-        s.setQos("3");
+        s.setProperty(Keys.QOS_LEVEL, "3");
         assertEquals("511", s.sample(null).getResponseCode());
-        s.setQos("0");
-        s.setSampleConditionValue("abc");
+        s.setProperty(Keys.QOS_LEVEL, "0");
+        s.setProperty(Keys.SAMPLE_CONDITION_VALUE, "abc");
         SampleResult r = s.sample(null);
         assertEquals("510", r.getResponseCode());
         assertTrue(r.getResponseMessage().contains("mqtt.sample_condition_value")
                 && r.getResponseMessage().contains("abc"), r.getResponseMessage());
-        s.setSampleConditionValue("10");
-        s.setTopics("");
+        s.setProperty(Keys.SAMPLE_CONDITION_VALUE, "10");
+        s.setProperty(Keys.TOPIC_NAME, "");
         assertEquals("512", s.sample(null).getResponseCode());
     }
 
     @Test
     void subscribeVariablesAndMessage() {
-        long[] st = {13207, 1500, 1200, 2500, 4000, 9000, 2, 0, -1, 300, 5, 7, 1};
+        long[] st = figures();
+        long[] first = {13207, 1500, 1200, 2500, 4000, 9000, 2, 0, -1, 300, 5, 7, 1};
+        System.arraycopy(first, 0, st, 0, first.length);
         Outcome o = new Outcome(true, "200", "x", 0, 13207, 0, 0, st, null);
-        String[] v = SubscribeSampler.variableValues(o);
+        String[] v = SubscribeSampler.VARIABLES.values(o);
         assertEquals("13207", v[0]);
         assertEquals("1500", v[1]);
         assertEquals("9000", v[5]);
@@ -108,35 +116,36 @@ class SamplersTest {
         assertEquals("5", v[9]);
         assertEquals("7", v[10]);
         assertEquals("1", v[11]);
-        assertEquals(12, SubscribeSampler.VARIABLES.length);
+        assertEquals(java.util.Arrays.asList("MQTT_SUB_RECEIVED", "MQTT_SUB_MEAN_US", "MQTT_SUB_P50_US",
+                "MQTT_SUB_P90_US", "MQTT_SUB_P99_US", "MQTT_SUB_MAX_US", "MQTT_SUB_LOST", "MQTT_SUB_DUPLICATES",
+                "MQTT_SUB_OUT_OF_ORDER", "MQTT_SUB_PENDING", "MQTT_SUB_LOST_TOTAL", "MQTT_SUB_DUPLICATES_TOTAL"),
+                java.util.Arrays.asList(SubscribeSampler.VARIABLES.names()));
         assertEquals("Received 13207 of message.", SubscribeSampler.receivedMessage(13207));
-        for (String e : SubscribeSampler.variableValues(null)) {
+        for (String e : SubscribeSampler.VARIABLES.values(null)) {
             assertEquals("", e);
         }
     }
 
     @Test
     void publishVariables() {
-        long[] st = new long[Outcome.STATS_LENGTH];
-        java.util.Arrays.fill(st, -1);
-        st[Outcome.STAT_PUB_SENT] = 998;
-        st[Outcome.STAT_PUB_INTENDED] = 1000;
-        st[Outcome.STAT_PUB_LAG_P50_US] = 120;
-        st[Outcome.STAT_PUB_LAG_P99_US] = 900;
-        st[Outcome.STAT_PUB_RATE_MILLI] = 99_800;
+        long[] st = figures();
+        st[Figures.index("pubSent")] = 998;
+        st[Figures.index("pubIntended")] = 1000;
+        st[Figures.index("pubLagP50Us")] = 120;
+        st[Figures.index("pubLagP99Us")] = 900;
+        st[Figures.index("pubRateMilli")] = 99_800;
         Outcome o = new Outcome(false, "501", "x", 0, 1000, 2, 0, st, null);
         assertEquals(java.util.Arrays.asList("998", "1000", "120", "900", "99.8"),
-                java.util.Arrays.asList(PublishSampler.variableValues(o)));
+                java.util.Arrays.asList(PublishSampler.VARIABLES.values(o)));
         assertEquals(java.util.Arrays.asList("MQTT_PUB_SENT", "MQTT_PUB_INTENDED", "MQTT_PUB_LAG_P50_US",
-                "MQTT_PUB_LAG_P99_US"), java.util.Arrays.asList(PublishSampler.VARIABLES));
-        assertEquals("MQTT_PUB_RATE", PublishSampler.RATE_VARIABLE);
+                "MQTT_PUB_LAG_P99_US", "MQTT_PUB_RATE"), java.util.Arrays.asList(PublishSampler.VARIABLES.names()));
         // burst: no lag; a whole rate has no decimals
-        st[Outcome.STAT_PUB_LAG_P50_US] = -1;
-        st[Outcome.STAT_PUB_LAG_P99_US] = -1;
-        st[Outcome.STAT_PUB_RATE_MILLI] = 5_000_000;
+        st[Figures.index("pubLagP50Us")] = -1;
+        st[Figures.index("pubLagP99Us")] = -1;
+        st[Figures.index("pubRateMilli")] = 5_000_000;
         assertEquals(java.util.Arrays.asList("998", "1000", "", "", "5000"),
-                java.util.Arrays.asList(PublishSampler.variableValues(o)));
-        for (String e : PublishSampler.variableValues(null)) {
+                java.util.Arrays.asList(PublishSampler.VARIABLES.values(o)));
+        for (String e : PublishSampler.VARIABLES.values(null)) {
             assertEquals("", e);
         }
     }
@@ -152,8 +161,17 @@ class SamplersTest {
     }
 
     private static Outcome subscribe(long received, long lost) {
-        long[] st = {received, -1, -1, -1, -1, -1, lost, 0, 0, 0, 0, 0, 0};
+        long[] st = figures();
+        st[Figures.index("messages")] = received;
+        st[Figures.index("lost")] = lost;
         return new Outcome(true, "200", "x", 0, received, 0, 0, st, null);
+    }
+
+    /** An outcome's figures, none available. */
+    private static long[] figures() {
+        long[] st = new long[Figures.count()];
+        java.util.Arrays.fill(st, -1);
+        return st;
     }
 
     @Test
@@ -176,8 +194,7 @@ class SamplersTest {
 
     @Test
     void disconnectKeepsAPersistentSessionsGroupForTheNextConnect() {
-        FakeGroup g = new FakeGroup("", 1, "k");
-        g.setResumable(true);
+        FakeGroup g = new FakeGroup("", 1, true, "k");
         Connections.obtain(false, "", "k", () -> g);
         assertTrue(new DisconnectSampler().sample(null).isSuccessful());
         assertEquals(0, g.frees.get());
@@ -186,56 +203,36 @@ class SamplersTest {
     }
 
     @Test
-    void disconnectDefaultsUseThePlainDisconnect() {
-        FakeGroup g = new FakeGroup("", 1, "k");
-        Connections.obtain(false, "", "k", () -> g);
-        DisconnectSampler s = new DisconnectSampler();
-        s.setReasonCode("0");
-        s.setSessionExpiry("");
-        assertTrue(s.sample(null).isSuccessful());
-        assertEquals(java.util.Arrays.asList("plain"), g.disconnects);
-    }
-
-    @Test
-    void disconnectReasonCodeUsesDisconnectWith() {
+    void disconnectHandsTheEngineItsSettings() {
         FakeGroup g = new FakeGroup("pool", 1, "k");
         Connections.obtain(false, "pool", "k", () -> g);
         DisconnectSampler s = new DisconnectSampler();
-        s.setConnectionName("pool");
-        s.setReasonCode("4");
+        s.setProperty(Keys.CONNECTION_NAME, "pool");
+        s.setProperty(Keys.DISCONNECT_REASON_CODE, "4");
         assertTrue(s.sample(null).isSuccessful());
-        assertEquals(java.util.Arrays.asList("{\"reasonCode\":4,\"sessionExpiry\":-1}"), g.disconnects);
+        assertEquals(java.util.Arrays.asList("{\"connectionName\":\"pool\",\"reasonCode\":\"4\"}"),
+                g.disconnects);
         assertEquals(1, g.frees.get());
         assertNull(Connections.find("pool"));
     }
 
     @Test
-    void disconnectSessionExpiryUsesDisconnectWith() {
+    void disconnectSettingsTheEngineRefusesKeepTheGroup() {
         FakeGroup g = new FakeGroup("", 1, "k");
+        g.disconnectRefusal = new SettingsException("502", "Reason code (mqtt.disconnect_reason_code): no");
         Connections.obtain(false, "", "k", () -> g);
-        DisconnectSampler s = new DisconnectSampler();
-        s.setSessionExpiry("0");
-        assertTrue(s.sample(null).isSuccessful());
-        assertEquals(java.util.Arrays.asList("{\"reasonCode\":0,\"sessionExpiry\":0}"), g.disconnects);
-    }
-
-    @Test
-    void disconnectBadReasonCodeFailsAndKeepsTheGroup() {
-        FakeGroup g = new FakeGroup("", 1, "k");
-        Connections.obtain(false, "", "k", () -> g);
-        DisconnectSampler s = new DisconnectSampler();
-        s.setReasonCode("256");
-        SampleResult r = s.sample(null);
+        SampleResult r = new DisconnectSampler().sample(null);
         assertFalse(r.isSuccessful());
         assertEquals("502", r.getResponseCode());
-        assertTrue(r.getResponseMessage().contains(Keys.DISCONNECT_REASON_CODE), r.getResponseMessage());
-        assertTrue(g.disconnects.isEmpty());
+        assertEquals("Reason code (mqtt.disconnect_reason_code): no", r.getResponseMessage());
+        assertEquals(0, g.frees.get());
+        assertSame(g, Connections.find(""));
     }
 
     @Test
     void publishBadUserPropertiesIs502NamingKeyAndLine() {
         PublishSampler s = new PublishSampler();
-        s.setUserProperties("a=1\nbroken");
+        s.setProperty(Keys.USER_PROPERTIES, "a=1\nbroken");
         SampleResult r = s.sample(null);
         assertEquals("502", r.getResponseCode());
         assertTrue(r.getResponseMessage().contains("mqtt.user_properties"), r.getResponseMessage());
@@ -245,8 +242,8 @@ class SamplersTest {
     @Test
     void connectBadSettingsIs501WithoutPassword() {
         ConnectSampler s = new ConnectSampler();
-        s.setPassword("TopSecret99");
-        s.setPort("abc");
+        s.setProperty(Keys.PASSWORD, "TopSecret99");
+        s.setProperty(Keys.PORT, "abc");
         SampleResult r = s.sample(null);
         assertEquals("501", r.getResponseCode());
         assertTrue(r.getResponseMessage().contains("mqtt.port") && r.getResponseMessage().contains("abc"));
@@ -257,18 +254,19 @@ class SamplersTest {
     @Test
     void connectBadProtocolIs501() {
         ConnectSampler s = new ConnectSampler();
-        s.setProtocol("HTTP");
+        s.setProperty(Keys.PROTOCOL, "HTTP");
         SampleResult r = s.sample(null);
         assertEquals("501", r.getResponseCode());
-        assertEquals("mqtt.protocol: must be one of TCP, SSL, WS, WSS (got 'HTTP')", r.getResponseMessage());
+        assertEquals("Protocol (mqtt.protocol): must be one of TCP, SSL, WS, WSS (got 'HTTP')",
+                r.getResponseMessage());
     }
 
     @Test
     void connectBadTlsMinVersionIs501WithoutSecrets() {
         ConnectSampler s = new ConnectSampler();
-        s.setProtocol("SSL");
-        s.setClientCertPassword("P12-Secret-77");
-        s.setTlsMinVersion("1.0");
+        s.setProperty(Keys.PROTOCOL, "SSL");
+        s.setProperty(Keys.CLIENT_CERT_PASSWORD, "P12-Secret-77");
+        s.setProperty(Keys.TLS_MIN_VERSION, "1.0");
         SampleResult r = s.sample(null);
         assertEquals("501", r.getResponseCode());
         assertTrue(r.getResponseMessage().contains("mqtt.tls_min_version"), r.getResponseMessage());
@@ -280,17 +278,22 @@ class SamplersTest {
 
     /** A TLS Connect sampler with both secrets, and a registered fake group it will connect. */
     private static FakeGroup fakeTlsConnect(ConnectSampler s) {
-        s.setProtocol("WSS");
-        s.setUserName("bob");
-        s.setPassword(USER_PW);
-        s.setDualSslAuthentication(true);
-        s.setClientCertFile("client.p12");
-        s.setClientCertPassword(P12_PW);
-        String json = ConnectSettings.read(PropertySource.of(s)).toJson();
+        s.setProperty(Keys.PROTOCOL, "WSS");
+        s.setProperty(Keys.USER_NAME, "bob");
+        s.setProperty(Keys.PASSWORD, USER_PW);
+        s.setProperty(Keys.DUAL_SSL_AUTHENTICATION, true);
+        s.setProperty(Keys.CLIENT_CERT_FILE_PATH, "client.p12");
+        s.setProperty(Keys.CLIENT_CERT_PASSWORD, P12_PW);
+        String json = document(s);
         assertTrue(json.contains(USER_PW) && json.contains(P12_PW));
         FakeGroup g = new FakeGroup("", 1, json);
         Connections.obtain(false, "", json, () -> g);
         return g;
+    }
+
+    /** The settings document a Connect sampler hands the engine. */
+    private static String document(ConnectSampler s) {
+        return SettingsDocument.of(Description.get().element("connect"), PropertySource.of(s), null);
     }
 
     private static void assertNoSecret(SampleResult r) {
@@ -344,9 +347,9 @@ class SamplersTest {
     @Test
     void connectReusesAConnectedGroup() {
         ConnectSampler s = new ConnectSampler();
-        s.setConnectionName("pool");
-        s.setConnCapacity("5");
-        String json = ConnectSettings.read(PropertySource.of(s)).toJson();
+        s.setProperty(Keys.CONNECTION_NAME, "pool");
+        s.setProperty(Keys.CONN_CAPACITY, "5");
+        String json = document(s);
         FakeGroup g = new FakeGroup("pool", 5, json);
         g.connected = true;
         Connections.obtain(false, "pool", json, () -> g);

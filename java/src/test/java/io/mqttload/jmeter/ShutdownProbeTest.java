@@ -18,6 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.mqttload.contract.Description;
+import io.mqttload.jmeter.settings.PropertySource;
+import io.mqttload.jmeter.settings.SettingsDocument;
 import io.mqttload.jni.Outcome;
 
 /** The probe reads the real JMeterThread of this JMeter version: a field rename would fail here, not in a run. */
@@ -56,7 +59,7 @@ class ShutdownProbeTest {
     void connectHandsTheEngineAProbeOfItsOwnThread() {
         JMeterContextService.getContext().setThread(thread);
         ConnectSampler s = new ConnectSampler();
-        String json = ConnectSettings.read(PropertySource.of(s)).toJson();
+        String json = SettingsDocument.of(Description.get().element("connect"), PropertySource.of(s), null);
         FakeGroup g = new FakeGroup("", 1, json);
         Connections.obtain(false, "", json, () -> g);
         g.connectOutcome = new Outcome(false, "502", "Connect failed: connection refused (JMeter shutdown ended the"
@@ -76,7 +79,7 @@ class ShutdownProbeTest {
         JMeterContextService.getContext().setThread(thread);
         thread.stop();
         ConnectSampler s = new ConnectSampler();
-        String json = ConnectSettings.read(PropertySource.of(s)).toJson();
+        String json = SettingsDocument.of(Description.get().element("connect"), PropertySource.of(s), null);
         FakeGroup g = new FakeGroup("", 1, json); // connectOutcome null: a native connect would fail the test
         Connections.obtain(false, "", json, () -> g);
         SampleResult r = s.sample(null);

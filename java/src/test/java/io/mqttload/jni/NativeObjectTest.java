@@ -55,9 +55,9 @@ class NativeObjectTest {
     @Test
     void outcomeStatsAccessor() {
         Outcome o = new Outcome(true, "200", "ok", 1, 1, 0, 0, new long[] {5, -1}, null);
-        assertEquals(5, o.stat(Outcome.STAT_MESSAGES));
-        assertEquals(-1, o.stat(Outcome.STAT_MEAN_US));
-        assertEquals(-1, o.stat(Outcome.STAT_MIN_US));
+        assertEquals(5, o.figure("messages"));
+        assertEquals(-1, o.figure("meanUs"));
+        assertEquals(-1, o.figure("minUs"));
         assertEquals(-1, new Outcome(true, "200", "ok", 1, 1, 0, 0, null, null).stat(0));
     }
 }

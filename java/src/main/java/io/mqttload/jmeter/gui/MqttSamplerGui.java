@@ -47,6 +47,8 @@ abstract class MqttSamplerGui<E extends TestElement> extends AbstractSamplerGui 
     /** Notes and labels that follow other fields' values. */
     private final transient List<Runnable> followers = new ArrayList<>();
     private final transient Map<String, JCheckBox> switches = new HashMap<>();
+    /** The note under each choice that says what the chosen value does. */
+    private final transient Map<String, JLabel> choiceNotes = new HashMap<>();
 
     MqttSamplerGui(Class<E> type) {
         this.type = type;
@@ -198,10 +200,31 @@ abstract class MqttSamplerGui<E extends TestElement> extends AbstractSamplerGui 
                     labelFollows(w);
                 }
             }
-            f.row(cells.toArray());
+            if (onlyCheckBoxes(cells)) {
+                // one cell, as a line: check boxes in the grid's columns would widen the fields above them
+                List<JComponent> boxes = new ArrayList<>();
+                for (int i = 1; i < cells.size(); i += 2) {
+                    boxes.add((JComponent) cells.get(i));
+                }
+                f.row(null, Form.line(boxes.toArray(new JComponent[0])));
+            } else {
+                f.row(cells.toArray());
+            }
             choiceNotes.forEach(w -> f.full(choiceNote(w)));
         }
         return f;
+    }
+
+    private static boolean onlyCheckBoxes(List<Object> cells) {
+        if (cells.size() < 4) {
+            return false;
+        }
+        for (int i = 0; i < cells.size(); i += 2) {
+            if (cells.get(i) != null || !(cells.get(i + 1) instanceof JCheckBox)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private JLabel note(Layout.Item item) {
@@ -227,6 +250,7 @@ abstract class MqttSamplerGui<E extends TestElement> extends AbstractSamplerGui 
     /** A line under a choice on what the chosen value does. */
     private JLabel choiceNote(SettingWidget w) {
         JLabel l = Form.note("");
+        choiceNotes.put(w.setting.key, l);
         List<String> values = new ArrayList<>();
         w.setting.choices.forEach(c -> values.add(c.value));
         followers.add(() -> {
@@ -283,6 +307,11 @@ abstract class MqttSamplerGui<E extends TestElement> extends AbstractSamplerGui 
             Form.applies(applies, w.input);
         }
         followers.forEach(Runnable::run);
+    }
+
+    /** For tests: the note under a choice. */
+    String choiceNoteText(String key) {
+        return choiceNotes.get(key).getText();
     }
 
     /** The bound fields a user sees, in the order their properties are written. */

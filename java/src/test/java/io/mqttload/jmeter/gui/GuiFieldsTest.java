@@ -163,7 +163,7 @@ class GuiFieldsTest {
     void everyFieldAndLabelExplainsItself() {
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
-            for (Fields.Field<?> f : g.boundFields()) {
+            for (Fields.Field f : g.boundFields()) {
                 String tip = f.component().getToolTipText();
                 assertNotNull(tip, kind + " " + f.key());
                 assertTrue(tip.contains("Property: <code>" + f.key() + "</code>"), kind + " " + f.key() + ": " + tip);
@@ -207,11 +207,11 @@ class GuiFieldsTest {
         Set<String> notes = new LinkedHashSet<>();
         for (String f : new String[] {"none", "xmeter", "precise", "${ts}", "bogus"}) {
             PublishSampler s = new PublishSampler();
-            s.setTimestampFormat(f);
+            s.setProperty(Keys.TIMESTAMP_FORMAT, f);
             g.configure(s);
-            assertTrue(notes.add(g.timestampNoteText()), f + ": " + g.timestampNoteText());
+            assertTrue(notes.add(g.choiceNoteText(Keys.TIMESTAMP_FORMAT)), f + ": " + g.choiceNoteText(Keys.TIMESTAMP_FORMAT));
         }
-        assertTrue(g.timestampNoteText().contains("bogus"), g.timestampNoteText());
+        assertTrue(g.choiceNoteText(Keys.TIMESTAMP_FORMAT).contains("bogus"), g.choiceNoteText(Keys.TIMESTAMP_FORMAT));
         SubscribeSamplerGui sub = gui(SubscribeSamplerGui::new);
         String subTip = Widgets.field(sub, Keys.ADD_TIMESTAMP).getToolTipText();
         assertTrue(subTip.contains("xmeter") && subTip.contains("precise"), subTip);
@@ -236,8 +236,8 @@ class GuiFieldsTest {
             {"WSS", true, true}, {"${proto}", true, true}};
         for (Object[] p : protocols) {
             ConnectSampler s = new ConnectSampler();
-            s.setProtocol((String) p[0]);
-            s.setDualSslAuthentication(true);
+            s.setProperty(Keys.PROTOCOL, (String) p[0]);
+            s.setProperty(Keys.DUAL_SSL_AUTHENTICATION, true);
             g.configure(s);
             for (String k : tls) {
                 assertEquals(p[1], enabled(g, k), p[0] + " " + k);
@@ -248,7 +248,7 @@ class GuiFieldsTest {
             assertEquals(p[2], enabled(g, Keys.WS_PATH), p[0] + " ws path");
         }
         ConnectSampler s = new ConnectSampler();
-        s.setProtocol("SSL");
+        s.setProperty(Keys.PROTOCOL, "SSL");
         g.configure(s);
         for (String k : cert) {
             assertFalse(enabled(g, k), "no two-way TLS: " + k);
@@ -266,8 +266,8 @@ class GuiFieldsTest {
         for (String version : new String[] {"3.1", "3.1.1", "5.0", "${v}"}) {
             for (String willTopic : new String[] {"", "last/words"}) {
                 ConnectSampler c = new ConnectSampler();
-                c.setMqttVersion(version);
-                c.setWillTopic(willTopic);
+                c.setProperty(Keys.VERSION, version);
+                c.setProperty(Keys.WILL_TOPIC, willTopic);
                 g.configure(c);
                 boolean isV5 = !version.startsWith("3");
                 boolean hasWill = !willTopic.isEmpty();
@@ -288,20 +288,20 @@ class GuiFieldsTest {
     void untickingTheWillSavesNoWill() {
         ConnectSamplerGui g = gui(ConnectSamplerGui::new);
         ConnectSampler c = new ConnectSampler();
-        c.setWillTopic("last/words");
-        c.setWillMessage("bye");
+        c.setProperty(Keys.WILL_TOPIC, "last/words");
+        c.setProperty(Keys.WILL_MESSAGE, "bye");
         g.configure(c);
         ConnectSampler kept = new ConnectSampler();
         g.modifyTestElement(kept);
-        assertEquals("last/words", kept.getWillTopic());
+        assertEquals("last/words", kept.getPropertyAsString(Keys.WILL_TOPIC));
         JCheckBox willOn = Widgets.all(g).stream().filter(x -> x instanceof JCheckBox)
                 .map(x -> (JCheckBox) x).filter(x -> x.getText().contains("last will")).findFirst().orElseThrow();
         assertTrue(willOn.isSelected());
         willOn.setSelected(false);
         ConnectSampler none = new ConnectSampler();
         g.modifyTestElement(none);
-        assertEquals("", none.getWillTopic());
-        assertEquals("bye", none.getWillMessage(), "the rest is kept as it is");
+        assertEquals("", none.getPropertyAsString(Keys.WILL_TOPIC));
+        assertEquals("bye", none.getPropertyAsString(Keys.WILL_MESSAGE), "the rest is kept as it is");
     }
 
     @Test
@@ -314,7 +314,7 @@ class GuiFieldsTest {
             {"${type}", true, true, true, true}};
         for (Object[] t : types) {
             PublishSampler s = new PublishSampler();
-            s.setMessageType((String) t[0]);
+            s.setProperty(Keys.MESSAGE_TYPE, (String) t[0]);
             g.configure(s);
             assertEquals(t[1], enabled(g, Keys.MESSAGE_TYPE_FIXED_LENGTH), t[0] + " length");
             assertEquals(t[1], enabled(g, Keys.RANDOM_PER_MESSAGE), t[0] + " random per message");
@@ -325,7 +325,7 @@ class GuiFieldsTest {
         Object[][] formats = {{"none", false}, {"xmeter", false}, {"precise", true}, {"${ts}", true}};
         for (Object[] f : formats) {
             PublishSampler s = new PublishSampler();
-            s.setTimestampFormat((String) f[0]);
+            s.setProperty(Keys.TIMESTAMP_FORMAT, (String) f[0]);
             g.configure(s);
             assertEquals(f[1], enabled(g, Keys.END_MARKER), f[0] + " end marker");
         }
@@ -336,7 +336,7 @@ class GuiFieldsTest {
             {Keys.PACE_RATE_PER_GROUP, false, true, true, false}, {"${pace}", true, true, true, true}};
         for (Object[] p : paces) {
             PublishSampler s = new PublishSampler();
-            s.setPaceMode((String) p[0]);
+            s.setProperty(Keys.PACE_MODE, (String) p[0]);
             g.configure(s);
             assertEquals(p[1], enabled(g, Keys.PACE_INTERVAL_MS), p[0] + " interval");
             assertEquals(p[2], enabled(g, Keys.PACE_RATE), p[0] + " rate");
@@ -350,12 +350,11 @@ class GuiFieldsTest {
     @Test
     void subscribeValueLabelFollowsTheCondition() {
         SubscribeSamplerGui g = gui(SubscribeSamplerGui::new);
-        String[][] cases = {{Keys.CONDITION_TIME_LABEL, SubscribeSamplerGui.VALUE_TIME},
-            {Keys.CONDITION_COUNT_LABEL, SubscribeSamplerGui.VALUE_COUNT},
-            {"count", SubscribeSamplerGui.VALUE_COUNT}, {"${cond}", SubscribeSamplerGui.VALUE_ANY}};
+        String[][] cases = {{Keys.CONDITION_TIME_LABEL, "Elapsed time (ms):"},
+            {Keys.CONDITION_COUNT_LABEL, "Messages:"}, {"count", "Messages:"}, {"${cond}", "Value (ms or messages):"}};
         for (String[] c : cases) {
             SubscribeSampler s = new SubscribeSampler();
-            s.setSampleCondition(c[0]);
+            s.setProperty(Keys.SAMPLE_CONDITION, c[0]);
             g.configure(s);
             assertEquals(c[1], Form.label(Widgets.field(g, Keys.SAMPLE_CONDITION_VALUE)).orElseThrow().getText(),
                     c[0]);

@@ -104,39 +104,44 @@ class GuiRoundTripTest {
     @Test
     void connectV5PanelFollowsTheVersion() {
         ConnectSamplerGui g = gui(ConnectSamplerGui::new);
-        assertEquals(false, g.v5Enabled()); // default 3.1
+        assertEquals(false, v5Enabled(g)); // default 3.1
         for (String[] c : new String[][] {{"3.1.1", "false"}, {"5.0", "true"}, {"${ver}", "true"}, {"3.1", "false"}}) {
             ConnectSampler s = new ConnectSampler();
-            s.setMqttVersion(c[0]);
+            s.setProperty(Keys.VERSION, c[0]);
             g.configure(s);
-            assertEquals(Boolean.parseBoolean(c[1]), g.v5Enabled(), c[0]);
+            assertEquals(Boolean.parseBoolean(c[1]), v5Enabled(g), c[0]);
         }
+    }
+
+    /** Whether the MQTT 5.0 fields are editable. */
+    private static boolean v5Enabled(ConnectSamplerGui g) {
+        return Widgets.field(g, Keys.SESSION_EXPIRY).isEnabled() && Widgets.field(g, Keys.USER_PROPERTIES).isEnabled();
     }
 
     @Test
     void connectV5DefaultsAfterClear() {
         ConnectSamplerGui g = gui(ConnectSamplerGui::new);
         ConnectSampler full = new ConnectSampler();
-        full.setMqttVersion("5.0");
-        full.setSessionExpiry("9");
-        full.setReceiveMaximum("9");
-        full.setRequestResponseInfo(true);
-        full.setUserProperties("a=b");
-        full.setWillContentType("x");
+        full.setProperty(Keys.VERSION, "5.0");
+        full.setProperty(Keys.SESSION_EXPIRY, "9");
+        full.setProperty(Keys.RECEIVE_MAXIMUM, "9");
+        full.setProperty(Keys.REQUEST_RESPONSE_INFO, true);
+        full.setProperty(Keys.USER_PROPERTIES, "a=b");
+        full.setProperty(Keys.WILL_CONTENT_TYPE, "x");
         g.configure(full);
         g.clearGui();
         ConnectSampler fresh = new ConnectSampler();
         g.modifyTestElement(fresh);
-        assertEquals("3.1", fresh.getMqttVersion());
-        assertEquals("0", fresh.getSessionExpiry());
-        assertEquals("65535", fresh.getReceiveMaximum());
-        assertEquals("0", fresh.getMaximumPacketSize());
-        assertEquals("0", fresh.getTopicAliasMaximum());
-        assertEquals(false, fresh.isRequestResponseInfo());
-        assertEquals("", fresh.getUserProperties());
-        assertEquals("0", fresh.getWillDelayInterval());
-        assertEquals("0", fresh.getWillMessageExpiry());
-        assertEquals("", fresh.getWillContentType());
+        assertEquals("3.1", fresh.getPropertyAsString(Keys.VERSION));
+        assertEquals("0", fresh.getPropertyAsString(Keys.SESSION_EXPIRY));
+        assertEquals("65535", fresh.getPropertyAsString(Keys.RECEIVE_MAXIMUM));
+        assertEquals("0", fresh.getPropertyAsString(Keys.MAXIMUM_PACKET_SIZE));
+        assertEquals("0", fresh.getPropertyAsString(Keys.TOPIC_ALIAS_MAXIMUM));
+        assertEquals(false, fresh.getPropertyAsBoolean(Keys.REQUEST_RESPONSE_INFO));
+        assertEquals("", fresh.getPropertyAsString(Keys.USER_PROPERTIES));
+        assertEquals("0", fresh.getPropertyAsString(Keys.WILL_DELAY_INTERVAL));
+        assertEquals("0", fresh.getPropertyAsString(Keys.WILL_MESSAGE_EXPIRY));
+        assertEquals("", fresh.getPropertyAsString(Keys.WILL_CONTENT_TYPE));
     }
 
     @Test
@@ -152,26 +157,26 @@ class GuiRoundTripTest {
     void connectTlsDefaultsAfterClear() {
         ConnectSamplerGui g = gui(ConnectSamplerGui::new);
         ConnectSampler full = new ConnectSampler();
-        full.setProtocol("SSL");
-        full.setTlsTrustAll(true);
-        full.setTlsVerifyHostname(false);
-        full.setClientCertPassword("x");
-        full.setTlsMinVersion("1.3");
+        full.setProperty(Keys.PROTOCOL, "SSL");
+        full.setProperty(Keys.TLS_TRUST_ALL, true);
+        full.setProperty(Keys.TLS_VERIFY_HOSTNAME, false);
+        full.setProperty(Keys.CLIENT_CERT_PASSWORD, "x");
+        full.setProperty(Keys.TLS_MIN_VERSION, "1.3");
         g.configure(full);
         g.clearGui();
         ConnectSampler fresh = new ConnectSampler();
         g.modifyTestElement(fresh);
-        assertEquals("TCP", fresh.getProtocol());
-        assertEquals("", fresh.getWsPath());
-        assertEquals("", fresh.getCaFile());
-        assertEquals(false, fresh.isDualSslAuthentication());
-        assertEquals("", fresh.getClientCertFile());
-        assertEquals("", fresh.getClientCertPassword());
-        assertEquals("", fresh.getClientKeyFile());
-        assertEquals("1.2", fresh.getTlsMinVersion());
-        assertEquals("", fresh.getTlsServerName());
-        assertEquals(true, fresh.isTlsVerifyHostname());
-        assertEquals(false, fresh.isTlsTrustAll());
+        assertEquals("TCP", fresh.getPropertyAsString(Keys.PROTOCOL));
+        assertEquals("", fresh.getPropertyAsString(Keys.WS_PATH));
+        assertEquals("", fresh.getPropertyAsString(Keys.CA_FILE));
+        assertEquals(false, fresh.getPropertyAsBoolean(Keys.DUAL_SSL_AUTHENTICATION));
+        assertEquals("", fresh.getPropertyAsString(Keys.CLIENT_CERT_FILE_PATH));
+        assertEquals("", fresh.getPropertyAsString(Keys.CLIENT_CERT_PASSWORD));
+        assertEquals("", fresh.getPropertyAsString(Keys.CLIENT_KEY_FILE));
+        assertEquals("1.2", fresh.getPropertyAsString(Keys.TLS_MIN_VERSION));
+        assertEquals("", fresh.getPropertyAsString(Keys.TLS_SERVER_NAME));
+        assertEquals(true, fresh.getPropertyAsBoolean(Keys.TLS_VERIFY_HOSTNAME));
+        assertEquals(false, fresh.getPropertyAsBoolean(Keys.TLS_TRUST_ALL));
     }
 
     @Test
@@ -245,15 +250,15 @@ class GuiRoundTripTest {
         }
         SubscribeSamplerGui g = gui(SubscribeSamplerGui::new);
         SubscribeSampler s = new SubscribeSampler();
-        s.setRetainHandling("2");
+        s.setProperty(Keys.RETAIN_HANDLING, "2");
         g.configure(s);
         g.clearGui();
         SubscribeSampler fresh = new SubscribeSampler();
         g.modifyTestElement(fresh);
-        assertEquals("0", fresh.getRetainHandling());
-        assertEquals("0", fresh.getSubscriptionIdentifier());
-        assertEquals(false, fresh.isNoLocal());
-        assertEquals(false, fresh.isRetainAsPublished());
+        assertEquals("0", fresh.getPropertyAsString(Keys.RETAIN_HANDLING));
+        assertEquals("0", fresh.getPropertyAsString(Keys.SUBSCRIPTION_IDENTIFIER));
+        assertEquals(false, fresh.getPropertyAsBoolean(Keys.NO_LOCAL));
+        assertEquals(false, fresh.getPropertyAsBoolean(Keys.RETAIN_AS_PUBLISHED));
     }
 
     @Test
@@ -267,8 +272,8 @@ class GuiRoundTripTest {
         DisconnectSamplerGui g = gui(DisconnectSamplerGui::new);
         DisconnectSampler fresh = new DisconnectSampler();
         g.modifyTestElement(fresh);
-        assertEquals("0", fresh.getReasonCode());
-        assertEquals("", fresh.getSessionExpiry());
+        assertEquals("0", fresh.getPropertyAsString(Keys.DISCONNECT_REASON_CODE));
+        assertEquals("", fresh.getPropertyAsString(Keys.DISCONNECT_SESSION_EXPIRY));
     }
 
     @Test
@@ -285,28 +290,28 @@ class GuiRoundTripTest {
         BrokerStatsSamplerGui g = gui(BrokerStatsSamplerGui::new);
         BrokerStatsSampler fresh = new BrokerStatsSampler();
         g.modifyTestElement(fresh);
-        assertEquals("$SYS/broker", fresh.getTopicRoot());
-        assertEquals("15000", fresh.getFirstTimeout());
-        assertEquals(Keys.DEFAULT_STATS_CLIENT_ID_PREFIX, fresh.getClientIdPrefix());
+        assertEquals("$SYS/broker", fresh.getPropertyAsString(Keys.SYS_TOPIC_ROOT));
+        assertEquals("15000", fresh.getPropertyAsString(Keys.SYS_FIRST_TIMEOUT));
+        assertEquals("mqttload_stats_", fresh.getPropertyAsString(Keys.CLIENT_ID_PREFIX));
     }
 
     @Test
     void publishV5DefaultsAfterClear() {
         PublishSamplerGui g = gui(PublishSamplerGui::new);
         PublishSampler full = new PublishSampler();
-        full.setMessageExpiry("60");
-        full.setUserProperties("a=b");
-        full.setUseTopicAlias(true);
+        full.setProperty(Keys.MESSAGE_EXPIRY, "60");
+        full.setProperty(Keys.USER_PROPERTIES, "a=b");
+        full.setProperty(Keys.USE_TOPIC_ALIAS, true);
         g.configure(full);
         g.clearGui();
         PublishSampler fresh = new PublishSampler();
         g.modifyTestElement(fresh);
-        assertEquals("0", fresh.getMessageExpiry());
-        assertEquals("", fresh.getContentType());
-        assertEquals(false, fresh.isPayloadFormatUtf8());
-        assertEquals("", fresh.getResponseTopic());
-        assertEquals("", fresh.getCorrelationData());
-        assertEquals("", fresh.getUserProperties());
-        assertEquals(false, fresh.isUseTopicAlias());
+        assertEquals("0", fresh.getPropertyAsString(Keys.MESSAGE_EXPIRY));
+        assertEquals("", fresh.getPropertyAsString(Keys.CONTENT_TYPE));
+        assertEquals(false, fresh.getPropertyAsBoolean(Keys.PAYLOAD_FORMAT_UTF8));
+        assertEquals("", fresh.getPropertyAsString(Keys.RESPONSE_TOPIC));
+        assertEquals("", fresh.getPropertyAsString(Keys.CORRELATION_DATA));
+        assertEquals("", fresh.getPropertyAsString(Keys.USER_PROPERTIES));
+        assertEquals(false, fresh.getPropertyAsBoolean(Keys.USE_TOPIC_ALIAS));
     }
 }

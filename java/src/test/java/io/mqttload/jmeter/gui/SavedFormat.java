@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The properties, in order and with their types, that the element GUIs wrote before their layout was redone
- * (recorded from that version): a new element must still save exactly these, so plans load and save as before.
+ * The properties, with their types, that the element GUIs wrote before their layout was redone (recorded from
+ * that version), in the settings description's order: a new element must still save exactly these, so plans
+ * load and save as before.
  * "full" is every field given a value unlike its default (check boxes flipped, texts ${v_<key>}).
  */
 final class SavedFormat {
@@ -62,6 +63,7 @@ final class SavedFormat {
             "TestElement.name|StringProperty|MQTT Publish",
             "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.PublishSamplerGui",
             "TestElement.test_class|StringProperty|io.mqttload.jmeter.PublishSampler",
+            "mqtt.user_properties|StringProperty|",
             "mqtt.topic_name|StringProperty|test_topic",
             "mqtt.qos_level|StringProperty|0",
             "mqtt.retained_message|BooleanProperty|false",
@@ -80,7 +82,6 @@ final class SavedFormat {
             "mqtt.payload_format_utf8|BooleanProperty|false",
             "mqtt.response_topic|StringProperty|",
             "mqtt.correlation_data|StringProperty|",
-            "mqtt.user_properties|StringProperty|",
             "mqtt.use_topic_alias|BooleanProperty|false",
             "mqtt.payload_file|StringProperty|",
             "mqtt.payload_folder|StringProperty|",
@@ -96,10 +97,10 @@ final class SavedFormat {
             "TestElement.test_class|StringProperty|io.mqttload.jmeter.SubscribeSampler",
             "mqtt.topic_name|StringProperty|test_topic",
             "mqtt.qos_level|StringProperty|0",
+            "mqtt.add_timestamp|BooleanProperty|false",
             "mqtt.sample_condition|StringProperty|specified elapsed time (ms)",
             "mqtt.sample_condition_value|StringProperty|1000",
             "mqtt.sample_timeout|StringProperty|10000",
-            "mqtt.add_timestamp|BooleanProperty|false",
             "mqtt.debug_response|BooleanProperty|false",
             "mqtt.no_local|BooleanProperty|false",
             "mqtt.retain_as_published|BooleanProperty|false",
@@ -125,6 +126,7 @@ final class SavedFormat {
             "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.ConnectSamplerGui",
             "TestElement.test_class|StringProperty|io.mqttload.jmeter.ConnectSampler",
             "TestPlan.comments|StringProperty|a comment",
+            "mqtt.connection_name|StringProperty|${v_connection_name}",
             "mqtt.server|StringProperty|${v_server}",
             "mqtt.port|StringProperty|${v_port}",
             "mqtt.version|StringProperty|${v_version}",
@@ -156,7 +158,6 @@ final class SavedFormat {
             "mqtt.will_message|StringProperty|${v_will_message}",
             "mqtt.will_qos|StringProperty|${v_will_qos}",
             "mqtt.will_retain|BooleanProperty|true",
-            "mqtt.connection_name|StringProperty|${v_connection_name}",
             "mqtt.connection_scope|StringProperty|${v_connection_scope}",
             "mqtt.session_expiry|StringProperty|${v_session_expiry}",
             "mqtt.receive_maximum|StringProperty|${v_receive_maximum}",
@@ -174,6 +175,7 @@ final class SavedFormat {
             "TestElement.test_class|StringProperty|io.mqttload.jmeter.PublishSampler",
             "TestPlan.comments|StringProperty|a comment",
             "mqtt.connection_name|StringProperty|${v_connection_name}",
+            "mqtt.user_properties|StringProperty|${v_user_properties}",
             "mqtt.topic_name|StringProperty|${v_topic_name}",
             "mqtt.qos_level|StringProperty|${v_qos_level}",
             "mqtt.retained_message|BooleanProperty|true",
@@ -192,7 +194,6 @@ final class SavedFormat {
             "mqtt.payload_format_utf8|BooleanProperty|true",
             "mqtt.response_topic|StringProperty|${v_response_topic}",
             "mqtt.correlation_data|StringProperty|${v_correlation_data}",
-            "mqtt.user_properties|StringProperty|${v_user_properties}",
             "mqtt.use_topic_alias|BooleanProperty|true",
             "mqtt.payload_file|StringProperty|${v_payload_file}",
             "mqtt.payload_folder|StringProperty|${v_payload_folder}",
@@ -210,10 +211,10 @@ final class SavedFormat {
             "mqtt.connection_name|StringProperty|${v_connection_name}",
             "mqtt.topic_name|StringProperty|${v_topic_name}",
             "mqtt.qos_level|StringProperty|${v_qos_level}",
+            "mqtt.add_timestamp|BooleanProperty|true",
             "mqtt.sample_condition|StringProperty|${v_sample_condition}",
             "mqtt.sample_condition_value|StringProperty|${v_sample_condition_value}",
             "mqtt.sample_timeout|StringProperty|${v_sample_timeout}",
-            "mqtt.add_timestamp|BooleanProperty|true",
             "mqtt.debug_response|BooleanProperty|true",
             "mqtt.no_local|BooleanProperty|true",
             "mqtt.retain_as_published|BooleanProperty|true",
@@ -245,10 +246,10 @@ final class SavedFormat {
             "mqtt.server|StringProperty|127.0.0.1",
             "mqtt.port|StringProperty|1883",
             "mqtt.version|StringProperty|3.1.1",
+            "mqtt.conn_timeout|StringProperty|10",
             "mqtt.protocol|StringProperty|TCP",
             "mqtt.ws_path|StringProperty|",
             "mqtt.ca_file|StringProperty|",
-            "mqtt.conn_timeout|StringProperty|10",
             "mqtt.user_name|StringProperty|",
             "mqtt.password|StringProperty|",
             "mqtt.client_id_prefix|StringProperty|mqttload_stats_",
@@ -263,10 +264,10 @@ final class SavedFormat {
             "mqtt.server|StringProperty|${v_server}",
             "mqtt.port|StringProperty|${v_port}",
             "mqtt.version|StringProperty|${v_version}",
+            "mqtt.conn_timeout|StringProperty|${v_conn_timeout}",
             "mqtt.protocol|StringProperty|${v_protocol}",
             "mqtt.ws_path|StringProperty|${v_ws_path}",
             "mqtt.ca_file|StringProperty|${v_ca_file}",
-            "mqtt.conn_timeout|StringProperty|${v_conn_timeout}",
             "mqtt.user_name|StringProperty|${v_user_name}",
             "mqtt.password|StringProperty|${v_password}",
             "mqtt.client_id_prefix|StringProperty|${v_client_id_prefix}",

@@ -132,7 +132,7 @@ final class Widgets {
     /** The widget bound to {@code key}. */
     @SuppressWarnings("unchecked")
     static <C extends JComponent> C field(MqttSamplerGui<?> gui, String key) {
-        for (Fields.Field<?> f : gui.boundFields()) {
+        for (Fields.Field f : gui.boundFields()) {
             if (f.key().equals(key)) {
                 return (C) f.component();
             }
@@ -148,7 +148,7 @@ final class Widgets {
                                        java.util.function.Function<String, String> text) {
         TestElement defaults = defaults(gui, e);
         Map<String, String> set = new TreeMap<>();
-        for (Fields.Field<?> f : gui.boundFields()) {
+        for (Fields.Field f : gui.boundFields()) {
             String k = f.key();
             if (f.component() instanceof JCheckBox) {
                 boolean v = !defaults.getPropertyAsBoolean(k);
