@@ -73,7 +73,7 @@ fmt-check:
 	$(CARGO) fmt --all -- --check
 
 clippy:
-	$(CARGO) clippy -p mqttload --all-targets -- -D warnings
+	$(CARGO) clippy -p mqttload -p mqttload-testkit --all-targets -- -D warnings
 
 cargo-test:
 	$(CARGO) test -p mqttload
@@ -116,7 +116,7 @@ bench: build bench-engine
 	$(PYTHON) tools/bench/all.py
 
 bench-engine:
-	$(CARGO) build --release -p mqttload --bin mqttload-bench
+	$(CARGO) build --release -p mqttload-testkit --bin mqttload-bench
 
 # MESSAGES per QoS run (default 1000000: shorter runs measure the JVM's JIT warming up)
 bench-throughput: build bench-engine
@@ -167,7 +167,7 @@ fuzz-seeds:
 soak:
 	@{ [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1; } \
 	  || { apt-get update && apt-get install -y --no-install-recommends mosquitto </dev/null; }
-	$(CARGO) build --release -p mqttload --bin mqttload-soak
+	$(CARGO) build --release -p mqttload-testkit --bin mqttload-soak
 	$(PYTHON) tools/soak/soak.py $(SOAK_MINUTES)
 
 clean:

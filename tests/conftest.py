@@ -98,7 +98,7 @@ def bench_engine():
     """The engine-alone bench binary (mqttload-bench) for the bench commands' smoke tests: a debug build,
     which reuses what `cargo test` compiled (a release build is a second full build with link-time
     optimization, 1-3 minutes; the smoke checks that the commands run, `make bench` measures)."""
-    subprocess.run(["cargo", "build", "-q", "-p", "mqttload", "--bin", "mqttload-bench"], cwd=REPO, check=True,
+    subprocess.run(["cargo", "build", "-q", "-p", "mqttload-testkit", "--bin", "mqttload-bench"], cwd=REPO, check=True,
                    timeout=900)
     path = REPO / "target" / "debug" / "mqttload-bench"
     assert path.is_file(), path

@@ -7,8 +7,6 @@ mod jni;
 pub mod log;
 pub mod sampler;
 pub mod settings;
-#[doc(hidden)]
-pub mod testkit;
 pub mod transport;
 
 // Many small, long-lived allocations spread over the runtime's worker threads: glibc's per-thread
@@ -20,13 +18,13 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The environment variable of the setting below, as mimalloc reads it at start (a user's wins).
 #[cfg(feature = "mimalloc")]
-pub(crate) const ARENA_EAGER_COMMIT_VAR: &std::ffi::CStr = c"MIMALLOC_ARENA_EAGER_COMMIT";
+pub const ARENA_EAGER_COMMIT_VAR: &std::ffi::CStr = c"MIMALLOC_ARENA_EAGER_COMMIT";
 /// `mi_option_arena_eager_commit` in mimalloc.h's `mi_option_t` (v2).
 #[cfg(feature = "mimalloc")]
 const ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
 
 /// Allocator settings, made before the engine's first allocation (JNI_OnLoad; the bench and soak
-/// binaries re-run themselves with them, `testkit::run_with_the_plugins_allocator_settings`). On
+/// binaries re-run themselves with them, see mqttload-testkit). On
 /// Linux mimalloc commits its arenas up front and advises the
 /// kernel to back them with transparent huge pages; with THP in `madvise` mode (Debian's default)
 /// a few live bytes then keep whole 2 MiB pages resident: 15,000 idle connections measured 64 MiB

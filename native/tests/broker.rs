@@ -11,11 +11,12 @@ use mqttload::codec::{
     ConnAck, ConnectReturnCode, Packet, Properties, ProtocolVersion, PubAck, Publish, QoS,
     SubscribeReturnCode,
 };
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SampleOutcome, SubscribeConfig,
     Subscriber,
 };
-use mqttload::testkit::Mosquitto;
+use mqttload_testkit::Mosquitto;
 use support::{accept_connect, fake_broker, suback_for};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
@@ -70,7 +71,7 @@ async fn round_trip(qos: u8) {
     for _ in 0..4 {
         let o = p.publish(&pub_group).await;
         assert!(o.success, "{o:?}");
-        assert_eq!(o.stats[0], 500);
+        assert_eq!(o.stats[figure::MESSAGES], 500);
         published += 500;
     }
     let mut received = 0;
@@ -78,14 +79,17 @@ async fn round_trip(qos: u8) {
     let mut last: Option<SampleOutcome> = None;
     while received < published && Instant::now() < deadline {
         let o = sub.subscribe(&sub_group).await;
-        received += o.stats[0];
+        received += o.stats[figure::MESSAGES];
         last = Some(o);
     }
     let last = last.unwrap();
     assert_eq!(received, published, "QoS {qos}: {last:?}");
-    assert!(last.stats[1] > 0, "latency mean present: {last:?}");
-    assert_eq!(last.stats[6], 0, "no loss: {last:?}");
-    assert_eq!(last.stats[7], 0, "no duplicates: {last:?}");
+    assert!(
+        last.stats[figure::MEAN_US] > 0,
+        "latency mean present: {last:?}"
+    );
+    assert_eq!(last.stats[figure::LOST], 0, "no loss: {last:?}");
+    assert_eq!(last.stats[figure::DUPLICATES], 0, "no duplicates: {last:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,14 +135,14 @@ async fn subscriber_collect(sub: &Subscriber, g: &ConnectionGroup, want: i64) ->
     let mut got = 0;
     let deadline = Instant::now() + Duration::from_secs(10);
     while got < want && Instant::now() < deadline {
-        got += sub.subscribe(g).await.stats[0];
+        got += sub.subscribe(g).await.stats[figure::MESSAGES];
     }
     got
 }
 
 #[tokio::test]
 async fn refused_port_is_a_501_naming_the_address() {
-    let port = mqttload::testkit::free_port().unwrap();
+    let port = mqttload_testkit::free_port().unwrap();
     let g = group(port, "");
     let o = g.connect().await;
     assert!(!o.success);
@@ -372,15 +376,19 @@ async fn count_sample_takes_exactly_its_count_and_keeps_the_rest() {
     let sub = subscriber("exact", 1, 100, 1_000);
     // The first sample subscribes; nothing is published yet, so it times out empty.
     let warm = sub.subscribe(&sub_group).await;
-    assert_eq!(warm.stats[0], 0, "{warm:?}");
+    assert_eq!(warm.stats[figure::MESSAGES], 0, "{warm:?}");
     assert!(publisher("exact", 1, 250).publish(&pub_group).await.success);
     let a = sub.subscribe(&sub_group).await;
     let b = sub.subscribe(&sub_group).await;
     let c = sub.subscribe(&sub_group).await;
-    assert_eq!((a.stats[0], b.stats[0]), (100, 100), "{a:?} {b:?}");
+    assert_eq!(
+        (a.stats[figure::MESSAGES], b.stats[figure::MESSAGES]),
+        (100, 100),
+        "{a:?} {b:?}"
+    );
     assert!(a.success && b.success);
     // Only 50 left: the third sample times out with them, counted.
-    assert_eq!(c.stats[0], 50, "{c:?}");
+    assert_eq!(c.stats[figure::MESSAGES], 50, "{c:?}");
     assert!(!c.success && c.message.contains("Timed out"), "{c:?}");
 }
 
@@ -455,7 +463,7 @@ async fn messages_before_subscribe_go_to_the_first_matching_subscriber() {
     let sub = subscriber("queued/#", 0, 3, 2_000);
     let o = sub.subscribe(&g).await;
     assert!(o.success, "{o:?}");
-    assert_eq!(o.stats[0], 3, "{o:?}");
+    assert_eq!(o.stats[figure::MESSAGES], 3, "{o:?}");
 }
 
 /// A QoS 2 PUBLISH with DUP=0 on an id still awaiting PUBREL is a new message from a broker that

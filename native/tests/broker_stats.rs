@@ -7,7 +7,7 @@ use mqttload::sampler::{
     BrokerStats, BrokerStatsConfig, ConnectConfig, ConnectionGroup, PublishConfig, Publisher,
     Shutdown,
 };
-use mqttload::testkit::Mosquitto;
+use mqttload_testkit::Mosquitto;
 
 fn group(port: u16, prefix: &str) -> ConnectionGroup {
     let json = format!(

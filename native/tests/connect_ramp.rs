@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use mqttload::sampler::{ConnectConfig, ConnectionGroup};
-use mqttload::testkit::Mosquitto;
+use mqttload_testkit::Mosquitto;
 
 fn group(port: u16, connections: u32, rate: Option<f64>) -> ConnectionGroup {
     let rate = rate

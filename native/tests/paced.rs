@@ -7,13 +7,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mqttload::codec::ProtocolVersion;
-use mqttload::sampler::outcome::{
-    STAT_PUB_INTENDED, STAT_PUB_LAG_P50_US, STAT_PUB_LAG_P99_US, STAT_PUB_RATE_MILLI, STAT_PUB_SENT,
-};
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, Shutdown, SubscribeConfig, Subscriber,
 };
-use mqttload::testkit::Mosquitto;
+use mqttload_testkit::Mosquitto;
 use support::{accept_connect, fake_broker, read_packet_as};
 
 fn group(port: u16, connections: u32, prefix: &str) -> ConnectionGroup {
@@ -59,9 +57,9 @@ async fn two_hundred_connections_every_100_ms_for_2_s_all_acknowledged() {
     let o = p.publish(&pubs).await;
     let took = started.elapsed();
     assert!(o.success, "{o:?}");
-    assert_eq!(o.stats[STAT_PUB_INTENDED], 4000, "{o:?}");
-    assert_eq!(o.stats[STAT_PUB_SENT], 4000, "{o:?}");
-    assert_eq!(o.stats[0], 4000);
+    assert_eq!(o.stats[figure::PUB_INTENDED], 4000, "{o:?}");
+    assert_eq!(o.stats[figure::PUB_SENT], 4000, "{o:?}");
+    assert_eq!(o.stats[figure::MESSAGES], 4000);
     assert_eq!(o.sample_count, 4000);
     assert!(
         o.message
@@ -72,9 +70,12 @@ async fn two_hundred_connections_every_100_ms_for_2_s_all_acknowledged() {
         took >= Duration::from_secs(2) && took < Duration::from_secs(5),
         "{took:?}"
     );
-    let rate = o.stats[STAT_PUB_RATE_MILLI] as f64 / 1000.0;
+    let rate = o.stats[figure::PUB_RATE_MILLI] as f64 / 1000.0;
     assert!((1800.0..=2100.0).contains(&rate), "{rate} msg/s: {o:?}");
-    let (p50, p99) = (o.stats[STAT_PUB_LAG_P50_US], o.stats[STAT_PUB_LAG_P99_US]);
+    let (p50, p99) = (
+        o.stats[figure::PUB_LAG_P50_US],
+        o.stats[figure::PUB_LAG_P99_US],
+    );
     assert!(p50 >= 0 && p99 >= p50, "{o:?}");
     // A debug build on a shared machine: only a loose bound here (the bench measures it).
     assert!(p99 < 100_000, "lag p99 {p99} µs: {o:?}");
@@ -84,8 +85,8 @@ async fn two_hundred_connections_every_100_ms_for_2_s_all_acknowledged() {
     let deadline = Instant::now() + Duration::from_secs(10);
     while received < 4000 && Instant::now() < deadline {
         let s = sub.subscribe(&subs).await;
-        received += s.stats[0].max(0);
-        assert_eq!(s.stats[6].max(0), 0, "nothing lost: {s:?}");
+        received += s.stats[figure::MESSAGES].max(0);
+        assert_eq!(s.stats[figure::LOST].max(0), 0, "nothing lost: {s:?}");
     }
     assert_eq!(received, 4000);
     pubs.disconnect().await;
@@ -112,7 +113,7 @@ async fn group_rate_and_message_cap() {
         .await;
     assert!(o.success, "{o:?}");
     assert_eq!(
-        (o.stats[STAT_PUB_SENT], o.stats[STAT_PUB_INTENDED]),
+        (o.stats[figure::PUB_SENT], o.stats[figure::PUB_INTENDED]),
         (25, 25),
         "{o:?}"
     );
@@ -144,8 +145,8 @@ async fn shutdown_ends_a_paced_sample_with_what_it_sent() {
         o.message.contains("JMeter shutdown ended the schedule"),
         "{o:?}"
     );
-    assert_eq!(o.stats[STAT_PUB_INTENDED], 3000, "{o:?}");
-    let sent = o.stats[STAT_PUB_SENT];
+    assert_eq!(o.stats[figure::PUB_INTENDED], 3000, "{o:?}");
+    let sent = o.stats[figure::PUB_SENT];
     assert!((20..=35).contains(&sent), "{o:?}");
     pubs.disconnect().await;
 }
@@ -177,7 +178,10 @@ async fn unacknowledged_paced_messages_are_counted() {
         o.message.contains("4 not acknowledged within 300 ms"),
         "{o:?}"
     );
-    assert_eq!((o.stats[STAT_PUB_SENT], o.stats[STAT_PUB_INTENDED]), (0, 4));
+    assert_eq!(
+        (o.stats[figure::PUB_SENT], o.stats[figure::PUB_INTENDED]),
+        (0, 4)
+    );
     assert_eq!((o.sample_count, o.error_count), (4, 4));
 }
 
@@ -209,9 +213,13 @@ async fn stop_ends_a_schedule_running_on_the_runtime() {
     )
     .await;
     assert!(cut.is_err());
-    let during = sub.subscribe(&subs).await.stats[0];
+    let during = sub.subscribe(&subs).await.stats[figure::MESSAGES];
     assert!(during > 0, "it was publishing");
     tokio::time::sleep(Duration::from_millis(100)).await;
     let after = sub.subscribe(&subs).await;
-    assert_eq!(after.stats[0].max(0), 0, "still publishing: {after:?}");
+    assert_eq!(
+        after.stats[figure::MESSAGES].max(0),
+        0,
+        "still publishing: {after:?}"
+    );
 }

@@ -7,10 +7,11 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use mqttload::client::Session;
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SubscribeConfig, Subscriber,
 };
-use mqttload::testkit::{free_port, Mosquitto};
+use mqttload_testkit::{free_port, Mosquitto};
 use tokio::runtime::Runtime;
 
 const TCP_CONNECTIONS: u32 = 150;
@@ -91,7 +92,7 @@ fn use_connections(rt: &Runtime, tcp_port: u16, ws_port: u16) -> Vec<Weak<Sessio
         };
         let (got, ()) = tokio::join!(receiving, sending);
         assert!(got.success, "{got:?}");
-        assert_eq!(got.stats[0], 20 * i64::from(TCP_CONNECTIONS));
+        assert_eq!(got.stats[figure::MESSAGES], 20 * i64::from(TCP_CONNECTIONS));
         drop(sub);
 
         // Both ways of ending: DISCONNECT, and dropped at once (a thread's end after a failure).

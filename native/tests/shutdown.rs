@@ -6,10 +6,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use mqttload::codec::ProtocolVersion;
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, Shutdown, SubscribeConfig, Subscriber,
 };
-use mqttload::testkit::Mosquitto;
+use mqttload_testkit::Mosquitto;
 use support::{accept_connect, fake_broker, read_packet_as};
 
 const RAISE_AFTER: Duration = Duration::from_millis(300);
@@ -93,7 +94,10 @@ async fn a_count_subscribe_ends_with_what_it_received() {
     let sub = subscriber("sd/count", "count", 1_000_000);
     // The first sample subscribes; it ends by its (short) Shutdown with nothing yet.
     let (first, _keep) = raised_soon();
-    assert_eq!(sub.subscribe_until(&g, &first).await.stats[0], 0);
+    assert_eq!(
+        sub.subscribe_until(&g, &first).await.stats[figure::MESSAGES],
+        0
+    );
     let p = connected(broker.port).await;
     assert!(publisher("sd/count", 3).publish(&p).await.success);
     let (shutdown, _keep) = raised_soon();
@@ -106,7 +110,7 @@ async fn a_count_subscribe_ends_with_what_it_received() {
         o.message,
         "Received 3 of message. Ended by JMeter shutdown before 1000000 arrived"
     );
-    assert_eq!(o.stats[0], 3);
+    assert_eq!(o.stats[figure::MESSAGES], 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,7 +182,7 @@ async fn a_publish_stops_waiting_for_acknowledgements() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connect_retrying_forever_names_its_last_error() {
-    let port = mqttload::testkit::free_port().unwrap();
+    let port = mqttload_testkit::free_port().unwrap();
     let g = group(port, -1);
     let (shutdown, _keep) = raised_soon();
     let started = Instant::now();

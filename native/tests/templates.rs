@@ -3,10 +3,11 @@
 
 use std::time::{Duration, Instant};
 
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SubscribeConfig, Subscriber,
 };
-use mqttload::testkit::Mosquitto;
+use mqttload_testkit::Mosquitto;
 
 async fn connected(port: u16, connections: u32) -> ConnectionGroup {
     let json = format!(
@@ -37,8 +38,8 @@ async fn collect(sub: &Subscriber, g: &ConnectionGroup, want: i64) -> (i64, Vec<
     let deadline = Instant::now() + Duration::from_secs(10);
     while got < want && Instant::now() < deadline {
         let o = sub.subscribe(g).await;
-        got += o.stats[0];
-        lost_total = o.stats[11];
+        got += o.stats[figure::MESSAGES];
+        lost_total = o.stats[figure::LOST_TOTAL];
         let data = String::from_utf8(o.response_data.unwrap_or_default()).unwrap();
         lines.extend(data.lines().map(str::to_string));
     }
@@ -74,7 +75,7 @@ async fn each_connection_publishes_on_its_own_topic_with_its_own_payload() {
     );
     let o = p.publish(&publishers).await;
     assert!(o.success, "{o:?}");
-    assert_eq!(o.stats[0], 6);
+    assert_eq!(o.stats[figure::MESSAGES], 6);
 
     let (got, lines, lost) = collect(&all, &watcher, 6).await;
     assert_eq!(got, 6, "{lines:?}");
@@ -133,5 +134,5 @@ async fn each_connection_subscribes_to_its_own_filter() {
     // Nothing more: cmd/7 is nobody's, and cmd/1 went to one connection only.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let o = sub.subscribe(&subscribers).await;
-    assert_eq!(o.stats[0], 0, "{o:?}");
+    assert_eq!(o.stats[figure::MESSAGES], 0, "{o:?}");
 }

@@ -7,11 +7,12 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use mqttload::sampler::config::Id;
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SampleOutcome, SubscribeConfig,
     Subscriber,
 };
-use mqttload::testkit::{free_port, Mosquitto};
+use mqttload_testkit::{free_port, Mosquitto};
 use rcgen::{
     date_time_ymd, BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
     IsCa, KeyPair, KeyUsagePurpose,
@@ -276,7 +277,7 @@ async fn round_trip(json: &str) {
     for _ in 0..3 {
         let o = p.publish(&pub_group).await;
         assert!(o.success, "{o:?}");
-        published += o.stats[0];
+        published += o.stats[figure::MESSAGES];
     }
     assert_eq!(published, 900);
     let mut received = 0;
@@ -284,13 +285,13 @@ async fn round_trip(json: &str) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while received < published && Instant::now() < deadline {
         let o = sub.subscribe(&sub_group).await;
-        received += o.stats[0];
+        received += o.stats[figure::MESSAGES];
         last = Some(o);
     }
     let last = last.unwrap();
     assert_eq!(received, published, "{last:?}");
-    assert_eq!(last.stats[6], 0, "no loss: {last:?}");
-    assert_eq!(last.stats[7], 0, "no duplicates: {last:?}");
+    assert_eq!(last.stats[figure::LOST], 0, "no loss: {last:?}");
+    assert_eq!(last.stats[figure::DUPLICATES], 0, "no duplicates: {last:?}");
     assert!(sub_group.disconnect().await.success);
     assert!(pub_group.disconnect().await.success);
 }
@@ -465,7 +466,7 @@ async fn large_messages(pub_json: &str, sub_json: &str, len: usize) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while got < 5 && Instant::now() < deadline {
         let o = sub.subscribe(&sub_group).await;
-        got += o.stats[0];
+        got += o.stats[figure::MESSAGES];
         bytes += o.bytes;
     }
     assert_eq!(got, 5);

@@ -8,11 +8,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use mqttload::client::{Delivery, MessageSink, Session, SessionOptions};
 use mqttload::codec::{ProtocolVersion, Publish, QoS, ReasonCode};
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     unsubscribe_until, ConnectConfig, ConnectionGroup, PublishConfig, Publisher, Shutdown,
     SubscribeConfig, Subscriber, UnsubscribeConfig,
 };
-use mqttload::testkit::Mosquitto;
+use mqttload_testkit::Mosquitto;
 
 #[derive(Default)]
 struct Counter(AtomicU64);
@@ -150,8 +151,8 @@ async fn collect(sub: &Subscriber, g: &ConnectionGroup, n: i64) -> (i64, i64) {
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while received < n && std::time::Instant::now() < deadline {
         let o = sub.subscribe(g).await;
-        received += o.stats[0];
-        lost_total = o.stats[11];
+        received += o.stats[figure::MESSAGES];
+        lost_total = o.stats[figure::LOST_TOTAL];
     }
     (received, lost_total)
 }
@@ -186,9 +187,13 @@ async fn after_unsubscribe_the_subscriber_neither_receives_nor_expects_that_filt
     let (received, lost_total) = collect(&sub, &subs, 10).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let late = sub.subscribe(&subs).await;
-    assert_eq!(received + late.stats[0], 10, "only us/kept: {late:?}");
     assert_eq!(
-        (lost_total, late.stats[11]),
+        received + late.stats[figure::MESSAGES],
+        10,
+        "only us/kept: {late:?}"
+    );
+    assert_eq!(
+        (lost_total, late.stats[figure::LOST_TOTAL]),
         (0, 0),
         "us/gone is not expected: {late:?}"
     );
@@ -222,7 +227,7 @@ async fn every_connection_unsubscribes_and_v5_reasons_are_told() {
     assert!(publisher("us5/a", 5).publish(&pubs).await.success);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
-        sub.subscribe(&subs).await.stats[0],
+        sub.subscribe(&subs).await.stats[figure::MESSAGES],
         0,
         "nothing after unsubscribe"
     );

@@ -11,11 +11,12 @@ use mqttload::codec::{
     ConnAck, ConnectReturnCode, Disconnect, Packet, Properties, Property, ProtocolVersion, PubAck,
     Publish, QoS, ReasonCode, SubAck, SubscribeReturnCode,
 };
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, DisconnectSettings, PublishConfig, Publisher, SampleOutcome,
     SubscribeConfig, Subscriber,
 };
-use mqttload::testkit::Mosquitto;
+use mqttload_testkit::Mosquitto;
 use support::fake_broker;
 use tokio::net::TcpStream;
 
@@ -55,7 +56,7 @@ async fn collect(sub: &Subscriber, g: &ConnectionGroup, want: i64) -> (i64, Vec<
     let deadline = Instant::now() + Duration::from_secs(5);
     while got < want && Instant::now() < deadline {
         let o = sub.subscribe(g).await;
-        got += o.stats[0].max(0);
+        got += o.stats[figure::MESSAGES].max(0);
         if let Some(d) = o.response_data {
             lines.extend(
                 String::from_utf8_lossy(&d)
@@ -192,7 +193,11 @@ async fn no_local_suppresses_own_messages() {
     assert!(p.publish(&other).await.success);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let o = sub.subscribe(&me).await;
-    assert_eq!(o.stats[0], 5, "only the other connection's messages: {o:?}");
+    assert_eq!(
+        o.stats[figure::MESSAGES],
+        5,
+        "only the other connection's messages: {o:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -206,11 +211,11 @@ async fn retain_handling_2_gets_no_retained_message() {
         r#"{"topics":"rh/t","qos":1,"condition":"time","conditionValue":300,"v5":{"retainHandling":2}}"#,
     );
     let o = never.subscribe(&g2).await;
-    assert_eq!(o.stats[0], 0, "{o:?}");
+    assert_eq!(o.stats[figure::MESSAGES], 0, "{o:?}");
     let g0 = connected(broker.port, "").await;
     let always = subscriber(r#"{"topics":"rh/t","qos":1,"condition":"time","conditionValue":300}"#);
     let o = always.subscribe(&g0).await;
-    assert_eq!(o.stats[0], 1, "{o:?}");
+    assert_eq!(o.stats[figure::MESSAGES], 1, "{o:?}");
 }
 
 /// A persistent v5 session with a fixed client id.

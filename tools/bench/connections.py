@@ -72,7 +72,7 @@ def main():
     builds = engines()
     for _, path in builds:
         if not os.path.exists(path):
-            sys.exit(f"{path} missing: cargo build --release -p mqttload --bin mqttload-bench")
+            sys.exit(f"{path} missing: cargo build --release -p mqttload-testkit --bin mqttload-bench")
     with tempfile.TemporaryDirectory(prefix="mqttload-conn-bench-") as d:
         os.chmod(d, 0o755)
         make_certs(d)

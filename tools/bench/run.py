@@ -158,7 +158,7 @@ def main():
     messages = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     for path in (ENGINE, JMETER):
         if not os.path.exists(path):
-            sys.exit(f"{path} missing: run `make build` and `cargo build --release -p mqttload --bin mqttload-bench`")
+            sys.exit(f"{path} missing: run `make build` and `cargo build --release -p mqttload-testkit --bin mqttload-bench`")
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="mqttload-bench-") as workdir:
         proc, port = start_mosquitto(workdir)

@@ -3,7 +3,7 @@
 churning, for SOAK_MINUTES (default 30), against a Mosquitto started here on free loopback ports
 (TCP and WebSocket listeners, set_tcp_nodelay true).
 
-Drives target/release/mqttload-soak (native/src/bin/mqttload-soak.rs): it publishes a steady QoS 1
+Drives target/release/mqttload-soak (native/testkit/src/bin/mqttload-soak.rs): it publishes a steady QoS 1
 stream to a subscriber, and churns groups of connections (connect, subscribe, publish, receive,
 disconnect or drop) back to back. Once a minute the churn stands still and this prints the engine
 process's resident memory (VmRSS) and open files (/proc/PID/fd). At the end: both must have
@@ -94,7 +94,7 @@ def main():
     churn = int(sys.argv[3]) if len(sys.argv) > 3 else int(os.environ.get("SOAK_CHURN", "10"))
     warmup = int(os.environ.get("SOAK_WARMUP", "0")) or (5 if minutes >= 15 else max(1, minutes // 3))
     if not os.path.exists(ENGINE):
-        sys.exit(f"{ENGINE} missing: cargo build --release -p mqttload --bin mqttload-soak")
+        sys.exit(f"{ENGINE} missing: cargo build --release -p mqttload-testkit --bin mqttload-soak")
     with tempfile.TemporaryDirectory(prefix="mqttload-soak-") as d:
         os.chmod(d, 0o755)
         tcp, ws = free_port(), free_port()

@@ -5,25 +5,18 @@ use std::time::Duration;
 use super::stats::LatencySummary;
 
 pub const OK: &str = "200";
-/// No connection, or not connected (COMPAT.md).
+/// No connection, or not connected (the XMeter plugin's code for it).
 pub const NO_CONNECTION: &str = "500";
 /// Refused or failed: CONNACK refusal, SUBACK failure, timeouts.
 pub const FAILED: &str = "501";
 /// Exception or interruption.
 pub const EXCEPTION: &str = "502";
 
-/// Indices of `SampleOutcome::stats`, mirrored by the Java side (contract).
-pub const STATS_LEN: usize = 19;
-/// Publish: messages sent (written at QoS 0, acknowledged at QoS 1/2).
-pub const STAT_PUB_SENT: usize = 13;
-/// Publish: messages the sample meant to send (paced: its schedule's count).
-pub const STAT_PUB_INTENDED: usize = 14;
-/// Publish, paced: how late the schedule ran (send time - intended time), µs.
-pub const STAT_PUB_LAG_P50_US: usize = 15;
-pub const STAT_PUB_LAG_P99_US: usize = 16;
-pub const STAT_PUB_LAG_MAX_US: usize = 17;
-/// Publish: messages sent per second, times 1,000 (three decimals in an integer).
-pub const STAT_PUB_RATE_MILLI: usize = 18;
+/// The indices of `SampleOutcome::stats`, one constant per figure of contract/results.json (which
+/// the Java side reads too), in its order.
+pub mod figure {
+    include!(concat!(env!("OUT_DIR"), "/figures.rs"));
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleOutcome {
@@ -35,11 +28,9 @@ pub struct SampleOutcome {
     pub sample_count: u64,
     pub error_count: u64,
     pub bytes: u64,
-    /// [messages, mean, p50, p90, p99, max, lost, duplicates, out-of-order, min, pending,
-    /// lost total, duplicates total, then Publish's: sent, intended, lag p50, lag p99, lag max,
-    /// rate x 1000 (the STAT_PUB_ indices)]; -1 = n/a. Lost, duplicates and out-of-order are this
+    /// The figures, by `figure` index; -1 = n/a. Lost, duplicates and out-of-order are this
     /// sample's; pending and the totals are since the subscription started.
-    pub stats: [i64; STATS_LEN],
+    pub stats: [i64; figure::COUNT],
     pub response_data: Option<Vec<u8>>,
     /// Subscribe: what is missing from which publisher, `<id>:<n>` separated by spaces (the
     /// largest first); None when nothing is.
@@ -56,7 +47,7 @@ impl SampleOutcome {
             sample_count: 1,
             error_count: 0,
             bytes: 0,
-            stats: [-1; STATS_LEN],
+            stats: [-1; figure::COUNT],
             response_data: None,
             shortfall: None,
         }
@@ -71,7 +62,7 @@ impl SampleOutcome {
             sample_count: 1,
             error_count: 1,
             bytes: 0,
-            stats: [-1; STATS_LEN],
+            stats: [-1; figure::COUNT],
             response_data: None,
             shortfall: None,
         }
@@ -84,28 +75,28 @@ impl SampleOutcome {
     /// Sets the message count, keeping JMeter's sample count at least 1.
     pub fn with_messages(mut self, messages: u64) -> SampleOutcome {
         self.sample_count = messages.max(1);
-        self.stats[0] = i64::try_from(messages).unwrap_or(i64::MAX);
+        self.stats[figure::MESSAGES] = i64::try_from(messages).unwrap_or(i64::MAX);
         self
     }
 
     pub fn with_latency(mut self, l: Option<LatencySummary>) -> SampleOutcome {
         if let Some(l) = l {
             let v = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
-            self.stats[1] = v(l.mean);
-            self.stats[2] = v(l.p50);
-            self.stats[3] = v(l.p90);
-            self.stats[4] = v(l.p99);
-            self.stats[5] = v(l.max);
-            self.stats[9] = v(l.min);
+            self.stats[figure::MEAN_US] = v(l.mean);
+            self.stats[figure::P50_US] = v(l.p50);
+            self.stats[figure::P90_US] = v(l.p90);
+            self.stats[figure::P99_US] = v(l.p99);
+            self.stats[figure::MAX_US] = v(l.max);
+            self.stats[figure::MIN_US] = v(l.min);
         }
         self
     }
 
     pub fn with_sequence(mut self, lost: u64, duplicates: u64, out_of_order: u64) -> SampleOutcome {
         let v = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
-        self.stats[6] = v(lost);
-        self.stats[7] = v(duplicates);
-        self.stats[8] = v(out_of_order);
+        self.stats[figure::LOST] = v(lost);
+        self.stats[figure::DUPLICATES] = v(duplicates);
+        self.stats[figure::OUT_OF_ORDER] = v(out_of_order);
         self
     }
 
@@ -118,16 +109,16 @@ impl SampleOutcome {
         lag: Option<LatencySummary>,
     ) -> SampleOutcome {
         let v = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
-        self.stats[STAT_PUB_SENT] = v(sent);
-        self.stats[STAT_PUB_INTENDED] = v(intended);
+        self.stats[figure::PUB_SENT] = v(sent);
+        self.stats[figure::PUB_INTENDED] = v(intended);
         if rate.is_finite() && rate >= 0.0 {
             // `as` saturates: an absurd rate cannot wrap.
-            self.stats[STAT_PUB_RATE_MILLI] = (rate * 1000.0).round() as i64;
+            self.stats[figure::PUB_RATE_MILLI] = (rate * 1000.0).round() as i64;
         }
         if let Some(l) = lag {
-            self.stats[STAT_PUB_LAG_P50_US] = v(l.p50);
-            self.stats[STAT_PUB_LAG_P99_US] = v(l.p99);
-            self.stats[STAT_PUB_LAG_MAX_US] = v(l.max);
+            self.stats[figure::PUB_LAG_P50_US] = v(l.p50);
+            self.stats[figure::PUB_LAG_P99_US] = v(l.p99);
+            self.stats[figure::PUB_LAG_MAX_US] = v(l.max);
         }
         self
     }
@@ -139,9 +130,9 @@ impl SampleOutcome {
         duplicates_total: u64,
     ) -> SampleOutcome {
         let v = |x: u64| i64::try_from(x).unwrap_or(i64::MAX);
-        self.stats[10] = v(pending);
-        self.stats[11] = v(lost_total);
-        self.stats[12] = v(duplicates_total);
+        self.stats[figure::PENDING] = v(pending);
+        self.stats[figure::LOST_TOTAL] = v(lost_total);
+        self.stats[figure::DUPLICATES_TOTAL] = v(duplicates_total);
         self
     }
 }

@@ -20,10 +20,11 @@
 
 use std::time::{Duration, Instant};
 
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, Shutdown, SubscribeConfig, Subscriber,
 };
-use mqttload::testkit::Mosquitto;
+use mqttload_testkit::Mosquitto;
 
 fn group(host: &str, port: u16, prefix: &str, inflight: u16) -> ConnectionGroup {
     let json = format!(
@@ -96,10 +97,10 @@ async fn run_with(
         let deadline = Instant::now() + Duration::from_secs(120);
         while got < messages && Instant::now() < deadline {
             let o = sub.subscribe(&sub_group).await;
-            got += o.stats[0].max(0) as u64;
-            if o.stats[2] >= 0 {
-                p50.push(o.stats[2]);
-                p99.push(o.stats[4]);
+            got += o.stats[figure::MESSAGES].max(0) as u64;
+            if o.stats[figure::P50_US] >= 0 {
+                p50.push(o.stats[figure::P50_US]);
+                p99.push(o.stats[figure::P99_US]);
             }
         }
         (got, started.elapsed(), median(&mut p50), median(&mut p99))
@@ -111,7 +112,7 @@ async fn run_with(
             if !o.success {
                 return Err(o.message);
             }
-            sent += o.stats[0].max(0) as u64;
+            sent += o.stats[figure::MESSAGES].max(0) as u64;
         }
         Ok(())
     };
@@ -305,12 +306,13 @@ fn paced(host: &str, port: u16, connections: u32, interval_ms: u64, seconds: u64
             // until the publisher is done and a second passes with nothing more
             while quiet < 1 {
                 let s = sub.subscribe(&subs).await;
-                got += s.stats[0].max(0);
-                if s.stats[2] >= 0 {
-                    p50.push(s.stats[2]);
-                    p99.push(s.stats[4]);
+                got += s.stats[figure::MESSAGES].max(0);
+                if s.stats[figure::P50_US] >= 0 {
+                    p50.push(s.stats[figure::P50_US]);
+                    p99.push(s.stats[figure::P99_US]);
                 }
-                if done.load(std::sync::atomic::Ordering::Relaxed) && s.stats[0] <= 0 {
+                if done.load(std::sync::atomic::Ordering::Relaxed) && s.stats[figure::MESSAGES] <= 0
+                {
                     quiet += 1;
                 }
             }
@@ -326,12 +328,12 @@ fn paced(host: &str, port: u16, connections: u32, interval_ms: u64, seconds: u64
     );
     println!(
         "paced: sent {} of {} intended, {:.1} msg/s; lag p50 {} us, p99 {} us, max {} us; subscriber received {received}, end-to-end latency p50 {p50} us (median of 1-s batches), p99 {p99} us (worst batch)",
-        o.stats[STAT_PUB_SENT],
-        o.stats[STAT_PUB_INTENDED],
-        o.stats[STAT_PUB_RATE_MILLI] as f64 / 1000.0,
-        o.stats[STAT_PUB_LAG_P50_US],
-        o.stats[STAT_PUB_LAG_P99_US],
-        o.stats[STAT_PUB_LAG_MAX_US],
+        o.stats[figure::PUB_SENT],
+        o.stats[figure::PUB_INTENDED],
+        o.stats[figure::PUB_RATE_MILLI] as f64 / 1000.0,
+        o.stats[figure::PUB_LAG_P50_US],
+        o.stats[figure::PUB_LAG_P99_US],
+        o.stats[figure::PUB_LAG_MAX_US],
     );
     rt.block_on(async {
         pubs.disconnect().await;
@@ -355,7 +357,7 @@ fn broker() -> (Option<Mosquitto>, String, u16) {
 }
 
 fn main() {
-    mqttload::testkit::run_with_the_plugins_allocator_settings();
+    mqttload_testkit::run_with_the_plugins_allocator_settings();
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("paced") {
         let num = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok());

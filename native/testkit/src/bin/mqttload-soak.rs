@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SubscribeConfig, Subscriber,
 };
@@ -154,11 +155,12 @@ async fn steady(s: Arc<Settings>, c: Arc<Counters>, stop: Arc<AtomicBool>) -> Re
         // After the senders stop, keep sampling until two empty seconds: everything arrived.
         while !stop.load(Ordering::Acquire) || quiet_rounds < 2 {
             let o = sub.subscribe(&sub_group).await;
-            let n = o.stats[0].max(0) as u64;
+            let n = o.stats[figure::MESSAGES].max(0) as u64;
             c.received.fetch_add(n, Ordering::Relaxed);
-            c.lost.store(o.stats[6].max(0) as u64, Ordering::Relaxed);
+            c.lost
+                .store(o.stats[figure::LOST].max(0) as u64, Ordering::Relaxed);
             c.duplicates
-                .store(o.stats[7].max(0) as u64, Ordering::Relaxed);
+                .store(o.stats[figure::DUPLICATES].max(0) as u64, Ordering::Relaxed);
             if !o.success {
                 c.failed_samples.fetch_add(1, Ordering::Relaxed);
             }
@@ -172,7 +174,7 @@ async fn steady(s: Arc<Settings>, c: Arc<Counters>, stop: Arc<AtomicBool>) -> Re
             tick.tick().await;
             let o = publ.publish(&pub_group).await;
             c.published
-                .fetch_add(o.stats[0].max(0) as u64, Ordering::Relaxed);
+                .fetch_add(o.stats[figure::MESSAGES].max(0) as u64, Ordering::Relaxed);
             if !o.success {
                 c.failed_samples.fetch_add(1, Ordering::Relaxed);
             }
@@ -229,7 +231,7 @@ async fn churn_once(s: &Settings, c: &Counters, n: u64) {
     let mut got = 0u64;
     let deadline = Instant::now() + Duration::from_secs(5);
     while got < expected && Instant::now() < deadline {
-        got += sub.subscribe(&g).await.stats[0].max(0) as u64;
+        got += sub.subscribe(&g).await.stats[figure::MESSAGES].max(0) as u64;
     }
     if got < expected {
         c.churn_short.fetch_add(1, Ordering::Relaxed);
@@ -295,7 +297,7 @@ fn run(s: Settings) -> Result<Arc<Counters>, String> {
 }
 
 fn main() {
-    mqttload::testkit::run_with_the_plugins_allocator_settings();
+    mqttload_testkit::run_with_the_plugins_allocator_settings();
     let settings = match parse_args() {
         Ok(s) => s,
         Err(e) => {

@@ -1,5 +1,6 @@
-//! A real Mosquitto on a free loopback port, for the integration tests and the benchmark.
-//! Not part of the plugin's behaviour; kept in the crate so both can share it.
+//! Test and benchmark support, not shipped with the plugin: a real Mosquitto on a free loopback
+//! port for the engine's integration tests and the bench and soak binaries, and the allocator
+//! settings those binaries run with.
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -120,13 +121,13 @@ impl Drop for Mosquitto {
 }
 
 /// Makes this binary run with the allocator settings the plugin makes in JNI_OnLoad
-/// ([`crate::configure_allocator`]). A library sets them before its first allocation, but a
+/// (`mqttload::configure_allocator`). A library sets them before its first allocation, but a
 /// binary's runtime allocates before `main`, so the bench and soak binaries re-run themselves once
 /// with the settings in the environment, where mimalloc reads them at start.
 #[cfg(all(unix, feature = "mimalloc"))]
 pub fn run_with_the_plugins_allocator_settings() {
     use std::os::unix::process::CommandExt;
-    let var = crate::ARENA_EAGER_COMMIT_VAR.to_string_lossy();
+    let var = mqttload::ARENA_EAGER_COMMIT_VAR.to_string_lossy();
     let var = var.as_ref();
     if std::env::var_os(var).is_some() {
         return;
