@@ -3,6 +3,7 @@
 #   make build   plugin jar (cargo + javac; this machine's native library only) and a JMeter 5.6.3 in
 #                target/jmeter with the plugin in lib/ext
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
+#   make docs    README.md's reference tables rewritten from the settings description (contract/)
 #   make test    rustfmt, clippy, cargo test, Java unit tests, the multi-platform jar (as `make platforms`),
 #                the engine's unit tests for linux-aarch64 under qemu-user, end-to-end tests (JMeter + Mosquitto)
 #   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS
@@ -32,6 +33,7 @@ FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
 .PHONY: platforms test-platforms test-aarch64
+.PHONY: docs
 .PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
@@ -98,6 +100,11 @@ test-aarch64:
 test-e2e:
 	@test -x $(JMETER) && test -f $(JAR) || $(MAKE) --no-print-directory build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal) tests/ $(PYTEST_ARGS)
+
+## docs: README.md's reference tables (settings, variables) rewritten from contract/*.json
+docs:
+	$(MVN) $(MVNFLAGS) -q test -Dskip.cargo=true -Dtest=ReferenceTest -Dmqttload.writeReference=true \
+	  -Dsurefire.failIfNoSpecifiedTests=false
 
 ## platforms: the jar with every shipped platform's library (what CI tests and a release ships)
 platforms:

@@ -1,6 +1,6 @@
-//! `mqtt.bind_address`: local source addresses, as IPs and ranges. Every source address has its own
-//! ephemeral ports towards one broker address and port (28,232 here), so a list lets one engine
-//! hold more connections to one broker than a single address allows.
+//! Local addresses (the Connect element's local source addresses), as IPs and ranges. Every source
+//! address has its own ephemeral ports towards one broker address and port (28,232 here), so a list
+//! lets one engine hold more connections to one broker than a single address allows.
 
 use std::net::{IpAddr, Ipv4Addr};
 

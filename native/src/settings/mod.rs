@@ -47,3 +47,39 @@ fn user_properties(id: Id, pairs: Vec<(String, String)>) -> Result<Vec<Property>
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// JMeter's property keys live in the settings description and are named in this layer only:
+    /// the layers below know a setting by its identity.
+    #[test]
+    fn property_keys_stay_at_the_edge() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        let mut dirs = vec![src.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("native/src") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    if !path.ends_with("settings") && !path.ends_with("jni") {
+                        dirs.push(path);
+                    }
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for (n, line) in text.lines().enumerate() {
+                    let key = line.match_indices("mqtt.").any(|(i, _)| {
+                        line[i + 5..].starts_with(|c: char| c.is_ascii_lowercase())
+                            && !line[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    });
+                    if key {
+                        found.push(format!("{}:{}: {line}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "property keys below the settings layer:\n{}", found.join("\n"));
+    }
+}
