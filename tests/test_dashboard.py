@@ -1,4 +1,4 @@
-"""The HTML dashboard tells the truth about MQTT (issue 10, item 2): a run with mqttload.properties alone,
+"""The HTML dashboard tells the truth about MQTT: a run with mqttload.properties alone,
 as users run it, then the report's statistics.json, Apdex, custom graphs and dates checked against the JTL.
 
 JMeter's own tables count JTL rows (bursts and batches; its report generator ignores SampleCount), so the

@@ -1,4 +1,4 @@
-"""Distributed mode (issue 10, item 5): two JMeter server engines (bin/jmeter-server) on loopback and a
+"""Distributed mode: two JMeter server engines (bin/jmeter-server) on loopback and a
 controller running examples/distributed.jmx on both with -R. Each engine publishes on its own topic
 (engine.id differs per server), so its subscriber must get exactly its own publisher's messages; a
 mosquitto_sub witness counts each topic, and the controller's JTL (results come back over RMI) must add up

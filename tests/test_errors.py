@@ -1,4 +1,4 @@
-"""Error paths reported as failed samples with COMPAT.md codes; the test plan goes on."""
+"""Error paths reported as failed samples with the XMeter plugin's response codes; the test plan goes on."""
 from conftest import PLANS, as_int, describe, free_port, ok, rows_by_label
 
 

@@ -1,4 +1,4 @@
-"""Our numbers under load and when the broker loses messages (issue: trustworthy numbers).
+"""Our numbers under load and when the broker loses messages: they must be trustworthy.
 
 - 10 publishers x 10,000 QoS 2 messages to 3 subscribers and an independent witness (mosquitto_sub): every
   subscriber gets all 100,000. The suite's tuned broker (no in-flight limit) then has more than 65,535

@@ -1,4 +1,4 @@
-"""MQTT 5.0 end to end through JMeter and Mosquitto 2.0 (issue 4): round trip, user properties both ways,
+"""MQTT 5.0 end to end through JMeter and Mosquitto 2.0: round trip, user properties both ways,
 shared subscription, message expiry of a queued message, retain handling, no local, session expiry,
 receive maximum, CONNACK v5 reason codes and examples/mqtt5.jmx.
 

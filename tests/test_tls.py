@@ -3,7 +3,7 @@
 The first tests check the test material itself (openssl, Python's ssl module, mosquitto's own clients): they
 need no plugin. The others run tests/plans/connect_tls.jmx through the provisioned JMeter: a publish ->
 subscribe round trip with matching counts for each way of connecting, and one test per error message of
-the contract (Connect sample, code 501, the phrase in responseMessage).
+what the user sees (Connect sample, code 501, the phrase in responseMessage).
 """
 import re
 import socket

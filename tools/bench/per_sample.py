@@ -28,7 +28,7 @@ from run import JMETER, ROOT, start_mosquitto  # noqa: E402
 PLAN = os.path.join(ROOT, "tools", "bench", "per_sample.jmx")
 PROPS = os.path.join(ROOT, "tools", "jmeter-test.properties")
 LABELS = {"floor": "Java Request (floor)", "pub": "MQTT Publish", "sub": "MQTT Subscribe"}
-# the XMeter plugin's rate with one publisher thread at one QoS 0 message per sample, measured here (issue 8)
+# the XMeter plugin's rate with one publisher thread at one QoS 0 message per sample, measured here
 ANCHOR_QOS0_RATE = 25_000
 
 

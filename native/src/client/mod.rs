@@ -1,4 +1,4 @@
-//! Client session: one tokio task per connection owns the socket (DESIGN.md layer 3).
+//! Client session: one tokio task per connection owns the socket (the third layer, see DESIGN.md).
 //! Callers talk to it through a channel; nobody else touches the socket.
 
 mod error;

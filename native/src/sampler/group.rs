@@ -1,5 +1,5 @@
 //! A connection group: the 1..N connections one Connect element opens for its JMeter thread
-//! (DESIGN.md "Connections in JMeter terms"), and the Connect / Disconnect operations on it.
+//! (connections belong to the JMeter thread that opened them, or to the test under a name), and the Connect / Disconnect operations on it.
 
 mod connect_limit;
 mod publishing;

@@ -1,4 +1,4 @@
-//! What one JMeter sample does (DESIGN.md layer 4): connect a group, publish, collect received
+//! What one JMeter sample does (the fourth layer, see DESIGN.md): connect a group, publish, collect received
 //! messages, disconnect. Each operation returns a plain `SampleOutcome`.
 
 mod acks;

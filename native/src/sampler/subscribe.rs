@@ -353,7 +353,7 @@ impl Subscriber {
             Ok(mut before) => self.acc.figures(&mut before),
             Err(_) => self.acc.figures(&mut Reported::default()),
         };
-        // Plain digits: a locale separator ("13,207") breaks tools that parse this (COMPAT.md).
+        // Plain digits: a locale separator ("13,207") breaks tools that parse this (as the XMeter plugin's did).
         let received = format!("Received {} of message.", batch.count);
         let mut o = match end {
             End::Done => SampleOutcome::ok(received, elapsed),

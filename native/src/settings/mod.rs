@@ -80,6 +80,10 @@ mod tests {
                 }
             }
         }
-        assert!(found.is_empty(), "property keys below the settings layer:\n{}", found.join("\n"));
+        assert!(
+            found.is_empty(),
+            "property keys below the settings layer:\n{}",
+            found.join("\n")
+        );
     }
 }

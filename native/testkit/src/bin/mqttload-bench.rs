@@ -10,7 +10,7 @@
 //! short templated payload, and QoS 0 and 1 rates with a plain and a templated 32-byte body,
 //! alternating in three rounds.
 //!
-//! `mqttload-bench connections <connectJson> <count>`: opens `count` connections in one group,
+//! `mqttload-bench connections <connect settings> <count>`: opens `count` connections in one group,
 //! prints connects/s and resident memory per idle connection (tools/bench/connections.py runs it
 //! for TCP, TLS, WS and WSS side by side).
 //!
@@ -382,7 +382,7 @@ fn main() {
     if args.get(1).map(String::as_str) == Some("connections") {
         let (Some(json), Some(count)) = (args.get(2), args.get(3).and_then(|c| c.parse().ok()))
         else {
-            eprintln!("usage: mqttload-bench connections <connectJson> <count>");
+            eprintln!("usage: mqttload-bench connections <connect settings> <count>");
             std::process::exit(2);
         };
         if let Err(e) = connections(json, count) {

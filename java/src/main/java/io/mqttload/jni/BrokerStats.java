@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** The native side of a Broker Statistics element (brokerStatsJson); its connection is a group of its own. */
+/**
+ * The native side of a Broker Statistics element, from its settings document; its connection is a group of its
+ * own.
+ */
 public class BrokerStats extends NativeObject {
     private final String json;
 
@@ -13,9 +16,9 @@ public class BrokerStats extends NativeObject {
         this.json = json;
     }
 
-    public static BrokerStats create(String brokerStatsJson) {
+    public static BrokerStats create(String settings) {
         NativeLib.ensureInit();
-        return new BrokerStats(nativeCreate(brokerStatsJson), brokerStatsJson);
+        return new BrokerStats(nativeCreate(settings), settings);
     }
 
     public String json() {
@@ -52,7 +55,7 @@ public class BrokerStats extends NativeObject {
         nativeFree(handle);
     }
 
-    private static native long nativeCreate(String brokerStatsJson);
+    private static native long nativeCreate(String settings);
 
     private static native Outcome nativeSample(long group, long brokerStats, BooleanSupplier shutdownProbe);
 

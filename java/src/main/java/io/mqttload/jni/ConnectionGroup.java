@@ -75,13 +75,13 @@ public class ConnectionGroup extends NativeObject {
     }
 
     /** DISCONNECT as a Disconnect element's settings document says (an MQTT 5.0 reason code, session expiry). */
-    public Outcome disconnect(String disconnectJson) {
-        return nativeDisconnectWith(handle(), disconnectJson);
+    public Outcome disconnect(String settings) {
+        return nativeDisconnectWith(handle(), settings);
     }
 
     /** UNSUBSCRIBE, as an Unsubscribe element's settings document says, waiting for every UNSUBACK. */
-    public Outcome unsubscribe(String unsubscribeJson, BooleanSupplier shutdownProbe) {
-        return nativeUnsubscribe(handle(), unsubscribeJson, shutdownProbe);
+    public Outcome unsubscribe(String settings, BooleanSupplier shutdownProbe) {
+        return nativeUnsubscribe(handle(), settings, shutdownProbe);
     }
 
     public boolean isConnected() {
@@ -107,9 +107,9 @@ public class ConnectionGroup extends NativeObject {
         return "ConnectionGroup{name='" + name + "', connections=" + connections + ", closed=" + isClosed() + "}";
     }
 
-    private static native long nativeCreate(String connectJson);
+    private static native long nativeCreate(String settings);
 
-    private static native long nativeCreateForBrokerStats(String brokerStatsJson);
+    private static native long nativeCreateForBrokerStats(String settings);
 
     private static native int nativeConnections(long group);
 
@@ -119,9 +119,9 @@ public class ConnectionGroup extends NativeObject {
 
     private static native Outcome nativeDisconnect(long group);
 
-    private static native Outcome nativeDisconnectWith(long group, String disconnectJson);
+    private static native Outcome nativeDisconnectWith(long group, String settings);
 
-    private static native Outcome nativeUnsubscribe(long group, String unsubscribeJson, BooleanSupplier shutdownProbe);
+    private static native Outcome nativeUnsubscribe(long group, String settings, BooleanSupplier shutdownProbe);
 
     private static native boolean nativeIsConnected(long group);
 

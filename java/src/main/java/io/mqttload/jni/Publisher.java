@@ -2,7 +2,7 @@ package io.mqttload.jni;
 
 import java.util.function.BooleanSupplier;
 
-/** A native publisher configuration (publishJson). */
+/** A Publish element's native side, from its settings document. */
 public class Publisher extends NativeObject {
     private final String json;
 
@@ -11,9 +11,9 @@ public class Publisher extends NativeObject {
         this.json = json;
     }
 
-    public static Publisher create(String publishJson) {
+    public static Publisher create(String settings) {
         NativeLib.ensureInit();
-        return new Publisher(nativeCreate(publishJson), publishJson);
+        return new Publisher(nativeCreate(settings), settings);
     }
 
     public String json() {
@@ -30,7 +30,7 @@ public class Publisher extends NativeObject {
         nativeFree(handle);
     }
 
-    private static native long nativeCreate(String publishJson);
+    private static native long nativeCreate(String settings);
 
     private static native Outcome nativePublish(long group, long publisher, BooleanSupplier shutdownProbe);
 

@@ -2,7 +2,10 @@ package io.mqttload.jni;
 
 import java.util.function.BooleanSupplier;
 
-/** A native subscriber (subscribeJson); bound to the group of its first {@link #subscribe} call. */
+/**
+ * A Subscribe element's native side, from its settings document; bound to the group of its first
+ * {@link #subscribe} call.
+ */
 public class Subscriber extends NativeObject {
     private final String json;
     private volatile ConnectionGroup boundGroup;
@@ -12,9 +15,9 @@ public class Subscriber extends NativeObject {
         this.json = json;
     }
 
-    public static Subscriber create(String subscribeJson) {
+    public static Subscriber create(String settings) {
         NativeLib.ensureInit();
-        return new Subscriber(nativeCreate(subscribeJson), subscribeJson);
+        return new Subscriber(nativeCreate(settings), settings);
     }
 
     public String json() {
@@ -45,7 +48,7 @@ public class Subscriber extends NativeObject {
         nativeFree(handle);
     }
 
-    private static native long nativeCreate(String subscribeJson);
+    private static native long nativeCreate(String settings);
 
     private static native Outcome nativeSubscribe(long group, long subscriber, BooleanSupplier shutdownProbe);
 
