@@ -71,7 +71,10 @@ impl Drop for Publisher {
 impl Publisher {
     pub fn new(config: PublishConfig) -> Publisher {
         let fixed_body = match config.message_type {
-            MessageType::RandomFixedLength => random_text(config.fixed_length),
+            // one text as long as the longest message; shorter ones are slices of it
+            MessageType::RandomFixedLength => {
+                random_text(config.max_length.unwrap_or(config.fixed_length))
+            }
             MessageType::Text | MessageType::Hex | MessageType::File | MessageType::Folder => {
                 config.body.clone()
             }
@@ -94,8 +97,16 @@ impl Publisher {
     }
 
     fn body(&self) -> Bytes {
-        if self.config.message_type == MessageType::RandomFixedLength && self.config.fresh_random {
-            random_text(self.config.fixed_length)
+        if self.config.message_type == MessageType::RandomFixedLength {
+            let len = match self.config.max_length {
+                Some(max) => rand::rng().random_range(self.config.fixed_length..=max),
+                None => self.config.fixed_length,
+            };
+            if self.config.fresh_random {
+                random_text(len)
+            } else {
+                self.fixed_body.slice(..len)
+            }
         } else if self.config.message_type == MessageType::Folder && !self.config.files.is_empty() {
             let i = self.next_file.fetch_add(1, Ordering::Relaxed) % self.config.files.len();
             self.config.files[i].clone()
@@ -474,6 +485,21 @@ mod tests {
         // Each slot's stream is registered under its own expanded topic (loss accounting).
         let s = streams::find(p.id_base.wrapping_add(1)).unwrap();
         assert_eq!(s.topic, format!("t/1/{}", base + 1));
+    }
+
+    #[test]
+    fn random_payloads_vary_in_length_within_their_range() {
+        let random = r#""topic":"t","messageType":"Random string with fixed length","fixedLength":"4","maxLength":"9""#;
+        for fresh in [false, true] {
+            let p = publisher(&format!("{{{random},\"freshRandom\":{fresh}}}"));
+            let lengths: std::collections::BTreeSet<usize> =
+                (0..400).map(|_| p.body().len()).collect();
+            assert_eq!(lengths, (4..=9).collect(), "fresh {fresh}");
+        }
+        let fixed = publisher(
+            r#"{"topic":"t","messageType":"Random string with fixed length","fixedLength":"6"}"#,
+        );
+        assert!((0..50).all(|_| fixed.body().len() == 6));
     }
 
     #[test]

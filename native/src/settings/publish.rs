@@ -59,6 +59,17 @@ fn build(v: &Values) -> Result<PublishConfig, ConfigError> {
         None if v.bool(Id::AddTimestamp)? => TimestampFormat::XMeter,
         None => TimestampFormat::None,
     };
+    let fixed_length: usize = v.num(Id::FixedLength)?;
+    let max_length: Option<usize> = v.opt_num(Id::MaxLength)?;
+    if max_length.is_some_and(|m| m < fixed_length) {
+        return Err(bad(
+            Id::MaxLength,
+            format!(
+                "must be at least {} ({fixed_length})",
+                refer(Id::FixedLength)
+            ),
+        ));
+    }
     let end_marker = v.bool(Id::EndMarker)?;
     if end_marker && timestamp != TimestampFormat::Precise {
         return Err(bad(
@@ -75,7 +86,8 @@ fn build(v: &Values) -> Result<PublishConfig, ConfigError> {
         retain: v.bool(Id::Retain)?,
         message_type,
         body,
-        fixed_length: v.num(Id::FixedLength)?,
+        fixed_length,
+        max_length,
         fresh_random: v.bool(Id::FreshRandom)?,
         timestamp,
         messages_per_sample: v.num(Id::MessagesPerSample)?,
@@ -283,6 +295,21 @@ mod tests {
             err(r#"{"topic":"a","v5":{"messageExpiry":-5}}"#).setting,
             Some(Id::V5MessageExpiry)
         );
+    }
+
+    #[test]
+    fn random_payloads_may_vary_in_length() {
+        let random =
+            r#""topic":"t","messageType":"Random string with fixed length","fixedLength":"10""#;
+        let p = PublishConfig::from_json(&format!("{{{random},\"maxLength\":\"20\"}}")).unwrap();
+        assert_eq!((p.fixed_length, p.max_length), (10, Some(20)));
+        let p = PublishConfig::from_json(&format!("{{{random},\"maxLength\":\"\"}}")).unwrap();
+        assert_eq!(p.max_length, None);
+        let e = err(&format!("{{{random},\"maxLength\":\"9\"}}"));
+        assert_eq!(e.setting, Some(Id::MaxLength));
+        // not read for other payloads
+        let p = PublishConfig::from_json(r#"{"topic":"t","maxLength":"1"}"#).unwrap();
+        assert_eq!(p.max_length, None);
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub struct PublishConfig {
     /// For Text and Hex: the bytes to send. For random: empty (built by the publisher).
     pub body: Bytes,
     pub fixed_length: usize,
+    /// Random payloads: each message's length drawn from `fixed_length..=max_length`; None = all
+    /// `fixed_length`.
+    pub max_length: Option<usize>,
     pub fresh_random: bool,
     pub timestamp: TimestampFormat,
     pub messages_per_sample: u32,
