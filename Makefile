@@ -14,7 +14,7 @@
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
 #                fails unless both stay within 5 % after warm-up (not in CI)
 #   make platforms       the release jar: a library per shipped platform (Linux x86-64/aarch64 for glibc >= 2.17,
-#                        Windows x86-64; tools/build-native.sh), and target/jmeter with it
+#                        Windows x86-64; tools/build/build-native.sh), and target/jmeter with it
 #   make test-platforms  the Rust unit tests built for linux-aarch64 (under qemu-user) and windows-x86_64 (under wine)
 #   make clean   remove target/ (cargo's and Maven's output, the provisioned JMeter)
 
@@ -46,7 +46,7 @@ jar:
 
 # JMeter 5.6.3 from Maven Central into target/jmeter, then our jar into target/jmeter/lib/ext
 jmeter:
-	$(MVN) $(MVNFLAGS) -q -f tools/jmeter/pom.xml package
+	$(MVN) $(MVNFLAGS) -q -f tools/build/jmeter/pom.xml package
 	@test -x $(JMETER)
 	@ls target/jmeter/lib/ext/mqttload-jmeter-*.jar >/dev/null 2>&1 \
 	  && echo "JMeter ready: $(JMETER) (plugin: $$(ls target/jmeter/lib/ext/mqttload-jmeter-*.jar))" \
@@ -54,20 +54,20 @@ jmeter:
 
 # rumqttd (crates.io) in its own workspace and target dir: the plugin's build never compiles it
 demo-broker:
-	$(CARGO) build -q --release --locked --manifest-path tools/demo-broker/Cargo.toml --target-dir target/demo-broker
+	$(CARGO) build -q --release --locked --manifest-path tools/build/demo-broker/Cargo.toml --target-dir target/demo-broker
 
 ## demo: quickstart plan against an embedded rumqttd broker (or MQTT_BROKER=host:port)
 demo: build
 	@if [ -z "$$MQTT_BROKER" ]; then $(MAKE) --no-print-directory demo-broker; fi
-	tools/demo.sh
+	tools/build/demo.sh
 
-## test: everything CI runs (first installs what is missing: tools/install-deps.sh), on the jar that ships
+## test: everything CI runs (first installs what is missing: tools/build/install-deps.sh), on the jar that ships
 ## (every platform's library), with the engine's unit tests also run for linux-aarch64 under qemu-user
 test: deps fmt-check clippy cargo-test test-java test-aarch64 test-e2e
 test: export MQTTLOAD_REQUIRE_PLATFORMS = 1
 
 deps:
-	@bash tools/install-deps.sh platforms
+	@bash tools/build/install-deps.sh platforms
 
 test-rust: fmt-check clippy cargo-test
 
@@ -92,7 +92,7 @@ test-java:
 
 # the engine's unit tests (--lib) built for linux-aarch64, run under qemu-user (reuses test-java's aarch64 build)
 test-aarch64:
-	tools/test-cross.sh linux-aarch64
+	tools/build/test-cross.sh linux-aarch64
 
 # on PYTEST_WORKERS processes (pytest-xdist; 1 for one at a time): most of a JMeter run is its JVM starting
 # up on one core or waiting, so on two cores three runs side by side take little longer than one (the suite:
@@ -108,15 +108,15 @@ docs:
 
 ## platforms: the jar with every shipped platform's library (what CI tests and a release ships)
 platforms:
-	@bash tools/install-deps.sh platforms
+	@bash tools/build/install-deps.sh platforms
 	$(MVN) $(MVNFLAGS) -q package -DskipTests -Dplatforms
 	$(MAKE) --no-print-directory jmeter
 
 ## test-platforms: the engine's unit tests (--lib) for linux-aarch64 under qemu-user and windows-x86_64 under wine
 ## (not in `make test`: wine is a large install and the Windows test build adds minutes)
 test-platforms:
-	@bash tools/install-deps.sh platforms wine
-	tools/test-cross.sh
+	@bash tools/build/install-deps.sh platforms wine
+	tools/build/test-cross.sh
 
 # every benchmark one after the other, then all their tables in one summary (tools/bench/all.py)
 bench: build bench-engine
@@ -161,10 +161,10 @@ bench-per-sample: build
 ## fuzz: each of FUZZ_TARGET for FUZZ_SECONDS on one core (installs cargo-fuzz when missing);
 ## prints executions and exec/s per target, exits non-zero on a crash (native/fuzz/artifacts/)
 fuzz:
-	tools/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGET)
+	tools/test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGET)
 
 fuzz-smoke:
-	tools/fuzz/run.sh 20 $(FUZZ_TARGET)
+	tools/test/fuzz/run.sh 20 $(FUZZ_TARGET)
 
 # rewrites the committed seeds, native/fuzz/corpus/<target>/seed-*
 fuzz-seeds:
@@ -175,7 +175,7 @@ soak:
 	@{ [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1; } \
 	  || { apt-get update && apt-get install -y --no-install-recommends mosquitto </dev/null; }
 	$(CARGO) build --release -p mqttload-testkit --bin mqttload-soak
-	$(PYTHON) tools/soak/soak.py $(SOAK_MINUTES)
+	$(PYTHON) tools/bench/soak.py $(SOAK_MINUTES)
 
 clean:
 	-$(CARGO) clean

@@ -5,7 +5,7 @@ Only the Python standard library and pytest. Fixtures:
   mosquitto  (function) a private mosquitto on a free 127.0.0.1 port, own config and log, stopped after
   run_jmeter (function) run_jmeter(plan, props) -> list of JTL rows (dicts)
   start_jmeter (function) the same, in the background: start_jmeter(plan, props).wait() -> rows
-  certs      (session) test certificates made with openssl by tools/certs/make_certs.py (CA, server, wrong
+  certs      (session) test certificates made with openssl by tools/test/certs/make_certs.py (CA, server, wrong
                        name, expired, not yet valid, client PEM + PKCS#12, client of another CA)
   secure_broker (session) one mosquitto with TCP, TLS, TLS + client certificate, WS, WSS listeners and TLS
                        listeners serving the wrong-name, expired and not-yet-valid certificates
@@ -33,10 +33,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 
-from summarize import as_int, is_subscribe, read_jtl  # noqa: E402  (tools/summarize.py)
+from summarize import as_int, is_subscribe, read_jtl  # noqa: E402  (tools/for-users/summarize.py)
 
 sys.path.insert(0, str(REPO / "tools" / "certs"))
-from make_certs import make_certs  # noqa: E402  (tools/certs/make_certs.py)
+from make_certs import make_certs  # noqa: E402  (tools/test/certs/make_certs.py)
 
 JMETER = REPO / "target" / "jmeter" / "bin" / "jmeter"
 LIB_EXT = REPO / "target" / "jmeter" / "lib" / "ext"
@@ -289,7 +289,7 @@ def sys_mosquitto(tmp_path):
 # --------------------------------------------------------------------------------------------- jmeter
 
 class JMeterRun:
-    """One `jmeter -n` process writing a CSV JTL (tools/jmeter-test.properties)."""
+    """One `jmeter -n` process writing a CSV JTL (tools/test/jmeter-test.properties)."""
 
     def __init__(self, workdir, plan, props=None, report=False, name="run", args=(), env=None):
         self.plan = Path(plan)
@@ -377,7 +377,7 @@ def run_jmeter(start_jmeter):
 # ------------------------------------------------------------------------- certificates, TLS brokers
 
 class Certs:
-    """Paths (str) of the files tools/certs/make_certs.py wrote: certs["ca.pem"], certs.path("client.p12")."""
+    """Paths (str) of the files tools/test/certs/make_certs.py wrote: certs["ca.pem"], certs.path("client.p12")."""
 
     def __init__(self, files, directory):
         self.files = files

@@ -1,5 +1,5 @@
 """MQTT Broker Statistics end to end: a real JMeter samples a real Mosquitto's $SYS tree beside a load, the
-figures land in the JTL as MQTT_BROKER_* columns and in tools/summarize.py; a broker without $SYS fails the
+figures land in the JTL as MQTT_BROKER_* columns and in tools/for-users/summarize.py; a broker without $SYS fails the
 sample at its timeout, and Stop ends the first sample's wait at once."""
 import socket
 import subprocess

@@ -12,7 +12,7 @@ def test_jmeter_core_plan_runs_and_writes_html_report(jmeter_only, run_jmeter):
     rows = run_jmeter(PLANS / "core_smoke.jmx", {"threads": 2, "loops": 3}, report=True)
     assert len(rows_by_label(rows, "Debug Sampler")) == 6
     assert all(r["success"] == "true" and r["responseCode"] == "200" for r in rows)
-    # tools/jmeter-test.properties: sample counts and our variables are saved
+    # tools/test/jmeter-test.properties: sample counts and our variables are saved
     assert all(as_int(r["SampleCount"]) == 1 for r in rows)
     assert "MQTT_SUB_RECEIVED" in rows[0] and "MQTT_SUB_OUT_OF_ORDER" in rows[0]
 

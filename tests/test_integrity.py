@@ -5,7 +5,7 @@
   messages in flight to each subscriber and reuses packet ids still awaiting PUBREL: those are new messages
   (DUP=0), delivered and counted, and the sample says the broker did it.
 - Tail loss: messages that never arrive after the last one received are reported (MQTT_SUB_PENDING,
-  MQTT_SUB_LOST_TOTAL, the per-publisher shortfall in the message, tools/summarize.py).
+  MQTT_SUB_LOST_TOTAL, the per-publisher shortfall in the message, tools/for-users/summarize.py).
 - A connection the broker drops during a Subscribe is named in that sample and by the next Disconnect.
 """
 import subprocess

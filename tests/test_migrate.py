@@ -1,7 +1,7 @@
 """XMeter plan migration: `java -jar mqttload-jmeter-<v>.jar migrate IN OUT` on plans in XMeter 2.0.2's saved
 format (tests/plans/xmeter/), then the migrated plan through the provisioned JMeter against Mosquitto with the
 same meaning: the same message counts, QoS, topics and connections. Also the upgrade.properties path
-(tools/xmeter-upgrade.properties), the pass-through of plans without XMeter elements and the exit codes.
+(tools/for-users/xmeter-upgrade.properties), the pass-through of plans without XMeter elements and the exit codes.
 """
 import os
 import re
@@ -104,7 +104,7 @@ def test_ssl_with_a_client_certificate(build, certs, secure_broker, tmp_path, st
 
 def test_upgrade_properties_path_loads_the_xmeter_plan_unchanged(build, mosquitto, tmp_path, start_jmeter,
                                                                  monkeypatch):
-    """tools/xmeter-upgrade.properties appended to JMeter's own upgrade.properties (a copy, given with
+    """tools/for-users/xmeter-upgrade.properties appended to JMeter's own upgrade.properties (a copy, given with
     -Jupgrade_properties, which JMeter resolves against its home): the XMeter file itself runs."""
     home = JMETER.parent.parent
     upgrade = tmp_path / "upgrade.properties"

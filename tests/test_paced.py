@@ -3,7 +3,7 @@ publishing every 200 ms for 2 s, two samples, QoS 1; a subscriber collects them 
 Also the MQTT_PUB_* variables of a burst Publish, a bad pace setting's sample error, JMeter's Shutdown ending a
 schedule, and the paced bench run small."""
 from conftest import PLANS, as_int, describe, ok, rows_by_label
-from summarize import summarize  # tools/summarize.py (conftest puts tools/ on the path)
+from summarize import summarize  # tools/for-users/summarize.py (conftest puts tools/ on the path)
 
 PACED = PLANS / "paced.jmx"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The device-fleet run: examples/device-fleet.jmx against a Mosquitto started here with its stock limits
 (20 in flight, 1,000 queued) and $SYS every second, through the provisioned JMeter, with the HTML dashboard.
-Prints tools/summarize.py's figures, the paced schedule's lag, the connect figures and the broker's peak CPU
+Prints tools/for-users/summarize.py's figures, the paced schedule's lag, the connect figures and the broker's peak CPU
 and memory.
 
     python3 tools/bench/fleet.py DEVICES [PER_THREAD [DURATION_S [INTERVAL_MS]]]     (make fleet)
@@ -19,7 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 from run import ROOT, JMETER, broker_cpu, free_port  # noqa: E402
-import summarize  # noqa: E402  (tools/summarize.py)
+import summarize  # noqa: E402  (tools/for-users/summarize.py)
 
 OUT = os.path.join(ROOT, "target", "fleet")
 

@@ -9,7 +9,7 @@ One JMeter thread runs N samples of one kind (tools/bench/per_sample.jmx):
 Each kind runs at two sample counts; JVM start-up and warm-up cancel out in the difference, so
   CPU per sample = (CPU(N2) - CPU(N1)) / (N2 - N1)     (user + system CPU of the JMeter process)
   wall per sample = the same difference of the loop's wall time (first sample start to last sample end).
-Same thread count, same JTL settings (tools/jmeter-test.properties) for every kind.
+Same thread count, same JTL settings (tools/test/jmeter-test.properties) for every kind.
 The broker is a tuned Mosquitto (no in-flight or queue limits), so it is not what limits.
 
     python3 tools/bench/per_sample.py [N2]      (make bench-per-sample; N1 = N2 / 5)

@@ -1,4 +1,4 @@
-//! Soak load for `make soak` (tools/soak/soak.py starts the broker, runs this, watches it).
+//! Soak load for `make soak` (tools/bench/soak.py starts the broker, runs this, watches it).
 //!
 //! `mqttload-soak <host> <tcp port> <ws port> <minutes> <messages/s> <connections per churn group>`
 //!

@@ -11,7 +11,7 @@ stayed within 5 % of their value at the end of the warm-up (the first SOAK_WARMU
 default 5, or a third of a shorter run); exit status 1 if not, or if the engine failed or lost
 steady messages.
 
-    python3 tools/soak/soak.py [minutes] [messages/s] [connections per churn group]
+    python3 tools/bench/soak.py [minutes] [messages/s] [connections per churn group]
 """
 import os
 import shutil

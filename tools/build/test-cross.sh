@@ -4,12 +4,12 @@
 #   linux-aarch64   cargo-zigbuild against glibc 2.17, run under qemu-user (qemu-aarch64-static) with
 #                   Debian's arm64 C library (libc6-arm64-cross) as the sysroot
 #   windows-x86_64  cargo with mingw-w64, run under wine (Debian's wine, wine64), with a stand-in for the
-#                   bcryptprimitives.dll wine 8.0 lacks (tools/wine/bcryptprimitives.c, test use only)
-# Release profile, so the dependencies built for the shipped library (tools/build-native.sh) are reused.
+#                   bcryptprimitives.dll wine 8.0 lacks (tools/build/wine/bcryptprimitives.c, test use only)
+# Release profile, so the dependencies built for the shipped library (tools/build/build-native.sh) are reused.
 # The integration tests (native/tests/) start a Linux mosquitto and stay host-only.
-# Usage: tools/test-cross.sh [linux-aarch64] [windows-x86_64]  (default: both). Prints the seconds of each.
+# Usage: tools/build/test-cross.sh [linux-aarch64] [windows-x86_64]  (default: both). Prints the seconds of each.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 CARGO=${CARGO:-cargo}
 GLIBC=${GLIBC:-2.17}
@@ -33,7 +33,7 @@ for p in "${platforms[@]}"; do
       [ -d "$WINEPREFIX/drive_c/windows/system32" ] || ${WINE:-wine} cmd /c exit 0 >/dev/null 2>&1 || true
       # Debian 12's wine 8.0 has no bcryptprimitives.dll, which Rust's std imports (ProcessPrng): our stand-in
       dll="$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
-      [ -e "$dll" ] || x86_64-w64-mingw32-gcc -shared -O2 -Wall -o "$dll" tools/wine/bcryptprimitives.c -ladvapi32
+      [ -e "$dll" ] || x86_64-w64-mingw32-gcc -shared -O2 -Wall -o "$dll" tools/build/wine/bcryptprimitives.c -ladvapi32
       CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=${WINE:-wine} \
         $CARGO test --release -p mqttload --lib --target x86_64-pc-windows-gnu -- --test-threads=2
       ;;

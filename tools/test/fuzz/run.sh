@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs cargo-fuzz targets one after another, each for FUZZ_SECONDS, on one core, and prints
-# the execution counts. Usage: tools/fuzz/run.sh SECONDS TARGET...
+# the execution counts. Usage: tools/test/fuzz/run.sh SECONDS TARGET...
 # The corpus grows in target/fuzz/corpus/<target> (seeded from native/fuzz/corpus/<target>);
 # crashes land in native/fuzz/artifacts/<target>/ and end the run with a non-zero exit.
 set -uo pipefail
 
 seconds=${1:?seconds}
 shift
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$(cd "$(dirname "$0")/../../.." && pwd)
 cargo=${CARGO:-cargo}
 sanitizer=${FUZZ_SANITIZER:-none}
 # Safe Rust: what we look for are panics, overflow checks and debug assertions (cargo fuzz

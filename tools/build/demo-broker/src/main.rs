@@ -1,7 +1,7 @@
 //! `make demo`'s broker: rumqttd on 127.0.0.1:<port>. A small Rust broker keeps the quickstart's latency the
 //! engine's (a cold JVM broker added ~100 ms per message), and needs nothing installed.
 //!
-//! Usage: mqttload-demo-broker <port>. Runs until killed; tools/demo.sh waits for the port to accept.
+//! Usage: mqttload-demo-broker <port>. Runs until killed; tools/build/demo.sh waits for the port to accept.
 
 use std::process::ExitCode;
 

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Cross-builds libmqttload (release profile: stripped) for the platforms the plugin jar ships, and stages
 # each library where the jar build picks it up: target/native/<os>-<arch>/<file> (names as NativeLoader
-# expects). Usage: tools/build-native.sh [platform...]; default: every platform in PLATFORMS below.
+# expects). Usage: tools/build/build-native.sh [platform...]; default: every platform in PLATFORMS below.
 #
 #   linux-x86_64, linux-aarch64  cargo-zigbuild against glibc 2.17 (zig's own glibc stubs: no sysroot)
 #   windows-x86_64               cargo with Debian's mingw-w64 (x86_64-pc-windows-gnu)
 #   macos-x86_64, macos-aarch64  not in the default set: linking needs Apple's SDK (SDKROOT=...), see README
 #                                "Supported platforms"; asked for by name, they are tried with cargo-zigbuild
 #
-# Prints the seconds and the size of every library. Install what it needs: tools/install-deps.sh platforms.
+# Prints the seconds and the size of every library. Install what it needs: tools/build/install-deps.sh platforms.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 PLATFORMS=(linux-x86_64 linux-aarch64 windows-x86_64)
 CARGO=${CARGO:-cargo}

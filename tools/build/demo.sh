@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # `make demo`: run examples/quickstart.jmx with the provisioned JMeter against
 #   - the broker named by MQTT_BROKER=host:port, or
-#   - an embedded rumqttd broker (tools/demo-broker, built by `make demo-broker`) on a free loopback port,
+#   - an embedded rumqttd broker (tools/build/demo-broker, built by `make demo-broker`) on a free loopback port,
 #     stopped at the end.
 # JMeter settings: mqttload.properties (as users run it). Outputs: target/demo.jtl (CSV),
 # target/demo-report/index.html, target/demo-jmeter.log; prints a summary.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 JMETER=target/jmeter/bin/jmeter
 PLAN=${PLAN:-examples/quickstart.jmx}
@@ -35,7 +35,7 @@ else
   BROKER=target/demo-broker/release/mqttload-demo-broker
   [ -x "$BROKER" ] || { echo "demo: $BROKER missing, run 'make demo-broker'" >&2; exit 1; }
   HOST=127.0.0.1
-  PORT=$(python3 tools/free_port.py)
+  PORT=$(python3 tools/build/free_port.py)
   LOG=target/demo-broker.log
   "$BROKER" "$PORT" >"$LOG" 2>&1 &
   BROKER_PID=$!
@@ -65,7 +65,7 @@ if [ ! -s "$JTL" ]; then
   exit 1
 fi
 echo
-python3 tools/summarize.py "$JTL"
+python3 tools/for-users/summarize.py "$JTL"
 echo
 echo "HTML report: $REPORT/index.html   results: $JTL   JMeter log: target/demo-jmeter.log"
 exit "$RC"

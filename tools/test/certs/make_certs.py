@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Test certificates for TLS and secure WebSocket brokers, made with the openssl command line.
 
-    python3 tools/certs/make_certs.py OUTDIR [--p12-password PASS]
+    python3 tools/test/certs/make_certs.py OUTDIR [--p12-password PASS]
 
 Writes into OUTDIR (every file world-readable, so a broker running as another user can read them):
 
@@ -34,7 +34,7 @@ DEFAULT_P12_PASSWORD = "mqttload"
 OPENSSL = shutil.which("openssl") or "openssl"
 
 CA_CONF = """\
-# written by tools/certs/make_certs.py
+# written by tools/test/certs/make_certs.py
 [ req ]
 distinguished_name = req_dn
 prompt             = no

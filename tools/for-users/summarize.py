@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Summarise a CSV JTL written with tools/jmeter-test.properties.
+"""Summarise a CSV JTL written with tools/test/jmeter-test.properties.
 
-    python3 tools/summarize.py target/demo.jtl [--fail-on-error]
+    python3 tools/for-users/summarize.py target/demo.jtl [--fail-on-error]
 
 Prints samples, messages (sum of SampleCount), messages/s over the run, subscribe latency from the
 MQTT_SUB_* variables saved with `sample_variables`, publish figures (sent, intended, send rate, paced

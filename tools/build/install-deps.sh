@@ -61,7 +61,7 @@ python3 -c 'import pytest' >/dev/null 2>&1 || python3 -m pip install --break-sys
 python3 -c 'import xdist' >/dev/null 2>&1 || python3 -m pip install --break-system-packages 'pytest-xdist==3.6.1'
 
 if $platforms; then
-  # zig links the Linux libraries against glibc 2.17's symbols without a sysroot (tools/build-native.sh);
+  # zig links the Linux libraries against glibc 2.17's symbols without a sysroot (tools/build/build-native.sh);
   # the versions tested here
   python3 -c 'import ziglang' >/dev/null 2>&1 || python3 -m pip install --break-system-packages 'ziglang==0.17.1'
   command -v cargo-zigbuild >/dev/null 2>&1 || python3 -m pip install --break-system-packages 'cargo-zigbuild==0.24.1'
