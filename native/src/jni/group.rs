@@ -3,17 +3,13 @@
 
 use jni::objects::{JObject, JString};
 use jni::sys::{jboolean, jint, jlong};
-use once_cell::sync::Lazy;
 
 use super::frame::{create, sample, settings};
-use super::handles::Registry;
+use super::handles::GROUPS;
 use crate::sampler::{
     unsubscribe_until, ConnectConfig, ConnectionGroup, DisconnectSettings, UnsubscribeConfig,
 };
 use crate::settings::Element;
-
-pub(super) static GROUPS: Lazy<Registry<ConnectionGroup>> =
-    Lazy::new(|| Registry::new("MQTT connection"));
 
 export! {
     fn Java_io_mqttload_jni_ConnectionGroup_nativeCreate(env, json: JString<'caller>) -> jlong {

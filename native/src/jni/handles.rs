@@ -5,7 +5,14 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::frame::Failure;
+use once_cell::sync::Lazy;
+
+use super::failure::Failure;
+use crate::sampler::ConnectionGroup;
+
+/// The connection groups Java holds handles to; every sample on the broker works through one.
+pub(super) static GROUPS: Lazy<Registry<ConnectionGroup>> =
+    Lazy::new(|| Registry::new("MQTT connection"));
 
 pub struct Registry<T> {
     /// What the handles stand for, as a closed handle's message names it.

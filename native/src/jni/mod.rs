@@ -2,6 +2,7 @@
 //! methods, one file per class, each a thin call into the engine through the shared frame (errors
 //! and panics into Java exceptions, blocking on the runtime, results into `Outcome`).
 
+mod failure;
 #[macro_use]
 mod frame;
 mod broker_stats;

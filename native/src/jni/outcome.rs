@@ -3,7 +3,7 @@
 use jni::objects::{JObject, JValue};
 use jni::{jni_str, Env};
 
-use super::frame::Failure;
+use super::failure::Failure;
 use crate::sampler::SampleOutcome;
 use crate::settings::{render, Element};
 

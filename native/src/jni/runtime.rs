@@ -9,7 +9,7 @@ use jni::{jni_str, Env};
 use once_cell::sync::OnceCell;
 use tokio::runtime::Runtime;
 
-use super::frame::Failure;
+use super::failure::Failure;
 use crate::sampler::{ConnectionGroup, SampleOutcome, Shutdown};
 
 static WORKERS: AtomicUsize = AtomicUsize::new(0);

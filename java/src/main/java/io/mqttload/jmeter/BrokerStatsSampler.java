@@ -30,10 +30,10 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
         "MQTT_BROKER_HEAP_BYTES", "MQTT_BROKER_DROPPED",
     };
 
-    /** Per thread: the element's own connection and its native state, re-created when the settings change. */
-    private transient ConnectionGroup group;
-    private transient String groupJson;
-    private transient BrokerStats stats;
+    /** Per thread: the element's own connection and its native state, made again when the settings change. */
+    private final transient ThreadOwned<ConnectionGroup> group =
+            new ThreadOwned<>("a broker statistics connection");
+    private final transient ThreadOwned<BrokerStats> stats = new ThreadOwned<>("broker statistics");
 
     @Override
     protected String element() {
@@ -53,31 +53,26 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
     private Map<String, String> run(SampleResult result, long startMillis, long startNanos) {
         String json = settingsDocument();
         Secrets secrets = secrets();
+        ConnectionGroup g;
+        BrokerStats b;
         try {
-            if (group == null || group.isClosed() || !json.equals(groupJson)) {
-                close();
-                group = ConnectionGroup.createForBrokerStats(json, getName());
-                groupJson = json;
-            }
-            if (stats == null || stats.isClosed() || !json.equals(stats.json())) {
-                closeStats();
-                stats = BrokerStats.create(json);
-            }
+            g = group.from(json, s -> ConnectionGroup.createForBrokerStats(s, getName()));
+            b = stats.from(json, BrokerStats::create);
         } catch (SettingsException e) {
             Results.fail(result, startMillis, startNanos, e.responseCode(), secrets.scrub(e.getMessage()));
             return Collections.emptyMap();
         }
-        using(group);
+        using(g);
         Outcome o;
         try {
-            o = stats.sample(group, shutdownProbe());
+            o = b.sample(g, shutdownProbe());
         } catch (RuntimeException e) { // its text may quote a secret
             Results.fail(result, startMillis, startNanos, Results.EXCEPTION, secrets.scrub(Results.messageOf(e)));
             return Collections.emptyMap();
         }
         Results.fill(result, startMillis, o);
         result.setResponseMessage(secrets.scrub(result.getResponseMessage()));
-        return o.success ? stats.figures() : Collections.<String, String>emptyMap();
+        return o.success ? b.figures() : Collections.<String, String>emptyMap();
     }
 
     /** Variable values from the engine's figures; every variable is set, "" when missing. */
@@ -101,24 +96,6 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
         }
     }
 
-    private void closeStats() {
-        BrokerStats s = stats;
-        stats = null;
-        if (s != null) {
-            s.close();
-        }
-    }
-
-    private void close() {
-        closeStats();
-        ConnectionGroup g = group;
-        group = null;
-        groupJson = null;
-        if (g != null) {
-            g.close();
-        }
-    }
-
     @Override
     public void threadStarted() {
     }
@@ -126,17 +103,14 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
     @Override
     public void threadFinished() {
         try {
-            ConnectionGroup g = group;
+            ConnectionGroup g = group.current();
             if (g != null && !g.isClosed() && g.isConnected()) {
                 g.disconnect(); // a clean DISCONNECT, so the broker does not count a dropped client
             }
         } catch (RuntimeException | LinkageError e) {
             Log.warn("mqttload: could not disconnect a broker statistics connection: " + e);
         }
-        try {
-            close();
-        } catch (RuntimeException | LinkageError e) {
-            Log.warn("mqttload: could not free a broker statistics connection: " + e);
-        }
+        stats.closeQuietly();
+        group.closeQuietly();
     }
 }

@@ -29,12 +29,6 @@ public final class Keys {
     public static final String RECONN_ATTEMPT_MAX_OLD = "mqtt.reconn_attampt_max";
     public static final String CONN_CLEAN_SESSION = "mqtt.conn_clean_session";
     public static final String CONN_CAPACITY = "mqtt.conn_capacity";
-    /** QoS 1/2 messages in flight per connection; empty or 0 = auto (20 for 3.x, the broker's for 5.0). */
-    public static final String MAX_INFLIGHT = "mqtt.max_inflight";
-    /** Local source addresses for the group's connections: IPs and ranges (127.0.0.2-127.0.0.9), comma-separated. */
-    public static final String BIND_ADDRESS = "mqtt.bind_address";
-    /** Connections the group starts per second (a ramp); empty or 0 = all at once. */
-    public static final String CONNECT_RATE = "mqtt.connect_rate";
 
     // Connect (ours)
     public static final String WILL_TOPIC = "mqtt.will_topic";
@@ -108,8 +102,6 @@ public final class Keys {
     public static final String RETAIN_HANDLING = "mqtt.retain_handling";
     public static final String SUBSCRIPTION_IDENTIFIER = "mqtt.subscription_identifier";
     // Disconnect:
-    /** Unsubscribe: how long to wait for every connection's UNSUBACK, ms. */
-    public static final String UNSUBSCRIBE_TIMEOUT = "mqtt.unsubscribe_timeout";
     public static final String DISCONNECT_REASON_CODE = "mqtt.disconnect_reason_code";
     /** "" = not sent. */
     public static final String DISCONNECT_SESSION_EXPIRY = "mqtt.disconnect_session_expiry";
@@ -121,7 +113,6 @@ public final class Keys {
     public static final String SYS_FIRST_TIMEOUT = "mqtt.sys_first_timeout";
 
     // Values
-    public static final String SCOPE_THREAD = "thread";
     public static final String SCOPE_TEST = "test";
     public static final String MESSAGE_TYPE_STRING = "String";
     public static final String MESSAGE_TYPE_HEX = "Hex string";
@@ -133,23 +124,14 @@ public final class Keys {
     public static final String TIMESTAMP_NONE = "none";
     public static final String TIMESTAMP_XMETER = "xmeter";
     public static final String TIMESTAMP_PRECISE = "precise";
-    public static final String TARGET_ALL = "all";
-    public static final String TARGET_ROUND_ROBIN = "round_robin";
     public static final String PACE_BURST = "burst";
     public static final String PACE_INTERVAL = "interval";
     public static final String PACE_RATE_PER_CONNECTION = "rate_per_connection";
     public static final String PACE_RATE_PER_GROUP = "rate_per_group";
-    public static final String PROTOCOL_TCP = "TCP";
     public static final String PROTOCOL_SSL = "SSL";
-    public static final String PROTOCOL_WS = "WS";
     public static final String PROTOCOL_WSS = "WSS";
-    public static final String TLS_1_2 = "1.2";
-    public static final String TLS_1_3 = "1.3";
 
     public static final String VERSION_3_1 = "3.1";
     public static final String VERSION_3_1_1 = "3.1.1";
     public static final String VERSION_5 = "5.0";
-    /** Retain handling combo labels (index = the stored number). */
-    public static final String[] RETAIN_HANDLING_LABELS = {
-        "0 - send retained", "1 - only for new subscriptions", "2 - never"};
 }

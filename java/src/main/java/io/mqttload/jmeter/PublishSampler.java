@@ -15,8 +15,7 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
     static final String ELEMENT = "publish";
     static final ResultVariables VARIABLES = new ResultVariables(ELEMENT);
 
-    /** Per thread (samplers are cloned per thread); re-created when the resolved settings change. */
-    private transient Publisher publisher;
+    private final transient ThreadOwned<Publisher> publisher = new ThreadOwned<>("a publisher");
 
     @Override
     protected String element() {
@@ -34,15 +33,12 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
     }
 
     private Outcome run(SampleResult result, long startMillis, long startNanos) {
-        String json = settingsDocument();
-        if (publisher == null || publisher.isClosed() || !json.equals(publisher.json())) {
-            closePublisher();
-            try {
-                publisher = Publisher.create(json);
-            } catch (SettingsException e) {
-                Results.fail(result, startMillis, startNanos, e.responseCode(), e.getMessage());
-                return null;
-            }
+        Publisher p;
+        try {
+            p = publisher.from(settingsDocument(), Publisher::create);
+        } catch (SettingsException e) {
+            Results.fail(result, startMillis, startNanos, e.responseCode(), e.getMessage());
+            return null;
         }
         ConnectionGroup group = Connections.find(connectionName());
         if (group == null) {
@@ -50,18 +46,10 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
             return null;
         }
         using(group);
-        Outcome o = publisher.publish(group, shutdownProbe());
+        Outcome o = p.publish(group, shutdownProbe());
         Results.fill(result, startMillis, o);
         result.setSentBytes(Math.max(0L, o.bytes));
         return o;
-    }
-
-    private void closePublisher() {
-        Publisher p = publisher;
-        publisher = null;
-        if (p != null) {
-            p.close();
-        }
     }
 
     @Override
@@ -70,10 +58,6 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
 
     @Override
     public void threadFinished() {
-        try {
-            closePublisher();
-        } catch (RuntimeException | LinkageError e) {
-            Log.warn("mqttload: could not free a publisher: " + e);
-        }
+        publisher.closeQuietly();
     }
 }

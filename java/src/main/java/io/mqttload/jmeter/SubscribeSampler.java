@@ -20,8 +20,8 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
     private static final int MESSAGES = Figures.index("messages");
     private static final int LOST = Figures.index("lost");
 
-    /** Per thread; re-created when the resolved settings change or the group is another one. */
-    private transient Subscriber subscriber;
+    /** Made again when the settings change or the group is another one. */
+    private final transient ThreadOwned<Subscriber> subscriber = new ThreadOwned<>("a subscriber");
 
     @Override
     protected String element() {
@@ -40,27 +40,24 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
 
     private Outcome run(SampleResult result, long startMillis, long startNanos) {
         String json = settingsDocument();
-        Subscriber s = subscriber;
-        if (s == null || s.isClosed() || !json.equals(s.json())) {
-            closeSubscriber();
-            try {
-                subscriber = Subscriber.create(json);
-            } catch (SettingsException e) {
-                Results.fail(result, startMillis, startNanos, e.responseCode(), e.getMessage());
-                return null;
-            }
+        Subscriber s;
+        try {
+            s = subscriber.from(json, Subscriber::create);
+        } catch (SettingsException e) {
+            Results.fail(result, startMillis, startNanos, e.responseCode(), e.getMessage());
+            return null;
         }
         ConnectionGroup group = Connections.find(connectionName());
         if (group == null) {
             Results.fail(result, startMillis, startNanos, Results.NO_CONNECTION, Results.NO_CONNECTION_MESSAGE);
             return null;
         }
-        if (!subscriber.usableWith(group)) {
-            closeSubscriber();
-            subscriber = Subscriber.create(json);
+        if (!s.usableWith(group)) {
+            subscriber.close();
+            s = subscriber.from(json, Subscriber::create);
         }
         using(group);
-        Outcome o = subscriber.subscribe(group, shutdownProbe());
+        Outcome o = s.subscribe(group, shutdownProbe());
         Results.fillSubscribe(result, startMillis, o);
         long received = o.stat(MESSAGES);
         if (o.success && received >= 0) {
@@ -111,24 +108,12 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
         vars.put(ARRIVAL_RATE_VARIABLE, arrivalRate(o));
     }
 
-    private void closeSubscriber() {
-        Subscriber s = subscriber;
-        subscriber = null;
-        if (s != null) {
-            s.close();
-        }
-    }
-
     @Override
     public void threadStarted() {
     }
 
     @Override
     public void threadFinished() {
-        try {
-            closeSubscriber();
-        } catch (RuntimeException | LinkageError e) {
-            Log.warn("mqttload: could not free a subscriber: " + e);
-        }
+        subscriber.closeQuietly();
     }
 }

@@ -9,20 +9,13 @@ import java.util.function.BooleanSupplier;
  * own.
  */
 public class BrokerStats extends NativeObject {
-    private final String json;
-
-    protected BrokerStats(long handle, String json) {
+    protected BrokerStats(long handle) {
         super(handle);
-        this.json = json;
     }
 
     public static BrokerStats create(String settings) {
         NativeLib.ensureInit();
-        return new BrokerStats(nativeCreate(settings), settings);
-    }
-
-    public String json() {
-        return json;
+        return new BrokerStats(nativeCreate(settings));
     }
 
     /** One snapshot of the broker's $SYS tree; the first waits for it (ends early once the probe answers true). */

@@ -4,20 +4,13 @@ import java.util.function.BooleanSupplier;
 
 /** A Publish element's native side, from its settings document. */
 public class Publisher extends NativeObject {
-    private final String json;
-
-    protected Publisher(long handle, String json) {
+    protected Publisher(long handle) {
         super(handle);
-        this.json = json;
     }
 
     public static Publisher create(String settings) {
         NativeLib.ensureInit();
-        return new Publisher(nativeCreate(settings), settings);
-    }
-
-    public String json() {
-        return json;
+        return new Publisher(nativeCreate(settings));
     }
 
     /** Publishes; stops waiting for acknowledgements once {@code shutdownProbe} (may be null) answers true. */

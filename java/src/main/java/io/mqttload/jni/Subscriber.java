@@ -7,21 +7,15 @@ import java.util.function.BooleanSupplier;
  * {@link #subscribe} call.
  */
 public class Subscriber extends NativeObject {
-    private final String json;
     private volatile ConnectionGroup boundGroup;
 
-    protected Subscriber(long handle, String json) {
+    protected Subscriber(long handle) {
         super(handle);
-        this.json = json;
     }
 
     public static Subscriber create(String settings) {
         NativeLib.ensureInit();
-        return new Subscriber(nativeCreate(settings), settings);
-    }
-
-    public String json() {
-        return json;
+        return new Subscriber(nativeCreate(settings));
     }
 
     /** The group of the first subscribe() call, or null before it. */
