@@ -303,14 +303,6 @@ fn got(value: &str) -> String {
 
 /// The value and the text it was given as (for messages).
 fn parse(spec: &Spec, raw: &Json) -> Result<(Value, Option<String>), ConfigError> {
-    let secret = spec.kind == Kind::Secret;
-    let fail = |why: String, given: &str| {
-        let mut m = why;
-        if !secret {
-            m.push_str(&got(given));
-        }
-        bad(spec.id, m)
-    };
     if let Kind::Pairs = spec.kind {
         let shown = match raw {
             Json::String(s) => Some(s.trim().replace('\n', ", ")),
@@ -318,25 +310,7 @@ fn parse(spec: &Spec, raw: &Json) -> Result<(Value, Option<String>), ConfigError
         };
         return pairs(spec, raw).map(|p| (p, shown));
     }
-    let text = match raw {
-        Json::String(s) => s.clone(),
-        Json::Number(n) if !matches!(spec.kind, Kind::Text | Kind::Secret | Kind::Path) => {
-            n.to_string()
-        }
-        Json::Bool(b) if !matches!(spec.kind, Kind::Text | Kind::Secret | Kind::Path) => {
-            b.to_string()
-        }
-        other => {
-            return Err(bad(
-                spec.id,
-                format!(
-                    "unreadable value: {} is not {}",
-                    kind_of(other),
-                    wanted(spec)
-                ),
-            ))
-        }
-    };
+    let text = as_text(spec, raw)?;
     let textual = matches!(spec.kind, Kind::Text | Kind::Secret | Kind::Path);
     let value = if textual && !spec.trim && !matches!(spec.kind, Kind::Path) {
         text.as_str()
@@ -356,21 +330,51 @@ fn parse(spec: &Spec, raw: &Json) -> Result<(Value, Option<String>), ConfigError
             return Ok((default_value(spec), None));
         }
     }
-    let shown = Some(value.to_string());
-    let v = match spec.kind {
-        // (name=value lines were read above)
+    Ok((scalar(spec, value)?, Some(value.to_string())))
+}
+
+/// A value as the text JMeter would hold it: strings as they are, numbers and booleans (from other
+/// writers of the document) written out, for the kinds that take them.
+fn as_text(spec: &Spec, raw: &Json) -> Result<String, ConfigError> {
+    let textual = matches!(spec.kind, Kind::Text | Kind::Secret | Kind::Path);
+    match raw {
+        Json::String(s) => Ok(s.clone()),
+        Json::Number(n) if !textual => Ok(n.to_string()),
+        Json::Bool(b) if !textual => Ok(b.to_string()),
+        other => Err(bad(
+            spec.id,
+            format!(
+                "unreadable value: {} is not {}",
+                kind_of(other),
+                wanted(spec)
+            ),
+        )),
+    }
+}
+
+/// `value` (not blank) read by the setting's kind and checked against its range or choices.
+fn scalar(spec: &Spec, value: &str) -> Result<Value, ConfigError> {
+    let fail = |why: String| {
+        let mut m = why;
+        if spec.kind != Kind::Secret {
+            m.push_str(&got(value));
+        }
+        bad(spec.id, m)
+    };
+    Ok(match spec.kind {
+        // (name=value lines are read apart)
         Kind::Text | Kind::Secret | Kind::Path | Kind::Pairs => Value::Text(value.to_string()),
         Kind::Bool => match value.to_ascii_lowercase().as_str() {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
-            _ => return Err(fail("must be true or false".into(), value)),
+            _ => return Err(fail("must be true or false".into())),
         },
         Kind::Int { min, max } => {
             let n: i64 = value
                 .parse()
-                .map_err(|_| fail("not a whole number".into(), value))?;
+                .map_err(|_| fail("not a whole number".into()))?;
             if n < min || n > max {
-                return Err(fail(format!("must be {}", int_range(min, max)), value));
+                return Err(fail(format!("must be {}", int_range(min, max))));
             }
             Value::Int(n)
         }
@@ -383,32 +387,31 @@ fn parse(spec: &Spec, raw: &Json) -> Result<(Value, Option<String>), ConfigError
                 .parse()
                 .ok()
                 .filter(|d: &f64| d.is_finite())
-                .ok_or_else(|| fail("not a number".into(), value))?;
+                .ok_or_else(|| fail("not a number".into()))?;
             let above = if exclusive { d > low } else { d >= low };
             if !above || d > max {
-                return Err(fail(
-                    format!("must be {}", decimal_range(low, exclusive, max)),
-                    value,
-                ));
+                return Err(fail(format!(
+                    "must be {}",
+                    decimal_range(low, exclusive, max)
+                )));
             }
             Value::Decimal(d)
         }
-        Kind::Choice(choices) => {
-            let found = choices.iter().find(|c| {
-                c.value.eq_ignore_ascii_case(value)
-                    || (!c.label.is_empty() && c.label.eq_ignore_ascii_case(value))
-                    || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(value))
-            });
-            match found {
-                Some(c) => Value::Text(c.value.to_string()),
-                None => {
-                    let all: Vec<&str> = choices.iter().map(|c| c.value).collect();
-                    return Err(fail(format!("must be one of {}", all.join(", ")), value));
-                }
+        Kind::Choice(choices) => match choices.iter().find(|c| names(c, value)) {
+            Some(c) => Value::Text(c.value.to_string()),
+            None => {
+                let all: Vec<&str> = choices.iter().map(|c| c.value).collect();
+                return Err(fail(format!("must be one of {}", all.join(", "))));
             }
-        }
-    };
-    Ok((v, shown))
+        },
+    })
+}
+
+/// Whether `value` names the choice: its value, its label or an alias, without regard to case.
+fn names(c: &super::description::Choice, value: &str) -> bool {
+    c.value.eq_ignore_ascii_case(value)
+        || (!c.label.is_empty() && c.label.eq_ignore_ascii_case(value))
+        || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(value))
 }
 
 fn kind_of(v: &Json) -> &'static str {

@@ -14,6 +14,8 @@ public final class ElementSpec {
     public final String doc;
     public final List<Layout.Panel> layout;
     private final Map<String, Setting> settings = new LinkedHashMap<>();
+    /** The settings in order, read on every sample: made once. */
+    private List<Setting> inOrder = Collections.emptyList();
 
     ElementSpec(String name, Map<String, Object> m, Map<String, Object> sharedPanels) {
         this.name = name;
@@ -25,11 +27,12 @@ public final class ElementSpec {
 
     void add(Setting s) {
         settings.put(s.key, s);
+        inOrder = Collections.unmodifiableList(new ArrayList<>(settings.values()));
     }
 
     /** Every setting, in the description's order (the order a new element writes its properties in). */
     public List<Setting> settings() {
-        return Collections.unmodifiableList(new ArrayList<>(settings.values()));
+        return inOrder;
     }
 
     /** The setting of that key; IllegalArgumentException when the element has none. */
