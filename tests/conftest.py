@@ -31,16 +31,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tools"))
+sys.path.insert(0, str(REPO / "tools" / "for-users"))
 
 from summarize import as_int, is_subscribe, read_jtl  # noqa: E402  (tools/for-users/summarize.py)
 
-sys.path.insert(0, str(REPO / "tools" / "certs"))
+sys.path.insert(0, str(REPO / "tools" / "test" / "certs"))
 from make_certs import make_certs  # noqa: E402  (tools/test/certs/make_certs.py)
 
 JMETER = REPO / "target" / "jmeter" / "bin" / "jmeter"
 LIB_EXT = REPO / "target" / "jmeter" / "lib" / "ext"
-TEST_PROPS = REPO / "tools" / "jmeter-test.properties"
+TEST_PROPS = REPO / "tools" / "test" / "jmeter-test.properties"
 PLANS = REPO / "tests" / "plans"
 EXAMPLES = REPO / "examples"
 JMETER_TIMEOUT = 300

@@ -52,7 +52,7 @@ def test_broker_statistics_beside_a_load(build, sys_mosquitto, start_jmeter):
     assert max(as_int(r["elapsed"]) for r in stats[1:]) < 1000, describe(stats)
     peaks = broker_peaks(rows)
     assert peaks["samples"] == 7 and peaks["clients"] >= 4 and peaks["msgs_in_per_s"] > 0, peaks
-    out = subprocess.run([sys.executable, str(REPO / "tools" / "summarize.py"), str(run.jtl)],
+    out = subprocess.run([sys.executable, str(REPO / "tools" / "for-users" / "summarize.py"), str(run.jtl)],
                          capture_output=True, text=True, check=True).stdout
     assert "broker       peak clients " in out and "(7 Broker Statistics samples)" in out, out
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import EXAMPLES, JMETER, PLANS, REPO, Broker, as_int, describe, ok, read_jtl, rows_by_label
 
 PROPS = REPO / "mqttload.properties"
-TEST_PROPS = REPO / "tools" / "jmeter-test.properties"
+TEST_PROPS = REPO / "tools" / "test" / "jmeter-test.properties"
 BATCHES, PER_BATCH = 5, 200
 
 

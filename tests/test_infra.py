@@ -65,7 +65,7 @@ def test_summarize_reads_csv_jtl_with_unset_variables(tmp_path):
     assert s["sub_received"] == 100 and s["sub_mean_us"] == 200 and s["sub_p50_us"] == 150
     assert s["sub_p99_us"] == 400 and s["sub_lost"] == 0
     assert s["duration_s"] == 1.001
-    out = subprocess.run(["python3", str(REPO / "tools" / "summarize.py"), str(jtl)],
+    out = subprocess.run(["python3", str(REPO / "tools" / "for-users" / "summarize.py"), str(jtl)],
                          capture_output=True, text=True, check=True).stdout
     assert "messages     201" in out and "errors       1" in out
 

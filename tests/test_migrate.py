@@ -109,7 +109,7 @@ def test_upgrade_properties_path_loads_the_xmeter_plan_unchanged(build, mosquitt
     home = JMETER.parent.parent
     upgrade = tmp_path / "upgrade.properties"
     upgrade.write_text((home / "bin" / "upgrade.properties").read_text()
-                       + (REPO / "tools" / "xmeter-upgrade.properties").read_text())
+                       + (REPO / "tools" / "for-users" / "xmeter-upgrade.properties").read_text())
     rel = os.path.relpath(upgrade, home)
     # JMeter's class scan loads every class of lib/ext even without a GUI; what must not happen is the Tools menu
     # item being initialised (let alone built) in a non-GUI run

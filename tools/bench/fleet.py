@@ -17,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "for-users"))
 from run import ROOT, JMETER, broker_cpu, free_port  # noqa: E402
 import summarize  # noqa: E402  (tools/for-users/summarize.py)
 

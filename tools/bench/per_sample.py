@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from run import JMETER, ROOT, start_mosquitto  # noqa: E402
 
 PLAN = os.path.join(ROOT, "tools", "bench", "per_sample.jmx")
-PROPS = os.path.join(ROOT, "tools", "jmeter-test.properties")
+PROPS = os.path.join(ROOT, "tools", "test", "jmeter-test.properties")
 LABELS = {"floor": "Java Request (floor)", "pub": "MQTT Publish", "sub": "MQTT Subscribe"}
 # the XMeter plugin's rate with one publisher thread at one QoS 0 message per sample, measured here
 ANCHOR_QOS0_RATE = 25_000

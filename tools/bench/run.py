@@ -121,7 +121,7 @@ def jmeter(port, qos, messages, workdir):
     jtl = os.path.join(workdir, f"bench-qos{qos}.jtl")
     bursts = max(1, messages // PER_SAMPLE)
     cmd = [JMETER, "-n", "-t", PLAN, "-l", jtl, "-j", os.path.join(workdir, f"jmeter-qos{qos}.log"),
-           "-q", os.path.join(ROOT, "tools", "jmeter-test.properties"),
+           "-q", os.path.join(ROOT, "tools", "test", "jmeter-test.properties"),
            "-Jbroker.host=127.0.0.1", f"-Jbroker.port={port}", f"-Jqos={qos}",
            f"-Jbursts={bursts}", f"-Jmessages_per_sample={PER_SAMPLE}", f"-Jtotal={bursts * PER_SAMPLE}"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Summarise a CSV JTL written with tools/test/jmeter-test.properties.
+"""Summarise a CSV JTL written with mqttload.properties (or tools/test/jmeter-test.properties).
 
     python3 tools/for-users/summarize.py target/demo.jtl [--fail-on-error]
 
