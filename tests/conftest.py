@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -287,6 +288,18 @@ def sys_mosquitto(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------- jmeter
+
+def read_xml_jtl(path):
+    """The samples of an XML JTL as CSV-like dicts (label, responseCode, responseMessage, success, SampleCount)."""
+    root = ET.parse(str(path)).getroot()
+    rows = []
+    for el in root.iter():
+        if el.tag in ("sample", "httpSample") and "lb" in el.attrib:
+            a = el.attrib
+            rows.append({"label": a.get("lb"), "responseCode": a.get("rc"), "responseMessage": a.get("rm", ""),
+                         "success": a.get("s"), "SampleCount": a.get("sc", "1"), "elapsed": a.get("t")})
+    return rows
+
 
 class JMeterRun:
     """One `jmeter -n` process writing a CSV JTL (tools/test/jmeter-test.properties)."""

@@ -7,12 +7,12 @@ certificate + password round trip, CSV and XML), a wrong user password (XML), a 
 and a plain TCP round trip with the user password (XML).
 """
 import base64
-import xml.etree.ElementTree as ET
 
 import pytest
 
 from conftest import (CONNECT_PLAN, P12_PASSWORD, USER_NAME, USER_PASSWORD, as_int, assert_failed_connect,
-                      assert_round_trip, connect_props, describe, ok, rows_by_label, single_connect)
+                      assert_round_trip, connect_props, describe, ok, read_xml_jtl, rows_by_label,
+                      single_connect)
 
 BAD_USER_PASSWORD = "S3cr3t-pw-bad-0b3d"
 BAD_P12_PASSWORD = "P12-pass-bad-c4e7"
@@ -31,18 +31,6 @@ CASES = {  # user password, PKCS#12 password (None: TCP, no TLS), XML JTL
     "wrong-p12-password-csv": (USER_PASSWORD, BAD_P12_PASSWORD, False),
     "tcp-user-password-xml": (USER_PASSWORD, None, True),
 }
-
-
-def read_xml_jtl(path):
-    """The samples of an XML JTL as CSV-like dicts (label, responseCode, responseMessage, success, SampleCount)."""
-    root = ET.parse(str(path)).getroot()
-    rows = []
-    for el in root.iter():
-        if el.tag in ("sample", "httpSample") and "lb" in el.attrib:
-            a = el.attrib
-            rows.append({"label": a.get("lb"), "responseCode": a.get("rc"), "responseMessage": a.get("rm", ""),
-                         "success": a.get("s"), "SampleCount": a.get("sc", "1"), "elapsed": a.get("t")})
-    return rows
 
 
 @pytest.mark.parametrize("case", list(CASES))

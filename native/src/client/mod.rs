@@ -8,7 +8,10 @@ mod session;
 mod topic;
 
 pub use error::ClientError;
-pub use options::{Attempts, Authenticator, Secret, SessionOptions, DEFAULT_INFLIGHT_V3};
+pub use options::{
+    Attempts, Authenticator, Credentials, PerConnection, Secret, SessionOptions,
+    DEFAULT_INFLIGHT_V3,
+};
 pub use progress::ConnectProgress;
 pub use session::{Carried, Delivery, MessageSink, PublishAck, Session, SubAckWait, UnsubAckWait};
 pub use topic::{route_filter, topic_matches, validate_filter};

@@ -1,4 +1,5 @@
 use std::fmt;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use std::sync::Arc;
@@ -56,6 +57,51 @@ pub struct Secret(pub Bytes);
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
+    }
+}
+
+/// A connection's user name and password, when a group's connections each have their own.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
+/// What one connection of a group has of its own; the options the group shares hold the rest.
+/// Each part is there only when it differs per connection, so an idle connection of a plain
+/// group pays for three empty fields.
+#[derive(Debug, Clone, Default)]
+pub struct PerConnection {
+    /// Its source address (None: the endpoint's).
+    pub local: Option<IpAddr>,
+    /// Its broker, when the group spreads over several (None: the options').
+    pub endpoint: Option<Arc<Endpoint>>,
+    /// Its credentials (None: the options').
+    pub credentials: Option<Arc<Credentials>>,
+}
+
+impl PerConnection {
+    pub fn endpoint<'a>(&'a self, opts: &'a SessionOptions) -> &'a Endpoint {
+        self.endpoint.as_deref().unwrap_or(&opts.endpoint)
+    }
+
+    /// The source address to connect from.
+    pub fn local(&self, opts: &SessionOptions) -> Option<IpAddr> {
+        self.local.or(self.endpoint(opts).bind)
+    }
+
+    pub fn username<'a>(&'a self, opts: &'a SessionOptions) -> Option<&'a str> {
+        match &self.credentials {
+            Some(c) => c.username.as_deref(),
+            None => opts.username.as_deref(),
+        }
+    }
+
+    pub fn password<'a>(&'a self, opts: &'a SessionOptions) -> Option<&'a Secret> {
+        match &self.credentials {
+            Some(c) => c.password.as_ref(),
+            None => opts.password.as_ref(),
+        }
     }
 }
 

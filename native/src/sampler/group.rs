@@ -5,15 +5,20 @@ mod connect_limit;
 mod publishing;
 mod unsubscribed;
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use bytes::BytesMut;
 use tokio::sync::{watch, OwnedSemaphorePermit};
 use tokio::task::{JoinError, JoinSet};
 
-use crate::client::{Carried, ClientError, ConnectProgress, Session, SessionOptions};
+use crate::client::{
+    Carried, ClientError, ConnectProgress, Credentials, PerConnection, Secret, Session,
+    SessionOptions,
+};
 use crate::codec::{ProtocolVersion, QoS};
 use crate::transport::{Endpoint, TlsContext, TlsInput, Transport};
 
@@ -45,6 +50,9 @@ pub struct ConnectionGroup {
     session_options: Arc<SessionOptions>,
     /// One client id per slot, kept across reconnects so a persistent session resumes.
     client_ids: Vec<String>,
+    /// What slot i has of its own (source address, ...): `own[i % own.len()]`, so connections
+    /// with the same share one.
+    own: Vec<Arc<PerConnection>>,
     sessions: Mutex<Vec<Option<Arc<Session>>>>,
     /// Per slot: the subscriptions of the session a Disconnect ended, for the next Connect.
     carried: Mutex<Vec<Option<Carried>>>,
@@ -88,6 +96,61 @@ fn session_options(c: &ConnectConfig, transport: Transport) -> SessionOptions {
     }
 }
 
+/// What a template sees of the connection in `slot` of a group whose slot 0 is `conn_base`.
+fn index_vars(conn_base: u64, slot: usize, client_id: &str) -> Vars<'_> {
+    Vars {
+        conn: slot as u64,
+        conn_test: conn_base + slot as u64,
+        client_id,
+        seq: 0,
+    }
+}
+
+/// What each connection has of its own: its source address (taken in turn from the list) and,
+/// when templates make them, its credentials. Without the latter, connections with the same
+/// address share one.
+fn own(config: &ConnectConfig, conn_base: u64, client_ids: &[String]) -> Vec<Arc<PerConnection>> {
+    let local = |slot: usize| match config.bind.len() {
+        0 => None,
+        n => Some(config.bind[slot % n]),
+    };
+    if !config.identity.per_connection_credentials() {
+        let n = config.bind.len().max(1);
+        return (0..n)
+            .map(|slot| {
+                Arc::new(PerConnection {
+                    local: local(slot),
+                    ..PerConnection::default()
+                })
+            })
+            .collect();
+    }
+    client_ids
+        .iter()
+        .enumerate()
+        .map(|(slot, id)| {
+            let vars = index_vars(conn_base, slot, id);
+            let username = match &config.identity.username {
+                Some(t) => Some(t.expand_string(&vars)).filter(|u| !u.trim().is_empty()),
+                None => config.username.clone(),
+            };
+            let password = match &config.identity.password {
+                Some(t) => {
+                    let mut b = BytesMut::with_capacity(t.0.size_hint());
+                    t.0.expand(&mut b, &vars);
+                    Some(b.freeze()).filter(|p| !p.is_empty()).map(Secret)
+                }
+                None => config.password.clone(),
+            };
+            Arc::new(PerConnection {
+                local: local(slot),
+                credentials: Some(Arc::new(Credentials { username, password })),
+                ..PerConnection::default()
+            })
+        })
+        .collect()
+}
+
 /// The setting a TLS setup error is about.
 fn tls_setting(input: TlsInput) -> Id {
     match input {
@@ -127,7 +190,8 @@ type Connected = (usize, Result<Session, ClientError>, Duration);
 
 /// What the connects of one Connect sample came to.
 struct Opened {
-    failures: Vec<ClientError>,
+    /// The failed connects, each with its client id when the task got as far as to say.
+    failures: Vec<(Option<String>, ClientError)>,
     /// Per slot: its connect ended, connected or failed (not cut short by JMeter's Shutdown).
     finished: Vec<bool>,
     /// The longest a connection took to connect.
@@ -135,15 +199,25 @@ struct Opened {
 }
 
 /// The first error, and how many of the group's connections failed.
-fn failure_message(total: usize, failures: &[ClientError]) -> String {
-    let first = &failures[0];
+fn failure_message(total: usize, failures: &[(Option<String>, ClientError)]) -> String {
+    let (_, first) = &failures[0];
     if total == 1 {
         format!("Connect failed: {first}")
     } else {
         format!(
-            "{} of {total} connection(s) failed; first error: {first}",
-            failures.len()
+            "{} of {total} connection(s) failed; first error{}",
+            failures.len(),
+            naming(&failures[0])
         )
+    }
+}
+
+/// A group's failure with the connection it came from: with an identity per device, which
+/// device failed is what the user needs to find the wrong password or certificate.
+fn naming((client_id, e): &(Option<String>, ClientError)) -> String {
+    match client_id {
+        Some(id) => format!(" (client id {id}): {e}"),
+        None => format!(": {e}"),
     }
 }
 
@@ -152,7 +226,7 @@ fn failure_message(total: usize, failures: &[ClientError]) -> String {
 fn shutdown_message(
     total: usize,
     unfinished: &[&ConnectProgress],
-    failures: &[ClientError],
+    failures: &[(Option<String>, ClientError)],
 ) -> String {
     let last = unfinished
         .iter()
@@ -172,8 +246,9 @@ fn shutdown_message(
     );
     if let Some(first) = failures.first() {
         m.push_str(&format!(
-            "; {} more failed, first error: {first}",
-            failures.len()
+            "; {} more failed, first error{}",
+            failures.len(),
+            naming(first)
         ));
     }
     m
@@ -181,16 +256,18 @@ fn shutdown_message(
 
 impl ConnectionGroup {
     pub fn new(config: ConnectConfig) -> Result<ConnectionGroup, ConfigError> {
-        let client_ids = (0..config.connections)
-            .map(|_| {
-                next_client_id(
-                    &config.client_id_prefix,
-                    config.client_id_suffix,
-                    config.version,
-                )
+        let slots = config.connections as usize;
+        let conn_base = NEXT_CONNECTION.fetch_add(slots as u64, Ordering::Relaxed);
+        let client_ids = (0..slots)
+            .map(|slot| {
+                let prefix = match &config.identity.client_id_prefix {
+                    Some(t) => Cow::Owned(t.expand_string(&index_vars(conn_base, slot, ""))),
+                    None => Cow::Borrowed(config.client_id_prefix.as_str()),
+                };
+                next_client_id(&prefix, config.client_id_suffix, config.version)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let slots = client_ids.len();
+        let own = own(&config, conn_base, &client_ids);
         let transport = transport(&config)?;
         let session_options = Arc::new(session_options(&config, transport));
         Ok(ConnectionGroup {
@@ -198,6 +275,7 @@ impl ConnectionGroup {
             config,
             session_options,
             client_ids,
+            own,
             sessions: Mutex::new(vec![None; slots]),
             carried: Mutex::new((0..slots).map(|_| None).collect()),
             cancel: watch::Sender::new(0),
@@ -205,7 +283,7 @@ impl ConnectionGroup {
             reconnects_reported: AtomicU64::new(0),
             reused_ids_reported: AtomicU64::new(0),
             unsubscribed: Unsubscribed::default(),
-            conn_base: NEXT_CONNECTION.fetch_add(slots as u64, Ordering::Relaxed),
+            conn_base,
         })
     }
 
@@ -217,14 +295,18 @@ impl ConnectionGroup {
         &self.client_ids
     }
 
+    /// What the connection in `slot` has of its own.
+    fn own(&self, slot: usize) -> Arc<PerConnection> {
+        self.own[slot % self.own.len()].clone()
+    }
+
     /// What a template sees of the connection in `slot` (its message number aside).
     pub(super) fn template_vars(&self, slot: usize) -> Vars<'_> {
-        Vars {
-            conn: slot as u64,
-            conn_test: self.conn_base + slot as u64,
-            client_id: self.client_ids.get(slot).map_or("", String::as_str),
-            seq: 0,
-        }
+        index_vars(
+            self.conn_base,
+            slot,
+            self.client_ids.get(slot).map_or("", String::as_str),
+        )
     }
 
     /// What the group was made from.
@@ -457,10 +539,7 @@ impl ConnectionGroup {
     ) {
         let opts = self.session_options.clone();
         let client_id = self.client_ids[slot].clone();
-        let local = match self.config.bind.len() {
-            0 => None,
-            n => Some(self.config.bind[slot % n]),
-        };
+        let own = self.own(slot);
         let carried = slots[slot]
             .as_ref()
             .and_then(|s| s.take_carried())
@@ -478,7 +557,7 @@ impl ConnectionGroup {
             // next write), which keeps the task's memory allocated for as long; inline,
             // that was the whole ~11 KB handshake future per idle WebSocket connection.
             let connected = Box::pin(Session::connect_shared(
-                opts, client_id, local, carried, &seen,
+                opts, client_id, own, carried, &seen,
             ))
             .await;
             (slot, connected, began.elapsed())
@@ -497,12 +576,13 @@ impl ConnectionGroup {
             }
             Ok((slot, Err(e), _)) => {
                 opened.finished[slot] = true;
-                opened.failures.push(e);
+                let client_id = self.client_ids.get(slot).cloned();
+                opened.failures.push((client_id, e));
             }
             Err(e) if e.is_cancelled() => {}
             Err(e) => opened
                 .failures
-                .push(ClientError::Lost(format!("connect task failed: {e}"))),
+                .push((None, ClientError::Lost(format!("connect task failed: {e}")))),
         }
     }
 

@@ -2,8 +2,9 @@
 //! message, where JMeter's `${...}` (evaluated once per sample and thread) cannot reach.
 //!
 //! Syntax: `{{name}}`, which JMeter leaves alone (its own are `${...}` and `${__f()}`):
-//! `{{conn}}`, `{{conn.test}}`, `{{client_id}}`, `{{seq}}`, `{{time_ms}}`, `{{time_ns}}`,
-//! `{{random:MIN:MAX}}`; `{{{{` writes a literal `{{`. Text without `{{` is not a template at
+//! `{{conn}}`, `{{conn.test}}` (zero-padded to N digits as `{{conn:N}}`, `{{conn.test:N}}`),
+//! `{{client_id}}`, `{{seq}}`, `{{time_ms}}`, `{{time_ns}}`, `{{random:MIN:MAX}}`; `{{{{` writes a
+//! literal `{{`. Text without `{{` is not a template at
 //! all, so it keeps today's path and cost. Parsed once into segments; expanding writes into the
 //! caller's buffer and allocates nothing else.
 
@@ -30,8 +31,9 @@ pub struct Vars<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
     Literal(Bytes),
-    Conn,
-    ConnTest,
+    /// Zero-padded to this many digits (0: as it is).
+    Conn(u8),
+    ConnTest(u8),
     ClientId,
     Seq,
     TimeMs,
@@ -50,8 +52,11 @@ impl Segment {
 }
 
 /// The placeholders, for messages.
-pub const KNOWN: &str = "{{conn}}, {{conn.test}}, {{client_id}}, {{seq}}, {{time_ms}}, \
-                         {{time_ns}}, {{random:MIN:MAX}}";
+pub const KNOWN: &str = "{{conn}}, {{conn.test}} (zero-padded: {{conn:6}}, {{conn.test:6}}), \
+                         {{client_id}}, {{seq}}, {{time_ms}}, {{time_ns}}, {{random:MIN:MAX}}";
+
+/// Widest zero padding: a u64 has 20 digits.
+const MAX_WIDTH: u8 = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
@@ -135,6 +140,17 @@ impl Template {
         })
     }
 
+    /// It names the connection: {{conn}} or {{conn.test}}, so each connection's expansion differs.
+    pub fn uses_index(&self) -> bool {
+        self.segments
+            .iter()
+            .any(|s| matches!(s, Segment::Conn(_) | Segment::ConnTest(_)))
+    }
+
+    pub fn uses_client_id(&self) -> bool {
+        self.segments.contains(&Segment::ClientId)
+    }
+
     /// A capacity that most expansions fit in.
     pub fn size_hint(&self) -> usize {
         self.literal_len + 24 * (self.segments.len())
@@ -150,8 +166,10 @@ impl Template {
                     out.put_slice(b);
                     Ok(())
                 }
-                Segment::Conn => write!(out, "{}", vars.conn),
-                Segment::ConnTest => write!(out, "{}", vars.conn_test),
+                Segment::Conn(w) => write!(out, "{:0w$}", vars.conn, w = usize::from(*w)),
+                Segment::ConnTest(w) => {
+                    write!(out, "{:0w$}", vars.conn_test, w = usize::from(*w))
+                }
                 Segment::ClientId => {
                     out.put_slice(vars.client_id.as_bytes());
                     Ok(())
@@ -203,32 +221,47 @@ fn placeholder(name: &[u8]) -> Result<Segment, String> {
     let raw = String::from_utf8_lossy(name);
     let unknown = || format!("unknown placeholder '{{{{{raw}}}}}' (known: {KNOWN})");
     let name = raw.trim();
+    if let Some((index, width)) = name.split_once(':') {
+        let make = match index.trim() {
+            "conn" => Segment::Conn,
+            "conn.test" => Segment::ConnTest,
+            _ if index.trim() == "random" => return random(&raw, name),
+            _ => return Err(unknown()),
+        };
+        return match width.trim().parse::<u8>() {
+            Ok(w @ 1..=MAX_WIDTH) => Ok(make(w)),
+            _ => Err(format!(
+                "'{{{{{raw}}}}}': a zero-padded index is {{{{{}:N}}}} with N digits, 1-{MAX_WIDTH}",
+                index.trim()
+            )),
+        };
+    }
     Ok(match name {
-        "conn" => Segment::Conn,
-        "conn.test" => Segment::ConnTest,
+        "conn" => Segment::Conn(0),
+        "conn.test" => Segment::ConnTest(0),
         "client_id" => Segment::ClientId,
         "seq" => Segment::Seq,
         "time_ms" => Segment::TimeMs,
         "time_ns" => Segment::TimeNs,
-        _ => {
-            let Some(rest) = name.strip_prefix("random") else {
-                return Err(unknown());
-            };
-            let range = rest.strip_prefix(':').unwrap_or("");
-            let bounds = range
-                .split_once(':')
-                .and_then(|(a, b)| Some((a.trim().parse::<i64>().ok()?, b.trim().parse().ok()?)));
-            match bounds {
-                Some((lo, hi)) if lo <= hi => Segment::Random(lo, hi),
-                _ => {
-                    return Err(format!(
-                        "'{{{{{raw}}}}}': a random number is {{{{random:MIN:MAX}}}} with whole \
-                         numbers MIN <= MAX, e.g. {{{{random:1:100}}}}"
-                    ))
-                }
-            }
-        }
+        "random" => return random(&raw, name),
+        _ => return Err(unknown()),
     })
+}
+
+/// `{{random:MIN:MAX}}`.
+fn random(raw: &str, name: &str) -> Result<Segment, String> {
+    let range = name.strip_prefix("random").unwrap_or("").trim_start();
+    let bounds = range
+        .strip_prefix(':')
+        .and_then(|r| r.split_once(':'))
+        .and_then(|(a, b)| Some((a.trim().parse::<i64>().ok()?, b.trim().parse().ok()?)));
+    match bounds {
+        Some((lo, hi)) if lo <= hi => Ok(Segment::Random(lo, hi)),
+        _ => Err(format!(
+            "'{{{{{raw}}}}}': a random number is {{{{random:MIN:MAX}}}} with whole numbers \
+             MIN <= MAX, e.g. {{{{random:1:100}}}}"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -248,6 +281,20 @@ mod tests {
     fn expand(t: &str) -> String {
         let t = Template::parse(t.as_bytes()).unwrap().expect("a template");
         t.expand_string(&vars())
+    }
+
+    #[test]
+    fn indexes_may_be_zero_padded() {
+        assert_eq!(expand("dev-{{conn.test:6}}"), "dev-000017");
+        assert_eq!(expand("{{ conn : 3 }}/{{conn:1}}"), "002/2");
+        for bad in ["{{conn:0}}", "{{conn.test:21}}", "{{conn:x}}", "{{seq:4}}"] {
+            let e = Template::parse(bad.as_bytes()).unwrap_err();
+            assert!(
+                e.contains("zero-padded") || e.contains("unknown"),
+                "{bad}: {e}"
+            );
+        }
+        assert_eq!(expand("{{random:5:5}}"), "5");
     }
 
     #[test]

@@ -11,7 +11,11 @@ use super::document::Values;
 use super::{mqtt_string, tls, user_properties};
 use crate::client::{Attempts, Secret};
 use crate::codec::{LastWill, Properties, Property, ProtocolVersion, QoS};
-use crate::sampler::config::{bad, ConfigError, ConnectConfig, ConnectV5, Id, Protocol};
+use crate::sampler::config::{
+    bad, refer, ConfigError, ConnectConfig, ConnectV5, Id, IdentityTemplates, Protocol,
+    SecretTemplate,
+};
+use crate::sampler::template::Template;
 use crate::transport::TlsSettings;
 
 impl ConnectConfig {
@@ -47,16 +51,26 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
     };
     let connections: u32 = v.num(Id::Connections)?;
     let client_id_suffix = v.bool(Id::ClientIdSuffix)?;
-    if !client_id_suffix && connections > 1 {
-        return Err(bad(
-            Id::ClientIdSuffix,
-            "several connections per thread need the random client id suffix, or they would share one id",
-        ));
-    }
     let client_id_prefix = v.text(Id::ClientIdPrefix)?.to_string();
     mqtt_string(Id::ClientIdPrefix, "client id prefix", &client_id_prefix)?;
     let username = v.text(Id::Username)?;
     mqtt_string(Id::Username, "user name", username)?;
+    let identity = identity(&client_id_prefix, username, v.text(Id::Password)?)?;
+    let distinct = identity
+        .client_id_prefix
+        .as_ref()
+        .is_some_and(Template::uses_index);
+    if !client_id_suffix && connections > 1 && !distinct {
+        return Err(bad(
+            Id::ClientIdSuffix,
+            format!(
+                "several connections per thread need the random client id suffix, or a client id \
+                 prefix that names each connection (e.g. dev-{{{{conn.test:6}}}} in {}), or they \
+                 would share one id",
+                refer(Id::ClientIdPrefix)
+            ),
+        ));
+    }
     // XMeter sends credentials only when not blank; so do we.
     let username = Some(username.to_string()).filter(|u| !u.trim().is_empty());
     let password = Some(v.text(Id::Password)?)
@@ -74,6 +88,7 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
         client_id_suffix,
         username,
         password,
+        identity,
         clean_session: v.bool(Id::CleanSession)?,
         connect_attempts: Attempts::from_setting(v.int(Id::ConnAttemptMax)?),
         reconnect_attempts: Attempts::from_setting(v.int(Id::ReconnAttemptMax)?),
@@ -94,6 +109,56 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
         v5,
     })
 }
+
+/// Per-connection placeholders in the client id prefix, user name and password. A password's text
+/// is never quoted, not even a wrong placeholder of it.
+fn identity(
+    prefix: &str,
+    username: &str,
+    password: &str,
+) -> Result<IdentityTemplates, ConfigError> {
+    let per_connection =
+        |id: Id, what: &str, text: &str| -> Result<Option<Template>, ConfigError> {
+            let t = Template::parse(text.as_bytes())
+                .map_err(|m| bad(id, format!("{what} '{text}': {m}")))?;
+            if let Some(p) = t.as_ref().and_then(Template::first_per_message) {
+                return Err(bad(
+                    id,
+                    format!("{what} '{text}': {p} changes per message; {PER_CONNECTION}"),
+                ));
+            }
+            Ok(t)
+        };
+    let client_id_prefix = per_connection(Id::ClientIdPrefix, "client id prefix", prefix)?;
+    if client_id_prefix
+        .as_ref()
+        .is_some_and(Template::uses_client_id)
+    {
+        return Err(bad(
+            Id::ClientIdPrefix,
+            "a client id prefix cannot hold {{client_id}}, which it makes",
+        ));
+    }
+    let password = match Template::parse(password.as_bytes()) {
+        Ok(Some(t)) if t.first_per_message().is_none() => Some(SecretTemplate(t)),
+        Ok(None) => None,
+        _ => {
+            return Err(bad(
+                Id::Password,
+                format!("holds a placeholder that is not one of its own: {PER_CONNECTION} (a literal {{{{ is written {{{{{{{{)"),
+            ))
+        }
+    };
+    Ok(IdentityTemplates {
+        client_id_prefix,
+        username: per_connection(Id::Username, "user name", username)?,
+        password,
+    })
+}
+
+/// What a connection's identity may hold.
+const PER_CONNECTION: &str = "a connection's identity can hold only {{conn}}, {{conn.test}} \
+                              (zero-padded: {{conn:6}}, {{conn.test:6}}) and {{client_id}}";
 
 fn protocol(v: &Values) -> Result<Protocol, ConfigError> {
     Ok(match v.text(Id::Protocol)? {
@@ -418,6 +483,40 @@ pub(super) mod tests {
         )
         .unwrap();
         assert_eq!(&c.will.unwrap().payload[..], b"\0");
+    }
+
+    #[test]
+    fn identities_may_differ_per_connection() {
+        let c = ConnectConfig::from_json(
+            r#"{"clientIdPrefix":"dev-{{conn.test:6}}","clientIdSuffix":false,"connections":"3",
+                "username":"u{{conn}}","password":"p-{{client_id}}"}"#,
+        )
+        .unwrap();
+        assert!(c.identity.client_id_prefix.is_some() && c.identity.username.is_some());
+        assert!(c.identity.per_connection_credentials());
+        assert!(
+            !format!("{c:?}").contains("p-"),
+            "the password's template is a secret"
+        );
+        let plain = ConnectConfig::from_json(r#"{"username":"u","password":"p"}"#).unwrap();
+        assert!(!plain.identity.per_connection_credentials());
+        // without a per-connection placeholder, several connections need the suffix
+        let e = ConnectConfig::from_json(
+            r#"{"clientIdPrefix":"{{client_id}}x","connections":2,"clientIdSuffix":false}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.setting, Some(Id::ClientIdPrefix));
+        let e = ConnectConfig::from_json(
+            r#"{"clientIdPrefix":"fixed","connections":2,"clientIdSuffix":false}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.setting, Some(Id::ClientIdSuffix));
+        let e = ConnectConfig::from_json(r#"{"username":"u{{seq}}"}"#).unwrap_err();
+        assert_eq!(e.setting, Some(Id::Username));
+        assert!(e.message.contains("changes per message"), "{e}");
+        let e = ConnectConfig::from_json(r#"{"password":"s3cret{{nope}}"}"#).unwrap_err();
+        assert_eq!(e.setting, Some(Id::Password));
+        assert!(!e.message.contains("s3cret"), "{e}");
     }
 
     #[test]

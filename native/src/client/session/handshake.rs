@@ -1,34 +1,39 @@
-use std::net::IpAddr;
 use std::time::Instant;
 
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::client::error::ClientError;
-use crate::client::options::{Authenticator, SessionOptions};
+use crate::client::options::{Authenticator, PerConnection, SessionOptions};
 use crate::codec::{
     decode_packet, Auth, ConnAck, Connect, ConnectReturnCode, Packet, Properties, Property,
     ProtocolVersion, ReasonCode,
 };
-use crate::transport::BrokerStream;
+use crate::transport::{BrokerStream, Endpoint};
 
 /// One CONNECT -> CONNACK exchange within the connect timeout.
-/// `client_id` is this connection's (the options are shared by a group's connections).
+/// `client_id` and `own` are this connection's (the options are shared by a group's connections).
 pub(super) async fn handshake(
     opts: &SessionOptions,
     client_id: &str,
-    local: Option<IpAddr>,
+    own: &PerConnection,
 ) -> Result<(BrokerStream, BytesMut, ConnAck), ClientError> {
     let deadline = Instant::now() + opts.connect_timeout;
-    let mut stream = opts
-        .endpoint
-        .connect_from(opts.connect_timeout, local.or(opts.endpoint.bind))
+    let mut stream = own
+        .endpoint(opts)
+        .connect_from(opts.connect_timeout, own.local(opts))
         .await
         .map_err(|e| ClientError::Transport(e.to_string()))?;
     let v5 = opts.version == ProtocolVersion::V5;
     let authenticator = opts.authenticator.as_deref().filter(|_| v5);
-    let connect = encode_connect(opts, client_id, authenticator)?;
-    let exchange = exchange(&mut stream, &connect, opts, authenticator);
+    let connect = encode_connect(opts, client_id, own, authenticator)?;
+    let exchange = exchange(
+        &mut stream,
+        &connect,
+        opts,
+        own.endpoint(opts),
+        authenticator,
+    );
     let (leftover, ack) = tokio::time::timeout_at(deadline.into(), exchange)
         .await
         .map_err(|_| ClientError::ConnackTimeout(opts.connect_timeout.as_millis()))??;
@@ -49,6 +54,7 @@ pub(super) async fn handshake(
 fn encode_connect(
     opts: &SessionOptions,
     client_id: &str,
+    own: &PerConnection,
     authenticator: Option<&dyn Authenticator>,
 ) -> Result<BytesMut, ClientError> {
     let v5 = opts.version == ProtocolVersion::V5;
@@ -72,8 +78,8 @@ fn encode_connect(
         client_id: client_id.to_string(),
         clean_session: opts.clean_session,
         keep_alive: opts.keep_alive_secs,
-        username: opts.username.clone(),
-        password: opts.password.as_ref().map(|p| p.0.clone()),
+        username: own.username(opts).map(str::to_string),
+        password: own.password(opts).map(|p| p.0.clone()),
         will,
         properties,
     });
@@ -90,10 +96,11 @@ async fn exchange(
     stream: &mut BrokerStream,
     connect: &[u8],
     opts: &SessionOptions,
+    endpoint: &Endpoint,
     authenticator: Option<&dyn Authenticator>,
 ) -> Result<(BytesMut, ConnAck), ClientError> {
     let v5 = opts.version == ProtocolVersion::V5;
-    send(stream, connect, opts, "writing CONNECT").await?;
+    send(stream, connect, endpoint, "writing CONNECT").await?;
     let mut buf = BytesMut::with_capacity(512);
     loop {
         if v5 && answered_as_v3(&buf) {
@@ -102,7 +109,7 @@ async fn exchange(
         match decode_packet(&mut buf, opts.version, opts.max_packet_size) {
             Ok(Some(Packet::ConnAck(ack))) => return Ok((buf, ack)),
             Ok(Some(Packet::Auth(auth))) => {
-                answer_auth(stream, &auth, opts, authenticator).await?;
+                answer_auth(stream, &auth, opts, endpoint, authenticator).await?;
                 continue;
             }
             Ok(Some(other)) => return Err(ClientError::UnexpectedPacket(other.kind())),
@@ -112,7 +119,7 @@ async fn exchange(
         let n = stream
             .read_buf(&mut buf)
             .await
-            .map_err(|e| io_error(opts, "reading CONNACK", e))?;
+            .map_err(|e| io_error(endpoint, "reading CONNACK", e))?;
         if n == 0 {
             return Err(ClientError::Lost(
                 "broker closed the connection before CONNACK".into(),
@@ -125,6 +132,7 @@ async fn answer_auth(
     stream: &mut BrokerStream,
     auth: &Auth,
     opts: &SessionOptions,
+    endpoint: &Endpoint,
     authenticator: Option<&dyn Authenticator>,
 ) -> Result<(), ClientError> {
     let Some(a) = authenticator else {
@@ -137,25 +145,28 @@ async fn answer_auth(
     Packet::Auth(reply)
         .encode(opts.version, &mut o)
         .map_err(|e| ClientError::Encode(e.to_string()))?;
-    send(stream, &o, opts, "writing AUTH").await
+    send(stream, &o, endpoint, "writing AUTH").await
 }
 
 /// Writes `bytes` and flushes them out (TLS and WebSocket streams buffer).
 async fn send(
     stream: &mut BrokerStream,
     bytes: &[u8],
-    opts: &SessionOptions,
+    endpoint: &Endpoint,
     doing: &str,
 ) -> Result<(), ClientError> {
     stream
         .write_all(bytes)
         .await
-        .map_err(|e| io_error(opts, doing, e))?;
-    stream.flush().await.map_err(|e| io_error(opts, doing, e))
+        .map_err(|e| io_error(endpoint, doing, e))?;
+    stream
+        .flush()
+        .await
+        .map_err(|e| io_error(endpoint, doing, e))
 }
 
-fn io_error(opts: &SessionOptions, doing: &str, e: std::io::Error) -> ClientError {
-    match opts.endpoint.explain(&e) {
+fn io_error(endpoint: &Endpoint, doing: &str, e: std::io::Error) -> ClientError {
+    match endpoint.explain(&e) {
         // A TLS alert (TLS 1.3 refuses a client certificate only after the handshake).
         Some(t) => ClientError::Transport(t.to_string()),
         None => ClientError::Lost(format!("{doing}: {e}")),

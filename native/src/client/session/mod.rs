@@ -14,7 +14,6 @@ mod shared;
 mod subscriptions;
 mod task;
 
-use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,7 +21,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::client::error::ClientError;
-use crate::client::options::{backoff, SessionOptions};
+use crate::client::options::{backoff, PerConnection, SessionOptions};
 use crate::client::progress::ConnectProgress;
 use crate::codec::{
     Disconnect, Properties, Property, Publish, QoS, ReasonCode, SubscribeReturnCode,
@@ -72,30 +71,30 @@ impl Session {
         progress: &ConnectProgress,
     ) -> Result<Session, ClientError> {
         let client_id = opts.client_id.clone();
-        Session::connect_shared(Arc::new(opts), client_id, None, carried, progress).await
+        Session::connect_shared(Arc::new(opts), client_id, Arc::default(), carried, progress).await
     }
 
     /// As [`Session::connect_observed`] with options shared by many connections (a group's):
-    /// `client_id` and `local` (its source address, None = `opts.endpoint.bind`) are this
-    /// connection's, and `opts.client_id` is not used. Sharing keeps an idle connection's memory
-    /// to its own state.
+    /// `client_id` and `own` (its source address, broker, credentials where they differ) are
+    /// this connection's, and `opts.client_id` is not used. Sharing keeps an idle connection's
+    /// memory to its own state.
     pub async fn connect_shared(
         opts: Arc<SessionOptions>,
         client_id: String,
-        local: Option<IpAddr>,
+        own: Arc<PerConnection>,
         carried: Option<Carried>,
         progress: &ConnectProgress,
     ) -> Result<Session, ClientError> {
         let mut retries = 0u32;
         let mut client_id = client_id;
         let (stream, leftover, ack) = loop {
-            match handshake(&opts, &client_id, local).await {
+            match handshake(&opts, &client_id, &own).await {
                 Ok(ok) => break ok,
                 Err(e) if opts.connect_attempts.allows(retries) => {
                     progress.record_failure(&e);
                     tracing::info!(
                         client_id = %client_id,
-                        broker = %opts.endpoint.label(),
+                        broker = %own.endpoint(&opts).label(),
                         attempt = retries + 1,
                         error = %e,
                         "connect attempt failed, retrying"
@@ -121,7 +120,7 @@ impl Session {
         if let Some(id) = ack.properties.assigned_client_identifier() {
             client_id = id.to_string();
         }
-        let mut task = Task::new(opts, client_id.clone(), local, shared.clone(), rx, &ack);
+        let mut task = Task::new(opts, client_id.clone(), own, shared.clone(), rx, &ack);
         if let Some(c) = carried {
             task.routes = c.routes.into_iter().filter(|r| r.sink.is_open()).collect();
             task.subscriptions = c.subscriptions;
@@ -131,7 +130,7 @@ impl Session {
         }
         tracing::debug!(
             client_id = %client_id,
-            broker = %task.opts.endpoint.label(),
+            broker = %task.own.endpoint(&task.opts).label(),
             session_present = ack.session_present,
             "connected"
         );

@@ -1,5 +1,4 @@
 use std::collections::VecDeque;
-use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -9,7 +8,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::oneshot;
 
 use crate::client::error::ClientError;
-use crate::client::options::{backoff, SessionOptions, DEFAULT_INFLIGHT_V3};
+use crate::client::options::{backoff, PerConnection, SessionOptions, DEFAULT_INFLIGHT_V3};
 use crate::client::topic::route_filter;
 use crate::codec::{
     ConnAck, Disconnect, Packet, Properties, Property, ProtocolVersion, PubRel, Publish, Subscribe,
@@ -28,8 +27,9 @@ pub(super) struct Task {
     pub(super) opts: Arc<SessionOptions>,
     /// This connection's (a 5.0 broker may assign one).
     pub(super) client_id: String,
-    /// This connection's source address, kept for reconnects.
-    pub(super) local: Option<IpAddr>,
+    /// This connection's own source address, broker and credentials, kept for reconnects
+    /// (shared with the group's other connections that have the same).
+    pub(super) own: Arc<PerConnection>,
     pub(super) shared: Arc<Shared>,
     pub(super) rx: CommandReceiver,
     pub(super) out: BytesMut,
@@ -108,7 +108,7 @@ impl Task {
     pub(super) fn new(
         opts: Arc<SessionOptions>,
         client_id: String,
-        local: Option<IpAddr>,
+        own: Arc<PerConnection>,
         shared: Arc<Shared>,
         rx: CommandReceiver,
         ack: &ConnAck,
@@ -116,7 +116,7 @@ impl Task {
         let mut task = Task {
             opts,
             client_id,
-            local,
+            own,
             shared,
             rx,
             // Grows on first use: an idle connection should cost as little memory as possible.
@@ -200,7 +200,7 @@ impl Task {
                     let will_retry = self.opts.reconnect_attempts.allows(retries_done);
                     tracing::warn!(
                         client_id = %self.client_id,
-                        broker = %self.opts.endpoint.label(),
+                        broker = %self.own.endpoint(&self.opts).label(),
                         %reason,
                         reconnect = if will_retry { "yes" } else { "no (reconnect attempts used up)" },
                         "connection lost"
@@ -212,7 +212,7 @@ impl Task {
                         Some((s, b, ack)) => {
                             tracing::info!(
                                 client_id = %self.client_id,
-                                broker = %self.opts.endpoint.label(),
+                                broker = %self.own.endpoint(&self.opts).label(),
                                 attempts = retries_done,
                                 session_present = ack.session_present,
                                 "reconnected"
@@ -228,7 +228,7 @@ impl Task {
                             if will_retry && !self.rx.is_closed() {
                                 tracing::warn!(
                                     client_id = %self.client_id,
-                                    broker = %self.opts.endpoint.label(),
+                                    broker = %self.own.endpoint(&self.opts).label(),
                                     attempts = retries_done,
                                     "reconnect attempts exhausted, connection closed"
                                 );
@@ -272,20 +272,20 @@ impl Task {
             *retries_done += 1;
             tracing::info!(
                 client_id = %self.client_id,
-                broker = %self.opts.endpoint.label(),
+                broker = %self.own.endpoint(&self.opts).label(),
                 attempt = *retries_done,
                 after_ms = delay.as_millis(),
                 "reconnecting"
             );
             // Boxed: the TLS and WebSocket handshakes are large futures, and inline they would
             // enlarge every idle connection's task by their size.
-            match Box::pin(handshake(&self.opts, &self.client_id, self.local)).await {
+            match Box::pin(handshake(&self.opts, &self.client_id, &self.own)).await {
                 Ok((s, b, ack)) => return Some((s, b, ack)),
                 Err(e) => {
                     let e = e.to_string();
                     tracing::warn!(
                         client_id = %self.client_id,
-                        broker = %self.opts.endpoint.label(),
+                        broker = %self.own.endpoint(&self.opts).label(),
                         attempt = *retries_done,
                         error = %e,
                         "reconnect attempt failed"
@@ -694,7 +694,14 @@ mod idle_cost {
             reason: None,
             properties: Properties::new(),
         };
-        Task::new(Arc::new(options()), "c".into(), None, shared, rx, &ack)
+        Task::new(
+            Arc::new(options()),
+            "c".into(),
+            Arc::default(),
+            shared,
+            rx,
+            &ack,
+        )
     }
 
     fn stream() -> BrokerStream {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::transport::Protocol;
 use crate::client::{Attempts, Secret, DEFAULT_INFLIGHT_V3};
 use crate::codec::{LastWill, Properties, ProtocolVersion};
+use crate::sampler::template::Template;
 use crate::transport::TlsSettings;
 
 /// The MQTT 5.0 parts of a Connect element, as properties ready for CONNECT.
@@ -15,6 +16,31 @@ pub struct ConnectV5 {
     pub will_properties: Properties,
     /// Our Maximum Packet Size (0 = none advertised): also our limit on incoming packets.
     pub maximum_packet_size: u32,
+}
+
+/// Templates that give each connection of a group its own client id, user name or password.
+#[derive(Debug, Clone, Default)]
+pub struct IdentityTemplates {
+    pub client_id_prefix: Option<Template>,
+    pub username: Option<Template>,
+    pub password: Option<SecretTemplate>,
+}
+
+impl IdentityTemplates {
+    /// Whether the connections' credentials differ.
+    pub fn per_connection_credentials(&self) -> bool {
+        self.username.is_some() || self.password.is_some()
+    }
+}
+
+/// A password's template: its text is a secret, so it is never shown.
+#[derive(Clone)]
+pub struct SecretTemplate(pub Template);
+
+impl std::fmt::Debug for SecretTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -28,6 +54,9 @@ pub struct ConnectConfig {
     pub client_id_suffix: bool,
     pub username: Option<String>,
     pub password: Option<Secret>,
+    /// Each connection's own, from templates (`{{conn}}`, `{{conn.test:6}}`, ...): the prefix's
+    /// (no `{{client_id}}`: it is what the prefix makes), the user name's and the password's.
+    pub identity: IdentityTemplates,
     pub clean_session: bool,
     pub connect_attempts: Attempts,
     pub reconnect_attempts: Attempts,

@@ -12,7 +12,7 @@ mod transport;
 mod unsubscribe;
 
 pub use broker_stats::BrokerStatsConfig;
-pub use connect::{ConnectConfig, ConnectV5};
+pub use connect::{ConnectConfig, ConnectV5, IdentityTemplates, SecretTemplate};
 pub use disconnect::DisconnectSettings;
 pub use pace::{Pace, PaceEvery};
 pub use publish::{
