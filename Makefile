@@ -9,6 +9,7 @@
 #   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS
 #                connects/s, memory), per-sample cost against JMeter's floor
 #   make bench-paced  paced publishing's schedule lag: 10,000 connections each every 10 s (PACED_* to change)
+#   make bench-identities  10,000 connections with and without a user name, password or certificate per device
 #   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
@@ -136,6 +137,12 @@ bench-inflight: bench-engine
 # CONNECTIONS per protocol (default 5000)
 bench-connections: bench-engine
 	$(PYTHON) tools/bench/connections.py $(CONNECTIONS)
+
+# per-device identities: CONNECTIONS (10000) per case, with and without a user name, password or client certificate
+# per connection, side by side (connects/s, KiB per idle connection)
+.PHONY: bench-identities
+bench-identities: bench-engine
+	$(PYTHON) tools/bench/identities.py $(or $(CONNECTIONS),10000)
 
 # paced publishing: PACED_CONNECTIONS (10000) each publishing every PACED_INTERVAL_MS (10000) for PACED_SECONDS (30),
 # at PACED_QOS (0), one group against a Mosquitto of its own: the schedule's lag p50/p99/max and the achieved rate

@@ -207,6 +207,7 @@ class Broker:
         return "\n".join(lines)
 
     def start(self):
+        self.dir.mkdir(parents=True, exist_ok=True)
         self.conf.write_text(self.config_text())
         self.proc = subprocess.Popen([ensure_mosquitto(), "-c", str(self.conf)],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

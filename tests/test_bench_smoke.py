@@ -19,6 +19,15 @@ def test_connections_bench_prints_memory_per_connection(build, bench_engine):
     assert "| TCP |" in out and "| WS |" in out and "failed" not in out, out
 
 
+def test_identities_bench_compares_shared_and_per_device_identities(build, bench_engine):
+    ensure_mosquitto()
+    out = run(["tools/bench/identities.py", "30"], {"MQTTLOAD_BENCH_ENGINE": str(bench_engine)})
+    for row in ("TCP, one user name and password", "TCP, a user name and password per device",
+                "TLS, no client certificate", "TLS, one client certificate", "TLS, a client certificate per device"):
+        assert "| " + row + " |" in out, out
+    assert "failed" not in out, out
+
+
 def test_per_sample_bench_prints_the_floor_and_our_samplers(build):
     ensure_mosquitto()
     out = run(["tools/bench/per_sample.py", "500"])

@@ -77,7 +77,7 @@ CASES = {
         dict(client_id_prefix="conn" + NUL + "_"), "501",
         r"Client id prefix (mqtt.client_id_prefix): client id prefix 'conn\u0000_' contains U+0000 (NUL) at character 5"),
     "will-topic-nul": (
-        dict(will_topic="will/" + NUL), "501", r"Topic (mqtt.will_topic): will topic 'will/\u0000' contains U+0000 (NUL)"),
+        dict(will_topic="will/" + NUL), "501", r"Will topic (mqtt.will_topic): will topic 'will/\u0000' contains U+0000 (NUL)"),
     # 2. every MQTT 5.0 Connect setting on a 3.x connection
     "v5-session-expiry-on-3.1": (
         dict(version="3.1", session_expiry="60"), "501",

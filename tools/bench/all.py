@@ -30,6 +30,8 @@ RUNS = [
     ("The 3.x in-flight window", [BENCH, "inflight"] + env("MESSAGES")),
     ("Connections: connects/s and memory per idle connection, per protocol",
      [PY, os.path.join(ROOT, "tools", "bench", "connections.py")] + env("CONNECTIONS")),
+    ("Per-device identities: connects/s and memory per idle connection, shared and per device",
+     [PY, os.path.join(ROOT, "tools", "bench", "identities.py")] + env("IDENTITY_CONNECTIONS")),
     ("Per-sample cost through JMeter against its floor (1 message per sample)",
      [PY, os.path.join(ROOT, "tools", "bench", "per_sample.py")] + env("SAMPLES")),
     ("Paced publishing: schedule lag",

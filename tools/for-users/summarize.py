@@ -6,7 +6,8 @@
 Prints samples, messages (sum of SampleCount), messages/s over the run, subscribe latency from the
 MQTT_SUB_* variables saved with `sample_variables`, publish figures (sent, intended, send rate, paced
 schedule lag) from the MQTT_PUB_* ones, the peak clients and message rates of the Broker Statistics samples
-(MQTT_BROKER_*), and errors. Also importable: read_jtl(),
+(MQTT_BROKER_*), the connections per broker of Connect elements spread over several brokers, and errors.
+Also importable: read_jtl(),
 as_int(), summarize().
 """
 import csv
@@ -106,6 +107,28 @@ def broker_peaks(rows):
     ])
 
 
+PER_BROKER = re.compile(r"; (failed )?per broker: (.*?)(?: \(INSECURE|$)")
+
+
+def per_broker(rows):
+    """Connections per broker of the Connect samples spread over several brokers ("...; per broker: a:1883 100,
+    b:1883 100", "...; failed per broker: c:1883 10"), from each thread's last Connect sample of each element
+    (a group connected again repeats its counts): {broker: {"connected": n, "failed": n}}, in order."""
+    last = OrderedDict()
+    for r in rows:
+        m = PER_BROKER.search(r.get("responseMessage", ""))
+        if m:
+            last[(r.get("threadName", ""), r.get("label", ""))] = m
+    out = OrderedDict()
+    for m in last.values():
+        kind = "failed" if m.group(1) else "connected"
+        for item in m.group(2).split(", "):
+            broker, _, n = item.rpartition(" ")
+            counts = out.setdefault(broker, {"connected": 0, "failed": 0})
+            counts[kind] += as_int(n, 0)
+    return out
+
+
 def is_ok(row):
     return row.get("success", "").strip().lower() == "true"
 
@@ -200,6 +223,7 @@ def summarize(rows):
     out["pub_lag_p50_us"] = round(sum(p * w for p, _, w in lagged) / weight) if weight else None
     out["pub_lag_p99_us"] = max(p for _, p, _ in lagged) if lagged else None
     out["broker"] = broker_peaks(rows)
+    out["per_broker"] = per_broker(rows)
     out["error_messages"] = [
         "%s: %s %s" % (r.get("label"), r.get("responseCode"), r.get("responseMessage"))
         for r in rows if not is_ok(r)
@@ -251,6 +275,10 @@ def main(argv):
             return "n/a" if v is None else "{:,.0f}{}".format(v, unit)
         print("  broker       peak clients %s  peak msgs in %s  out %s  (%d Broker Statistics samples)"
               % (num(b["clients"]), num(b["msgs_in_per_s"], "/s"), num(b["msgs_out_per_s"], "/s"), b["samples"]))
+    if s["per_broker"]:
+        print("  brokers      " + ", ".join("%s %d connected%s" % (b, c["connected"],
+                                                                   " %d failed" % c["failed"] if c["failed"] else "")
+                                            for b, c in s["per_broker"].items()))
     print("  errors       %d" % s["errors"])
     for m in s["error_messages"][:5]:
         print("    " + m)

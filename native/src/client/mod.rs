@@ -9,7 +9,7 @@ mod topic;
 
 pub use error::ClientError;
 pub use options::{
-    Attempts, Authenticator, Credentials, PerConnection, Secret, SessionOptions,
+    Attempts, Authenticator, Credentials, OwnCertificate, PerConnection, Secret, SessionOptions,
     DEFAULT_INFLIGHT_V3,
 };
 pub use progress::ConnectProgress;

@@ -5,6 +5,7 @@ use std::time::Duration;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use once_cell::sync::OnceCell;
 
 use crate::codec::{LastWill, Properties, ProtocolVersion};
 
@@ -19,7 +20,7 @@ pub trait Authenticator: Send + Sync + fmt::Debug {
     /// The response to the broker's challenge data, or why the exchange cannot go on.
     fn on_challenge(&self, data: &[u8]) -> Result<Bytes, String>;
 }
-use crate::transport::Endpoint;
+use crate::transport::{ClientIdentity, Endpoint, TlsSetupError};
 
 /// Mosquitto's default `max_inflight_messages`: a 3.x client has no Receive Maximum to learn
 /// the broker's limit from, and a stock broker resets a connection that goes far beyond it.
@@ -78,11 +79,48 @@ pub struct PerConnection {
     pub endpoint: Option<Arc<Endpoint>>,
     /// Its credentials (None: the options').
     pub credentials: Option<Arc<Credentials>>,
+    /// Its TLS client certificate, when each connection has its own (None: the transport's).
+    pub certificate: Option<Box<OwnCertificate>>,
+}
+
+/// A connection's own TLS client certificate: its files, read at its first connect (so loading
+/// 10,000 of them is spread over the connects, and a bad file fails only its connection) and
+/// then kept for its reconnects.
+#[derive(Debug, Clone)]
+pub struct OwnCertificate {
+    identity: ClientIdentity,
+    loaded: OnceCell<Endpoint>,
+}
+
+impl OwnCertificate {
+    pub fn new(identity: ClientIdentity) -> OwnCertificate {
+        OwnCertificate {
+            identity,
+            loaded: OnceCell::new(),
+        }
+    }
 }
 
 impl PerConnection {
     pub fn endpoint<'a>(&'a self, opts: &'a SessionOptions) -> &'a Endpoint {
         self.endpoint.as_deref().unwrap_or(&opts.endpoint)
+    }
+
+    /// What to connect to: its endpoint, with its own client certificate when it has one.
+    pub fn connect_endpoint<'a>(
+        &'a self,
+        opts: &'a SessionOptions,
+    ) -> Result<&'a Endpoint, TlsSetupError> {
+        let endpoint = self.endpoint(opts);
+        match &self.certificate {
+            None => Ok(endpoint),
+            Some(own) => own.loaded.get_or_try_init(|| {
+                Ok(Endpoint {
+                    transport: endpoint.transport.with_identity(&own.identity)?,
+                    ..endpoint.clone()
+                })
+            }),
+        }
     }
 
     /// The source address to connect from.

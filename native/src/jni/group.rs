@@ -20,6 +20,16 @@ export! {
 }
 
 export! {
+    /// A test run starts (its groups of the previous run are closed): connections are numbered
+    /// and identity files read from the start again.
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeNewTestRun(_) {
+        crate::sampler::number_connections_from_zero();
+        crate::settings::forget_identity_files();
+        Ok(())
+    }
+}
+
+export! {
     /// The connection of a Broker Statistics element, from that element's settings.
     fn Java_io_mqttload_jni_ConnectionGroup_nativeCreateForBrokerStats(
         env,

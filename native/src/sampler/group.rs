@@ -2,33 +2,31 @@
 //! (connections belong to the JMeter thread that opened them, or to the test under a name), and the Connect / Disconnect operations on it.
 
 mod connect_limit;
+mod own;
 mod publishing;
 mod unsubscribed;
 
-use std::borrow::Cow;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
 use tokio::sync::{watch, OwnedSemaphorePermit};
 use tokio::task::{JoinError, JoinSet};
 
 use crate::client::{
-    Carried, ClientError, ConnectProgress, Credentials, PerConnection, Secret, Session,
-    SessionOptions,
+    Carried, ClientError, ConnectProgress, PerConnection, Session, SessionOptions,
 };
 use crate::codec::{ProtocolVersion, QoS};
-use crate::transport::{Endpoint, TlsContext, TlsInput, Transport};
+use crate::transport::Endpoint;
 
-use super::client_id::next_client_id;
-use super::config::{bad, ConfigError, ConnectConfig, DisconnectSettings, Id, Protocol};
+use super::config::{ConfigError, ConnectConfig, DisconnectSettings};
 use super::outcome::{self, SampleOutcome};
 use super::shutdown::Shutdown;
 use super::streams::Stream;
 use super::template::Vars;
 use connect_limit::{connect_limit, next_permit};
+use own::{fleet, index_vars, Fleet};
 use publishing::Publishing;
 use unsubscribed::Unsubscribed;
 
@@ -42,6 +40,12 @@ static NEXT_GROUP_ID: AtomicU64 = AtomicU64::new(1);
 /// Numbers every connection of this engine ({{conn.test}}): a group takes a block at creation.
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(0);
 
+/// A new test run numbers its connections ({{conn.test}}, round-robin placement) from 0 again,
+/// so a plan run twice in one JMeter gives its devices the same identities both times.
+pub fn number_connections_from_zero() {
+    NEXT_CONNECTION.store(0, Ordering::Relaxed);
+}
+
 pub struct ConnectionGroup {
     id: u64,
     config: ConnectConfig,
@@ -50,9 +54,12 @@ pub struct ConnectionGroup {
     session_options: Arc<SessionOptions>,
     /// One client id per slot, kept across reconnects so a persistent session resumes.
     client_ids: Vec<String>,
-    /// What slot i has of its own (source address, ...): `own[i % own.len()]`, so connections
-    /// with the same share one.
+    /// What each slot has of its own (source address, broker, identity); slots with nothing of
+    /// their own but their address and broker share one.
     own: Vec<Arc<PerConnection>>,
+    /// The brokers of a group spread over several (`host:port`), and each slot's.
+    brokers: Vec<String>,
+    broker_of: Vec<u32>,
     sessions: Mutex<Vec<Option<Arc<Session>>>>,
     /// Per slot: the subscriptions of the session a Disconnect ended, for the next Connect.
     carried: Mutex<Vec<Option<Carried>>>,
@@ -68,14 +75,9 @@ pub struct ConnectionGroup {
 }
 
 /// The options every connection of a group shares; the client id is each connection's own.
-fn session_options(c: &ConnectConfig, transport: Transport) -> SessionOptions {
+fn session_options(c: &ConnectConfig, endpoint: Endpoint) -> SessionOptions {
     SessionOptions {
-        endpoint: Endpoint {
-            host: c.host.clone(),
-            port: c.port,
-            bind: None,
-            transport,
-        },
+        endpoint,
         version: c.version,
         client_id: String::new(),
         clean_session: c.clean_session,
@@ -96,95 +98,6 @@ fn session_options(c: &ConnectConfig, transport: Transport) -> SessionOptions {
     }
 }
 
-/// What a template sees of the connection in `slot` of a group whose slot 0 is `conn_base`.
-fn index_vars(conn_base: u64, slot: usize, client_id: &str) -> Vars<'_> {
-    Vars {
-        conn: slot as u64,
-        conn_test: conn_base + slot as u64,
-        client_id,
-        seq: 0,
-    }
-}
-
-/// What each connection has of its own: its source address (taken in turn from the list) and,
-/// when templates make them, its credentials. Without the latter, connections with the same
-/// address share one.
-fn own(config: &ConnectConfig, conn_base: u64, client_ids: &[String]) -> Vec<Arc<PerConnection>> {
-    let local = |slot: usize| match config.bind.len() {
-        0 => None,
-        n => Some(config.bind[slot % n]),
-    };
-    if !config.identity.per_connection_credentials() {
-        let n = config.bind.len().max(1);
-        return (0..n)
-            .map(|slot| {
-                Arc::new(PerConnection {
-                    local: local(slot),
-                    ..PerConnection::default()
-                })
-            })
-            .collect();
-    }
-    client_ids
-        .iter()
-        .enumerate()
-        .map(|(slot, id)| {
-            let vars = index_vars(conn_base, slot, id);
-            let username = match &config.identity.username {
-                Some(t) => Some(t.expand_string(&vars)).filter(|u| !u.trim().is_empty()),
-                None => config.username.clone(),
-            };
-            let password = match &config.identity.password {
-                Some(t) => {
-                    let mut b = BytesMut::with_capacity(t.0.size_hint());
-                    t.0.expand(&mut b, &vars);
-                    Some(b.freeze()).filter(|p| !p.is_empty()).map(Secret)
-                }
-                None => config.password.clone(),
-            };
-            Arc::new(PerConnection {
-                local: local(slot),
-                credentials: Some(Arc::new(Credentials { username, password })),
-                ..PerConnection::default()
-            })
-        })
-        .collect()
-}
-
-/// The setting a TLS setup error is about.
-fn tls_setting(input: TlsInput) -> Id {
-    match input {
-        TlsInput::CaFile => Id::TlsCaFile,
-        TlsInput::ClientCertificate => Id::TlsClientCertFile,
-        TlsInput::ClientKey => Id::TlsClientKeyFile,
-        TlsInput::ClientCertificatePassword => Id::TlsClientCertPassword,
-        TlsInput::ServerName => Id::TlsServerName,
-        TlsInput::Host => Id::Server,
-        TlsInput::MinVersion => Id::TlsMinVersion,
-    }
-}
-
-/// Builds the group's transport. For SSL and WSS this reads the certificate files and makes the
-/// rustls configuration once, so a bad path or password fails here, before any network I/O.
-fn transport(config: &ConnectConfig) -> Result<Transport, ConfigError> {
-    let tls = || {
-        TlsContext::new(&config.tls, &config.host)
-            .map(Arc::new)
-            .map_err(|e| bad(tls_setting(e.input()), e.to_string()))
-    };
-    Ok(match config.protocol {
-        Protocol::Tcp => Transport::Tcp,
-        Protocol::Tls => Transport::Tls(tls()?),
-        Protocol::Ws => Transport::Ws {
-            path: config.ws_path.clone(),
-        },
-        Protocol::Wss => Transport::Wss {
-            path: config.ws_path.clone(),
-            tls: tls()?,
-        },
-    })
-}
-
 /// A slot's connect: the session or why there is none, and how long it took.
 type Connected = (usize, Result<Session, ClientError>, Duration);
 
@@ -192,6 +105,8 @@ type Connected = (usize, Result<Session, ClientError>, Duration);
 struct Opened {
     /// The failed connects, each with its client id when the task got as far as to say.
     failures: Vec<(Option<String>, ClientError)>,
+    /// The slots of the failed connects (for the counts per broker).
+    failed_slots: Vec<usize>,
     /// Per slot: its connect ended, connected or failed (not cut short by JMeter's Shutdown).
     finished: Vec<bool>,
     /// The longest a connection took to connect.
@@ -258,24 +173,22 @@ impl ConnectionGroup {
     pub fn new(config: ConnectConfig) -> Result<ConnectionGroup, ConfigError> {
         let slots = config.connections as usize;
         let conn_base = NEXT_CONNECTION.fetch_add(slots as u64, Ordering::Relaxed);
-        let client_ids = (0..slots)
-            .map(|slot| {
-                let prefix = match &config.identity.client_id_prefix {
-                    Some(t) => Cow::Owned(t.expand_string(&index_vars(conn_base, slot, ""))),
-                    None => Cow::Borrowed(config.client_id_prefix.as_str()),
-                };
-                next_client_id(&prefix, config.client_id_suffix, config.version)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let own = own(&config, conn_base, &client_ids);
-        let transport = transport(&config)?;
-        let session_options = Arc::new(session_options(&config, transport));
+        let Fleet {
+            client_ids,
+            own,
+            brokers,
+            broker_of,
+            endpoint,
+        } = fleet(&config, conn_base)?;
+        let session_options = Arc::new(session_options(&config, endpoint));
         Ok(ConnectionGroup {
             id: NEXT_GROUP_ID.fetch_add(1, Ordering::Relaxed),
             config,
             session_options,
             client_ids,
             own,
+            brokers,
+            broker_of,
             sessions: Mutex::new(vec![None; slots]),
             carried: Mutex::new((0..slots).map(|_| None).collect()),
             cancel: watch::Sender::new(0),
@@ -297,7 +210,7 @@ impl ConnectionGroup {
 
     /// What the connection in `slot` has of its own.
     fn own(&self, slot: usize) -> Arc<PerConnection> {
-        self.own[slot % self.own.len()].clone()
+        self.own[slot].clone()
     }
 
     /// What a template sees of the connection in `slot` (its message number aside).
@@ -501,6 +414,7 @@ impl ConnectionGroup {
         let mut waiting = (!todo.is_empty()).then(|| next_permit(limit.clone(), start_at(0)));
         let mut opened = Opened {
             failures: Vec::new(),
+            failed_slots: Vec::new(),
             finished: vec![false; self.client_ids.len()],
             slowest: Duration::ZERO,
         };
@@ -578,6 +492,7 @@ impl ConnectionGroup {
                 opened.finished[slot] = true;
                 let client_id = self.client_ids.get(slot).cloned();
                 opened.failures.push((client_id, e));
+                opened.failed_slots.push(slot);
             }
             Err(e) if e.is_cancelled() => {}
             Err(e) => opened
@@ -611,11 +526,12 @@ impl ConnectionGroup {
         if opened.failures.is_empty() {
             return self.connected_outcome(todo, opened.slowest, elapsed);
         }
-        SampleOutcome::failed(
-            outcome::FAILED,
-            failure_message(total, &opened.failures),
-            elapsed,
-        )
+        let message = failure_message(total, &opened.failures);
+        let message = match self.per_broker(opened.failed_slots.iter().copied()) {
+            Some(counts) => format!("{message}; failed per broker: {counts}"),
+            None => message,
+        };
+        SampleOutcome::failed(outcome::FAILED, message, elapsed)
     }
 
     /// Every connection is up: how many were connected or reused, how fast, and the client ids
@@ -643,6 +559,10 @@ impl ConnectionGroup {
         } else {
             message
         };
+        let message = match self.per_broker(0..total) {
+            Some(counts) => format!("{message}; per broker: {counts}"),
+            None => message,
+        };
         let message = if self.session_options.endpoint.transport.is_insecure() {
             format!("{message} (INSECURE: certificate not verified)")
         } else {
@@ -661,6 +581,28 @@ impl ConnectionGroup {
             .collect();
         o.response_data = Some(ids.join("\n").into_bytes());
         o
+    }
+
+    /// How many of `slots` go to each broker, in the order of the brokers (`a:1883 100, b:1883
+    /// 100`), when the group spreads over several; a broker none of them uses is left out.
+    fn per_broker(&self, slots: impl Iterator<Item = usize>) -> Option<String> {
+        if self.brokers.len() < 2 {
+            return None;
+        }
+        let mut counts = vec![0usize; self.brokers.len()];
+        for slot in slots {
+            if let Some(b) = self.broker_of.get(slot) {
+                counts[*b as usize] += 1;
+            }
+        }
+        let shown: Vec<String> = self
+            .brokers
+            .iter()
+            .zip(&counts)
+            .filter(|(_, n)| **n > 0)
+            .map(|(b, n)| format!("{b} {n}"))
+            .collect();
+        Some(shown.join(", "))
     }
 
     /// DISCONNECT on every live connection, then forget them.

@@ -23,7 +23,10 @@ pub use config::{
     BrokerStatsConfig, ConfigError, ConnectConfig, DisconnectSettings, PublishConfig,
     SubscribeConfig, UnsubscribeConfig,
 };
-pub use group::{set_connect_concurrency, ConnectionGroup, DEFAULT_CONNECT_CONCURRENCY};
+pub use group::{
+    number_connections_from_zero, set_connect_concurrency, ConnectionGroup,
+    DEFAULT_CONNECT_CONCURRENCY,
+};
 pub use outcome::SampleOutcome;
 pub use publish::Publisher;
 pub use shutdown::{Shutdown, ShutdownTrigger};

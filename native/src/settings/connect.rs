@@ -1,22 +1,25 @@
 //! The Connect element's settings -> `ConnectConfig`; the Broker Statistics element's connection
 //! is read the same way from that element's settings.
 
+use std::path::Path;
 use std::time::Duration;
 
 use bytes::Bytes;
 
 use super::addresses::parse_addresses;
+use super::brokers::parse_brokers;
 use super::description::Element;
 use super::document::Values;
+use super::identity_file;
 use super::{mqtt_string, tls, user_properties};
 use crate::client::{Attempts, Secret};
 use crate::codec::{LastWill, Properties, Property, ProtocolVersion, QoS};
 use crate::sampler::config::{
-    bad, refer, ConfigError, ConnectConfig, ConnectV5, Id, IdentityTemplates, Protocol,
-    SecretTemplate,
+    bad, refer, ConfigError, ConnectConfig, ConnectV5, Id, IdentityTemplates, Placement, Protocol,
+    RowSource, SecretTemplate,
 };
 use crate::sampler::template::Template;
-use crate::transport::TlsSettings;
+use crate::transport::{Redacted, TlsSettings};
 
 impl ConnectConfig {
     /// A Connect element's settings document.
@@ -32,18 +35,8 @@ impl ConnectConfig {
 }
 
 pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
-    let host = v.text(Id::Server)?.to_string();
-    if host.is_empty() {
-        return Err(bad(Id::Server, "a host name or address is required"));
-    }
-    if host.contains("://") || host.contains('/') || host.contains(char::is_whitespace) {
-        return Err(bad(
-            Id::Server,
-            format!(
-                "'{host}' should be a host name or address only, without scheme, path or spaces"
-            ),
-        ));
-    }
+    let port = v.num(Id::Port)?;
+    let brokers = parse_brokers(v.text(Id::Server)?, port).map_err(|e| bad(Id::Server, e))?;
     let version = match v.text(Id::Version)? {
         "3.1" => ProtocolVersion::V31,
         "3.1.1" => ProtocolVersion::V311,
@@ -78,9 +71,35 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
         .map(|p| Secret(Bytes::from(p.as_bytes().to_vec())));
     let v5 = connect_v5(v)?;
     let protocol = protocol(v)?;
+    // TLS settings matter (and are checked) only for SSL and WSS: a TCP plan that still
+    // carries a half-filled TLS form must keep working.
+    let (tls, certificates) = if protocol.uses_tls() {
+        tls::settings(v)?
+    } else {
+        (TlsSettings::default(), None)
+    };
+    let identity_file = identity_file(v)?;
+    if identity_file
+        .as_ref()
+        .is_some_and(|f| f.rows.rows.iter().any(|r| r.cert.is_some()))
+        && !protocol.uses_tls()
+    {
+        return Err(bad(
+            Id::IdentityFile,
+            format!(
+                "its rows give client certificates, which only SSL and WSS send (see {})",
+                refer(Id::Protocol)
+            ),
+        ));
+    }
+    let client_cert_password = Redacted(v.text(Id::TlsClientCertPassword)?.to_string());
     Ok(ConnectConfig {
-        host,
-        port: v.num(Id::Port)?,
+        brokers,
+        port,
+        placement: match v.text(Id::BrokerPlacement)? {
+            "client_id_hash" => Placement::ClientIdHash,
+            _ => Placement::RoundRobin,
+        },
         version,
         connect_timeout: Duration::from_secs(v.num(Id::ConnTimeoutSecs)?),
         keep_alive_secs: v.num(Id::KeepAliveSecs)?,
@@ -89,6 +108,8 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
         username,
         password,
         identity,
+        identity_file,
+        client_cert_password,
         clean_session: v.bool(Id::CleanSession)?,
         connect_attempts: Attempts::from_setting(v.int(Id::ConnAttemptMax)?),
         reconnect_attempts: Attempts::from_setting(v.int(Id::ReconnAttemptMax)?),
@@ -101,11 +122,8 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
         ws_path: ws_path(v)?,
         // TLS settings matter (and are checked) only for SSL and WSS: a TCP plan that still
         // carries a half-filled TLS form must keep working.
-        tls: if protocol.uses_tls() {
-            tls::settings(v)?
-        } else {
-            TlsSettings::default()
-        },
+        tls,
+        certificates,
         v5,
     })
 }
@@ -154,6 +172,18 @@ fn identity(
         username: per_connection(Id::Username, "user name", username)?,
         password,
     })
+}
+
+fn identity_file(v: &Values) -> Result<Option<RowSource>, ConfigError> {
+    let path = v.text(Id::IdentityFile)?.trim();
+    if path.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(RowSource {
+        rows: identity_file::identity_file(Path::new(path))
+            .map_err(|e| bad(Id::IdentityFile, e))?,
+        first_row: v.num(Id::IdentityFirstRow)?,
+    }))
 }
 
 /// What a connection's identity may hold.
@@ -297,7 +327,7 @@ pub(super) mod tests {
                 "maxInflight":"","connectRate":" ","tls.caFile":"/x"}"#,
         )
         .unwrap();
-        assert_eq!((c.host.as_str(), c.port), ("broker", 1884));
+        assert_eq!(c.brokers[0].label(), "broker:1884");
         assert_eq!(c.version, ProtocolVersion::V5);
         assert_eq!(
             (c.connections, c.max_inflight, c.connect_rate),
@@ -318,6 +348,40 @@ pub(super) mod tests {
         for bad in ["-1", "1e9"] {
             assert_eq!(rate(bad).unwrap_err().setting, Some(Id::ConnectRate));
         }
+    }
+
+    #[test]
+    fn several_brokers_and_where_connections_go() {
+        let c = ConnectConfig::from_json(r#"{"server":"n1, n2:1884","port":"1999"}"#).unwrap();
+        let labels: Vec<String> = c.brokers.iter().map(|b| b.label()).collect();
+        assert_eq!(labels, ["n1:1999", "n2:1884"]);
+        assert_eq!(c.placement, Placement::RoundRobin);
+        let c = ConnectConfig::from_json(r#"{"brokerPlacement":"client_id_hash"}"#).unwrap();
+        assert_eq!(c.placement, Placement::ClientIdHash);
+        let e = ConnectConfig::from_json(r#"{"server":"n1, n2:x"}"#).unwrap_err();
+        assert_eq!(e.setting, Some(Id::Server));
+        assert!(e.message.contains("'n2:x': port 'x'"), "{e}");
+    }
+
+    #[test]
+    fn identity_file_problems_name_the_setting() {
+        let e =
+            ConnectConfig::from_json(r#"{"identityFile":"/nonexistent/devices.csv"}"#).unwrap_err();
+        assert_eq!(e.setting, Some(Id::IdentityFile));
+        assert!(
+            e.message
+                .starts_with("cannot read '/nonexistent/devices.csv'"),
+            "{e}"
+        );
+        let dir = std::env::temp_dir().join(format!("mqttload-idfile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("certs.csv");
+        std::fs::write(&file, "client_id,cert\ndev-1,dev-1.pem\n").unwrap();
+        let e = ConnectConfig::from_json(&format!(r#"{{"identityFile":"{}"}}"#, file.display()))
+            .unwrap_err();
+        assert_eq!(e.setting, Some(Id::IdentityFile));
+        assert!(e.message.contains("only SSL and WSS send"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

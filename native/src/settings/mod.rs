@@ -7,10 +7,13 @@
 
 mod addresses;
 mod broker_stats;
+mod brokers;
 mod connect;
+mod csv;
 pub mod description;
 mod disconnect;
 mod document;
+mod identity_file;
 mod json;
 mod pace;
 mod payload_files;
@@ -23,6 +26,7 @@ mod unsubscribe;
 
 pub use description::Element;
 pub use document::{Value, Values};
+pub use identity_file::forget_loaded as forget_identity_files;
 pub use render::{error_code, error_message, render};
 
 use crate::codec::Property;

@@ -49,6 +49,32 @@ impl Transport {
         }
     }
 
+    /// The same transport towards another broker of the group: its host is the TLS name checked
+    /// (unless the server name setting names one).
+    pub fn for_host(&self, host: &str) -> Result<Transport, TlsSetupError> {
+        Ok(match self {
+            Transport::Tls(t) => Transport::Tls(Arc::new(t.for_host(host)?)),
+            Transport::Wss { path, tls } => Transport::Wss {
+                path: path.clone(),
+                tls: Arc::new(tls.for_host(host)?),
+            },
+            other => other.clone(),
+        })
+    }
+
+    /// The same transport with a connection's own client certificate (read from its files now).
+    /// Without TLS there is no certificate to send: the same transport.
+    pub fn with_identity(&self, identity: &ClientIdentity) -> Result<Transport, TlsSetupError> {
+        Ok(match self {
+            Transport::Tls(t) => Transport::Tls(Arc::new(t.with_identity(identity)?)),
+            Transport::Wss { path, tls } => Transport::Wss {
+                path: path.clone(),
+                tls: Arc::new(tls.with_identity(identity)?),
+            },
+            other => other.clone(),
+        })
+    }
+
     fn tls(&self) -> Option<&TlsContext> {
         match self {
             Transport::Tls(t) | Transport::Wss { tls: t, .. } => Some(t),

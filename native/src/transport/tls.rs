@@ -14,6 +14,7 @@ use std::io;
 use std::sync::Arc;
 
 use rustls::pki_types::ServerName;
+use rustls::ClientConfig;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
@@ -22,13 +23,17 @@ use super::error::TransportError;
 
 pub use settings::{ClientIdentity, Redacted, TlsInput, TlsSettings, TlsSetupError, TlsVersion};
 
-/// Everything a connection needs for its TLS handshake; shared by the whole group.
+/// Everything a connection needs for its TLS handshake; shared by the whole group (or, with a
+/// client certificate per connection, by everything but the certificate).
 #[derive(Clone)]
 pub struct TlsContext {
+    config: Arc<ClientConfig>,
     connector: TlsConnector,
     server_name: ServerName<'static>,
     /// The name verified, as the user would write it (for messages).
     name_text: String,
+    /// The name came from the server name setting, not from the host dialled.
+    name_is_set: bool,
     client_cert: bool,
     insecure: bool,
 }
@@ -57,13 +62,47 @@ impl TlsContext {
                 input: name_input,
                 name: name_text.clone(),
             })?;
-        let config = config::client_config(settings, &name_text)?;
+        let config = Arc::new(config::client_config(settings, &name_text)?);
         Ok(TlsContext {
-            connector: TlsConnector::from(Arc::new(config)),
+            connector: TlsConnector::from(config.clone()),
+            config,
             server_name,
             name_text,
+            name_is_set: name_input == TlsInput::ServerName,
             client_cert: settings.client_identity.is_some(),
             insecure: settings.trust_all,
+        })
+    }
+
+    /// The same for another broker of the group: its host is the name verified, unless the
+    /// server name setting names one for all.
+    pub fn for_host(&self, host: &str) -> Result<TlsContext, TlsSetupError> {
+        if self.name_is_set {
+            return Ok(self.clone());
+        }
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let server_name =
+            ServerName::try_from(bare.to_string()).map_err(|_| TlsSetupError::ServerName {
+                input: TlsInput::Host,
+                name: host.to_string(),
+            })?;
+        Ok(TlsContext {
+            server_name,
+            name_text: host.to_string(),
+            ..self.clone()
+        })
+    }
+
+    /// The same with a connection's own client certificate, read from its files now. TLS session
+    /// resumption is off for it: a shared ticket cache could resume another device's session,
+    /// and the broker would take this connection for that device.
+    pub fn with_identity(&self, identity: &ClientIdentity) -> Result<TlsContext, TlsSetupError> {
+        let config = Arc::new(config::with_own_identity(&self.config, identity)?);
+        Ok(TlsContext {
+            connector: TlsConnector::from(config.clone()),
+            config,
+            client_cert: true,
+            ..self.clone()
         })
     }
 

@@ -90,11 +90,18 @@ impl Mosquitto {
         let _ = self.child.wait();
         let conf = self.dir.join("mosquitto.conf");
         let bin = std::env::var("MOSQUITTO_BIN").unwrap_or_else(|_| "mosquitto".into());
+        // The log goes on in the same file, so a test reads both lives of the broker.
+        let log = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(self.dir.join("mosquitto.log"))
+            .map(Stdio::from)
+            .unwrap_or_else(|_| Stdio::null());
         self.child = Command::new(&bin)
             .arg("-c")
             .arg(&conf)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .map_err(|e| e.to_string())?;
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -105,6 +112,18 @@ impl Mosquitto {
             std::thread::sleep(Duration::from_millis(20));
         }
         Ok(())
+    }
+
+    /// What the broker has logged (its configuration's `log_type`s; errors and warnings by
+    /// default).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("mosquitto.log")).unwrap_or_default()
+    }
+
+    /// How many clients the broker has logged connecting (needs `connection_messages true` and
+    /// `log_type notice` in the extra configuration).
+    pub fn connects_logged(&self) -> usize {
+        self.log().matches("New client connected from").count()
     }
 
     pub fn stop(&mut self) {

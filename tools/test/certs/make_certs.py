@@ -21,7 +21,8 @@ Writes into OUTDIR (every file world-readable, so a broker running as another us
 
 Keys are RSA 2048 in PKCS#8 PEM. The script needs only the `openssl` command (1.1.1 or 3.x): certificates
 with chosen validity dates are signed with `openssl ca -startdate/-enddate`. Importable:
-make_certs(outdir, p12_password) -> dict of name -> absolute path.
+make_certs(outdir, p12_password) -> dict of name -> absolute path; make_device_certs(ca_dir, outdir, names)
+-> a certificate and key per device name, signed by that CA.
 """
 import argparse
 import os
@@ -183,6 +184,29 @@ def make_certs(outdir, p12_password=DEFAULT_P12_PASSWORD):
             os.chmod(p, 0o644)  # test material only: readable by a broker running as any user
             files[p.name] = str(p)
     return files
+
+
+def make_device_certs(ca_dir, outdir, names):
+    """A client certificate per device, signed by `ca_dir`'s ca.pem/ca.key (make_certs): `outdir`/<name>.crt
+    and <name>.key for each name, common name = the name, EC P-256 keys (fast to make; a fleet's devices
+    often have them). Returns the names' (certificate, key) paths, in order."""
+    ca_dir, out = Path(ca_dir).resolve(), Path(outdir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    ext = out / "device.ext"
+    ext.write_text("basicConstraints = critical, CA:false\nkeyUsage = critical, digitalSignature\n"
+                   "extendedKeyUsage = clientAuth\n")
+    pairs = []
+    for serial, name in enumerate(names, start=20000):
+        _run(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+              name + ".key", "-subj", "/CN=" + name, "-out", name + ".csr"], out)
+        _run(["x509", "-req", "-in", name + ".csr", "-CA", ca_dir / "ca.pem", "-CAkey", ca_dir / "ca.key",
+              "-set_serial", serial, "-days", "3650", "-sha256", "-extfile", ext, "-out", name + ".crt"], out)
+        (out / (name + ".csr")).unlink()
+        for f in (name + ".crt", name + ".key"):
+            os.chmod(out / f, 0o644)
+        pairs.append((str(out / (name + ".crt")), str(out / (name + ".key"))))
+    ext.unlink()
+    return pairs
 
 
 def main(argv=None):

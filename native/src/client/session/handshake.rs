@@ -19,21 +19,17 @@ pub(super) async fn handshake(
     own: &PerConnection,
 ) -> Result<(BrokerStream, BytesMut, ConnAck), ClientError> {
     let deadline = Instant::now() + opts.connect_timeout;
-    let mut stream = own
-        .endpoint(opts)
+    let endpoint = own
+        .connect_endpoint(opts)
+        .map_err(|e| ClientError::Transport(e.to_string()))?;
+    let mut stream = endpoint
         .connect_from(opts.connect_timeout, own.local(opts))
         .await
         .map_err(|e| ClientError::Transport(e.to_string()))?;
     let v5 = opts.version == ProtocolVersion::V5;
     let authenticator = opts.authenticator.as_deref().filter(|_| v5);
     let connect = encode_connect(opts, client_id, own, authenticator)?;
-    let exchange = exchange(
-        &mut stream,
-        &connect,
-        opts,
-        own.endpoint(opts),
-        authenticator,
-    );
+    let exchange = exchange(&mut stream, &connect, opts, endpoint, authenticator);
     let (leftover, ack) = tokio::time::timeout_at(deadline.into(), exchange)
         .await
         .map_err(|_| ClientError::ConnackTimeout(opts.connect_timeout.as_millis()))??;

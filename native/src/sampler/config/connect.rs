@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
+use super::identity::{CertificateSource, IdentityTemplates, RowSource};
 use super::transport::Protocol;
 use crate::client::{Attempts, Secret, DEFAULT_INFLIGHT_V3};
 use crate::codec::{LastWill, Properties, ProtocolVersion};
-use crate::sampler::template::Template;
-use crate::transport::TlsSettings;
+use crate::transport::{Redacted, TlsSettings};
 
 /// The MQTT 5.0 parts of a Connect element, as properties ready for CONNECT.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,35 +18,41 @@ pub struct ConnectV5 {
     pub maximum_packet_size: u32,
 }
 
-/// Templates that give each connection of a group its own client id, user name or password.
-#[derive(Debug, Clone, Default)]
-pub struct IdentityTemplates {
-    pub client_id_prefix: Option<Template>,
-    pub username: Option<Template>,
-    pub password: Option<SecretTemplate>,
+/// One broker of a group: its only one, or a node of a cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerAddress {
+    pub host: String,
+    pub port: u16,
 }
 
-impl IdentityTemplates {
-    /// Whether the connections' credentials differ.
-    pub fn per_connection_credentials(&self) -> bool {
-        self.username.is_some() || self.password.is_some()
+impl BrokerAddress {
+    /// host:port, an IPv6 literal in brackets.
+    pub fn label(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 }
 
-/// A password's template: its text is a secret, so it is never shown.
-#[derive(Clone)]
-pub struct SecretTemplate(pub Template);
-
-impl std::fmt::Debug for SecretTemplate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
-    }
+/// Which of several brokers a connection goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Placement {
+    /// By the connection's number in the engine: an exact spread, whatever the groups' sizes.
+    #[default]
+    RoundRobin,
+    /// By a hash of the client id: a device with a fixed id lands on the same node every run.
+    ClientIdHash,
 }
 
 #[derive(Debug, Clone)]
 pub struct ConnectConfig {
-    pub host: String,
+    /// At least one; the group's connections are spread over them by `placement`.
+    pub brokers: Vec<BrokerAddress>,
+    /// The Port setting: of the brokers given without a port (an identity file's too).
     pub port: u16,
+    pub placement: Placement,
     pub version: ProtocolVersion,
     pub connect_timeout: Duration,
     pub keep_alive_secs: u16,
@@ -57,6 +63,12 @@ pub struct ConnectConfig {
     /// Each connection's own, from templates (`{{conn}}`, `{{conn.test:6}}`, ...): the prefix's
     /// (no `{{client_id}}`: it is what the prefix makes), the user name's and the password's.
     pub identity: IdentityTemplates,
+    /// Rows that replace the settings' identity per connection.
+    pub identity_file: Option<RowSource>,
+    /// A client certificate per connection (the TLS settings' is then none).
+    pub certificates: Option<CertificateSource>,
+    /// The password of PKCS#12 client certificates a connection has of its own.
+    pub client_cert_password: Redacted,
     pub clean_session: bool,
     pub connect_attempts: Attempts,
     pub reconnect_attempts: Attempts,

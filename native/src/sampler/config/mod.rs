@@ -5,6 +5,7 @@
 mod broker_stats;
 mod connect;
 mod disconnect;
+mod identity;
 mod pace;
 mod publish;
 mod subscribe;
@@ -12,8 +13,11 @@ mod transport;
 mod unsubscribe;
 
 pub use broker_stats::BrokerStatsConfig;
-pub use connect::{ConnectConfig, ConnectV5, IdentityTemplates, SecretTemplate};
+pub use connect::{BrokerAddress, ConnectConfig, ConnectV5, Placement};
 pub use disconnect::DisconnectSettings;
+pub use identity::{
+    CertificateSource, IdentityRow, IdentityRows, IdentityTemplates, RowSource, SecretTemplate,
+};
 pub use pace::{Pace, PaceEvery};
 pub use publish::{
     MessageType, PublishConfig, PublishV5, Target, TimestampFormat, MAX_FOLDER_BYTES, MAX_PAYLOAD,

@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::{WantsClientCert, WebPkiServerVerifier};
+use rustls::client::{Resumption, WantsClientCert, WebPkiServerVerifier};
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{CertificateError, ClientConfig, ConfigBuilder, DigitallySignedStruct};
 
 use super::identity::{ca_roots, client_identity, system_roots};
@@ -79,19 +80,37 @@ fn with_identity(
     id: &ClientIdentity,
 ) -> Result<ClientConfig, TlsSetupError> {
     let (certs, key) = client_identity(id)?;
-    let key_path = id.key_file.as_ref().unwrap_or(&id.cert_file);
     builder
         .with_client_auth_cert(certs, key)
-        .map_err(|e| TlsSetupError::Invalid {
-            input: if id.key_file.is_some() {
-                TlsInput::ClientKey
-            } else {
-                TlsInput::ClientCertificate
-            },
-            what: "client key",
-            path: key_path.display().to_string(),
-            reason: e.to_string(),
-        })
+        .map_err(|e| key_mismatch(id, e))
+}
+
+/// `base` with `id` as its client certificate, and no session resumption.
+pub(super) fn with_own_identity(
+    base: &ClientConfig,
+    id: &ClientIdentity,
+) -> Result<ClientConfig, TlsSetupError> {
+    let (certs, key) = client_identity(id)?;
+    let certified = CertifiedKey::from_der(certs, key, base.crypto_provider())
+        .map_err(|e| key_mismatch(id, e))?;
+    let mut config = base.clone();
+    config.client_auth_cert_resolver = Arc::new(SingleCertAndKey::from(certified));
+    config.resumption = Resumption::disabled();
+    Ok(config)
+}
+
+fn key_mismatch(id: &ClientIdentity, e: rustls::Error) -> TlsSetupError {
+    let key_path = id.key_file.as_ref().unwrap_or(&id.cert_file);
+    TlsSetupError::Invalid {
+        input: if id.key_file.is_some() {
+            TlsInput::ClientKey
+        } else {
+            TlsInput::ClientCertificate
+        },
+        what: "client key",
+        path: key_path.display().to_string(),
+        reason: e.to_string(),
+    }
 }
 
 /// verifyHostname=false: the full webpki check, except that a name mismatch is accepted.

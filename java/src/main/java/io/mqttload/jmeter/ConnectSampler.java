@@ -97,6 +97,9 @@ public class ConnectSampler extends MqttSampler implements ThreadListener {
     public void testStarted() {
         super.testStarted();
         Connections.closeAll(); // leftovers of a previous run in the same JVM
+        if (NativeCheck.knownFailure() == null) {
+            ConnectionGroup.newTestRun();
+        }
     }
 
     @Override

@@ -40,6 +40,15 @@ public class ConnectionGroup extends NativeObject {
         return wrap(nativeCreateForBrokerStats(settings), name, settings);
     }
 
+    /**
+     * A test run starts, its previous run's groups closed: connections are numbered ({@code {{conn.test}}}) and
+     * identity files read from the start again, so a plan run twice gives its devices the same identities.
+     */
+    public static void newTestRun() {
+        NativeLib.ensureInit();
+        nativeNewTestRun();
+    }
+
     private static ConnectionGroup wrap(long handle, String name, String settings) {
         return new ConnectionGroup(handle, name, nativeConnections(handle), nativeIsResumable(handle), settings);
     }
@@ -110,6 +119,8 @@ public class ConnectionGroup extends NativeObject {
     private static native long nativeCreate(String settings);
 
     private static native long nativeCreateForBrokerStats(String settings);
+
+    private static native void nativeNewTestRun();
 
     private static native int nativeConnections(long group);
 
