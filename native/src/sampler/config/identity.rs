@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use super::connect::BrokerAddress;
+use super::broker::BrokerAddress;
 use crate::client::Secret;
 use crate::sampler::template::Template;
 

@@ -2,6 +2,7 @@
 //! settings document, and every property key, label and default, is the settings layer's job
 //! (`crate::settings`); here a setting is named by its identity only.
 
+mod broker;
 mod broker_stats;
 mod connect;
 mod disconnect;
@@ -12,8 +13,9 @@ mod subscribe;
 mod transport;
 mod unsubscribe;
 
+pub use broker::{BrokerAddress, Placement};
 pub use broker_stats::BrokerStatsConfig;
-pub use connect::{BrokerAddress, ConnectConfig, ConnectV5, Placement};
+pub use connect::{ConnectConfig, ConnectV5};
 pub use disconnect::DisconnectSettings;
 pub use identity::{
     CertificateSource, IdentityRow, IdentityRows, IdentityTemplates, RowSource, SecretTemplate,
