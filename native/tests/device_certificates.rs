@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use mqttload::sampler::{ConnectConfig, ConnectionGroup, PublishConfig, Publisher};
-use mqttload_testkit::{free_port, Mosquitto};
+use mqttload_testkit::Mosquitto;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType, IsCa, KeyPair,
     KeyUsagePurpose,
@@ -72,15 +72,18 @@ fn fleet(name: &str, devices: usize) -> Fleet {
     pki(&dir, devices);
     let acl = dir.join("acl");
     std::fs::write(&acl, "pattern readwrite devices/%u/#\n").unwrap();
-    let tls_port = free_port().unwrap();
-    let broker = Mosquitto::start_with(&format!(
-        "log_type notice\nconnection_messages true\nacl_file {acl}\n\
-         listener {tls_port} 127.0.0.1\ncafile {d}/ca.pem\ncertfile {d}/server.pem\n\
-         keyfile {d}/server.key\nrequire_certificate true\nuse_identity_as_username true\n",
-        acl = acl.display(),
-        d = dir.display(),
-    ))
+    let (broker, ports) = Mosquitto::start_with_ports(1, |ports| {
+        format!(
+            "log_type notice\nconnection_messages true\nacl_file {acl}\n\
+             listener {tls_port} 127.0.0.1\ncafile {d}/ca.pem\ncertfile {d}/server.pem\n\
+             keyfile {d}/server.key\nrequire_certificate true\nuse_identity_as_username true\n",
+            acl = acl.display(),
+            d = dir.display(),
+            tls_port = ports[0],
+        )
+    })
     .unwrap();
+    let tls_port = ports[0];
     Fleet {
         broker,
         tls_port,

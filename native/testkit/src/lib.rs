@@ -84,6 +84,39 @@ impl Mosquitto {
         Ok(m)
     }
 
+    /// Like `start_with`, with `extra` listeners on free ports: `conf` writes their configuration
+    /// from the ports. Another process may take a free port before the broker binds it (Mosquitto
+    /// then exits), so the broker is tried again on new ports, up to three times, until every
+    /// listener is open.
+    pub fn start_with_ports(
+        extra: usize,
+        conf: impl Fn(&[u16]) -> String,
+    ) -> Result<(Mosquitto, Vec<u16>), String> {
+        let mut last = String::new();
+        for _ in 0..3 {
+            let ports = (0..extra)
+                .map(|_| free_port().map_err(|e| e.to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let m = match Mosquitto::start_with(&conf(&ports)) {
+                Ok(m) => m,
+                Err(e) => {
+                    last = e;
+                    continue;
+                }
+            };
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let open = |p: u16| TcpStream::connect(("127.0.0.1", p)).is_ok();
+            while !ports.iter().all(|p| open(*p)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if ports.iter().all(|p| open(*p)) {
+                return Ok((m, ports));
+            }
+            last = format!("a listener did not open: {}", m.log());
+        }
+        Err(last)
+    }
+
     /// Kills and starts the broker again on the same port (connection-loss tests).
     pub fn restart(&mut self) -> Result<(), String> {
         let _ = self.child.kill();
