@@ -5,6 +5,7 @@ pub mod client;
 pub mod codec;
 mod jni;
 pub mod log;
+pub mod metrics;
 pub mod sampler;
 pub mod settings;
 pub mod transport;

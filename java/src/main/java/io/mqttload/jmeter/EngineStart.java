@@ -21,6 +21,7 @@ final class EngineStart {
         if (!started) {
             NativeLib.init(intProperty(RUNTIME_THREADS_PROPERTY), intProperty(CONNECT_CONCURRENCY_PROPERTY));
             started = true;
+            MetricsEndpoint.startIfAsked();
         }
     }
 

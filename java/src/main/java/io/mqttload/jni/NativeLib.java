@@ -68,6 +68,17 @@ public final class NativeLib {
         }
     }
 
+    /**
+     * Starts the engine's Prometheus endpoint on {@code host}:{@code port} (0: a free port), every series
+     * labelled {@code engine}; returns the port it listens on. NativeException when it cannot listen there.
+     */
+    public static int startMetricsEndpoint(String host, int port, String engine) {
+        ensureInit();
+        return startMetrics(host, port, engine);
+    }
+
+    private static native int startMetrics(String host, int port, String engine);
+
     /** Before the runtime's first use; {@code connectConcurrency} 0 = the engine's default. */
     private static native void configure(int workerThreads, int connectConcurrency);
 

@@ -1,0 +1,10 @@
+//! Live figures of a run for Prometheus: a registry of counters, gauges and histograms that the
+//! samplers add to per sample, rendered in Prometheus' text format by an HTTP endpoint of the engine.
+
+mod exposition;
+mod registry;
+mod server;
+
+pub use exposition::render;
+pub use registry::{Counter, Gauge, Histogram, Kind, Labels, Registry, METRICS, MICROS_BUCKETS};
+pub use server::MetricsServer;

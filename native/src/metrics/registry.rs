@@ -1,0 +1,239 @@
+//! The engine's live figures: counters, gauges and histograms by name and labels, kept in one
+//! registry per process. A sampler takes its handles once (when its element is made) and adds to
+//! them per sample, so a message costs nothing here; the exposition reads them when scraped.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use once_cell::sync::Lazy;
+
+/// Labels of a series, in the order they are shown; few and bounded (element, QoS, ...), never
+/// one per connection.
+pub type Labels = Vec<(&'static str, String)>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Counter,
+    Gauge,
+    Histogram,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Counter => "counter",
+            Kind::Gauge => "gauge",
+            Kind::Histogram => "histogram",
+        }
+    }
+}
+
+/// A count that only grows (Prometheus `rate()`s it).
+#[derive(Debug, Default)]
+pub struct Counter(AtomicU64);
+
+impl Counter {
+    pub fn add(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A value that goes up and down (connections up, messages in flight).
+#[derive(Debug, Default)]
+pub struct Gauge(AtomicI64);
+
+impl Gauge {
+    pub fn set(&self, v: i64) {
+        self.0.store(v, Ordering::Relaxed);
+    }
+
+    pub fn add(&self, n: i64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn get(&self) -> i64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Upper bounds of the latency buckets, microseconds: 50 µs to 10 s.
+pub const MICROS_BUCKETS: [u64; 18] = [
+    50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
+    1_000_000, 2_500_000, 5_000_000, 10_000_000, 30_000_000,
+];
+
+/// Counts of observations per bucket (each bucket its own, summed when shown), their sum and
+/// count: what a Prometheus histogram is.
+#[derive(Debug)]
+pub struct Histogram {
+    bounds: &'static [u64],
+    /// One per bound, and one above the last.
+    buckets: Vec<AtomicU64>,
+    sum: AtomicU64,
+    count: AtomicU64,
+}
+
+impl Histogram {
+    fn new(bounds: &'static [u64]) -> Histogram {
+        Histogram {
+            bounds,
+            buckets: (0..=bounds.len()).map(|_| AtomicU64::new(0)).collect(),
+            sum: AtomicU64::new(0),
+            count: AtomicU64::new(0),
+        }
+    }
+
+    /// `n` observations of `value`.
+    pub fn observe_n(&self, value: u64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let i = self.bounds.partition_point(|b| *b < value);
+        self.buckets[i].fetch_add(n, Ordering::Relaxed);
+        self.sum
+            .fetch_add(value.saturating_mul(n), Ordering::Relaxed);
+        self.count.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn observe(&self, value: u64) {
+        self.observe_n(value, 1);
+    }
+
+    /// (upper bound, cumulative count) per bucket, the last one `None` (+Inf); the sum; the count.
+    pub fn snapshot(&self) -> (Vec<(Option<u64>, u64)>, u64, u64) {
+        let mut running = 0;
+        let mut out = Vec::with_capacity(self.buckets.len());
+        for (i, b) in self.buckets.iter().enumerate() {
+            running += b.load(Ordering::Relaxed);
+            out.push((self.bounds.get(i).copied(), running));
+        }
+        (
+            out,
+            self.sum.load(Ordering::Relaxed),
+            self.count.load(Ordering::Relaxed),
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Series {
+    Counter(Arc<Counter>),
+    Gauge(Arc<Gauge>),
+    Histogram(Arc<Histogram>),
+}
+
+/// A metric's name, what it says, its kind and its series by labels.
+#[derive(Debug)]
+pub struct Family {
+    pub help: &'static str,
+    pub kind: Kind,
+    pub series: BTreeMap<Vec<(&'static str, String)>, Series>,
+}
+
+/// Every family of the process, by name.
+#[derive(Debug, Default)]
+pub struct Registry {
+    families: Mutex<BTreeMap<&'static str, Family>>,
+}
+
+/// The process's registry.
+pub static METRICS: Lazy<Registry> = Lazy::new(Registry::default);
+
+impl Registry {
+    fn series(
+        &self,
+        name: &'static str,
+        help: &'static str,
+        kind: Kind,
+        labels: Labels,
+        make: impl FnOnce() -> Series,
+    ) -> Series {
+        let mut families = self
+            .families
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let family = families.entry(name).or_insert_with(|| Family {
+            help,
+            kind,
+            series: BTreeMap::new(),
+        });
+        family.series.entry(labels).or_insert_with(make).clone()
+    }
+
+    /// The counter `name` with `labels`, made at its first use; the same one after that.
+    pub fn counter(&self, name: &'static str, help: &'static str, labels: Labels) -> Arc<Counter> {
+        match self.series(name, help, Kind::Counter, labels, || {
+            Series::Counter(Arc::default())
+        }) {
+            Series::Counter(c) => c,
+            // A name is one kind; a caller asking for another gets a counter nobody shows.
+            _ => Arc::default(),
+        }
+    }
+
+    pub fn gauge(&self, name: &'static str, help: &'static str, labels: Labels) -> Arc<Gauge> {
+        match self.series(name, help, Kind::Gauge, labels, || {
+            Series::Gauge(Arc::default())
+        }) {
+            Series::Gauge(g) => g,
+            _ => Arc::default(),
+        }
+    }
+
+    /// A histogram of microseconds ([`MICROS_BUCKETS`]).
+    pub fn micros(&self, name: &'static str, help: &'static str, labels: Labels) -> Arc<Histogram> {
+        match self.series(name, help, Kind::Histogram, labels, || {
+            Series::Histogram(Arc::new(Histogram::new(&MICROS_BUCKETS)))
+        }) {
+            Series::Histogram(h) => h,
+            _ => Arc::new(Histogram::new(&MICROS_BUCKETS)),
+        }
+    }
+
+    /// Runs `f` over every family, in name order (the exposition).
+    pub fn each(&self, mut f: impl FnMut(&str, &Family)) {
+        let families = self
+            .families
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (name, family) in families.iter() {
+            f(name, family);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_name_and_labels_give_the_same_series() {
+        let r = Registry::default();
+        let a = r.counter("t_total", "t", vec![("element", "A".into())]);
+        let b = r.counter("t_total", "t", vec![("element", "A".into())]);
+        let c = r.counter("t_total", "t", vec![("element", "B".into())]);
+        a.add(2);
+        b.add(3);
+        c.add(1);
+        assert_eq!((a.get(), c.get()), (5, 1));
+    }
+
+    #[test]
+    fn histogram_buckets_are_cumulative() {
+        let h = Histogram::new(&MICROS_BUCKETS);
+        h.observe(40);
+        h.observe_n(50, 2); // a bound is inclusive
+        h.observe(51);
+        h.observe(99_000_000);
+        let (buckets, sum, count) = h.snapshot();
+        assert_eq!(buckets[0], (Some(50), 3));
+        assert_eq!(buckets[1], (Some(100), 4));
+        assert_eq!(buckets.last(), Some(&(None, 5)));
+        assert_eq!((sum, count), (40 + 100 + 51 + 99_000_000, 5));
+    }
+}
