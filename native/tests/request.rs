@@ -466,3 +466,24 @@ async fn many_targets_are_reached_in_turn() {
     let answered = r.respond(&devices).await;
     assert_eq!(fig(&answered, figure::RSP_ANSWERED), 10, "{answered:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_the_broker_refuses_are_named() {
+    let acl = std::env::temp_dir().join(format!("mqttload-request-acl-{}", std::process::id()));
+    std::fs::write(
+        &acl,
+        "topic readwrite replies/#\ntopic readwrite requests/#\n",
+    )
+    .unwrap();
+    let broker = Mosquitto::start_with(&format!("acl_file {}\n", acl.display())).unwrap();
+    let commander = connected(broker.port, "5.0", "cmd_", 1).await;
+    let q = requester(r#"{"req":{"topic":"forbidden/{{target}}","perSample":2,"timeoutMs":300}}"#);
+    let o = q.request(&commander).await;
+    let _ = std::fs::remove_file(&acl);
+    assert!(!o.success);
+    assert_eq!(counts(&o)[..3], [2, 0, 2], "{o:?}");
+    assert!(
+        o.message.contains("2 refused by the broker: ") && o.message.contains("0x87"),
+        "{o:?}"
+    );
+}

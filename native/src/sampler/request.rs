@@ -7,13 +7,14 @@
 
 mod tracker;
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use rand::Rng;
+use tokio::sync::oneshot::error::TryRecvError;
 
 use crate::client::{ClientError, MessageSink, PublishAck, Session};
 use crate::codec::{Properties, Property, ProtocolVersion, Publish, SubscriptionOptions};
@@ -83,13 +84,44 @@ impl Drop for Requester {
 struct Sent {
     requests: u64,
     failures: Vec<ClientError>,
-    /// QoS 1/2: the broker's acknowledgements, read (not awaited) when the sample ends, so that a
-    /// refused request is named rather than only timed out.
-    acks: Vec<PublishAck>,
+    /// QoS 1/2: the broker's acknowledgements still to come, oldest first. They are read as they
+    /// come (never awaited: the replies say enough), so that a refused request is named rather
+    /// than only timed out, and a long paced sample holds only those in flight.
+    acks: VecDeque<PublishAck>,
+    /// Requests the broker refused (a 5.0 PUBACK or PUBREC reason code), and the first refusal.
+    refused: u64,
+    first_refusal: Option<ClientError>,
     /// When the last request was handed over.
     last: Option<Instant>,
     /// JMeter's Shutdown ended a paced schedule early.
     cut: bool,
+}
+
+impl Sent {
+    /// Counts the acknowledgements answered at the front.
+    fn read_acks(&mut self) {
+        while let Some(ack) = self.acks.front_mut() {
+            match ack.try_recv() {
+                Err(TryRecvError::Empty) => return,
+                Ok(Err(e)) => {
+                    self.refused += 1;
+                    self.first_refusal.get_or_insert(e);
+                }
+                Ok(Ok(())) | Err(TryRecvError::Closed) => {}
+            }
+            self.acks.pop_front();
+        }
+    }
+
+    /// The sample is over: every acknowledgement answered by now, not only those at the front.
+    fn last_acks(&mut self) {
+        for mut ack in std::mem::take(&mut self.acks) {
+            if let Ok(Err(e)) = ack.try_recv() {
+                self.refused += 1;
+                self.first_refusal.get_or_insert(e);
+            }
+        }
+    }
 }
 
 impl Requester {
@@ -142,8 +174,8 @@ impl Requester {
         let mut sent = self.send(group, &live, &topics, shutdown).await;
         let waited = self.await_replies(group, &sent, shutdown).await;
         let tally = self.tracker.end_sample();
-        let refused = refusals(&mut sent.acks);
-        let mut o = self.outcome(&sent, &refused, waited, tally, started.elapsed());
+        sent.last_acks();
+        let mut o = self.outcome(&sent, waited, tally, started.elapsed());
         if let Some(note) = group.notes() {
             o.message = format!("{} ({note})", o.message);
         }
@@ -324,7 +356,8 @@ impl Requester {
                 sent.requests += 1;
                 sent.last = Some(now);
                 if self.config.qos != crate::codec::QoS::AtMostOnce {
-                    sent.acks.push(ack);
+                    sent.acks.push_back(ack);
+                    sent.read_acks();
                 }
             }
             Err(e) => {
@@ -397,14 +430,7 @@ impl Requester {
         }
     }
 
-    fn outcome(
-        &self,
-        sent: &Sent,
-        refused: &[ClientError],
-        shut_down: bool,
-        t: Tally,
-        elapsed: Duration,
-    ) -> SampleOutcome {
+    fn outcome(&self, sent: &Sent, shut_down: bool, t: Tally, elapsed: Duration) -> SampleOutcome {
         let good = t.matched - t.check_failed;
         let mut parts = vec![format!(
             "Requests: {} sent, {} replied",
@@ -424,8 +450,8 @@ impl Requester {
                 )
             });
         }
-        if let Some(first) = refused.first() {
-            parts.push(format!("{} refused by the broker: {first}", refused.len()));
+        if let Some(first) = &sent.first_refusal {
+            parts.push(format!("{} refused by the broker: {first}", sent.refused));
         }
         if let Some(first) = sent.failures.first() {
             parts.push(format!("{} not sent: {first}", sent.failures.len()));
@@ -508,17 +534,6 @@ impl Requester {
         }
         o
     }
-}
-
-/// The requests the broker refused (a 5.0 PUBACK or PUBREC reason code), of those answered by the
-/// time the sample ends; the others are not waited for: their replies say enough.
-fn refusals(acks: &mut [PublishAck]) -> Vec<ClientError> {
-    acks.iter_mut()
-        .filter_map(|a| match a.try_recv() {
-            Ok(Err(e)) => Some(e),
-            _ => None,
-        })
-        .collect()
 }
 
 fn internal(started: Instant) -> SampleOutcome {
