@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import PLANS, JMETER, as_int, describe, ok, rows_by_label
+from conftest import JMETER, PLANS, as_int, describe, ok, read_jtl, rows_by_label
 from test_distributed import ENV, PROPS, RMI, Engine
 
 PLAN = PLANS / "request_response.jmx"
@@ -130,7 +130,6 @@ def test_commander_and_devices_in_two_engines(split_engines, mosquitto, tmp_path
     out = subprocess.run(cmd, cwd=str(tmp_path), stdin=subprocess.DEVNULL, capture_output=True, timeout=300, env=ENV)
     assert out.returncode == 0 and jtl.is_file(), "%s\n%s" % (
         out.stdout.decode(errors="replace")[-3000:], "\n".join(e.log_tail() for e in split_engines))
-    from conftest import read_jtl
     rows = read_jtl(jtl)
     assert rows and all(ok(r) for r in rows), describe(rows)
     reqs, answers = requests_and_answers(rows, loops)

@@ -246,6 +246,37 @@ mod tests {
         assert!(e(b"mqrq:ab:a/\xff;").contains("UTF-8"));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_payload_is_read_without_panicking(payload in proptest::collection::vec(proptest::num::u8::ANY, 0..200), tag in 0usize..3) {
+            let mut p = match tag {
+                0 => REQUEST_TAG.to_vec(),
+                1 => REPLY_TAG.to_vec(),
+                _ => Vec::new(),
+            };
+            p.extend_from_slice(&payload);
+            if let Ok(h) = parse_request(&p) {
+                proptest::prop_assert!(h.correlation.len() <= MAX_CORRELATION);
+                proptest::prop_assert!(!h.reply_topic.is_empty() && !h.reply_topic.contains(';'));
+            }
+            let _ = reply_correlation(&publish(&p, Properties::new()));
+        }
+
+        #[test]
+        fn what_is_written_is_read_back(id in proptest::collection::vec(proptest::num::u8::ANY, 1..=MAX_CORRELATION), topic in "[a-z0-9/:_-]{1,40}", body in proptest::collection::vec(proptest::num::u8::ANY, 0..50)) {
+            let mut b = BytesMut::new();
+            write_request_header(&mut b, &id, &topic);
+            b.put_slice(&body);
+            let h = parse_request(&b).unwrap();
+            proptest::prop_assert_eq!((&h.correlation, h.reply_topic, h.body), (&id, topic.as_str(), &body[..]));
+            let mut r = BytesMut::new();
+            write_reply_header(&mut r, &id);
+            r.put_slice(&body);
+            let reply = publish(&r, Properties::new());
+            proptest::prop_assert_eq!(reply_correlation(&reply), Some((id.clone(), &body[..])));
+        }
+    }
+
     #[test]
     fn a_reply_header_round_trips_and_properties_come_first() {
         let mut b = BytesMut::new();
