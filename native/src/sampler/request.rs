@@ -171,6 +171,7 @@ impl Requester {
             Ok(t) => t,
             Err(o) => return o,
         };
+        self.tracker.begin_sample();
         let mut sent = self.send(group, &live, &topics, shutdown).await;
         let waited = self.await_replies(group, &sent, shutdown).await;
         let tally = self.tracker.end_sample();

@@ -196,23 +196,38 @@ impl Tracker {
         }
     }
 
+    /// A sample starts. Requests still pending belong to a sample JMeter's Stop interrupted (which
+    /// reported nothing, as any interrupted sample): they are settled as timed out, so a reply to
+    /// them is late, and this sample waits only for its own.
+    pub(super) fn begin_sample(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.time_out_pending();
+        }
+    }
+
     /// The sample is over: what is still pending timed out. Takes the counts.
     pub(super) fn end_sample(&self) -> Tally {
         let Ok(mut s) = self.state.lock() else {
             return Tally::default();
         };
-        let mut left: Vec<u128> = s.pending.drain().map(|(k, _)| k).collect();
-        // Oldest first (by connection, then number), so that the oldest are forgotten first.
-        left.sort_unstable();
-        s.tally.timeouts += left.len() as u64;
-        for k in left {
-            s.settle(k, Settled::TimedOut);
-        }
+        s.tally.timeouts += s.time_out_pending();
         std::mem::take(&mut s.tally)
     }
 }
 
 impl State {
+    /// Settles every pending request as timed out; how many there were.
+    fn time_out_pending(&mut self) -> u64 {
+        let mut left: Vec<u128> = self.pending.drain().map(|(k, _)| k).collect();
+        // Oldest first (by connection, then number), so that the oldest are forgotten first.
+        left.sort_unstable();
+        let n = left.len() as u64;
+        for k in left {
+            self.settle(k, Settled::TimedOut);
+        }
+        n
+    }
+
     /// A timed-out request answered after all: a further reply to it is a duplicate.
     fn settle_again(&mut self, key: u128) {
         if let Some(how) = self.settled.get_mut(&key) {
@@ -326,6 +341,18 @@ mod tests {
         t.on_reply(&v5_reply(Correlation::new(7, 0, 10), b""), now);
         let tally = t.end_sample();
         assert_eq!((tally.unmatched, tally.late), (1, 1));
+    }
+
+    #[test]
+    fn requests_of_an_interrupted_sample_are_not_waited_for() {
+        let t = tracker(ReplyCheck::None);
+        let c = Correlation::new(7, 0, 0);
+        t.register(c, Instant::now());
+        t.begin_sample();
+        assert_eq!(t.outstanding(), 0);
+        t.on_reply(&v5_reply(c, b""), Instant::now());
+        let tally = t.end_sample();
+        assert_eq!((tally.timeouts, tally.late, tally.matched), (0, 1, 0));
     }
 
     #[tokio::test]
