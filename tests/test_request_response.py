@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from conftest import JMETER, PLANS, as_int, describe, ok, read_jtl, rows_by_label
+from summarize import summarize
 from test_distributed import ENV, PROPS, RMI, Engine
 
 PLAN = PLANS / "request_response.jmx"
@@ -60,6 +61,9 @@ def test_every_request_is_answered_once_and_the_figures_add_up(build, mosquitto,
         assert re.match(r"Requests: 10 sent, 10 replied; round trip p50 [\d.]+ ms", r["responseMessage"]), r
     assert total(answers, "MQTT_RSP_ANSWERED") == sent, describe(answers)
     assert total(answers, "MQTT_RSP_UNANSWERABLE") == 0, describe(answers)
+    q = summarize(rows)["requests"]
+    assert (q["sent"], q["matched"], q["timeouts"], q["answered"], q["unanswerable"]) == (sent, sent, 0, sent, 0), q
+    assert 0 < q["rtt_p50_us"] <= q["rtt_p99_us"] <= q["rtt_max_us"], q
 
     lines = seen.decode("utf-8", errors="replace").splitlines()
     assert len(lines) == 2 * sent, (lines, err)
