@@ -2,16 +2,18 @@
 thread group against Mosquitto (tests/plans/request_response.jmx), on MQTT 3.1.1 (the mqrq/mqrs envelope,
 checked on the wire by mosquitto_sub) and 5.0, with the figures adding up: every request sent is replied to and
 answered once, sent = matched + timeouts; without responders every request is a timeout; a failing reply check
-fails the sample naming the setting; and the commander in one JMeter engine with the devices in another
-(distributed mode, jmeter-server)."""
+fails the sample naming the setting; JMeter's Shutdown ends a long wait for replies; and the commander in one
+JMeter engine with the devices in another (distributed mode, jmeter-server)."""
 import re
 import subprocess
+import time
 
 import pytest
 
 from conftest import JMETER, PLANS, as_int, describe, ok, read_jtl, rows_by_label
 from summarize import summarize
 from test_distributed import ENV, PROPS, RMI, Engine
+from test_shutdown import _ended_soon, _finish, _nongui, _shutdown, _udp_port
 
 PLAN = PLANS / "request_response.jmx"
 
@@ -147,3 +149,23 @@ def test_commander_and_devices_in_two_engines(split_engines, mosquitto, tmp_path
     assert total(reqs, "MQTT_REQ_SENT") == total(reqs, "MQTT_REQ_MATCHED") == sent, describe(reqs)
     assert total(reqs, "MQTT_REQ_TIMEOUTS") == 0, describe(reqs)
     assert total(answers, "MQTT_RSP_ANSWERED") == sent, describe(answers)
+
+
+def test_shutdown_ends_the_wait_for_replies(build, mosquitto, start_jmeter):
+    """JMeter's Shutdown (the non-GUI UDP port, as shutdown.sh) ends a Request sample waiting a minute for replies
+    that never come: within two seconds, its requests counted as unanswered (502)."""
+    port = _udp_port()
+    run = start_jmeter(PLAN, dict(mosquitto.props, device_threads=0, cmd_delay=0, loops=1, per_sample=3,
+                                  timeout=60000, **_nongui(port)))
+    # the request went out when the broker saw the reply topic subscribed and the commander publish
+    mosquitto.wait_for_log(r"Received SUBSCRIBE from cmd_", timeout=120, proc=run.proc)
+    time.sleep(1.5)
+    shutdown_at = _shutdown(port)
+    rows = _finish(run, shutdown_at)
+    reqs = rows_by_label(rows, "MQTT Request")
+    assert len(reqs) == 1, describe(rows)
+    r = reqs[0]
+    assert r["responseCode"] == "502" and not ok(r), describe([r])
+    assert (as_int(r["MQTT_REQ_SENT"]), as_int(r["MQTT_REQ_TIMEOUTS"])) == (3, 3), describe([r])
+    assert "3 unanswered when JMeter shutdown ended the wait" in r["responseMessage"], describe([r])
+    _ended_soon(r, shutdown_at)
