@@ -10,6 +10,7 @@
 #                connects/s, memory), per-sample cost against JMeter's floor
 #   make bench-paced  paced publishing's schedule lag: 10,000 connections each every 10 s (PACED_* to change)
 #   make bench-identities  10,000 connections with and without a user name, password or certificate per device
+#   make bench-request  request/response: 10,000 devices each answering a request every 10 s (REQ_* to change)
 #   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
@@ -150,6 +151,16 @@ bench-identities: bench-engine
 bench-paced: bench-engine
 	target/release/mqttload-bench paced $(or $(PACED_CONNECTIONS),10000) $(or $(PACED_INTERVAL_MS),10000) \
 	  $(or $(PACED_SECONDS),30) $(or $(PACED_QOS),0)
+
+# request/response: REQ_DEVICES (10000) device connections answering (MQTT Responder) the requests of a commander
+# (MQTT Request) that addresses each device every REQ_INTERVAL_MS (10000) for REQ_SECONDS (30), at REQ_QOS (1), over
+# REQ_COMMANDERS (1) connections; one process (the engine alone) against a Mosquitto of its own: requests, matched,
+# timeouts, round trip p50/p90/p99/max, CPU and memory with the load average beside them
+.PHONY: bench-request
+bench-request:
+	$(CARGO) build --release -p mqttload-testkit --bin mqttload-bench-request
+	target/release/mqttload-bench-request $(or $(REQ_DEVICES),10000) $(or $(REQ_INTERVAL_MS),10000) \
+	  $(or $(REQ_SECONDS),30) $(or $(REQ_QOS),1) $(or $(REQ_COMMANDERS),1)
 
 # SCALE_ENGINES jmeter-server engines x SCALE_PER_ENGINE connections held SCALE_HOLD s (default 6 x 17000, 60 s):
 # JMeter's distributed mode on loopback, a Mosquitto per engine (not part of `make bench`: it takes the machine)

@@ -50,3 +50,15 @@ def test_make_bench_collects_every_table_into_one_summary():
     kept, ok = bench_all.run("fake", fake)
     assert ok
     assert kept == ["", "| a | b |", "|---|---|", "| 1 | 2 |", "", "| c |", "QoS 0 at 1 message/sample: 9 msg/s"]
+
+
+def test_request_bench_prints_round_trips_and_resources():
+    """`make bench-request` at 20 devices for 2 s (a debug build: it reuses what `cargo test` compiled)."""
+    ensure_mosquitto()
+    subprocess.run(["cargo", "build", "-q", "-p", "mqttload-testkit", "--bin", "mqttload-bench-request"], cwd=ROOT,
+                   check=True, timeout=900)
+    out = subprocess.run([str(ROOT / "target" / "debug" / "mqttload-bench-request"), "20", "1000", "2", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "requests 40, matched 40, timeouts 0" in out.stdout and "devices answered 40" in out.stdout, out.stdout
+    assert "round trip p50" in out.stdout and "load average" in out.stdout, out.stdout

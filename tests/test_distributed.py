@@ -23,16 +23,17 @@ ENV = dict(os.environ, HEAP="-Xms128m -Xmx512m")
 
 
 class Engine:
-    """A jmeter-server process with its own registry and object ports and its own engine.id."""
+    """A jmeter-server process with its own registry and object ports, its own engine.id and `extra`
+    arguments (its own -J properties, say)."""
 
-    def __init__(self, workdir, engine_id):
+    def __init__(self, workdir, engine_id, extra=()):
         self.id = engine_id
         self.port, self.local_port = free_port(), free_port()
         self.dir = Path(workdir) / ("engine-" + engine_id)
         self.dir.mkdir()
         self.out = self.dir / "stdout.txt"
         cmd = [str(SERVER), "-Dserver_port=%d" % self.port, "-Dserver.rmi.localport=%d" % self.local_port,
-               *RMI, "-Jengine.id=%s" % engine_id, "-q", str(PROPS)]
+               *RMI, "-Jengine.id=%s" % engine_id, "-q", str(PROPS), *extra]
         with open(self.out, "wb") as f:
             self.proc = subprocess.Popen(cmd, cwd=str(self.dir), stdin=subprocess.DEVNULL, stdout=f,
                                          stderr=subprocess.STDOUT, env=ENV)

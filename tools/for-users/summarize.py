@@ -5,9 +5,9 @@
 
 Prints samples, messages (sum of SampleCount), messages/s over the run, subscribe latency from the
 MQTT_SUB_* variables saved with `sample_variables`, publish figures (sent, intended, send rate, paced
-schedule lag) from the MQTT_PUB_* ones, the peak clients and message rates of the Broker Statistics samples
-(MQTT_BROKER_*), the connections per broker of Connect elements spread over several brokers, and errors.
-Also importable: read_jtl(),
+schedule lag) from the MQTT_PUB_* ones, requests and round trips from the MQTT_REQ_* ones and answers from the
+MQTT_RSP_* ones, the peak clients and message rates of the Broker Statistics samples (MQTT_BROKER_*), the
+connections per broker of Connect elements spread over several brokers, and errors. Also importable: read_jtl(),
 as_int(), summarize().
 """
 import csv
@@ -66,6 +66,50 @@ def is_publish(row):
     if as_int(row.get("MQTT_PUB_INTENDED")) is None:
         return False
     return bool(PUB_MESSAGE.match(row.get("responseMessage", ""))) or row.get("label") == "MQTT Publish"
+
+
+REQUEST_MESSAGE = re.compile(r"^Requests: \d+ sent, \d+ replied")
+
+
+def is_request(row):
+    """A Request sample that reached the engine (picked as is_publish)."""
+    if as_int(row.get("MQTT_REQ_SENT")) is None:
+        return False
+    return bool(REQUEST_MESSAGE.match(row.get("responseMessage", ""))) or row.get("label") == "MQTT Request"
+
+
+RESPONDER_MESSAGE = re.compile(r"^Answered \d+ request")
+
+
+def is_responder(row):
+    """A Responder sample that reached the engine (picked as is_publish)."""
+    if as_int(row.get("MQTT_RSP_ANSWERED")) is None:
+        return False
+    return bool(RESPONDER_MESSAGE.match(row.get("responseMessage", ""))) or row.get("label") == "MQTT Responder"
+
+
+def request_figures(rows):
+    """Requests, replies and round trips of the Request samples, answers of the Responder samples (None when
+    the JTL has none of them)."""
+    reqs = [r for r in rows if is_request(r)]
+    answers = [r for r in rows if is_responder(r)]
+    out = OrderedDict()
+    if reqs:
+        for key, col in (("sent", "MQTT_REQ_SENT"), ("matched", "MQTT_REQ_MATCHED"), ("timeouts", "MQTT_REQ_TIMEOUTS"),
+                         ("check_failed", "MQTT_REQ_CHECK_FAILED"), ("late", "MQTT_REQ_LATE"),
+                         ("duplicates", "MQTT_REQ_DUPLICATES"), ("unmatched", "MQTT_REQ_UNMATCHED")):
+            out[key] = sum(as_int(r.get(col), 0) for r in reqs)
+        pairs = [(as_int(r.get("MQTT_REQ_RTT_P50_US")), as_int(r.get("MQTT_REQ_MATCHED"), 0)) for r in reqs]
+        pairs = [(v, w) for v, w in pairs if v is not None and w > 0]
+        weight = sum(w for _, w in pairs)
+        out["rtt_p50_us"] = round(sum(v * w for v, w in pairs) / weight) if weight else None
+        for key, col in (("rtt_p99_us", "MQTT_REQ_RTT_P99_US"), ("rtt_max_us", "MQTT_REQ_RTT_MAX_US")):
+            vals = [v for v in (as_int(r.get(col)) for r in reqs) if v is not None]
+            out[key] = max(vals) if vals else None
+    if answers:
+        out["answered"] = sum(as_int(r.get("MQTT_RSP_ANSWERED"), 0) for r in answers)
+        out["unanswerable"] = sum(as_int(r.get("MQTT_RSP_UNANSWERABLE"), 0) for r in answers)
+    return out or None
 
 
 BROKER_MESSAGE = re.compile(r"^clients (n/a|[\d,]+), msgs in ")
@@ -134,10 +178,12 @@ def is_ok(row):
 
 
 def sample_count(row):
-    """Messages of a sample: a Subscribe batch's true count (an empty batch says SampleCount 1 only for
-    JMeter's arithmetic), else SampleCount."""
+    """Messages of a sample: a Subscribe batch's or a Responder sample's true count (an empty one says
+    SampleCount 1 only for JMeter's arithmetic), else SampleCount."""
     if is_subscribe(row):
         return as_int(row.get("MQTT_SUB_RECEIVED"), 0)
+    if is_responder(row):
+        return as_int(row.get("MQTT_RSP_ANSWERED"), 0) + as_int(row.get("MQTT_RSP_UNANSWERABLE"), 0)
     return as_int(row.get("SampleCount"), 1)
 
 
@@ -222,6 +268,7 @@ def summarize(rows):
     weight = sum(w for _, _, w in lagged)
     out["pub_lag_p50_us"] = round(sum(p * w for p, _, w in lagged) / weight) if weight else None
     out["pub_lag_p99_us"] = max(p for _, p, _ in lagged) if lagged else None
+    out["requests"] = request_figures(rows)
     out["broker"] = broker_peaks(rows)
     out["per_broker"] = per_broker(rows)
     out["error_messages"] = [
@@ -269,6 +316,15 @@ def main(argv):
         if s["pub_lag_p50_us"] is not None:
             print("               paced schedule lag p50 %s  p99 %s  (p50 weighted by messages; p99 = worst sample)"
                   % (fmt(s["pub_lag_p50_us"], " us"), fmt(s["pub_lag_p99_us"], " us")))
+    q = s["requests"]
+    if q and "sent" in q:
+        print("  request      sent %d  replied %d  timeouts %d  check failed %d  late %d  duplicates %d  unmatched %d"
+              % (q["sent"], q["matched"], q["timeouts"], q["check_failed"], q["late"], q["duplicates"],
+                 q["unmatched"]))
+        print("               round trip p50 %s  p99 %s  max %s  (p50 weighted by replies; p99/max = worst sample)"
+              % (fmt(q["rtt_p50_us"], " us"), fmt(q["rtt_p99_us"], " us"), fmt(q["rtt_max_us"], " us")))
+    if q and "answered" in q:
+        print("  responder    answered %d  unanswerable %d" % (q["answered"], q["unanswerable"]))
     b = s["broker"]
     if b["samples"]:
         def num(v, unit=""):

@@ -12,6 +12,8 @@ mod log;
 mod native_lib;
 mod outcome;
 mod publisher;
+mod requester;
+mod responder;
 mod runtime;
 mod subscriber;
 

@@ -5,14 +5,18 @@ mod acks;
 mod broker_stats;
 mod client_id;
 pub mod config;
+pub mod envelope;
 mod group;
 pub mod outcome;
 mod paced;
 pub mod payload;
 mod publish;
+mod request;
+mod responder;
 mod shutdown;
 pub mod stats;
 mod streams;
+mod subacks;
 mod subscribe;
 pub mod template;
 mod unsubscribe;
@@ -21,7 +25,7 @@ pub use broker_stats::{figure_names as broker_figure_names, BrokerStats};
 pub use client_id::next_client_id;
 pub use config::{
     BrokerStatsConfig, ConfigError, ConnectConfig, DisconnectSettings, PublishConfig,
-    SubscribeConfig, UnsubscribeConfig,
+    RequestConfig, ResponderConfig, SubscribeConfig, UnsubscribeConfig,
 };
 pub use group::{
     number_connections_from_zero, set_connect_concurrency, ConnectionGroup,
@@ -29,6 +33,8 @@ pub use group::{
 };
 pub use outcome::SampleOutcome;
 pub use publish::Publisher;
+pub use request::Requester;
+pub use responder::Responder;
 pub use shutdown::{Shutdown, ShutdownTrigger};
 pub use subscribe::Subscriber;
 pub use unsubscribe::unsubscribe_until;

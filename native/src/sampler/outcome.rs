@@ -123,6 +123,13 @@ impl SampleOutcome {
         self
     }
 
+    /// Sets one figure (`figure::*`), saturating at i64::MAX.
+    pub fn set_figure(&mut self, index: usize, value: u64) {
+        if let Some(f) = self.stats.get_mut(index) {
+            *f = i64::try_from(value).unwrap_or(i64::MAX);
+        }
+    }
+
     pub fn with_totals(
         mut self,
         pending: u64,

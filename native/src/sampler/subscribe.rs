@@ -10,12 +10,13 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use crate::client::{ClientError, MessageSink, Session, SubAckWait};
-use crate::codec::{Properties, Property, SubscribeReturnCode};
+use crate::codec::{Properties, Property};
 
 use super::config::{Condition, SubscribeConfig};
 use super::group::ConnectionGroup;
 use super::outcome::{self, SampleOutcome};
 use super::shutdown::Shutdown;
+use super::subacks::await_subacks;
 use accumulator::{Accumulator, Batch, Reported};
 
 /// How often a count sample checks that its connections are still there.
@@ -128,7 +129,7 @@ impl Subscriber {
                 ))
             }
         };
-        self.await_subacks(sent.waits, shutdown, started).await?;
+        await_subacks(sent.waits, self.config.timeout, shutdown, started).await?;
         self.bind(group, &live, &sent.all_filters);
         Ok(())
     }
@@ -172,59 +173,6 @@ impl Subscriber {
             sent.waits.push((w, topics));
         }
         Ok(sent)
-    }
-
-    /// Every SUBACK within the timeout, each filter granted; JMeter's Shutdown ends the wait.
-    async fn await_subacks(
-        &self,
-        waits: Vec<(SubAckWait, Vec<String>)>,
-        shutdown: &Shutdown,
-        started: Instant,
-    ) -> Result<(), SampleOutcome> {
-        let deadline = tokio::time::Instant::now() + self.config.timeout;
-        for (w, topics) in waits {
-            let acked = tokio::select! {
-                acked = tokio::time::timeout_at(deadline, w) => acked,
-                _ = shutdown.requested() => {
-                    return Err(SampleOutcome::failed(
-                        outcome::EXCEPTION,
-                        "Subscribe failed: ended by JMeter shutdown before SUBACK",
-                        started.elapsed(),
-                    ))
-                }
-            };
-            let codes = match acked {
-                Ok(Ok(Ok(codes))) => codes,
-                Ok(Ok(Err(e))) => {
-                    return Err(SampleOutcome::failed(
-                        outcome::FAILED,
-                        format!("Subscribe failed: {e}"),
-                        started.elapsed(),
-                    ))
-                }
-                Ok(Err(_)) => {
-                    return Err(SampleOutcome::failed(
-                        outcome::FAILED,
-                        "Subscribe failed: the connection closed before SUBACK",
-                        started.elapsed(),
-                    ))
-                }
-                Err(_) => {
-                    return Err(SampleOutcome::failed(
-                        outcome::FAILED,
-                        format!(
-                            "Subscribe failed: no SUBACK within {} ms",
-                            self.config.timeout.as_millis()
-                        ),
-                        started.elapsed(),
-                    ))
-                }
-            };
-            if let Some(m) = refusal(&topics, &codes) {
-                return Err(SampleOutcome::failed(outcome::FAILED, m, started.elapsed()));
-            }
-        }
-        Ok(())
     }
 
     /// Subscribed: the accounting starts, and the subscriber follows the group's sessions
@@ -408,35 +356,6 @@ impl Subscriber {
         }
         o
     }
-}
-
-/// What fails the sample in a SUBACK: the filters refused (a code missing refuses its filter),
-/// with the first refusal's reason.
-fn refusal(topics: &[String], codes: &[SubscribeReturnCode]) -> Option<String> {
-    let refused: Vec<(&str, SubscribeReturnCode)> = topics
-        .iter()
-        .zip(
-            codes
-                .iter()
-                .chain(std::iter::repeat(&SubscribeReturnCode::Failure)),
-        )
-        .filter(|(_, c)| c.is_failure())
-        .map(|(t, c)| (t.as_str(), *c))
-        .collect();
-    let (_, first) = refused.first()?;
-    // 3.x keeps its wording; a 5.0 reason code is named ("0x87 Not authorized").
-    let why = match first {
-        SubscribeReturnCode::Error(rc) => format!("SUBACK {}", rc.describe()),
-        _ => "SUBACK return code 0x80 Failure".to_string(),
-    };
-    Some(format!(
-        "Broker refused the subscription to {} ({why})",
-        refused
-            .iter()
-            .map(|(t, _)| format!("'{t}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
 }
 
 /// `<publisher id>:<missing>` for the publishers something is missing from, largest first; the

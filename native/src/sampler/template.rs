@@ -7,6 +7,12 @@
 //! literal `{{`. Text without `{{` is not a template at
 //! all, so it keeps today's path and cost. Parsed once into segments; expanding writes into the
 //! caller's buffer and allocates nothing else.
+//!
+//! Two more exist only where an element asks for them (`Template::parse_with`), so that elsewhere
+//! they stay unknown placeholders rather than expanding to nothing: `{{target}}` (zero-padded
+//! `{{target:N}}`), the MQTT Request element's request number modulo its Targets, which addresses
+//! many devices from one commander (`devices/dev-{{target:6}}/req`); and `{{request}}`, the MQTT
+//! Responder's request payload, echoed in its reply.
 
 use std::fmt::Write as _;
 use std::time::SystemTime;
@@ -28,6 +34,31 @@ pub struct Vars<'a> {
     pub seq: u64,
 }
 
+/// Placeholders an element may allow beyond the common ones (see the module's doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    Target,
+    Request,
+}
+
+impl Extra {
+    fn shown(self) -> &'static str {
+        match self {
+            Extra::Target => "{{target}} (zero-padded: {{target:6}})",
+            Extra::Request => "{{request}}",
+        }
+    }
+}
+
+/// What the extra placeholders put into a template.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExtraVars<'a> {
+    /// {{target}}: the request's number modulo the element's Targets.
+    pub target: u64,
+    /// {{request}}: the request's payload.
+    pub request: &'a [u8],
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
     Literal(Bytes),
@@ -40,13 +71,21 @@ enum Segment {
     TimeNs,
     /// Inclusive bounds.
     Random(i64, i64),
+    /// Zero-padded to this many digits (0: as it is).
+    Target(u8),
+    Request,
 }
 
 impl Segment {
     fn per_message(&self) -> bool {
         matches!(
             self,
-            Segment::Seq | Segment::TimeMs | Segment::TimeNs | Segment::Random(..)
+            Segment::Seq
+                | Segment::TimeMs
+                | Segment::TimeNs
+                | Segment::Random(..)
+                | Segment::Target(_)
+                | Segment::Request
         )
     }
 }
@@ -69,6 +108,11 @@ impl Template {
     /// None when `text` holds no `{{`: it is then sent as it is. The error names the faulty
     /// placeholder.
     pub fn parse(text: &[u8]) -> Result<Option<Template>, String> {
+        Template::parse_with(text, &[])
+    }
+
+    /// As [`Template::parse`], also taking the `allowed` extra placeholders.
+    pub fn parse_with(text: &[u8], allowed: &[Extra]) -> Result<Option<Template>, String> {
         if find(text, 0).is_none() {
             return Ok(None);
         }
@@ -96,7 +140,7 @@ impl Template {
                 ));
             };
             let name = &text[after..after + len];
-            let segment = placeholder(name)?;
+            let segment = placeholder(name, allowed)?;
             if !literal.is_empty() {
                 segments.push(Segment::Literal(Bytes::from(std::mem::take(&mut literal))));
             }
@@ -136,8 +180,16 @@ impl Template {
             Segment::TimeMs => Some("{{time_ms}}"),
             Segment::TimeNs => Some("{{time_ns}}"),
             Segment::Random(..) => Some("{{random}}"),
+            Segment::Target(_) => Some("{{target}}"),
+            Segment::Request => Some("{{request}}"),
             _ => None,
         })
+    }
+
+    pub fn uses_target(&self) -> bool {
+        self.segments
+            .iter()
+            .any(|s| matches!(s, Segment::Target(_)))
     }
 
     /// It names the connection: {{conn}} or {{conn.test}}, so each connection's expansion differs.
@@ -157,6 +209,11 @@ impl Template {
     }
 
     pub fn expand(&self, out: &mut BytesMut, vars: &Vars<'_>) {
+        self.expand_with(out, vars, &ExtraVars::default());
+    }
+
+    /// As [`Template::expand`], with the extra placeholders' values.
+    pub fn expand_with(&self, out: &mut BytesMut, vars: &Vars<'_>, extra: &ExtraVars<'_>) {
         let mut now: Option<u128> = None;
         let mut nanos = || *now.get_or_insert_with(|| epoch_nanos(SystemTime::now()));
         for s in &self.segments {
@@ -180,14 +237,23 @@ impl Template {
                 Segment::Random(lo, hi) => {
                     write!(out, "{}", rand::rng().random_range(*lo..=*hi))
                 }
+                Segment::Target(w) => write!(out, "{:0w$}", extra.target, w = usize::from(*w)),
+                Segment::Request => {
+                    out.put_slice(extra.request);
+                    Ok(())
+                }
             };
         }
     }
 
     /// The expansion as text (topics and topic filters).
     pub fn expand_string(&self, vars: &Vars<'_>) -> String {
+        self.expand_string_with(vars, &ExtraVars::default())
+    }
+
+    pub fn expand_string_with(&self, vars: &Vars<'_>, extra: &ExtraVars<'_>) -> String {
         let mut b = BytesMut::with_capacity(self.size_hint());
-        self.expand(&mut b, vars);
+        self.expand_with(&mut b, vars, extra);
         String::from_utf8_lossy(&b).into_owned()
     }
 
@@ -217,14 +283,19 @@ fn shown(text: &[u8]) -> String {
     String::from_utf8_lossy(&text[..end]).into_owned()
 }
 
-fn placeholder(name: &[u8]) -> Result<Segment, String> {
+fn placeholder(name: &[u8], allowed: &[Extra]) -> Result<Segment, String> {
     let raw = String::from_utf8_lossy(name);
-    let unknown = || format!("unknown placeholder '{{{{{raw}}}}}' (known: {KNOWN})");
+    let unknown = || {
+        let extras: String = allowed.iter().map(|e| format!(", {}", e.shown())).collect();
+        format!("unknown placeholder '{{{{{raw}}}}}' (known: {KNOWN}{extras})")
+    };
     let name = raw.trim();
+    let target = allowed.contains(&Extra::Target);
     if let Some((index, width)) = name.split_once(':') {
         let make = match index.trim() {
             "conn" => Segment::Conn,
             "conn.test" => Segment::ConnTest,
+            "target" if target => Segment::Target,
             _ if index.trim() == "random" => return random(&raw, name),
             _ => return Err(unknown()),
         };
@@ -244,6 +315,8 @@ fn placeholder(name: &[u8]) -> Result<Segment, String> {
         "time_ms" => Segment::TimeMs,
         "time_ns" => Segment::TimeNs,
         "random" => return random(&raw, name),
+        "target" if target => Segment::Target(0),
+        "request" if allowed.contains(&Extra::Request) => Segment::Request,
         _ => return Err(unknown()),
     })
 }
@@ -378,6 +451,46 @@ mod tests {
         }
         // JMeter's own syntax is not ours.
         assert_eq!(Template::parse(b"${__threadNum}/${x}").unwrap(), None);
+    }
+
+    #[test]
+    fn extra_placeholders_only_where_allowed() {
+        for text in ["t/{{target}}", "{{target:6}}", "{{request}}"] {
+            let e = Template::parse(text.as_bytes()).unwrap_err();
+            assert!(e.starts_with("unknown placeholder"), "{text}: {e}");
+            let known = e.split_once("(known:").map_or("", |(_, k)| k);
+            assert!(
+                !known.contains("target") && !known.contains("request"),
+                "{e}"
+            );
+        }
+        let t = Template::parse_with(b"devices/dev-{{target:6}}/req", &[Extra::Target])
+            .unwrap()
+            .unwrap();
+        assert!(t.per_message() && t.uses_target());
+        assert_eq!(t.first_per_message(), Some("{{target}}"));
+        let extra = ExtraVars {
+            target: 42,
+            request: b"",
+        };
+        assert_eq!(
+            t.expand_string_with(&vars(), &extra),
+            "devices/dev-000042/req"
+        );
+        let t = Template::parse_with(b"ok:{{request}}:{{client_id}}", &[Extra::Request])
+            .unwrap()
+            .unwrap();
+        let mut b = BytesMut::new();
+        let extra = ExtraVars {
+            target: 0,
+            request: b"\0\xff{{x",
+        };
+        t.expand_with(&mut b, &vars(), &extra);
+        assert_eq!(&b[..], b"ok:\0\xff{{x:dev_ab12");
+        let e = Template::parse_with(b"{{request}}", &[Extra::Target]).unwrap_err();
+        assert!(e.contains("{{target}} (zero-padded: {{target:6}})"), "{e}");
+        let e = Template::parse_with(b"{{target:0}}", &[Extra::Target]).unwrap_err();
+        assert!(e.contains("{{target:N}}"), "{e}");
     }
 
     proptest! {

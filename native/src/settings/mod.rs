@@ -19,6 +19,8 @@ mod pace;
 mod payload_files;
 mod publish;
 mod render;
+mod request;
+mod responder;
 mod subscribe;
 mod text;
 mod tls;

@@ -117,6 +117,11 @@ impl Mosquitto {
         Err(last)
     }
 
+    /// The broker's process id (benchmarks read its CPU time and memory).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Kills and starts the broker again on the same port (connection-loss tests).
     pub fn restart(&mut self) -> Result<(), String> {
         let _ = self.child.kill();

@@ -9,6 +9,8 @@ mod disconnect;
 mod identity;
 mod pace;
 mod publish;
+mod request;
+mod responder;
 mod subscribe;
 mod transport;
 mod unsubscribe;
@@ -24,6 +26,8 @@ pub use pace::{Pace, PaceEvery};
 pub use publish::{
     MessageType, PublishConfig, PublishV5, Target, TimestampFormat, MAX_FOLDER_BYTES, MAX_PAYLOAD,
 };
+pub use request::{ReplyCheck, RequestConfig};
+pub use responder::ResponderConfig;
 pub use subscribe::{expand_filters, Condition, SubscribeConfig, SubscribeV5};
 pub use transport::Protocol;
 pub use unsubscribe::UnsubscribeConfig;

@@ -112,6 +112,26 @@ public final class Keys {
     /** Milliseconds the first sample waits for the broker's first $SYS message. */
     public static final String SYS_FIRST_TIMEOUT = "mqtt.sys_first_timeout";
 
+    // Request / Responder (ours)
+    public static final String REQUEST_TOPIC = "mqtt.request_topic";
+    public static final String REQUEST_QOS = "mqtt.request_qos";
+    public static final String REQUEST_TARGETS = "mqtt.request_targets";
+    public static final String REQUESTS_PER_SAMPLE = "mqtt.requests_per_sample";
+    /** Requests per second for the group; 0 = a sample's requests at once. */
+    public static final String REQUEST_RATE = "mqtt.request_rate";
+    public static final String REPLY_TIMEOUT = "mqtt.reply_timeout";
+    public static final String REQUEST_PAYLOAD = "mqtt.request_payload";
+    public static final String REPLY_TOPIC = "mqtt.reply_topic";
+    /** none, contains, equals or regex. */
+    public static final String REPLY_CHECK = "mqtt.reply_check";
+    public static final String REPLY_CHECK_VALUE = "mqtt.reply_check_value";
+    public static final String RESPONDER_TOPIC = "mqtt.responder_topic";
+    public static final String RESPONDER_QOS = "mqtt.responder_qos";
+    public static final String RESPONDER_TIMEOUT = "mqtt.responder_timeout";
+    public static final String REPLY_DELAY_MS = "mqtt.reply_delay_ms";
+    public static final String RESPONDER_WINDOW_MS = "mqtt.responder_window_ms";
+    public static final String REPLY_PAYLOAD = "mqtt.reply_payload";
+
     // Values
     public static final String SCOPE_TEST = "test";
     public static final String MESSAGE_TYPE_STRING = "String";

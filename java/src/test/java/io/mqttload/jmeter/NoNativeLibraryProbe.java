@@ -21,6 +21,8 @@ public final class NoNativeLibraryProbe {
         "io.mqttload.jmeter.gui.UnsubscribeSamplerGui",
         "io.mqttload.jmeter.gui.DisconnectSamplerGui",
         "io.mqttload.jmeter.gui.BrokerStatsSamplerGui",
+        "io.mqttload.jmeter.gui.RequestSamplerGui",
+        "io.mqttload.jmeter.gui.ResponderSamplerGui",
     };
     static final String[] ELEMENTS = {
         "io.mqttload.jmeter.ConnectSampler",
@@ -29,6 +31,8 @@ public final class NoNativeLibraryProbe {
         "io.mqttload.jmeter.UnsubscribeSampler",
         "io.mqttload.jmeter.DisconnectSampler",
         "io.mqttload.jmeter.BrokerStatsSampler",
+        "io.mqttload.jmeter.RequestSampler",
+        "io.mqttload.jmeter.ResponderSampler",
     };
     static final int NO_AWT = 3;
 

@@ -151,6 +151,73 @@ class SamplersTest {
     }
 
     @Test
+    void requestAndResponderWithoutConnectionAre500AndClearVariables() {
+        vars.put("MQTT_REQ_SENT", "17");
+        vars.put("MQTT_RSP_ANSWERED", "17");
+        SampleResult r = new RequestSampler().sample(null);
+        assertEquals("500", r.getResponseCode());
+        assertEquals(Results.NO_CONNECTION_MESSAGE, r.getResponseMessage());
+        assertEquals("", vars.get("MQTT_REQ_SENT"));
+        assertEquals("500", new ResponderSampler().sample(null).getResponseCode());
+        assertEquals("", vars.get("MQTT_RSP_ANSWERED"));
+    }
+
+    @Test
+    void requestAndResponderBadSettingsAre502NamingTheSetting() {
+        RequestSampler q = new RequestSampler();
+        q.setProperty(Keys.REPLY_CHECK, "regex");
+        q.setProperty(Keys.REPLY_CHECK_VALUE, "(unclosed");
+        SampleResult r = q.sample(null);
+        assertEquals("502", r.getResponseCode());
+        assertTrue(r.getResponseMessage().startsWith("Expected (mqtt.reply_check_value): not a regular expression"),
+                r.getResponseMessage());
+        q.setProperty(Keys.REPLY_CHECK, "none");
+        q.setProperty(Keys.REPLY_TOPIC, "replies/{{seq}}");
+        r = q.sample(null);
+        assertEquals("502", r.getResponseCode());
+        assertTrue(r.getResponseMessage().startsWith("Reply topic (mqtt.reply_topic): "), r.getResponseMessage());
+        ResponderSampler p = new ResponderSampler();
+        p.setProperty(Keys.REPLY_PAYLOAD, "{{target}}");
+        r = p.sample(null);
+        assertEquals("502", r.getResponseCode());
+        assertTrue(r.getResponseMessage().startsWith("Reply payload (mqtt.reply_payload): unknown placeholder"),
+                r.getResponseMessage());
+    }
+
+    @Test
+    void requestAndResponderVariables() {
+        long[] st = figures();
+        st[Figures.index("reqSent")] = 10;
+        st[Figures.index("reqMatched")] = 9;
+        st[Figures.index("reqTimeouts")] = 1;
+        st[Figures.index("reqCheckFailed")] = 0;
+        st[Figures.index("reqRttP50Us")] = 1500;
+        Outcome o = new Outcome(false, "501", "x", 0, 10, 1, 0, st, null);
+        assertEquals(java.util.Arrays.asList("MQTT_REQ_SENT", "MQTT_REQ_MATCHED", "MQTT_REQ_TIMEOUTS",
+                "MQTT_REQ_CHECK_FAILED", "MQTT_REQ_UNMATCHED", "MQTT_REQ_DUPLICATES", "MQTT_REQ_LATE",
+                "MQTT_REQ_RTT_MEAN_US", "MQTT_REQ_RTT_P50_US", "MQTT_REQ_RTT_P90_US", "MQTT_REQ_RTT_P99_US",
+                "MQTT_REQ_RTT_MAX_US"), java.util.Arrays.asList(RequestSampler.VARIABLES.names()));
+        assertEquals(java.util.Arrays.asList("10", "9", "1", "0", "", "", "", "", "1500", "", "", ""),
+                java.util.Arrays.asList(RequestSampler.VARIABLES.values(o)));
+        assertEquals(java.util.Arrays.asList("MQTT_RSP_ANSWERED", "MQTT_RSP_UNANSWERABLE", "MQTT_RSP_WAITING",
+                "MQTT_RSP_DELAY_P50_US", "MQTT_RSP_DELAY_P99_US", "MQTT_RSP_DELAY_MAX_US"),
+                java.util.Arrays.asList(ResponderSampler.VARIABLES.names()));
+    }
+
+    @Test
+    void aRequestsLatencyIsItsMeanRoundTrip() {
+        long[] st = figures();
+        st[Figures.index("reqRttMeanUs")] = 2_600;
+        SampleResult r = new SampleResult();
+        r.setStampAndTime(0, 20);
+        RequestSampler.latency(r, new Outcome(true, "200", "x", 0, 1, 0, 0, st, null));
+        assertEquals(3, r.getLatency());
+        st[Figures.index("reqRttMeanUs")] = 90_000; // never above the elapsed time
+        RequestSampler.latency(r, new Outcome(true, "200", "x", 0, 1, 0, 0, st, null));
+        assertEquals(20, r.getLatency());
+    }
+
+    @Test
     void arrivalRateIsRoundedDownSoAnyLossReadsBelowOne() {
         assertEquals("0.999999", SubscribeSampler.arrivalRate(subscribe(9_999_999, 1)));
         assertEquals("0.750000", SubscribeSampler.arrivalRate(subscribe(3, 1)));

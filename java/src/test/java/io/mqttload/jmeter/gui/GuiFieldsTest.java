@@ -87,7 +87,8 @@ class GuiFieldsTest {
         Map<String, List<String>> defaults = Map.of("connect", SavedFormat.CONNECT_DEFAULTS,
                 "publish", SavedFormat.PUBLISH_DEFAULTS, "subscribe", SavedFormat.SUBSCRIBE_DEFAULTS,
                 "unsubscribe", SavedFormat.UNSUBSCRIBE_DEFAULTS, "disconnect", SavedFormat.DISCONNECT_DEFAULTS,
-                "stats", SavedFormat.STATS_DEFAULTS);
+                "stats", SavedFormat.STATS_DEFAULTS, "request", SavedFormat.REQUEST_DEFAULTS,
+                "responder", SavedFormat.RESPONDER_DEFAULTS);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();
@@ -102,7 +103,8 @@ class GuiFieldsTest {
         Map<String, List<String>> full = Map.of("connect", SavedFormat.CONNECT_FULL,
                 "publish", SavedFormat.PUBLISH_FULL, "subscribe", SavedFormat.SUBSCRIBE_FULL,
                 "unsubscribe", SavedFormat.UNSUBSCRIBE_FULL, "disconnect", SavedFormat.DISCONNECT_FULL,
-                "stats", SavedFormat.STATS_FULL);
+                "stats", SavedFormat.STATS_FULL, "request", SavedFormat.REQUEST_FULL,
+                "responder", SavedFormat.RESPONDER_FULL);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();

@@ -171,6 +171,9 @@ class GuiScreenshotTest {
                 e.setProperty(Keys.TIMESTAMP_FORMAT, Keys.TIMESTAMP_PRECISE);
                 e.setProperty(Keys.MESSAGE_TO_SENT, "{\"temperature\": ${__Random(10,30)}}");
                 return e;
+            case "request":
+                e.setProperty(Keys.REPLY_CHECK, "regex");
+                return e;
             default:
                 return null;
         }

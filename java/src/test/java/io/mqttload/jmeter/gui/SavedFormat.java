@@ -273,4 +273,60 @@ final class SavedFormat {
             "mqtt.client_id_prefix|StringProperty|${v_client_id_prefix}",
             "mqtt.sys_topic_root|StringProperty|${v_sys_topic_root}",
             "mqtt.sys_first_timeout|StringProperty|${v_sys_first_timeout}");
+
+    static final List<String> REQUEST_DEFAULTS = Arrays.asList(
+            "TestElement.name|StringProperty|MQTT Request",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.RequestSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.RequestSampler",
+            "mqtt.request_topic|StringProperty|requests/{{target}}",
+            "mqtt.request_qos|StringProperty|1",
+            "mqtt.request_targets|StringProperty|1",
+            "mqtt.requests_per_sample|StringProperty|1",
+            "mqtt.request_rate|StringProperty|0",
+            "mqtt.reply_timeout|StringProperty|5000",
+            "mqtt.request_payload|StringProperty|{\"command\":\"ping\",\"seq\":{{seq}}}",
+            "mqtt.reply_topic|StringProperty|replies/{{client_id}}",
+            "mqtt.reply_check|StringProperty|none",
+            "mqtt.reply_check_value|StringProperty|");
+
+    static final List<String> REQUEST_FULL = Arrays.asList(
+            "TestElement.name|StringProperty|named",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.RequestSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.RequestSampler",
+            "TestPlan.comments|StringProperty|a comment",
+            "mqtt.connection_name|StringProperty|${v_connection_name}",
+            "mqtt.request_topic|StringProperty|${v_request_topic}",
+            "mqtt.request_qos|StringProperty|${v_request_qos}",
+            "mqtt.request_targets|StringProperty|${v_request_targets}",
+            "mqtt.requests_per_sample|StringProperty|${v_requests_per_sample}",
+            "mqtt.request_rate|StringProperty|${v_request_rate}",
+            "mqtt.reply_timeout|StringProperty|${v_reply_timeout}",
+            "mqtt.request_payload|StringProperty|${v_request_payload}",
+            "mqtt.reply_topic|StringProperty|${v_reply_topic}",
+            "mqtt.reply_check|StringProperty|${v_reply_check}",
+            "mqtt.reply_check_value|StringProperty|${v_reply_check_value}");
+
+    static final List<String> RESPONDER_DEFAULTS = Arrays.asList(
+            "TestElement.name|StringProperty|MQTT Responder",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.ResponderSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.ResponderSampler",
+            "mqtt.responder_topic|StringProperty|requests/{{conn}}",
+            "mqtt.responder_qos|StringProperty|1",
+            "mqtt.responder_timeout|StringProperty|10000",
+            "mqtt.reply_delay_ms|StringProperty|0",
+            "mqtt.responder_window_ms|StringProperty|1000",
+            "mqtt.reply_payload|StringProperty|{{request}}");
+
+    static final List<String> RESPONDER_FULL = Arrays.asList(
+            "TestElement.name|StringProperty|named",
+            "TestElement.gui_class|StringProperty|io.mqttload.jmeter.gui.ResponderSamplerGui",
+            "TestElement.test_class|StringProperty|io.mqttload.jmeter.ResponderSampler",
+            "TestPlan.comments|StringProperty|a comment",
+            "mqtt.connection_name|StringProperty|${v_connection_name}",
+            "mqtt.responder_topic|StringProperty|${v_responder_topic}",
+            "mqtt.responder_qos|StringProperty|${v_responder_qos}",
+            "mqtt.responder_timeout|StringProperty|${v_responder_timeout}",
+            "mqtt.reply_delay_ms|StringProperty|${v_reply_delay_ms}",
+            "mqtt.responder_window_ms|StringProperty|${v_responder_window_ms}",
+            "mqtt.reply_payload|StringProperty|${v_reply_payload}");
 }

@@ -26,9 +26,11 @@ import io.mqttload.jmeter.ConnectSampler;
 import io.mqttload.jmeter.DisconnectSampler;
 import io.mqttload.jmeter.UnsubscribeSampler;
 import io.mqttload.jmeter.PublishSampler;
+import io.mqttload.jmeter.RequestSampler;
+import io.mqttload.jmeter.ResponderSampler;
 import io.mqttload.jmeter.SubscribeSampler;
 
-/** What the GUI tests share: the four GUIs, walking their widgets, and filling every field of an element. */
+/** What the GUI tests share: every element's GUI, walking their widgets, and filling every field of an element. */
 final class Widgets {
     private Widgets() {
     }
@@ -59,6 +61,8 @@ final class Widgets {
         k.add(new Kind("unsubscribe", UnsubscribeSamplerGui::new, UnsubscribeSampler::new));
         k.add(new Kind("disconnect", DisconnectSamplerGui::new, DisconnectSampler::new));
         k.add(new Kind("stats", BrokerStatsSamplerGui::new, BrokerStatsSampler::new));
+        k.add(new Kind("request", RequestSamplerGui::new, RequestSampler::new));
+        k.add(new Kind("responder", ResponderSamplerGui::new, ResponderSampler::new));
         return k;
     }
 

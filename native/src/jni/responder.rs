@@ -1,0 +1,41 @@
+//! `static native` methods of `io.mqttload.jni.Responder`: the requests a Responder sampler answers
+//! in the background, bound to the group it first samples on.
+
+use jni::objects::{JObject, JString};
+use jni::sys::jlong;
+use once_cell::sync::Lazy;
+
+use super::frame::{create, sample_item};
+use super::handles::Registry;
+use crate::sampler::{Responder, ResponderConfig};
+use crate::settings::Element;
+
+static RESPONDERS: Lazy<Registry<Responder>> = Lazy::new(|| Registry::new("responder"));
+
+export! {
+    fn Java_io_mqttload_jni_Responder_nativeCreate(env, json: JString<'caller>) -> jlong {
+        create(env, &json, Element::Responder, &RESPONDERS, |s| {
+            ResponderConfig::from_json(s).map(Responder::new)
+        })
+    }
+}
+
+export! {
+    fn Java_io_mqttload_jni_Responder_nativeRespond(
+        env,
+        group: jlong,
+        responder: jlong,
+        probe: JObject<'caller>,
+    ) -> JObject<'caller> {
+        sample_item(env, &probe, group, Element::Responder, &RESPONDERS, responder, async |g, r, sd| {
+            r.respond_until(g, sd).await
+        })
+    }
+}
+
+export! {
+    fn Java_io_mqttload_jni_Responder_nativeFree(_, responder: jlong) {
+        RESPONDERS.remove(responder);
+        Ok(())
+    }
+}
