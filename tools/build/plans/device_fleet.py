@@ -9,6 +9,7 @@ DURATION_MS = "${__jexl3(%s * 1000)}" % P("duration_s", "60")
 # windows of 1 s for the backend and the statistics: connect ramp + settle + duration + tail
 WINDOWS = "${__jexl3(%s / %s + %s / 1000 + %s + %s)}" % (DEVICES, P("connect_rate", "500"), P("settle_ms", "3000"),
                                                        P("duration_s", "60"), P("tail_s", "10"))
+# a device's client id: d<thread>-<n>, so the commander can name every device (no random suffix)
 DEVICE_ID = "d${__threadNum}-{{conn}}"
 
 
@@ -52,13 +53,16 @@ def mqtt(kind, name, values, comment=None):
                    "io.mqttload.jmeter.%sSampler" % kind, name, values, comment=comment)
 
 
-def connect(name, prefix, connections, rate="", scope="thread"):
-    return mqtt("Connect", name, {
+def connect(name, prefix, connections, rate="", scope="thread", identity=None):
+    """identity: the devices' own settings (client id without suffix, user name, password, identity file)."""
+    values = {
         "mqtt.server": HOST, "mqtt.port": PORT, "mqtt.version": VER, "mqtt.protocol": "TCP",
         "mqtt.user_name": "${__P(mqtt.user_name,)}", "mqtt.password": "${__P(mqtt.password,)}",
         "mqtt.client_id_prefix": prefix, "mqtt.client_id_suffix": True,
         "mqtt.conn_keep_alive": P("keep_alive_s", "60"), "mqtt.conn_timeout": "30",
-        "mqtt.conn_capacity": connections, "mqtt.connect_rate": rate, "mqtt.connection_scope": scope})
+        "mqtt.conn_capacity": connections, "mqtt.connect_rate": rate, "mqtt.connection_scope": scope}
+    values.update(identity or {})
+    return mqtt("Connect", name, values)
 
 
 def pause(name, ms):
@@ -102,20 +106,30 @@ def thread_group(name, threads, children, comment):
     return tg
 
 
-TELEMETRY = ('{"device":"%s","seq":{{seq}},"ts":{{time_ms}},"temp":{{random:150:350}},'
-             '"pad":"${__RandomString(%s,abcdef0123456789)}"}') % (DEVICE_ID, P("pad_bytes", "16"))
+TELEMETRY = ('{"device":"{{client_id}}","seq":{{seq}},"ts":{{time_ms}},"temp":{{random:150:350}},'
+             '"pad":"${__RandomString(%s,abcdef0123456789)}"}') % P("pad_bytes", "16")
+
+DEVICE_IDENTITY = {
+    "mqtt.client_id_suffix": False,
+    # each device logs in as itself: user name = its client id, password pw-<client id>, unless the run says
+    # otherwise (-Jdevice_user=... -Jdevice_password=..., templates allowed) or gives an identity file
+    "mqtt.user_name": P("device_user", "{{client_id}}"),
+    "mqtt.password": P("device_password", "pw-{{client_id}}"),
+    "mqtt.identity_file": P("identity_file", ""),
+    "mqtt.identity_first_row": P("identity_first_row", "0"),
+}
 
 devices = thread_group("Devices", THREADS, [
-    connect("Connect devices", "dev_", PER_THREAD, GROUP_RATE),
+    connect("Connect devices", DEVICE_ID, PER_THREAD, GROUP_RATE, identity=DEVICE_IDENTITY),
     loop("phases", "2", [
-        mqtt("Subscribe", "Device commands", {
-            "mqtt.topic_name": "devices/%s/cmd" % DEVICE_ID, "mqtt.qos_level": "1",
-            "mqtt.sample_condition": "specified elapsed time (ms)", "mqtt.sample_condition_value": "500",
-            "mqtt.add_timestamp": True}),
+        mqtt("Responder", "Device commands", {
+            "mqtt.responder_topic": "devices/{{client_id}}/cmd", "mqtt.responder_qos": "1",
+            "mqtt.responder_timeout": "30000", "mqtt.reply_delay_ms": P("reply_delay_ms", "0"),
+            "mqtt.responder_window_ms": "500", "mqtt.reply_payload": '{"ok":true,"device":"{{client_id}}"}'}),
         if_controller("first phase: publish telemetry", "${__jexl3(${__jm__phases__idx} == 0)}", [
             pause("Settle (every device and the backend subscribed)", P("settle_ms", "3000")),
             mqtt("Publish", "Telemetry", {
-                "mqtt.topic_name": "devices/%s/telemetry" % DEVICE_ID, "mqtt.qos_level": P("qos", "1"),
+                "mqtt.topic_name": "devices/{{client_id}}/telemetry", "mqtt.qos_level": P("qos", "1"),
                 "mqtt.message_type": "String", "mqtt.message_to_sent": TELEMETRY,
                 "mqtt.timestamp_format": "precise", "mqtt.pace_mode": "interval",
                 "mqtt.pace_interval_ms": P("interval_ms", "10000"), "mqtt.pace_duration_ms": DURATION_MS,
@@ -124,9 +138,10 @@ devices = thread_group("Devices", THREADS, [
         ]),
     ]),
     mqtt("Disconnect", "Disconnect devices", {}),
-], "Each thread is a group of per_thread devices (connections) d<thread>-<n>: they connect at the fleet's "
-   "connect_rate, subscribe to devices/<id>/cmd, publish telemetry to devices/<id>/telemetry every interval_ms "
-   "for duration_s (paced by the engine, start times spread), then collect the commands that reached them.")
+], "Each thread is a group of per_thread devices (connections) d<thread>-<n>, each logging in as itself: they "
+   "connect at the fleet's connect_rate, answer the commands sent to devices/<id>/cmd (MQTT Responder, in the "
+   "background from its first sample on), publish telemetry to devices/<id>/telemetry every interval_ms for "
+   "duration_s (paced by the engine, start times spread), then report the commands they answered.")
 
 backend = thread_group("Backend", "1", [
     connect("Connect backend", "backend_", P("backend_connections", "1")),
@@ -156,22 +171,28 @@ commander = thread_group("Commands", "1", [
     pause("Wait until the devices listen", "${__jexl3(%s / %s * 1000 + %s)}" % (
         DEVICES, P("connect_rate", "500"), P("settle_ms", "3000"))),
     loop("commands", "${__jexl3(%s / %s)}" % (DEVICES, P("command_every", "10")), [
-        mqtt("Publish", "Command", {
-            "mqtt.topic_name": "devices/d${__jexl3(1 + ${__jm__commands__idx} * %s / %s)}-"
-                               "${__jexl3(${__jm__commands__idx} * %s %% %s)}/cmd" % (
-                                   P("command_every", "10"), PER_THREAD, P("command_every", "10"), PER_THREAD),
-            "mqtt.qos_level": "1", "mqtt.message_type": "String",
-            "mqtt.message_to_sent": '{"cmd":"set-interval","seconds":30}', "mqtt.timestamp_format": "precise"}),
+        mqtt("Request", "Command", {
+            "mqtt.request_topic": "devices/d${__jexl3(1 + ${__jm__commands__idx} * %s / %s)}-"
+                                  "${__jexl3(${__jm__commands__idx} * %s %% %s)}/cmd" % (
+                                      P("command_every", "10"), PER_THREAD, P("command_every", "10"), PER_THREAD),
+            "mqtt.request_qos": "1", "mqtt.requests_per_sample": "1",
+            "mqtt.reply_timeout": P("command_timeout_ms", "5000"),
+            "mqtt.request_payload": '{"cmd":"set-interval","seconds":30}',
+            "mqtt.reply_topic": "replies/{{client_id}}",
+            "mqtt.reply_check": "contains", "mqtt.reply_check_value": '"ok":true'}),
     ]),
     mqtt("Disconnect", "Disconnect commander", {}),
-], "Sends one command to every command_every-th device (d<thread>-<n> in order), QoS 1.")
+], "Sends one command to every command_every-th device (d<thread>-<n> in order), QoS 1, as a request: each "
+   "sample waits for that device's reply and times the round trip.")
 
 plan = element("TestPlan", "TestPlanGui", "TestPlan", "mqttload device fleet", {
     "TestPlan.functional_mode": False, "TestPlan.serialize_threadgroups": False,
     "TestPlan.tearDown_on_shutdown": True, "TestPlan.user_define_classpath": ""},
     [devices, backend, stats, commander],
     "Device fleet (README: The device-fleet test). Properties: devices, per_thread, connect_rate, interval_ms, "
-    "duration_s, qos, pad_bytes, command_every, settle_ms, tail_s, broker.host, broker.port, mqtt_version.")
+    "duration_s, qos, pad_bytes, command_every, command_timeout_ms, reply_delay_ms, settle_ms, tail_s, "
+    "device_user, device_password, identity_file, identity_first_row, broker.host, broker.port, mqtt_version, "
+    "mqtt.user_name and mqtt.password (the backend's, commander's and statistics' login).")
 
 HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 <!--
