@@ -10,6 +10,7 @@
 #                connects/s, memory), per-sample cost against JMeter's floor
 #   make bench-paced  paced publishing's schedule lag: 10,000 connections each every 10 s (PACED_* to change)
 #   make bench-identities  10,000 connections with and without a user name, password or certificate per device
+#   make bench-metrics  the live metrics' cost: throughput and 19,000 idle connections, endpoint off and on
 #   make bench-request  request/response: 10,000 devices each answering a request every 10 s (REQ_* to change)
 #   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
@@ -138,6 +139,12 @@ bench-inflight: bench-engine
 # CONNECTIONS per protocol (default 5000)
 bench-connections: bench-engine
 	$(PYTHON) tools/bench/connections.py $(CONNECTIONS)
+
+# the live metrics' cost: JMeter throughput (MESSAGES, default 1000000) and CONNECTIONS (19000) idle connections,
+# the Prometheus endpoint off and on (scraped every second), side by side
+.PHONY: bench-metrics
+bench-metrics: build bench-engine
+	$(PYTHON) tools/bench/metrics_cost.py $(or $(MESSAGES),1000000) $(or $(CONNECTIONS),19000)
 
 # per-device identities: CONNECTIONS (10000) per case, with and without a user name, password or client certificate
 # per connection, side by side (connects/s, KiB per idle connection)

@@ -309,6 +309,7 @@ fn figures_code(doc: &Value) -> String {
         .expect("results.json: \"figures\" (an array)");
     let mut code = String::new();
     let mut names = Vec::new();
+    let mut metrics = Vec::new();
     for (i, f) in figures.iter().enumerate() {
         let f = obj(f, "a figure");
         let name = string(f, "name", "a figure");
@@ -319,12 +320,25 @@ fn figures_code(doc: &Value) -> String {
             constant(name)
         );
         names.push(name.to_string());
+        if let Some(m) = f.get("metric") {
+            let m = obj(m, "a figure's metric");
+            metrics.push(format!(
+                "Metric {{ figure: {i}, element: {:?}, name: {:?}, help: {:?} }}",
+                string(f, "element", "a figure"),
+                string(m, "name", "a figure's metric"),
+                string(m, "help", "a figure's metric"),
+            ));
+        }
     }
     let _ = writeln!(
         code,
         "/// How many figures an outcome carries.\npub const COUNT: usize = {};\n\
-         /// Each figure's name, by index.\npub const NAMES: [&str; COUNT] = {names:?};",
-        names.len()
+         /// Each figure's name, by index.\npub const NAMES: [&str; COUNT] = {names:?};\n\
+         /// The Prometheus counters figures add to, each sample.\n\
+         pub const METRICS: [Metric; {}] = [{}];",
+        names.len(),
+        metrics.len(),
+        metrics.join(", ")
     );
     code
 }

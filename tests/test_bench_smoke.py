@@ -28,6 +28,13 @@ def test_identities_bench_compares_shared_and_per_device_identities(build, bench
     assert "failed" not in out, out
 
 
+def test_metrics_bench_compares_the_endpoint_off_and_on(build, bench_engine):
+    ensure_mosquitto()
+    out = run(["tools/bench/metrics_cost.py", "20000", "50"], {"MQTTLOAD_BENCH_ENGINE": str(bench_engine)})
+    assert out.count("| off |") == 4 and out.count("| on |") == 2, out
+    assert "| on (" in out and "failed" not in out, out
+
+
 def test_per_sample_bench_prints_the_floor_and_our_samplers(build):
     ensure_mosquitto()
     out = run(["tools/bench/per_sample.py", "500"])

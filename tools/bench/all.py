@@ -32,6 +32,8 @@ RUNS = [
      [PY, os.path.join(ROOT, "tools", "bench", "connections.py")] + env("CONNECTIONS")),
     ("Per-device identities: connects/s and memory per idle connection, shared and per device",
      [PY, os.path.join(ROOT, "tools", "bench", "identities.py")] + env("IDENTITY_CONNECTIONS")),
+    ("Live metrics: their cost, endpoint off and on (scraped every second)",
+     [PY, os.path.join(ROOT, "tools", "bench", "metrics_cost.py")] + env("MESSAGES")),
     ("Per-sample cost through JMeter against its floor (1 message per sample)",
      [PY, os.path.join(ROOT, "tools", "bench", "per_sample.py")] + env("SAMPLES")),
     ("Paced publishing: schedule lag",

@@ -117,13 +117,15 @@ def cpu_by_kind(snapshots):
     return totals
 
 
-def jmeter(port, qos, messages, workdir):
-    jtl = os.path.join(workdir, f"bench-qos{qos}.jtl")
+def jmeter(port, qos, messages, workdir, extra=(), name=""):
+    """extra: more JMeter arguments (e.g. -J properties); name: tells this run's files apart."""
+    jtl = os.path.join(workdir, f"bench-qos{qos}{name}.jtl")
     bursts = max(1, messages // PER_SAMPLE)
-    cmd = [JMETER, "-n", "-t", PLAN, "-l", jtl, "-j", os.path.join(workdir, f"jmeter-qos{qos}.log"),
+    cmd = [JMETER, "-n", "-t", PLAN, "-l", jtl, "-j", os.path.join(workdir, f"jmeter-qos{qos}{name}.log"),
            "-q", os.path.join(ROOT, "tools", "test", "jmeter-test.properties"),
            "-Jbroker.host=127.0.0.1", f"-Jbroker.port={port}", f"-Jqos={qos}",
-           f"-Jbursts={bursts}", f"-Jmessages_per_sample={PER_SAMPLE}", f"-Jtotal={bursts * PER_SAMPLE}"]
+           f"-Jbursts={bursts}", f"-Jmessages_per_sample={PER_SAMPLE}", f"-Jtotal={bursts * PER_SAMPLE}",
+           *extra]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     # the JVM's threads' CPU, polled: a thread that ended keeps its last figure
     # JMeter's bin/jmeter execs java: the launcher's pid is the JVM's

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs from Debian's packages when it is missing (mosquitto and its clients,
-# a JDK, Maven, make, openssl, CA roots, pytest, Xvfb for the GUI test); does nothing when everything is
+# Prometheus, a JDK, Maven, make, openssl, CA roots, pytest, Xvfb for the GUI test); does nothing when everything is
 # there. Run by `make test` (and so by .ci/run). Needs root (or sudo) only when something must be installed.
 #   install-deps.sh platforms        also the cross toolchains of the multi-platform jar (what `make test` uses):
 #                                    zig and cargo-zigbuild (PyPI), the Rust targets (rustup), mingw-w64, and
@@ -22,6 +22,8 @@ done
 need=()
 { [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1; } || need+=(mosquitto)
 { command -v mosquitto_pub >/dev/null 2>&1 && command -v mosquitto_sub >/dev/null 2>&1; } || need+=(mosquitto-clients)
+# the live-metrics test scrapes a running JMeter with a real Prometheus (started by the test on loopback)
+{ [ -x /usr/bin/prometheus ] || command -v prometheus >/dev/null 2>&1; } || need+=(prometheus)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v make >/dev/null 2>&1 || need+=(make)

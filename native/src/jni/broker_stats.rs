@@ -5,7 +5,7 @@ use jni::objects::{JObject, JString};
 use jni::sys::jlong;
 use once_cell::sync::Lazy;
 
-use super::frame::{create, sample_item};
+use super::frame::{create, label, sample_item};
 use super::handles::Registry;
 use crate::sampler::{BrokerStats, BrokerStatsConfig};
 use crate::settings::Element;
@@ -13,9 +13,15 @@ use crate::settings::Element;
 static BROKER_STATS: Lazy<Registry<BrokerStats>> = Lazy::new(|| Registry::new("broker statistics"));
 
 export! {
-    fn Java_io_mqttload_jni_BrokerStats_nativeCreate(env, json: JString<'caller>) -> jlong {
+    /// From the element's settings document and its name (the label of its live metrics).
+    fn Java_io_mqttload_jni_BrokerStats_nativeCreate(
+        env,
+        json: JString<'caller>,
+        name: JString<'caller>,
+    ) -> jlong {
+        let name = label(env, &name)?;
         create(env, &json, Element::Stats, &BROKER_STATS, |s| {
-            BrokerStatsConfig::from_json(s).map(BrokerStats::new)
+            BrokerStatsConfig::from_json(s).map(|c| BrokerStats::new(c).labelled(&name))
         })
     }
 }

@@ -65,6 +65,14 @@ pub(super) fn settings<T>(
     parse(&json).map_err(|e| refused(element, &e))
 }
 
+/// An element's name (the label of its samples, and of its live metrics); null is no name.
+pub(super) fn label(env: &Env<'_>, name: &JString<'_>) -> Result<String, Failure> {
+    if name.is_null() {
+        return Ok(String::new());
+    }
+    Ok(name.try_to_string(env)?)
+}
+
 /// What `build` makes of `element`'s settings document, kept in `registry`; Java gets its handle.
 pub(super) fn create<T>(
     env: &Env<'_>,

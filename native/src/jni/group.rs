@@ -4,7 +4,7 @@
 use jni::objects::{JObject, JString};
 use jni::sys::{jboolean, jint, jlong};
 
-use super::frame::{create, sample, settings};
+use super::frame::{create, label, sample, settings};
 use super::handles::GROUPS;
 use crate::sampler::{
     unsubscribe_until, ConnectConfig, ConnectionGroup, DisconnectSettings, UnsubscribeConfig,
@@ -12,9 +12,15 @@ use crate::sampler::{
 use crate::settings::Element;
 
 export! {
-    fn Java_io_mqttload_jni_ConnectionGroup_nativeCreate(env, json: JString<'caller>) -> jlong {
+    /// From a Connect element's settings document and its name (the label of its live metrics).
+    fn Java_io_mqttload_jni_ConnectionGroup_nativeCreate(
+        env,
+        json: JString<'caller>,
+        name: JString<'caller>,
+    ) -> jlong {
+        let name = label(env, &name)?;
         create(env, &json, Element::Connect, &GROUPS, |s| {
-            ConnectionGroup::new(ConnectConfig::from_json(s)?)
+            Ok(ConnectionGroup::new(ConnectConfig::from_json(s)?)?.labelled(&name))
         })
     }
 }

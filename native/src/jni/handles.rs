@@ -48,6 +48,14 @@ impl<T> Registry<T> {
             .ok_or_else(|| Failure::Native(format!("{} handle {id} is closed", self.what)))
     }
 
+    /// Every item held now (a copy of the list: the lock is not held while they are used).
+    pub fn all(&self) -> Vec<Arc<T>> {
+        self.items
+            .lock()
+            .map(|g| g.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
     pub fn remove(&self, id: i64) -> Option<Arc<T>> {
         self.items.lock().ok().and_then(|mut g| g.remove(&id))
     }

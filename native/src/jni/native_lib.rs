@@ -1,12 +1,16 @@
 //! `static native` methods of `io.mqttload.jni.NativeLib`: starting the engine once the library
 //! is loaded.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
 use jni::objects::JString;
 use jni::sys::jint;
 
 use super::failure::Failure;
+use super::handles::GROUPS;
 use super::runtime::{configure, runtime};
-use crate::metrics::MetricsServer;
+use crate::metrics::{MetricsServer, METRICS};
 
 export! {
     /// Before anything runs on the runtime; `connect_concurrency` below 1 keeps the engine's
@@ -55,7 +59,51 @@ export! {
             .local_addr()
             .map_err(|e| Failure::Native(e.to_string()))?
             .port();
+        crate::metrics::enable();
+        crate::metrics::register_process_metrics();
+        METRICS.on_scrape(Box::new(count_connections));
         rt.spawn(server.run());
         Ok(jint::from(bound))
+    }
+}
+
+/// Before a scrape: each Connect element's connections up now (every thread's group of it), and
+/// the reconnects since the last scrape. An element whose groups are all gone shows 0.
+fn count_connections() {
+    static SEEN: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let mut up: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    for g in GROUPS.all() {
+        if let Some((label, n, reconnects)) = g.live_counts() {
+            let e = up.entry(label.to_string()).or_default();
+            e.0 += n;
+            e.1 += reconnects;
+        }
+    }
+    let mut seen = SEEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for label in seen.iter() {
+        up.entry(label.clone()).or_default();
+    }
+    for (label, (n, reconnects)) in up {
+        let labels = vec![
+            ("element", label.clone()),
+            ("sampler", "connect".to_string()),
+        ];
+        METRICS
+            .gauge(
+                "mqttload_connections",
+                "Connections of a Connect element (every thread's group) up now.",
+                labels.clone(),
+            )
+            .set(n as f64);
+        METRICS
+            .counter(
+                "mqttload_reconnects_total",
+                "Reconnects of a Connect element's connections after a lost connection.",
+                labels,
+            )
+            .add(reconnects);
+        seen.insert(label);
     }
 }

@@ -5,7 +5,7 @@ use jni::objects::{JObject, JString};
 use jni::sys::jlong;
 use once_cell::sync::Lazy;
 
-use super::frame::{create, sample_item};
+use super::frame::{create, label, sample_item};
 use super::handles::Registry;
 use crate::sampler::{Responder, ResponderConfig};
 use crate::settings::Element;
@@ -13,9 +13,15 @@ use crate::settings::Element;
 static RESPONDERS: Lazy<Registry<Responder>> = Lazy::new(|| Registry::new("responder"));
 
 export! {
-    fn Java_io_mqttload_jni_Responder_nativeCreate(env, json: JString<'caller>) -> jlong {
+    /// From the element's settings document and its name (the label of its live metrics).
+    fn Java_io_mqttload_jni_Responder_nativeCreate(
+        env,
+        json: JString<'caller>,
+        name: JString<'caller>,
+    ) -> jlong {
+        let name = label(env, &name)?;
         create(env, &json, Element::Responder, &RESPONDERS, |s| {
-            ResponderConfig::from_json(s).map(Responder::new)
+            ResponderConfig::from_json(s).map(|c| Responder::new(c).labelled(&name))
         })
     }
 }

@@ -5,7 +5,7 @@ use jni::objects::{JObject, JString};
 use jni::sys::jlong;
 use once_cell::sync::Lazy;
 
-use super::frame::{create, sample_item};
+use super::frame::{create, label, sample_item};
 use super::handles::Registry;
 use crate::sampler::{SubscribeConfig, Subscriber};
 use crate::settings::Element;
@@ -13,9 +13,15 @@ use crate::settings::Element;
 static SUBSCRIBERS: Lazy<Registry<Subscriber>> = Lazy::new(|| Registry::new("subscriber"));
 
 export! {
-    fn Java_io_mqttload_jni_Subscriber_nativeCreate(env, json: JString<'caller>) -> jlong {
+    /// From the element's settings document and its name (the label of its live metrics).
+    fn Java_io_mqttload_jni_Subscriber_nativeCreate(
+        env,
+        json: JString<'caller>,
+        name: JString<'caller>,
+    ) -> jlong {
+        let name = label(env, &name)?;
         create(env, &json, Element::Subscribe, &SUBSCRIBERS, |s| {
-            SubscribeConfig::from_json(s).map(Subscriber::new)
+            SubscribeConfig::from_json(s).map(|c| Subscriber::new(c).labelled(&name))
         })
     }
 }

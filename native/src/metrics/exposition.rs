@@ -32,6 +32,7 @@ fn labels(engine: &str, own: &[(&'static str, String)], extra: Option<(&str, &st
 
 /// Every family of `registry`, each series labelled `engine`.
 pub fn render(registry: &Registry, engine: &str) -> String {
+    registry.refresh();
     let mut out = String::new();
     registry.each(|name, family| {
         let _ = writeln!(out, "# HELP {name} {}", family.help);
@@ -76,7 +77,8 @@ mod tests {
             vec![("element", "Pub \"1\"".into())],
         )
         .add(7);
-        r.gauge("mqtt_up", "Up.", Vec::new()).set(-2);
+        r.gauge("mqtt_up", "Up.", Vec::new()).set(-2.0);
+        r.gauge("mqtt_rate", "Rate.", Vec::new()).set(0.25);
         let h = r.micros("mqtt_lat_us", "Latency.", vec![("element", "Sub".into())]);
         h.observe(70);
         let text = render(&r, "e1");
@@ -88,6 +90,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("mqtt_up{engine=\"e1\"} -2\n"), "{text}");
+        assert!(text.contains("mqtt_rate{engine=\"e1\"} 0.25\n"), "{text}");
         assert!(text.contains("# TYPE mqtt_lat_us histogram\n"), "{text}");
         assert!(
             text.contains("mqtt_lat_us_bucket{engine=\"e1\",element=\"Sub\",le=\"50\"} 0\n"),

@@ -2,9 +2,14 @@
 //! samplers add to per sample, rendered in Prometheus' text format by an HTTP endpoint of the engine.
 
 mod exposition;
+mod process;
 mod registry;
 mod server;
 
 pub use exposition::render;
-pub use registry::{Counter, Gauge, Histogram, Kind, Labels, Registry, METRICS, MICROS_BUCKETS};
+pub use process::register_process_metrics;
+pub use registry::{
+    enable, enabled, Counter, Gauge, Histogram, Kind, Labels, Registry, ScrapeHook, METRICS,
+    MICROS_BUCKETS,
+};
 pub use server::MetricsServer;

@@ -3,7 +3,7 @@
 //! them per sample, so a message costs nothing here; the exposition reads them when scraped.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use once_cell::sync::Lazy;
@@ -43,21 +43,17 @@ impl Counter {
     }
 }
 
-/// A value that goes up and down (connections up, messages in flight).
+/// A value that goes up and down (connections up, a broker's message rate).
 #[derive(Debug, Default)]
-pub struct Gauge(AtomicI64);
+pub struct Gauge(AtomicU64);
 
 impl Gauge {
-    pub fn set(&self, v: i64) {
-        self.0.store(v, Ordering::Relaxed);
+    pub fn set(&self, v: f64) {
+        self.0.store(v.to_bits(), Ordering::Relaxed);
     }
 
-    pub fn add(&self, n: i64) {
-        self.0.fetch_add(n, Ordering::Relaxed);
-    }
-
-    pub fn get(&self) -> i64 {
-        self.0.load(Ordering::Relaxed)
+    pub fn get(&self) -> f64 {
+        f64::from_bits(self.0.load(Ordering::Relaxed))
     }
 }
 
@@ -104,6 +100,18 @@ impl Histogram {
         self.observe_n(value, 1);
     }
 
+    /// A sample's observations at once: (value, how many) pairs and their exact sum.
+    pub fn observe_batch(&self, values: &[(u64, u64)], sum: u64) {
+        let mut count = 0;
+        for (value, n) in values {
+            let i = self.bounds.partition_point(|b| b < value);
+            self.buckets[i].fetch_add(*n, Ordering::Relaxed);
+            count += n;
+        }
+        self.sum.fetch_add(sum, Ordering::Relaxed);
+        self.count.fetch_add(count, Ordering::Relaxed);
+    }
+
     /// (upper bound, cumulative count) per bucket, the last one `None` (+Inf); the sum; the count.
     pub fn snapshot(&self) -> (Vec<(Option<u64>, u64)>, u64, u64) {
         let mut running = 0;
@@ -135,14 +143,35 @@ pub struct Family {
     pub series: BTreeMap<Vec<(&'static str, String)>, Series>,
 }
 
-/// Every family of the process, by name.
-#[derive(Debug, Default)]
+/// What brings gauges up to date before a scrape (counting live connections, say).
+pub type ScrapeHook = Box<dyn Fn() + Send + Sync>;
+
+/// Every family of the process, by name, and the hooks run before each scrape.
+#[derive(Default)]
 pub struct Registry {
     families: Mutex<BTreeMap<&'static str, Family>>,
+    hooks: Mutex<Vec<ScrapeHook>>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry").finish_non_exhaustive()
+    }
 }
 
 /// The process's registry.
 pub static METRICS: Lazy<Registry> = Lazy::new(Registry::default);
+
+static ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on the samplers record their figures (the endpoint is up); before, they spend nothing.
+pub fn enable() {
+    ENABLED.store(true, Ordering::Relaxed);
+}
+
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
 
 impl Registry {
     fn series(
@@ -192,6 +221,25 @@ impl Registry {
         }) {
             Series::Histogram(h) => h,
             _ => Arc::new(Histogram::new(&MICROS_BUCKETS)),
+        }
+    }
+
+    /// `hook` runs before each scrape.
+    pub fn on_scrape(&self, hook: ScrapeHook) {
+        self.hooks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(hook);
+    }
+
+    /// Runs the hooks (before a scrape reads the families).
+    pub fn refresh(&self) {
+        let hooks = self
+            .hooks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for hook in hooks.iter() {
+            hook();
         }
     }
 

@@ -16,8 +16,10 @@ use crate::codec::QoS;
 
 use super::config::{refer, BrokerStatsConfig, Id};
 use super::group::ConnectionGroup;
+use super::live::{self, Live};
 use super::outcome::{self, SampleOutcome};
 use super::shutdown::Shutdown;
+use crate::metrics::{Gauge, Labels, METRICS};
 
 /// Topics kept; beyond it (an EMQX publishing one event topic per client, say) they are counted.
 const MAX_TOPICS: usize = 10_000;
@@ -47,6 +49,9 @@ enum Kind {
 /// added up (an EMQX cluster publishes one per node). `*` matches one level (EMQX's node name).
 struct Figure {
     name: &'static str,
+    /// Its gauge in the live metrics, and what it says.
+    metric: &'static str,
+    help: &'static str,
     kind: Kind,
     topics: &'static [&'static str],
 }
@@ -55,6 +60,8 @@ struct Figure {
 const FIGURES: &[Figure] = &[
     Figure {
         name: "MQTT_BROKER_CLIENTS",
+        metric: "mqttload_broker_clients",
+        help: "Clients connected to the broker ($SYS), from the last Broker Statistics sample.",
         kind: Kind::Value,
         topics: &[
             "clients/connected",
@@ -64,51 +71,71 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         name: "MQTT_BROKER_MSGS_RECEIVED_PER_S",
+        metric: "mqttload_broker_msgs_received_per_s",
+        help: "Messages the broker received per second ($SYS totals), from the last Broker Statistics sample.",
         kind: Kind::Rate,
         topics: &["publish/messages/received", "*/metrics/messages/received"],
     },
     Figure {
         name: "MQTT_BROKER_MSGS_SENT_PER_S",
+        metric: "mqttload_broker_msgs_sent_per_s",
+        help: "Messages the broker sent per second ($SYS totals), from the last Broker Statistics sample.",
         kind: Kind::Rate,
         topics: &["publish/messages/sent", "*/metrics/messages/sent"],
     },
     Figure {
         name: "MQTT_BROKER_BYTES_RECEIVED_PER_S",
+        metric: "mqttload_broker_bytes_received_per_s",
+        help: "Bytes the broker received per second ($SYS totals), from the last Broker Statistics sample.",
         kind: Kind::Rate,
         topics: &["bytes/received", "*/metrics/bytes/received"],
     },
     Figure {
         name: "MQTT_BROKER_BYTES_SENT_PER_S",
+        metric: "mqttload_broker_bytes_sent_per_s",
+        help: "Bytes the broker sent per second ($SYS totals), from the last Broker Statistics sample.",
         kind: Kind::Rate,
         topics: &["bytes/sent", "*/metrics/bytes/sent"],
     },
     Figure {
         name: "MQTT_BROKER_MSGS_RECEIVED_1MIN_PER_S",
+        metric: "mqttload_broker_msgs_received_1min_per_s",
+        help: "The broker's own 1-minute average of messages received per second ($SYS).",
         kind: Kind::PerMinute,
         topics: &["load/publish/received/1min"],
     },
     Figure {
         name: "MQTT_BROKER_MSGS_SENT_1MIN_PER_S",
+        metric: "mqttload_broker_msgs_sent_1min_per_s",
+        help: "The broker's own 1-minute average of messages sent per second ($SYS).",
         kind: Kind::PerMinute,
         topics: &["load/publish/sent/1min"],
     },
     Figure {
         name: "MQTT_BROKER_SUBSCRIPTIONS",
+        metric: "mqttload_broker_subscriptions",
+        help: "Subscriptions the broker holds ($SYS).",
         kind: Kind::Value,
         topics: &["subscriptions/count", "*/stats/subscriptions/count"],
     },
     Figure {
         name: "MQTT_BROKER_RETAINED",
+        metric: "mqttload_broker_retained",
+        help: "Retained messages the broker holds ($SYS).",
         kind: Kind::Value,
         topics: &["retained messages/count", "*/stats/retained/count"],
     },
     Figure {
         name: "MQTT_BROKER_HEAP_BYTES",
+        metric: "mqttload_broker_heap_bytes",
+        help: "The broker's heap in use, bytes ($SYS).",
         kind: Kind::Value,
         topics: &["heap/current"],
     },
     Figure {
         name: "MQTT_BROKER_DROPPED",
+        metric: "mqttload_broker_dropped",
+        help: "Messages the broker dropped ($SYS total).",
         kind: Kind::Value,
         topics: &["publish/messages/dropped", "*/metrics/messages/dropped"],
     },
@@ -268,6 +295,8 @@ pub struct BrokerStats {
     bound_to: Mutex<Option<u64>>,
     rates: Mutex<Rates>,
     last_figures: Mutex<Figures>,
+    /// Its live metrics and the broker's figures as gauges, once it has a name (`labelled`).
+    live: Option<(Live, Vec<Arc<Gauge>>)>,
 }
 
 impl Drop for BrokerStats {
@@ -290,7 +319,20 @@ impl BrokerStats {
             bound_to: Mutex::new(None),
             rates: Mutex::new(Rates::default()),
             last_figures: Mutex::new(figure_names().map(|n| (n, None)).collect()),
+            live: None,
         }
+    }
+
+    /// Its name, under which its samples and the broker's figures (`mqttload_broker_clients`,
+    /// ...) show in the live metrics.
+    pub fn labelled(mut self, label: &str) -> BrokerStats {
+        let labels: Labels = vec![("element", label.to_string())];
+        let gauges = FIGURES
+            .iter()
+            .map(|f| METRICS.gauge(f.metric, f.help, labels.clone()))
+            .collect();
+        self.live = Some((Live::new(live::Kind::Stats, label, Vec::new()), gauges));
+        self
     }
 
     /// The figures of the last sample (all None before the first, or after a failed one).
@@ -432,6 +474,19 @@ impl BrokerStats {
         group: &ConnectionGroup,
         shutdown: &Shutdown,
     ) -> SampleOutcome {
+        let o = self.snapshot_sample(group, shutdown).await;
+        if let Some((live, gauges)) = &self.live {
+            live.record(&o);
+            for (gauge, (_, value)) in gauges.iter().zip(self.figures()) {
+                if let Some(v) = value.as_deref().and_then(|v| v.parse::<f64>().ok()) {
+                    gauge.set(v);
+                }
+            }
+        }
+        o
+    }
+
+    async fn snapshot_sample(&self, group: &ConnectionGroup, shutdown: &Shutdown) -> SampleOutcome {
         let started = Instant::now();
         self.set_figures(figure_names().map(|n| (n, None)).collect());
         if let Err(o) = self.ensure_subscribed(group, shutdown).await {

@@ -21,6 +21,7 @@ use crate::codec::{ProtocolVersion, QoS};
 use crate::transport::Endpoint;
 
 use super::config::{ConfigError, ConnectConfig, DisconnectSettings};
+use super::live::{Kind, Live};
 use super::outcome::{self, SampleOutcome};
 use super::shutdown::Shutdown;
 use super::streams::Stream;
@@ -72,6 +73,10 @@ pub struct ConnectionGroup {
     unsubscribed: Unsubscribed,
     /// The engine-wide number of slot 0; slot i is `conn_base + i`.
     conn_base: u64,
+    /// The Connect element's name and its live metrics, once it has one (`labelled`).
+    live: Option<(String, Live)>,
+    /// Reconnects the live metrics have counted.
+    reconnects_counted: AtomicU64,
 }
 
 /// The options every connection of a group shares; the client id is each connection's own.
@@ -197,6 +202,8 @@ impl ConnectionGroup {
             reused_ids_reported: AtomicU64::new(0),
             unsubscribed: Unsubscribed::default(),
             conn_base,
+            live: None,
+            reconnects_counted: AtomicU64::new(0),
         })
     }
 
@@ -371,6 +378,35 @@ impl ConnectionGroup {
     /// As [`ConnectionGroup::connect`]; JMeter's Shutdown ends the connects still under way (a
     /// connect retried forever, say), and the sample fails naming their last error.
     pub async fn connect_until(&self, shutdown: &Shutdown) -> SampleOutcome {
+        let o = self.connect_sample(shutdown).await;
+        if let Some((_, live)) = &self.live {
+            live.record(&o);
+        }
+        o
+    }
+
+    /// The Connect element's name, under which its samples and connections show in the live
+    /// metrics.
+    pub fn labelled(mut self, label: &str) -> ConnectionGroup {
+        self.live = Some((
+            label.to_string(),
+            Live::new(Kind::Connect, label, Vec::new()),
+        ));
+        self
+    }
+
+    /// For the live metrics: the Connect element's name, its connections up now, and the
+    /// reconnects since the last time this was asked.
+    pub fn live_counts(&self) -> Option<(&str, usize, u64)> {
+        let (label, _) = self.live.as_ref()?;
+        let slots = self.slots();
+        let up = slots.iter().flatten().filter(|s| s.is_connected()).count();
+        let reconnects: u64 = slots.iter().flatten().map(|s| s.reconnects()).sum();
+        let before = self.reconnects_counted.swap(reconnects, Ordering::Relaxed);
+        Some((label, up, reconnects.saturating_sub(before)))
+    }
+
+    async fn connect_sample(&self, shutdown: &Shutdown) -> SampleOutcome {
         let started = Instant::now();
         let todo: Vec<usize> = self
             .slots()

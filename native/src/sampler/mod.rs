@@ -7,6 +7,7 @@ mod client_id;
 pub mod config;
 pub mod envelope;
 mod group;
+pub mod live;
 pub mod outcome;
 mod paced;
 pub mod payload;

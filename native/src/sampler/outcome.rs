@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::stats::LatencySummary;
+use super::stats::{Distribution, LatencySummary};
 
 pub const OK: &str = "200";
 /// No connection, or not connected (the XMeter plugin's code for it).
@@ -15,6 +15,16 @@ pub const EXCEPTION: &str = "502";
 /// The indices of `SampleOutcome::stats`, one constant per figure of contract/results.json (which
 /// the Java side reads too), in its order.
 pub mod figure {
+    /// A figure that a Prometheus counter adds up over the samples of each element.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Metric {
+        pub figure: usize,
+        /// The element whose samples carry it (`contract/results.json`'s name: "publish", ...).
+        pub element: &'static str,
+        pub name: &'static str,
+        pub help: &'static str,
+    }
+
     include!(concat!(env!("OUT_DIR"), "/figures.rs"));
 }
 
@@ -35,6 +45,9 @@ pub struct SampleOutcome {
     /// Subscribe: what is missing from which publisher, `<id>:<n>` separated by spaces (the
     /// largest first); None when nothing is.
     pub shortfall: Option<String>,
+    /// The sample's latencies (Subscribe), schedule lags (paced Publish), round trips (Request) or
+    /// answer delays (Responder), for the live metrics' histogram; None when those are off.
+    pub distribution: Option<Distribution>,
 }
 
 impl SampleOutcome {
@@ -50,6 +63,7 @@ impl SampleOutcome {
             stats: [-1; figure::COUNT],
             response_data: None,
             shortfall: None,
+            distribution: None,
         }
     }
 
@@ -65,6 +79,7 @@ impl SampleOutcome {
             stats: [-1; figure::COUNT],
             response_data: None,
             shortfall: None,
+            distribution: None,
         }
     }
 

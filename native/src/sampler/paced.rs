@@ -246,6 +246,7 @@ pub(super) async fn publish(
         .with_messages(messages)
         .with_publish(sent, intended, rate, lag);
     o.bytes = bytes;
+    o.distribution = ran.lag.distribution();
     if let Some(note) = group.notes() {
         o.message = format!("{} ({note})", o.message);
     }

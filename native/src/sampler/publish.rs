@@ -16,6 +16,7 @@ use crate::codec::Publish;
 use super::acks::{await_acks, Tally};
 use super::config::{MessageType, PublishConfig, Target, TimestampFormat};
 use super::group::ConnectionGroup;
+use super::live::{Kind, Live};
 use super::outcome::{self, SampleOutcome};
 use super::payload::{random_text, write_precise, write_xmeter};
 use super::shutdown::Shutdown;
@@ -23,6 +24,8 @@ use super::streams::{self, Stream};
 use super::template::Vars;
 
 pub struct Publisher {
+    /// Its live metrics, once it has a name (`labelled`).
+    live: Option<Live>,
     config: PublishConfig,
     /// Base of the per-connection publisher ids in the precise header.
     id_base: u64,
@@ -85,6 +88,7 @@ impl Publisher {
             .flatten()
             .any(|t| t.uses_seq());
         Publisher {
+            live: None,
             config,
             id_base: rand::rng().random(),
             streams: Mutex::new(HashMap::new()),
@@ -307,6 +311,21 @@ impl Publisher {
         group: &ConnectionGroup,
         shutdown: &Shutdown,
     ) -> SampleOutcome {
+        let o = self.publish_sample(group, shutdown).await;
+        if let Some(live) = &self.live {
+            live.record(&o);
+        }
+        o
+    }
+
+    /// Its name, under which its samples add to the live metrics.
+    pub fn labelled(mut self, label: &str) -> Publisher {
+        let more = vec![("qos", (self.config.qos as u8).to_string())];
+        self.live = Some(Live::new(Kind::Publish, label, more));
+        self
+    }
+
+    async fn publish_sample(&self, group: &ConnectionGroup, shutdown: &Shutdown) -> SampleOutcome {
         let started = Instant::now();
         let live = group.connected();
         if live.is_empty() {

@@ -22,6 +22,7 @@ use crate::codec::{Properties, Property, ProtocolVersion, Publish, SubscriptionO
 use super::config::{refer, Id, Pace, PaceEvery, RequestConfig};
 use super::envelope::{reply_topic_problem, write_request_header, Correlation};
 use super::group::ConnectionGroup;
+use super::live::{Kind, Live};
 use super::outcome::{self, figure, SampleOutcome};
 use super::paced::{self, Schedule};
 use super::shutdown::Shutdown;
@@ -53,6 +54,8 @@ struct Bound {
 }
 
 pub struct Requester {
+    /// Its live metrics, once it has a name (`labelled`).
+    live: Option<Live>,
     config: RequestConfig,
     /// This element's part of every correlation id.
     element: u64,
@@ -138,6 +141,7 @@ impl Requester {
             }
         };
         Requester {
+            live: None,
             tracker: Arc::new(Tracker::new(element, config.timeout, config.check.clone())),
             config,
             element,
@@ -158,6 +162,21 @@ impl Requester {
         group: &ConnectionGroup,
         shutdown: &Shutdown,
     ) -> SampleOutcome {
+        let o = self.request_sample(group, shutdown).await;
+        if let Some(live) = &self.live {
+            live.record(&o);
+        }
+        o
+    }
+
+    /// Its name, under which its samples add to the live metrics.
+    pub fn labelled(mut self, label: &str) -> Requester {
+        let more = Vec::new();
+        self.live = Some(Live::new(Kind::Request, label, more));
+        self
+    }
+
+    async fn request_sample(&self, group: &ConnectionGroup, shutdown: &Shutdown) -> SampleOutcome {
         let started = Instant::now();
         let live = group.connected();
         if live.is_empty() {
@@ -522,6 +541,7 @@ impl Requester {
         ] {
             o.set_figure(i, v);
         }
+        o.distribution = t.rtt.distribution();
         if let Some(l) = t.rtt.summary() {
             for (i, v) in [
                 (figure::REQ_RTT_MEAN_US, l.mean),

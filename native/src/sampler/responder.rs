@@ -14,6 +14,7 @@ use crate::codec::{Properties, SubscriptionOptions};
 
 use super::config::ResponderConfig;
 use super::group::ConnectionGroup;
+use super::live::{Kind, Live};
 use super::outcome::{self, figure, SampleOutcome};
 use super::shutdown::Shutdown;
 use super::subacks::await_subacks;
@@ -30,6 +31,8 @@ struct Bound {
 }
 
 pub struct Responder {
+    /// Its live metrics, once it has a name (`labelled`).
+    live: Option<Live>,
     config: Arc<ResponderConfig>,
     shared: Arc<Answering>,
     bound: Mutex<Bound>,
@@ -58,6 +61,7 @@ impl Responder {
     pub fn new(config: ResponderConfig) -> Responder {
         let config = Arc::new(config);
         Responder {
+            live: None,
             shared: Arc::new(Answering::new(config.clone())),
             config,
             bound: Mutex::new(Bound::default()),
@@ -75,6 +79,21 @@ impl Responder {
         group: &ConnectionGroup,
         shutdown: &Shutdown,
     ) -> SampleOutcome {
+        let o = self.respond_sample(group, shutdown).await;
+        if let Some(live) = &self.live {
+            live.record(&o);
+        }
+        o
+    }
+
+    /// Its name, under which its samples add to the live metrics.
+    pub fn labelled(mut self, label: &str) -> Responder {
+        let more = Vec::new();
+        self.live = Some(Live::new(Kind::Responder, label, more));
+        self
+    }
+
+    async fn respond_sample(&self, group: &ConnectionGroup, shutdown: &Shutdown) -> SampleOutcome {
         let started = Instant::now();
         let live = group.connected();
         if live.is_empty() {
@@ -243,6 +262,7 @@ impl Responder {
         o.set_figure(figure::RSP_ANSWERED, t.answered);
         o.set_figure(figure::RSP_UNANSWERABLE, unanswered);
         o.set_figure(figure::RSP_WAITING, waiting);
+        o.distribution = t.delays.distribution();
         if let Some(d) = t.delays.summary() {
             o.set_figure(figure::RSP_DELAY_P50_US, d.p50);
             o.set_figure(figure::RSP_DELAY_P99_US, d.p99);

@@ -21,6 +21,13 @@ impl Default for Latencies {
     }
 }
 
+/// A sample's microseconds as the live metrics take them: (value, how many) and their sum.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Distribution {
+    pub values: Vec<(u64, u64)>,
+    pub sum: u64,
+}
+
 /// Summary in microseconds; `None` when no message carried a timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LatencySummary {
@@ -41,6 +48,22 @@ impl Latencies {
         if let Some(h) = self.hist.as_mut() {
             h.saturating_record(us.clamp(1, MAX_TRACKABLE_US));
         }
+    }
+
+    /// The distribution for the live metrics: (value, count) pairs and the exact sum, in µs;
+    /// None when they are off or nothing was recorded (it costs a walk of the histogram).
+    pub fn distribution(&self) -> Option<Distribution> {
+        if !crate::metrics::enabled() {
+            return None;
+        }
+        let h = self.hist.as_ref().filter(|h| !h.is_empty())?;
+        Some(Distribution {
+            values: h
+                .iter_recorded()
+                .map(|v| (v.value_iterated_to(), v.count_at_value()))
+                .collect(),
+            sum: u64::try_from(self.sum_us).unwrap_or(u64::MAX),
+        })
     }
 
     pub fn summary(&self) -> Option<LatencySummary> {

@@ -14,6 +14,7 @@ use crate::codec::{Properties, Property};
 
 use super::config::{Condition, SubscribeConfig};
 use super::group::ConnectionGroup;
+use super::live::{Kind, Live};
 use super::outcome::{self, SampleOutcome};
 use super::shutdown::Shutdown;
 use super::subacks::await_subacks;
@@ -50,6 +51,8 @@ struct Sent {
 }
 
 pub struct Subscriber {
+    /// Its live metrics, once it has a name (`labelled`).
+    live: Option<Live>,
     config: SubscribeConfig,
     acc: Arc<Accumulator>,
     bound_to: Mutex<Option<Binding>>,
@@ -75,6 +78,7 @@ impl Subscriber {
             config.debug_response,
         ));
         Subscriber {
+            live: None,
             config,
             acc,
             bound_to: Mutex::new(None),
@@ -222,6 +226,25 @@ impl Subscriber {
         group: &ConnectionGroup,
         shutdown: &Shutdown,
     ) -> SampleOutcome {
+        let o = self.subscribe_sample(group, shutdown).await;
+        if let Some(live) = &self.live {
+            live.record(&o);
+        }
+        o
+    }
+
+    /// Its name, under which its samples add to the live metrics.
+    pub fn labelled(mut self, label: &str) -> Subscriber {
+        let more = Vec::new();
+        self.live = Some(Live::new(Kind::Subscribe, label, more));
+        self
+    }
+
+    async fn subscribe_sample(
+        &self,
+        group: &ConnectionGroup,
+        shutdown: &Shutdown,
+    ) -> SampleOutcome {
         let started = Instant::now();
         if let Err(o) = self.ensure_subscribed(group, shutdown).await {
             return o;
@@ -335,6 +358,7 @@ impl Subscriber {
             .with_sequence(seq.lost, seq.duplicates, seq.out_of_order)
             .with_totals(seq.pending, seq.lost_total, seq.duplicates_total);
         o.shortfall = shortfall_text(&seq.shortfall);
+        o.distribution = batch.latencies.distribution();
         // Messages still on their way are normal mid-run (the variables carry them); a gap is not.
         let in_gaps = seq.lost_total - seq.pending;
         if in_gaps > 0 {

@@ -186,6 +186,7 @@ fn connections(json: &str, count: u32) -> Result<(), String> {
     // A warm-up group first, held open: the runtime's threads, their stacks and the allocator's
     // per-thread heaps exist before the baseline, so what is measured is what one more connection
     // costs (without it the figure moved between 4.5 and 12 KiB per connection from run to run).
+    let metrics = std::env::var("BENCH_METRICS").is_ok_and(|v| v == "1");
     let warmup = ConnectionGroup::new(warmup_config).map_err(|e| e.to_string())?;
     let o = rt.block_on(warmup.connect());
     if !o.success {
@@ -196,8 +197,13 @@ fn connections(json: &str, count: u32) -> Result<(), String> {
     let mut all = Vec::new();
     for _ in 0..groups {
         all.push(std::sync::Arc::new(
-            ConnectionGroup::new(config.clone()).map_err(|e| e.to_string())?,
+            ConnectionGroup::new(config.clone())
+                .map_err(|e| e.to_string())?
+                .labelled("bench"),
         ));
+    }
+    if metrics {
+        serve_and_scrape_metrics(&rt, all.clone())?;
     }
     let started = Instant::now();
     let outcomes = rt.block_on(async {
@@ -238,6 +244,50 @@ fn connections(json: &str, count: u32) -> Result<(), String> {
             g.disconnect().await;
         }
         warmup.disconnect().await;
+    });
+    Ok(())
+}
+
+/// BENCH_METRICS=1: the live metrics on, as the plugin has them with its endpoint on (the groups'
+/// connections counted at each scrape), and scraped every second.
+fn serve_and_scrape_metrics(
+    rt: &tokio::runtime::Runtime,
+    groups: Vec<std::sync::Arc<ConnectionGroup>>,
+) -> Result<(), String> {
+    use mqttload::metrics::{enable, register_process_metrics, MetricsServer, METRICS};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    enable();
+    register_process_metrics();
+    let up = METRICS.gauge(
+        "mqttload_connections",
+        "Connections up.",
+        vec![("element", "bench".into())],
+    );
+    METRICS.on_scrape(Box::new(move || {
+        let n: usize = groups
+            .iter()
+            .filter_map(|g| g.live_counts())
+            .map(|(_, n, _)| n)
+            .sum();
+        up.set(n as f64);
+    }));
+    let server = rt
+        .block_on(MetricsServer::bind(
+            ([127, 0, 0, 1], 0).into(),
+            "bench".into(),
+        ))
+        .map_err(|e| e.to_string())?;
+    let addr = server.local_addr().map_err(|e| e.to_string())?;
+    rt.spawn(server.run());
+    rt.spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if let Ok(mut s) = tokio::net::TcpStream::connect(addr).await {
+                let _ = s.write_all(b"GET /metrics HTTP/1.1\r\n\r\n").await;
+                let mut body = Vec::new();
+                let _ = s.read_to_end(&mut body).await;
+            }
+        }
     });
     Ok(())
 }

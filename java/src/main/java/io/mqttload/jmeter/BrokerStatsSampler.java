@@ -57,7 +57,7 @@ public class BrokerStatsSampler extends MqttSampler implements ThreadListener {
         BrokerStats b;
         try {
             g = group.from(json, s -> ConnectionGroup.createForBrokerStats(s, getName()));
-            b = stats.from(json, BrokerStats::create);
+            b = stats.from(json, doc -> BrokerStats.create(doc, getName()));
         } catch (SettingsException e) {
             Results.fail(result, startMillis, startNanos, e.responseCode(), secrets.scrub(e.getMessage()));
             return Collections.emptyMap();

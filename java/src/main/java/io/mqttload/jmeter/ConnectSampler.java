@@ -29,7 +29,7 @@ public class ConnectSampler extends MqttSampler implements ThreadListener {
         boolean testScope = Keys.SCOPE_TEST.equalsIgnoreCase(getPropertyAsString(Keys.CONNECTION_SCOPE, "").trim());
         ConnectionGroup group;
         try {
-            group = Connections.obtain(testScope, name, json, () -> ConnectionGroup.create(json, name));
+            group = Connections.obtain(testScope, name, json, () -> ConnectionGroup.create(json, name, getName()));
         } catch (SettingsException e) {
             Results.fail(result, startMillis, startNanos, e.responseCode(), secrets.scrub(e.getMessage()));
             return;

@@ -20,9 +20,14 @@ final class MetricsEndpoint {
     static final String HOST_PROPERTY = "mqttload.metrics.host";
     /** JMeter property: the engine label of every series (default host name:port). */
     static final String ENGINE_PROPERTY = "mqttload.metrics.engine";
+    /** JMeter property: milliseconds the endpoint stays up after a test ends, for a last scrape (default 0). */
+    static final String LINGER_PROPERTY = "mqttload.metrics.linger_ms";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.mqttload");
     private static boolean asked;
+    private static volatile boolean running;
+    /** The test (its start time) the endpoint last lingered for: once per test, whatever the elements. */
+    private static long lingeredFor = -1;
 
     private MetricsEndpoint() {
     }
@@ -47,10 +52,43 @@ final class MetricsEndpoint {
             return;
         }
         try {
-            int bound = NativeLib.startMetricsEndpoint(host, port, engine.isEmpty() ? hostName() + ":" + port : engine);
+            String label = engine.isEmpty() ? hostName() + ":" + (port > 0 ? port : ProcessHandle.current().pid()) : engine;
+            int bound = NativeLib.startMetricsEndpoint(host, port, label);
+            running = true;
             LOG.info("mqttload: metrics for Prometheus at http://{}:{}/metrics", host, bound);
         } catch (RuntimeException e) {
             LOG.error("mqttload: no metrics endpoint ({}={}): {}", PORT_PROPERTY, port, e.getMessage());
+        }
+    }
+
+    /**
+     * At a test's end: keeps the JVM (and so the endpoint) up for {@link #LINGER_PROPERTY} ms, once per test, so
+     * that Prometheus scrapes the run's final figures before JMeter exits. Interrupted, it ends at once.
+     */
+    static void lingerAtTestEnd(long testStart) {
+        if (!running) {
+            return;
+        }
+        long ms;
+        synchronized (MetricsEndpoint.class) {
+            if (lingeredFor == testStart) {
+                return;
+            }
+            lingeredFor = testStart;
+            try {
+                ms = JMeterUtils.getPropDefault(LINGER_PROPERTY, 0L);
+            } catch (RuntimeException e) {
+                return;
+            }
+        }
+        if (ms <= 0) {
+            return;
+        }
+        LOG.info("mqttload: metrics endpoint up {} ms more for a last scrape ({})", ms, LINGER_PROPERTY);
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

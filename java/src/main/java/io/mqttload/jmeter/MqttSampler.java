@@ -9,6 +9,7 @@ import org.apache.jmeter.samplers.Interruptible;
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.services.FileServer;
 import org.apache.jmeter.testelement.TestStateListener;
+import org.apache.jmeter.threads.JMeterContextService;
 
 import io.mqttload.contract.Description;
 import io.mqttload.contract.ElementSpec;
@@ -126,6 +127,7 @@ public abstract class MqttSampler extends AbstractSampler implements Interruptib
     @Override
     public void testEnded() {
         EngineLog.flush();
+        MetricsEndpoint.lingerAtTestEnd(JMeterContextService.getTestStartTime());
     }
 
     @Override

@@ -35,7 +35,7 @@ public class PublishSampler extends MqttSampler implements ThreadListener {
     private Outcome run(SampleResult result, long startMillis, long startNanos) {
         Publisher p;
         try {
-            p = publisher.from(settingsDocument(), Publisher::create);
+            p = publisher.from(settingsDocument(), doc -> Publisher.create(doc, getName()));
         } catch (SettingsException e) {
             Results.fail(result, startMillis, startNanos, e.responseCode(), e.getMessage());
             return null;

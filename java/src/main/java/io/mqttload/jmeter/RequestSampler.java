@@ -42,7 +42,7 @@ public class RequestSampler extends MqttSampler implements ThreadListener {
         String json = settingsDocument();
         Requester r;
         try {
-            r = requester.from(json, Requester::create);
+            r = requester.from(json, doc -> Requester.create(doc, getName()));
         } catch (SettingsException e) {
             Results.fail(result, startMillis, startNanos, e.responseCode(), e.getMessage());
             return null;
@@ -54,7 +54,7 @@ public class RequestSampler extends MqttSampler implements ThreadListener {
         }
         if (!r.usableWith(group)) {
             requester.close();
-            r = requester.from(json, Requester::create);
+            r = requester.from(json, doc -> Requester.create(doc, getName()));
         }
         using(group);
         Outcome o = r.request(group, shutdownProbe());

@@ -41,7 +41,7 @@ public class ResponderSampler extends MqttSampler implements ThreadListener {
         String json = settingsDocument();
         Responder r;
         try {
-            r = responder.from(json, Responder::create);
+            r = responder.from(json, doc -> Responder.create(doc, getName()));
         } catch (SettingsException e) {
             Results.fail(result, startMillis, startNanos, e.responseCode(), e.getMessage());
             return null;
@@ -53,7 +53,7 @@ public class ResponderSampler extends MqttSampler implements ThreadListener {
         }
         if (!r.usableWith(group)) {
             responder.close();
-            r = responder.from(json, Responder::create);
+            r = responder.from(json, doc -> Responder.create(doc, getName()));
         }
         using(group);
         Outcome o = r.respond(group, shutdownProbe());

@@ -42,7 +42,7 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
         String json = settingsDocument();
         Subscriber s;
         try {
-            s = subscriber.from(json, Subscriber::create);
+            s = subscriber.from(json, doc -> Subscriber.create(doc, getName()));
         } catch (SettingsException e) {
             Results.fail(result, startMillis, startNanos, e.responseCode(), e.getMessage());
             return null;
@@ -54,7 +54,7 @@ public class SubscribeSampler extends MqttSampler implements ThreadListener {
         }
         if (!s.usableWith(group)) {
             subscriber.close();
-            s = subscriber.from(json, Subscriber::create);
+            s = subscriber.from(json, doc -> Subscriber.create(doc, getName()));
         }
         using(group);
         Outcome o = s.subscribe(group, shutdownProbe());

@@ -13,9 +13,9 @@ public class BrokerStats extends NativeObject {
         super(handle);
     }
 
-    public static BrokerStats create(String settings) {
+    public static BrokerStats create(String settings, String name) {
         NativeLib.ensureInit();
-        return new BrokerStats(nativeCreate(settings));
+        return new BrokerStats(nativeCreate(settings, name));
     }
 
     /** One snapshot of the broker's $SYS tree; the first waits for it (ends early once the probe answers true). */
@@ -48,7 +48,7 @@ public class BrokerStats extends NativeObject {
         nativeFree(handle);
     }
 
-    private static native long nativeCreate(String settings);
+    private static native long nativeCreate(String settings, String name);
 
     private static native Outcome nativeSample(long group, long brokerStats, BooleanSupplier shutdownProbe);
 

@@ -27,11 +27,12 @@ public class ConnectionGroup extends NativeObject {
     /**
      * Creates the native group from a Connect element's settings document, which the engine checks
      * ({@link SettingsException} when it refuses them). The document also tells whether a later Connect asks for
-     * the same thing; it is never printed (it may hold a password).
+     * the same thing; it is never printed (it may hold a password). {@code name} is the connection name (the
+     * group's key), {@code element} the Connect element's name (its samples' and live metrics' label).
      */
-    public static ConnectionGroup create(String settings, String name) {
+    public static ConnectionGroup create(String settings, String name, String element) {
         NativeLib.ensureInit();
-        return wrap(nativeCreate(settings), name, settings);
+        return wrap(nativeCreate(settings, element), name, settings);
     }
 
     /** The connection of a Broker Statistics element, from that element's settings document. */
@@ -116,7 +117,7 @@ public class ConnectionGroup extends NativeObject {
         return "ConnectionGroup{name='" + name + "', connections=" + connections + ", closed=" + isClosed() + "}";
     }
 
-    private static native long nativeCreate(String settings);
+    private static native long nativeCreate(String settings, String element);
 
     private static native long nativeCreateForBrokerStats(String settings);
 

@@ -8,9 +8,9 @@ public class Publisher extends NativeObject {
         super(handle);
     }
 
-    public static Publisher create(String settings) {
+    public static Publisher create(String settings, String name) {
         NativeLib.ensureInit();
-        return new Publisher(nativeCreate(settings));
+        return new Publisher(nativeCreate(settings, name));
     }
 
     /** Publishes; stops waiting for acknowledgements once {@code shutdownProbe} (may be null) answers true. */
@@ -23,7 +23,7 @@ public class Publisher extends NativeObject {
         nativeFree(handle);
     }
 
-    private static native long nativeCreate(String settings);
+    private static native long nativeCreate(String settings, String name);
 
     private static native Outcome nativePublish(long group, long publisher, BooleanSupplier shutdownProbe);
 

@@ -13,9 +13,9 @@ public class Requester extends NativeObject {
         super(handle);
     }
 
-    public static Requester create(String settings) {
+    public static Requester create(String settings, String name) {
         NativeLib.ensureInit();
-        return new Requester(nativeCreate(settings));
+        return new Requester(nativeCreate(settings, name));
     }
 
     /** True when this requester can be used with {@code group} (not yet bound, or bound to it). */
@@ -37,7 +37,7 @@ public class Requester extends NativeObject {
         nativeFree(handle);
     }
 
-    private static native long nativeCreate(String settings);
+    private static native long nativeCreate(String settings, String name);
 
     private static native Outcome nativeRequest(long group, long requester, BooleanSupplier shutdownProbe);
 

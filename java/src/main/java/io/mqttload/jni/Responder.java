@@ -13,9 +13,9 @@ public class Responder extends NativeObject {
         super(handle);
     }
 
-    public static Responder create(String settings) {
+    public static Responder create(String settings, String name) {
         NativeLib.ensureInit();
-        return new Responder(nativeCreate(settings));
+        return new Responder(nativeCreate(settings, name));
     }
 
     /** True when this responder can be used with {@code group} (not yet bound, or bound to it). */
@@ -37,7 +37,7 @@ public class Responder extends NativeObject {
         nativeFree(handle);
     }
 
-    private static native long nativeCreate(String settings);
+    private static native long nativeCreate(String settings, String name);
 
     private static native Outcome nativeRespond(long group, long responder, BooleanSupplier shutdownProbe);
 

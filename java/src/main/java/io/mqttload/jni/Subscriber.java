@@ -13,9 +13,9 @@ public class Subscriber extends NativeObject {
         super(handle);
     }
 
-    public static Subscriber create(String settings) {
+    public static Subscriber create(String settings, String name) {
         NativeLib.ensureInit();
-        return new Subscriber(nativeCreate(settings));
+        return new Subscriber(nativeCreate(settings, name));
     }
 
     /** The group of the first subscribe() call, or null before it. */
@@ -42,7 +42,7 @@ public class Subscriber extends NativeObject {
         nativeFree(handle);
     }
 
-    private static native long nativeCreate(String settings);
+    private static native long nativeCreate(String settings, String name);
 
     private static native Outcome nativeSubscribe(long group, long subscriber, BooleanSupplier shutdownProbe);
 
