@@ -114,7 +114,7 @@ fn check(v: &Values) -> Result<ReplyCheck, ConfigError> {
         "contains" => ReplyCheck::Contains(bytes()),
         "equals" => ReplyCheck::Equals(bytes()),
         "regex" => ReplyCheck::Regex(
-            regex::bytes::RegexBuilder::new(value)
+            regex_lite::RegexBuilder::new(value)
                 .size_limit(MAX_REGEX_BYTES)
                 .build()
                 .map_err(|e| {

@@ -14,8 +14,9 @@ pub enum ReplyCheck {
     None,
     Contains(Bytes),
     Equals(Bytes),
-    /// Found anywhere in the payload (bytes: a payload need not be UTF-8).
-    Regex(regex::bytes::Regex),
+    /// Found anywhere in the payload, read as UTF-8 text (a byte that is not UTF-8 reads as
+    /// U+FFFD, the replacement character).
+    Regex(regex_lite::Regex),
 }
 
 /// Longest excerpt of a reply quoted in a failed check's message.
@@ -41,7 +42,7 @@ impl ReplyCheck {
             ),
             ReplyCheck::Equals(t) => (payload == &t[..], format!("is not '{}'", shown(t))),
             ReplyCheck::Regex(r) => (
-                r.is_match(payload),
+                r.is_match(&String::from_utf8_lossy(payload)),
                 format!("does not match /{}/", r.as_str()),
             ),
         };
@@ -85,7 +86,7 @@ mod tests {
         let equals = ReplyCheck::Equals(Bytes::from_static(b"ok"));
         assert_eq!(equals.failure(b"ok"), None);
         assert!(equals.failure(b"ok ").is_some());
-        let re = ReplyCheck::Regex(regex::bytes::Regex::new(r"^\{.*\}$").unwrap());
+        let re = ReplyCheck::Regex(regex_lite::Regex::new(r"^\{.*\}$").unwrap());
         assert_eq!(re.failure(b"{\"a\":1}"), None);
         assert_eq!(
             re.failure(&[0xff, b'x']).as_deref(),
