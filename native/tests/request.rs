@@ -477,13 +477,15 @@ async fn requests_the_broker_refuses_are_named() {
     .unwrap();
     let broker = Mosquitto::start_with(&format!("acl_file {}\n", acl.display())).unwrap();
     let commander = connected(broker.port, "5.0", "cmd_", 1).await;
-    let q = requester(r#"{"req":{"topic":"forbidden/{{target}}","perSample":2,"timeoutMs":300}}"#);
+    // One request: Mosquitto 2.0.11 closes a 5.0 connection right after the PUBACK that refuses a
+    // QoS 1 message ("Bad socket read/write"), so a second one races the close.
+    let q = requester(r#"{"req":{"topic":"forbidden/{{target}}","perSample":1,"timeoutMs":300}}"#);
     let o = q.request(&commander).await;
     let _ = std::fs::remove_file(&acl);
     assert!(!o.success);
-    assert_eq!(counts(&o)[..3], [2, 0, 2], "{o:?}");
+    assert_eq!(counts(&o)[..3], [1, 0, 1], "{o:?}");
     assert!(
-        o.message.contains("2 refused by the broker: ") && o.message.contains("0x87"),
+        o.message.contains("1 refused by the broker: ") && o.message.contains("0x87"),
         "{o:?}"
     );
 }
