@@ -28,7 +28,8 @@ PLATFORMS = {
 GLIBC_MAX = (2, 17)
 # stripped: Linux 3.7-4.4 MB, Windows 7 MB (the unstripped Linux library was 5.3 MB)
 MAX_LIBRARY_BYTES = 8 * 1024 * 1024
-KINDS = ("Connect", "Publish", "Subscribe", "Unsubscribe", "Disconnect", "BrokerStats", "Request", "Responder")
+KINDS = ("Connect", "Publish", "Subscribe", "Unsubscribe", "Disconnect", "BrokerStats", "Request", "Responder",
+         "RateFinder")
 GUIS = ["io.mqttload.jmeter.gui.%sSamplerGui" % k for k in KINDS]
 ELEMENTS = ["io.mqttload.jmeter.%sSampler" % k for k in KINDS]
 # the elements examples/mqtt5.jmx holds

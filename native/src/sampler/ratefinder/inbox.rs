@@ -162,6 +162,8 @@ impl Inbox {
 
     fn on_delivery(&self, subscriber: usize, d: &Delivery<'_>) {
         let payload = &d.publish.payload;
+        // Read before the lock: the subscribers' session tasks share it.
+        let stamp = parse_stamp(payload);
         let Ok(mut s) = self.state.lock() else {
             return;
         };
@@ -169,7 +171,7 @@ impl Inbox {
             publisher,
             seq,
             epoch_nanos: sent,
-        }) = parse_stamp(payload)
+        }) = stamp
         else {
             s.foreign += 1;
             return;
