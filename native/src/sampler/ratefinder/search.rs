@@ -65,7 +65,9 @@ pub(super) struct Measured {
 
 /// The guards `m` broke (bits), and when any did, whose limit that is. Our own limits come
 /// first: when the schedule fell behind, every message left late and so arrived late, and the
-/// broker's figures say nothing about the broker.
+/// broker's figures say nothing about the broker. Full in-flight windows come after the broker's
+/// own word: a broker that drops messages while our windows held some back (so it got fewer than
+/// offered) has found its limit, whoever else slowed down.
 pub(super) fn judge(m: &Measured, g: &Guards) -> (u8, Option<Limit>) {
     let mut broke = 0;
     if m.p99_us.is_some_and(|p| p > g.max_p99_us) {
@@ -90,7 +92,7 @@ pub(super) fn judge(m: &Measured, g: &Guards) -> (u8, Option<Limit>) {
         Limit::Schedule
     } else if m.engine_busy.is_some_and(|b| b >= SATURATED) {
         Limit::Engine
-    } else if window_full {
+    } else if broke & DROPS == 0 && window_full {
         Limit::Window
     } else {
         Limit::Broker
@@ -291,6 +293,14 @@ mod tests {
             window_waits: Some(5),
             ..windowed
         };
+        let dropping = Measured {
+            drops: Some(12),
+            ..windowed
+        };
+        assert_eq!(
+            judge(&dropping, &guards()),
+            (LATENCY | DROPS, Some(Limit::Broker))
+        );
         assert_eq!(judge(&rare, &guards()), (LATENCY, Some(Limit::Broker)));
         // a saturated I/O thread (our receiving side, say) is ours while the schedule held
         let saturated = Measured {
