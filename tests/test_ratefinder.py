@@ -75,8 +75,10 @@ def test_steps_up_to_the_maximum_rate_then_stops_the_thread(build, mosquitto, st
 
 
 def test_a_guard_broken_at_the_first_step_stops_the_test_naming_whose_limit(build, mosquitto, run_jmeter):
-    # no message arrives within 1 µs: the first step breaks the latency guard, the broker's (our schedule held)
-    rows = run_jmeter(PLAN, dict(mosquitto.props, max_p99_ms="0.001", when_done="stop_test", sys_root=""))
+    # no message arrives within 1 µs: the first step breaks the latency guard, the broker's (the lag guard is loose
+    # enough to hold on a busy machine)
+    rows = run_jmeter(PLAN, dict(mosquitto.props, max_p99_ms="0.001", max_lag_ms="5000", when_done="stop_test",
+                                 sys_root=""))
     steps = rows_by_label(rows, LABEL)
     assert len(steps) == 1, describe(rows)
     r = steps[0]

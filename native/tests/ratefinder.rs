@@ -66,6 +66,26 @@ async fn search(f: &Arc<RateFinder>, g: &Arc<ConnectionGroup>, most: usize) -> V
     steps
 }
 
+/// A search with a fresh finder, again (at most three times in all) while the limit it finds is
+/// the load generator's own: the test's premise, a load generator faster than the limit under
+/// test, does not hold while other work takes this machine's cores, and the finder says so.
+async fn search_keeping_up(
+    settings: &str,
+    g: &Arc<ConnectionGroup>,
+    most: usize,
+) -> Vec<SampleOutcome> {
+    let mut attempt = 1;
+    loop {
+        let steps = search(&finder(settings), g, most).await;
+        let limit = steps.last().map_or(0, |o| o.stats[figure::RF_LIMIT]);
+        if (limit != SCHEDULE && limit != ENGINE) || attempt == 3 {
+            return steps;
+        }
+        eprintln!("the load generator fell behind (a busy machine): searching again");
+        attempt += 1;
+    }
+}
+
 fn rate(o: &SampleOutcome, f: usize) -> f64 {
     o.stats[f] as f64 / 1000.0
 }
@@ -123,15 +143,15 @@ async fn stops_within_one_step_of_a_throttled_subscribers_ceiling() {
     let ceiling = 2_000.0;
     let proxy = throttling_proxy(broker.port, 260.0 * ceiling).await;
     // One subscriber and two publishers, all through the proxy: a publisher only gets its
-    // PUBACKs back, far below the cap.
+    // PUBACKs back, far below the cap. Above the ceiling the queue grows by (rate - ceiling) a
+    // second, so a 3-s step at 1.25 times it ends 0.75 s behind, well past the 400-ms guard, and one
+    // at 0.98 times it keeps up.
     let g = group(proxy, 3, "").await;
     let factor = 1.25;
-    let f = finder(
-        r#""topic":"rf/cap","qos":"1","subscribers":"1","payloadBytes":"200","startRate":"1000",
-        "factor":"1.25","maxRate":"100000","stepMs":"2000","drainMs":"1500","maxP99Ms":"100",
-        "maxLagMs":"50","sysRoot":"""#,
-    );
-    let steps = search(&f, &g, 12).await;
+    let settings = r#""topic":"rf/cap","qos":"1","subscribers":"1","payloadBytes":"200","startRate":"1000",
+        "factor":"1.25","maxRate":"100000","stepMs":"3000","drainMs":"1500","maxP99Ms":"400",
+        "maxLagMs":"100","sysRoot":"""#;
+    let steps = search_keeping_up(settings, &g, 12).await;
     let last = steps.last().unwrap();
     let (held, broke) = (
         rate(last, figure::RF_MAX_OK_MILLI),
@@ -245,11 +265,9 @@ async fn the_brokers_sys_drops_break_a_step() {
             .unwrap();
     let proxy = throttling_proxy(broker.port, 100.0 * 100.0).await;
     let g = group(proxy, 2, "").await;
-    let f = finder(
-        r#""topic":"rf/drops","qos":"1","payloadBytes":"40","startRate":"1000","maxRate":"1000",
-        "stepMs":"2500","drainMs":"1500","maxP99Ms":"60000","maxLost":"1000000000","maxLagMs":"1000""#,
-    );
-    let steps = search(&f, &g, 1).await;
+    let settings = r#""topic":"rf/drops","qos":"1","payloadBytes":"40","startRate":"1000","maxRate":"1000",
+        "stepMs":"2500","drainMs":"1500","maxP99Ms":"60000","maxLost":"1000000000","maxLagMs":"1000""#;
+    let steps = search_keeping_up(settings, &g, 1).await;
     let o = &steps[0];
     assert!(o.stats[figure::RF_BROKER_DROPPED] > 0, "{o:?}");
     assert_eq!(

@@ -445,37 +445,13 @@ impl RateFinder {
         started: Instant,
     ) -> SampleOutcome {
         let g = &self.config.guards;
-        let latency = run.received.latencies.summary();
-        let lag = run.lag.summary();
-        let measured = Measured {
-            p99_us: latency.map(|l| l.p99),
-            lost: run.received.lost,
-            lag_p99_us: lag.map(|l| l.p99),
-            drops: run.drops,
-            window_waits: run.window_waits,
-            handed: run.handed,
-            engine_busy: run.engine_busy,
-        };
-        let (broke, limit) = judge(&measured, g);
-        let row = Row {
-            step: number,
-            offered: run.rate,
-            send_rate: run.send_rate(),
-            receive_rate: run.receive_rate(),
-            latency,
-            lost: run.received.lost,
-            lag_p99_us: lag.map(|l| l.p99),
-            drops: run.drops,
-            broke,
-            window_waits: run.window_waits,
-            handed: run.handed,
-            engine_busy: run.engine_busy,
-        };
+        let row = row(number, run);
+        let (broke, limit) = judge(&measured(&row, run), g);
+        let row = Row { broke, ..row };
         let judged = !run.cut && run.not_sent == 0;
         let Ok(mut s) = self.state.lock() else {
             return poisoned(started);
         };
-        let mut line = report::step_line(&row, g);
         if judged {
             s.search.record(run.rate, limit);
             s.rows.push(row.clone());
@@ -484,6 +460,44 @@ impl RateFinder {
         }
         let done = judged && s.search.is_done();
         let end = done.then(|| report::conclusion(&s.search, &s.rows, &self.config));
+        let mut line = report::step_line(&row, g);
+        let notes = self.notes(run);
+        if !notes.is_empty() {
+            line = format!("{line} ({})", notes.join("; "));
+        }
+        if let Some(end) = &end {
+            line = format!("{line}. Done: {end}");
+        }
+        let drops_watched = self.sys.as_ref().map(|s| s.total().is_some());
+        let table = report::table(&s.rows, &self.config, roles, drops_watched, end.as_deref());
+        let clean = broke == 0 && judged && run.refused == 0 && run.unacked == 0;
+        let elapsed = started.elapsed();
+        let mut o = if clean {
+            SampleOutcome::ok(line, elapsed)
+        } else {
+            let code = if run.cut {
+                outcome::EXCEPTION
+            } else if run.handed == 0 && run.not_sent > 0 {
+                outcome::NO_CONNECTION
+            } else {
+                outcome::FAILED
+            };
+            let mut o = SampleOutcome::failed(code, line, elapsed);
+            o.error_count = (run.received.lost + run.not_sent + run.refused + run.unacked).max(1);
+            o
+        };
+        o.sample_count = (run.handed + run.not_sent).max(1);
+        o.bytes = run.acked_bytes + run.received.bytes;
+        o.response_data = Some(table.into_bytes());
+        o.distribution = run.received.latencies.distribution();
+        let when_done = done.then(|| self.config.when_done.code());
+        set_figures(&mut o, &row, run, &s.search, when_done);
+        o
+    }
+
+    /// What the step's line adds to its figures: what kept it from being judged, and what was
+    /// counted beside them (never dropped without a word).
+    fn notes(&self, run: &StepRun) -> Vec<String> {
         let mut notes = Vec::new();
         if run.cut {
             notes.push(format!(
@@ -533,81 +547,91 @@ impl RateFinder {
                 notes.push(format!("broker drops not watched: {why}"));
             }
         }
-        if !notes.is_empty() {
-            line = format!("{line} ({})", notes.join("; "));
+        notes
+    }
+}
+
+/// The step's row of the table (its guards not judged yet).
+fn row(number: u32, run: &StepRun) -> Row {
+    Row {
+        step: number,
+        offered: run.rate,
+        send_rate: run.send_rate(),
+        receive_rate: run.receive_rate(),
+        latency: run.received.latencies.summary(),
+        lost: run.received.lost,
+        lag_p99_us: run.lag.summary().map(|l| l.p99),
+        drops: run.drops,
+        broke: 0,
+        window_waits: run.window_waits,
+        handed: run.handed,
+        engine_busy: run.engine_busy,
+    }
+}
+
+/// What the guards judge of the step.
+fn measured(row: &Row, run: &StepRun) -> Measured {
+    Measured {
+        p99_us: row.latency.map(|l| l.p99),
+        lost: row.lost,
+        lag_p99_us: row.lag_p99_us,
+        drops: row.drops,
+        window_waits: row.window_waits,
+        handed: run.handed,
+        engine_busy: row.engine_busy,
+    }
+}
+
+/// The step's figures (`contract/results.json`), and the search's as it stands after it;
+/// `when_done` on the search's final step only.
+fn set_figures(
+    o: &mut SampleOutcome,
+    row: &Row,
+    run: &StepRun,
+    search: &Search,
+    when_done: Option<u64>,
+) {
+    let done = when_done.is_some();
+    let limit = if done {
+        search.limit().map_or(0, |l| l.code())
+    } else {
+        0
+    };
+    for (i, v) in [
+        (figure::RF_STEP, Some(u64::from(row.step))),
+        (figure::RF_OFFERED_MILLI, Some(milli(row.offered))),
+        (figure::RF_SENT_PER_S_MILLI, Some(milli(row.send_rate))),
+        (
+            figure::RF_RECEIVED_PER_S_MILLI,
+            Some(milli(row.receive_rate)),
+        ),
+        (figure::RF_SENT, Some(run.handed)),
+        (figure::RF_RECEIVED, Some(run.received.distinct)),
+        (figure::RF_LOST, Some(row.lost)),
+        (figure::RF_P50_US, row.latency.map(|l| l.p50)),
+        (figure::RF_P99_US, row.latency.map(|l| l.p99)),
+        (figure::RF_LAG_P99_US, row.lag_p99_us),
+        (figure::RF_BROKER_DROPPED, row.drops),
+        (
+            figure::RF_ENGINE_BUSY_PCT,
+            row.engine_busy.map(|b| (b * 100.0).round() as u64),
+        ),
+        (figure::RF_BROKE, Some(u64::from(row.broke))),
+        (
+            figure::RF_MAX_OK_MILLI,
+            search.best().map(|(r, _)| milli(r)),
+        ),
+        (
+            figure::RF_FIRST_BAD_MILLI,
+            search.worst().map(|(r, _, _)| milli(r)),
+        ),
+        (figure::RF_LIMIT, Some(limit)),
+        (figure::RF_DONE, Some(u64::from(done))),
+        (figure::RF_WHEN_DONE, when_done),
+    ] {
+        if let Some(v) = v {
+            o.set_figure(i, v);
         }
-        if let Some(end) = &end {
-            line = format!("{line}. Done: {end}");
-        }
-        let drops_watched = self.sys.as_ref().map(|s| s.total().is_some());
-        let table = report::table(&s.rows, &self.config, roles, drops_watched, end.as_deref());
-        let clean = broke == 0 && judged && run.refused == 0 && run.unacked == 0;
-        let elapsed = started.elapsed();
-        let mut o = if clean {
-            SampleOutcome::ok(line, elapsed)
-        } else {
-            let code = if run.cut {
-                outcome::EXCEPTION
-            } else if run.handed == 0 && run.not_sent > 0 {
-                outcome::NO_CONNECTION
-            } else {
-                outcome::FAILED
-            };
-            let mut o = SampleOutcome::failed(code, line, elapsed);
-            o.error_count = (run.received.lost + run.not_sent + run.refused + run.unacked).max(1);
-            o
-        };
-        o.sample_count = (run.handed + run.not_sent).max(1);
-        o.bytes = run.acked_bytes + run.received.bytes;
-        o.response_data = Some(table.into_bytes());
-        o.distribution = run.received.latencies.distribution();
-        for (i, v) in [
-            (figure::RF_STEP, Some(u64::from(number))),
-            (figure::RF_OFFERED_MILLI, Some(milli(run.rate))),
-            (figure::RF_SENT_PER_S_MILLI, Some(milli(run.send_rate()))),
-            (
-                figure::RF_RECEIVED_PER_S_MILLI,
-                Some(milli(run.receive_rate())),
-            ),
-            (figure::RF_SENT, Some(run.handed)),
-            (figure::RF_RECEIVED, Some(run.received.distinct)),
-            (figure::RF_LOST, Some(run.received.lost)),
-            (figure::RF_P50_US, latency.map(|l| l.p50)),
-            (figure::RF_P99_US, latency.map(|l| l.p99)),
-            (figure::RF_LAG_P99_US, lag.map(|l| l.p99)),
-            (figure::RF_BROKER_DROPPED, run.drops),
-            (
-                figure::RF_ENGINE_BUSY_PCT,
-                run.engine_busy.map(|b| (b * 100.0).round() as u64),
-            ),
-            (figure::RF_BROKE, Some(u64::from(broke))),
-            (
-                figure::RF_MAX_OK_MILLI,
-                s.search.best().map(|(r, _)| milli(r)),
-            ),
-            (
-                figure::RF_FIRST_BAD_MILLI,
-                s.search.worst().map(|(r, _, _)| milli(r)),
-            ),
-            (
-                figure::RF_LIMIT,
-                Some(if done {
-                    s.search.limit().map_or(0, |l| l.code())
-                } else {
-                    0
-                }),
-            ),
-            (figure::RF_DONE, Some(u64::from(done))),
-            (
-                figure::RF_WHEN_DONE,
-                done.then(|| self.config.when_done.code()),
-            ),
-        ] {
-            if let Some(v) = v {
-                o.set_figure(i, v);
-            }
-        }
-        o
     }
 }
 
