@@ -2,13 +2,13 @@
 its MQTT_RATE_* variables, the final step's table and conclusion, the thread stopped when the search is done,
 summarize.py's step table and exclusion windows (the HTML dashboard given the same window through JMeter's report
 generator properties), a guard broken at the first step, a bad setting named by its key, and JMeter's Shutdown
-ending a long step."""
+ending a long step; and examples/rate-finder.jmx run small against a Mosquitto publishing $SYS every second."""
 import socket
 import subprocess
 import sys
 import time
 
-from conftest import JMETER, PLANS, REPO, TEST_PROPS, as_int, describe, ok, rows_by_label
+from conftest import EXAMPLES, JMETER, PLANS, REPO, TEST_PROPS, as_int, describe, ok, rows_by_label
 
 PLAN = PLANS / "ratefinder.jmx"
 LABEL = "MQTT Rate Finder"
@@ -119,3 +119,16 @@ def test_shutdown_ends_a_long_step(build, mosquitto, start_jmeter):
     assert r["MQTT_RATE_DONE"] == "0", describe(rows)
     late = as_int(r["timeStamp"]) + as_int(r["elapsed"]) - shutdown_at
     assert late < 2000, "ended %d ms after Shutdown" % late
+
+
+def test_the_example_plan_runs_a_search_with_the_brokers_drops_watched(build, sys_mosquitto, run_jmeter):
+    """examples/rate-finder.jmx as users run it, small: 500, 1,000 and 2,000 msg/s in half-second steps."""
+    rows = run_jmeter(EXAMPLES / "rate-finder.jmx", dict(sys_mosquitto.props, start_rate="500", factor="2",
+                                                         max_rate="2000", step_ms="500", max_lag_ms="1000"))
+    steps = rows_by_label(rows, LABEL)
+    assert [r["MQTT_RATE_OFFERED"] for r in steps] == ["500", "1000", "2000"], describe(rows)
+    assert all(ok(r) for r in steps), describe(steps)
+    # 1 subscriber and 4 publishers; the broker said it dropped nothing (sys_interval 1: values within the step)
+    assert all(as_int(r["MQTT_RATE_RECEIVED"]) == as_int(r["MQTT_RATE_SENT"]) for r in steps), describe(steps)
+    assert any(r["MQTT_RATE_BROKER_DROPPED"] == "0" for r in steps), describe(steps)
+    assert steps[-1]["MQTT_RATE_LIMIT"] == "max_rate", describe(steps)
