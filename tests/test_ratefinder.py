@@ -3,16 +3,19 @@ its MQTT_RATE_* variables, the final step's table and conclusion, the thread sto
 summarize.py's step table and exclusion windows (the HTML dashboard given the same window through JMeter's report
 generator properties), a guard broken at the first step, a bad setting named by its key, and JMeter's Shutdown
 ending a long step; and examples/rate-finder.jmx run small against a Mosquitto publishing $SYS every second."""
+import json
+import re
 import socket
 import subprocess
 import sys
 import time
 
-from conftest import EXAMPLES, JMETER, PLANS, REPO, TEST_PROPS, as_int, describe, ok, rows_by_label
+from conftest import EXAMPLES, JMETER, PLANS, REPO, as_int, describe, ok, rows_by_label
 
 PLAN = PLANS / "ratefinder.jmx"
 LABEL = "MQTT Rate Finder"
 SUMMARIZE = REPO / "tools" / "for-users" / "summarize.py"
+USER_PROPS = REPO / "mqttload.properties"
 
 
 def summarize_out(jtl, *args):
@@ -62,16 +65,22 @@ def test_steps_up_to_the_maximum_rate_then_stops_the_thread(build, mosquitto, st
     assert "2 step(s)" in windowed and "3 step(s)" not in windowed, windowed
     flags = [line for line in windowed.splitlines() if line.startswith("dashboard")][0].split()[6:]
     assert flags[0] == "-Jjmeter.reportgenerator.date_format=yyyyMMddHHmmssSSS", flags
-    # the HTML dashboard with the same window: JMeter's report generator keeps the same rows
+    # the HTML dashboard with the same window, as users make it (mqttload.properties, its MQTT graphs): JMeter's
+    # report generator keeps the same rows, and the rate finder's graph has the two steps
     report = tmp_path / "windowed-report"
-    out = subprocess.run([str(JMETER), "-g", str(run.jtl), "-o", str(report), "-q", str(TEST_PROPS),
+    out = subprocess.run([str(JMETER), "-g", str(run.jtl), "-o", str(report), "-q", str(USER_PROPS),
                           "-j", str(tmp_path / "report.log")] + flags,
                          capture_output=True, text=True, timeout=300, cwd=str(tmp_path))
     assert out.returncode == 0, out.stdout + out.stderr
-    import json
     stats = json.loads((report / "statistics.json").read_text())
     assert stats[LABEL]["sampleCount"] == 2, stats[LABEL]
     assert stats["Total"]["sampleCount"] == 2, stats["Total"]
+    js = (report / "content" / "js" / "customGraph.js").read_text()
+    m = re.search(r"var responsecustom_mqtt_5_ratefinderInfos = \{\s*data: (\{.*?\}),\s*getOptions", js, re.S)
+    assert m, "no rate finder graph in customGraph.js"
+    series = {s["label"]: sorted(v for _, v in s["data"]) for s in json.loads(m.group(1))["result"]["series"]}
+    assert series["MQTT Rate Finder offered/s"] == [400, 800], series
+    assert series["MQTT Rate Finder highest held/s"] == [400, 800], series
 
 
 def test_a_guard_broken_at_the_first_step_stops_the_test_naming_whose_limit(build, mosquitto, run_jmeter):
