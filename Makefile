@@ -12,6 +12,7 @@
 #   make bench-identities  10,000 connections with and without a user name, password or certificate per device
 #   make bench-metrics  the live metrics' cost: throughput and 19,000 idle connections, endpoint off and on
 #   make bench-request  request/response: 10,000 devices each answering a request every 10 s (REQ_* to change)
+#   make rate-finder  the MQTT Rate Finder against a stock and a tuned Mosquitto: each step's figures, whose limit
 #   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
@@ -178,6 +179,13 @@ bench-scale: build
 # of telemetry every INTERVAL_MS (10000) against a stock-limits Mosquitto; dashboard in target/fleet/report/
 fleet: build
 	$(PYTHON) tools/bench/fleet.py $(or $(DEVICES),10000) $(or $(PER_THREAD),1000) $(or $(DURATION_S),60) $(or $(INTERVAL_MS),10000)
+
+# the rate finder's measured run: examples/rate-finder.jmx against a Mosquitto with its stock configuration and one as the
+# tests run it (RF_BROKERS=stock|tuned|both), $SYS every second; each step's figures and the load average (RF_* change
+# the plan's properties, see tools/bench/ratefinder.py)
+.PHONY: rate-finder
+rate-finder: build
+	$(PYTHON) tools/bench/ratefinder.py $(or $(RF_BROKERS),both)
 
 # per-sample cost through JMeter against its floor (a Java Request doing nothing); SAMPLES (default 200000)
 bench-per-sample: build

@@ -2,6 +2,7 @@
 """Summarise a CSV JTL written with mqttload.properties (or tools/test/jmeter-test.properties).
 
     python3 tools/for-users/summarize.py target/demo.jtl [--fail-on-error]
+        [--warmup 10s] [--rampdown 5s] [--from T] [--to T] [--report-range]
 
 Prints samples, messages (sum of SampleCount), messages/s over the run, subscribe latency from the
 MQTT_SUB_* variables saved with `sample_variables`, publish figures (sent, intended, send rate, paced
@@ -9,6 +10,11 @@ schedule lag) from the MQTT_PUB_* ones, requests and round trips from the MQTT_R
 MQTT_RSP_* ones, the peak clients and message rates of the Broker Statistics samples (MQTT_BROKER_*), the
 connections per broker of Connect elements spread over several brokers, and errors. Also importable: read_jtl(),
 as_int(), summarize().
+
+--warmup/--rampdown leave the run's first/last seconds out of every figure (latency percentiles, rates: whole
+samples, by their start time), --from/--to set the window's ends (epoch s or ms, or a local date-time);
+--report-range prints the -J options that give `jmeter -g JTL -o DIR` (the HTML dashboard) the same window.
+The Rate Finder's searches are printed as step tables (MQTT_RATE_* variables).
 """
 import csv
 import re
@@ -278,16 +284,199 @@ def summarize(rows):
     return out
 
 
+# --- exclusion windows and the rate finder's steps ---------------------------------------------------------------
+# Options: --warmup D and --rampdown D leave the run's first / last D out (D: 10s, 500ms, 2m, or seconds); --from T
+# and --to T set the window's ends themselves (T: epoch seconds or milliseconds, or a local date-time such as
+# 2024-05-01T12:00:05.250). A row counts when its timeStamp (the sample's start, as JMeter saves it with
+# sampleresult.timestamp.start=true) is inside the window: the rule JMeter's report generator applies to its
+# jmeter.reportgenerator.start_date/end_date, which --report-range prints for `jmeter -g JTL -o DIR ...`.
+
+WINDOW_OPTIONS = ("--warmup", "--rampdown", "--from", "--to")
+REPORT_DATE_FORMAT = "yyyyMMddHHmmssSSS"
+
+
+def parse_duration(text):
+    """'10s', '500ms', '2m', '1.5' (seconds) -> milliseconds (int); ValueError naming the text otherwise."""
+    t = text.strip().lower()
+    for suffix, scale in (("ms", 1), ("s", 1000), ("m", 60000), ("h", 3600000)):
+        if t.endswith(suffix) and t[:-len(suffix)].replace(".", "", 1).isdigit():
+            return int(round(float(t[:-len(suffix)]) * scale))
+    if t.replace(".", "", 1).isdigit():
+        return int(round(float(t) * 1000))
+    raise ValueError("not a duration: %r (e.g. 10s, 500ms, 2m)" % text)
+
+
+def parse_instant(text):
+    """Epoch seconds or milliseconds, or a local ISO date-time ('2024-05-01T12:00:05', '2024-05-01 12:00:05.250')
+    -> epoch milliseconds (int); ValueError naming the text otherwise."""
+    import datetime
+    t = text.strip()
+    if t.replace(".", "", 1).isdigit():
+        v = float(t)
+        return int(round(v if v >= 1e11 else v * 1000))
+    try:
+        return int(round(datetime.datetime.fromisoformat(t.replace(" ", "T")).timestamp() * 1000))
+    except ValueError:
+        raise ValueError("not an instant: %r (epoch seconds or milliseconds, or e.g. 2024-05-01T12:00:05)" % text)
+
+
+def parse_options(argv):
+    """(positional arguments, {option: value}) of the command line; --opt VALUE and --opt=VALUE both read."""
+    args, opts, i = [], {}, 1
+    while i < len(argv):
+        a = argv[i]
+        name, eq, value = a.partition("=")
+        if name in WINDOW_OPTIONS:
+            if not eq:
+                i += 1
+                if i >= len(argv):
+                    raise ValueError("%s needs a value" % name)
+                value = argv[i]
+            opts[name] = value
+        elif a.startswith("--"):
+            opts[a] = True
+        else:
+            args.append(a)
+        i += 1
+    return args, opts
+
+
+def exclusion_window(rows, warmup_ms=0, rampdown_ms=0, start_ms=None, end_ms=None):
+    """(start, end) in epoch ms of the part of the run that counts: from the first sample's start plus the warm-up
+    (or start_ms) to the last sample's end less the ramp-down (or end_ms); None without rows."""
+    if not rows:
+        return None
+    first = min(as_int(r.get("timeStamp"), 0) for r in rows)
+    last = max(as_int(r.get("timeStamp"), 0) + as_int(r.get("elapsed"), 0) for r in rows)
+    start = max(first + warmup_ms, start_ms if start_ms is not None else first)
+    end = min(last - rampdown_ms, end_ms if end_ms is not None else last)
+    return start, end
+
+
+def in_window(rows, window):
+    """The rows whose timeStamp lies within the window (inclusive, as JMeter's report generator keeps them)."""
+    start, end = window
+    return [r for r in rows if start <= as_int(r.get("timeStamp"), 0) <= end]
+
+
+def window_from_options(rows, opts):
+    """The window the options ask for, or None when they ask for none."""
+    if not any(k in opts for k in WINDOW_OPTIONS):
+        return None
+    return exclusion_window(
+        rows,
+        warmup_ms=parse_duration(opts["--warmup"]) if "--warmup" in opts else 0,
+        rampdown_ms=parse_duration(opts["--rampdown"]) if "--rampdown" in opts else 0,
+        start_ms=parse_instant(opts["--from"]) if "--from" in opts else None,
+        end_ms=parse_instant(opts["--to"]) if "--to" in opts else None)
+
+
+def report_date(ms):
+    """Epoch ms -> local 'yyyyMMddHHmmssSSS', as JMeter parses jmeter.reportgenerator.start_date/end_date."""
+    import time
+    return time.strftime("%Y%m%d%H%M%S", time.localtime(ms // 1000)) + "%03d" % (ms % 1000)
+
+
+def report_range(window):
+    """The JMeter properties that give the HTML dashboard the same window (-J options, local time)."""
+    start, end = window
+    return ["-Jjmeter.reportgenerator.date_format=" + REPORT_DATE_FORMAT,
+            "-Jjmeter.reportgenerator.start_date=" + report_date(start),
+            "-Jjmeter.reportgenerator.end_date=" + report_date(end)]
+
+
+RATE_MESSAGE = re.compile(r"^Rate step \d+ at ")
+RATE_LIMITS = {"broker": "the broker's", "load_generator": "ours (the load generator's), not the broker's",
+               "inflight_window": "ours (the publishers' in-flight windows), not the broker's",
+               "max_rate": "none found: the maximum rate held"}
+
+
+def is_rate_finder(row):
+    """A Rate Finder step (its MQTT_RATE_* values repeat on the thread's later samples: picked by message)."""
+    return as_int(row.get("MQTT_RATE_STEP")) is not None and bool(RATE_MESSAGE.match(row.get("responseMessage", "")))
+
+
+def rate_finder_searches(rows):
+    """The rate finder's searches: per (thread, element) a list of searches, each a list of step rows in order (a
+    step numbered 1 starts a new search)."""
+    out = OrderedDict()
+    for r in rows:
+        if not is_rate_finder(r):
+            continue
+        searches = out.setdefault((r.get("threadName", ""), r.get("label", "")), [])
+        if not searches or as_int(r.get("MQTT_RATE_STEP")) == 1:
+            searches.append([])
+        searches[-1].append(r)
+    return out
+
+
+def print_rate_finder(rows):
+    """The step table of every search of the rows, and what each concluded."""
+    def cell(r, col, scale=None, digits=0):
+        v = as_float(r.get(col))
+        if v is None:
+            return "-"
+        v = v / scale if scale else v
+        return "{:,.{}f}".format(v, digits)
+
+    for (thread, label), searches in rate_finder_searches(rows).items():
+        for steps in searches:
+            print("  rate finder  %s (%s): %d step(s)" % (label, thread, len(steps)))
+            print("    %4s  %10s  %10s  %10s  %8s  %8s  %8s  %8s  %6s  %7s  %s"
+                  % ("step", "offered/s", "sent/s", "recv/s", "p50 ms", "p99 ms", "lost", "lag p99", "drops",
+                     "io busy", "result"))
+            for r in steps:
+                broke = (r.get("MQTT_RATE_BROKE") or "").strip()
+                busy = cell(r, "MQTT_RATE_ENGINE_BUSY")
+                print("    %4s  %10s  %10s  %10s  %8s  %8s  %8s  %8s  %6s  %7s  %s"
+                      % (r.get("MQTT_RATE_STEP"), cell(r, "MQTT_RATE_OFFERED"), cell(r, "MQTT_RATE_SENT_PER_S"),
+                         cell(r, "MQTT_RATE_RECEIVED_PER_S"), cell(r, "MQTT_RATE_P50_US", 1000.0, 2),
+                         cell(r, "MQTT_RATE_P99_US", 1000.0, 2), cell(r, "MQTT_RATE_LOST"),
+                         cell(r, "MQTT_RATE_LAG_P99_US", 1000.0, 2), cell(r, "MQTT_RATE_BROKER_DROPPED"),
+                         busy + " %" if busy != "-" else busy, "broke: " + broke if broke else "held"))
+            last = steps[-1]
+            held, bad = cell(last, "MQTT_RATE_MAX_OK"), cell(last, "MQTT_RATE_FIRST_BAD")
+            if as_int(last.get("MQTT_RATE_DONE")) == 1:
+                limit = (last.get("MQTT_RATE_LIMIT") or "").strip()
+                print("    highest rate held %s%s; limit: %s"
+                      % ("none" if held == "-" else held + " msg/s",
+                         "" if bad == "-" else ", lowest broken %s msg/s" % bad,
+                         RATE_LIMITS.get(limit, limit or "n/a")))
+            else:
+                print("    not finished: highest rate held so far %s msg/s" % held)
+
+
+def apply_options(rows, opts):
+    """The rows the options keep, and the window (None without one); prints what the window is."""
+    window = window_from_options(rows, opts)
+    if window is None:
+        return rows, None
+    kept = in_window(rows, window)
+    print("window       %s to %s (%.2f s): %d of %d samples"
+          % (report_date(window[0]), report_date(window[1]), max(window[1] - window[0], 0) / 1000.0,
+             len(kept), len(rows)))
+    if "--report-range" in opts:
+        print("dashboard    jmeter -g JTL -o DIR " + " ".join(report_range(window)))
+    return kept, window
+# --- end of exclusion windows and the rate finder's steps --------------------------------------------------------
+
+
 def fmt(v, unit=""):
     return "n/a" if v is None else "%s%s" % (v, unit)
 
 
 def main(argv):
-    args = [a for a in argv[1:] if not a.startswith("--")]
-    if len(args) != 1:
-        print(__doc__.strip(), file=sys.stderr)
+    try:
+        args, opts = parse_options(argv)
+        if len(args) != 1:
+            raise ValueError("one JTL file expected")
+        rows, window = apply_options(read_jtl(args[0]), opts)
+    except ValueError as e:
+        print("%s\n\n%s" % (e, __doc__.strip()), file=sys.stderr)
         return 2
-    s = summarize(read_jtl(args[0]))
+    s = summarize(rows)
+    if window is not None:
+        s["duration_s"] = max(window[1] - window[0], 1) / 1000.0
     rate = s["messages"] / s["duration_s"] if s["duration_s"] else 0.0
     print("mqttload summary (%s)" % args[0])
     print("  samples      %d" % s["samples"])
@@ -335,6 +524,7 @@ def main(argv):
         print("  brokers      " + ", ".join("%s %d connected%s" % (b, c["connected"],
                                                                    " %d failed" % c["failed"] if c["failed"] else "")
                                             for b, c in s["per_broker"].items()))
+    print_rate_finder(rows)
     print("  errors       %d" % s["errors"])
     for m in s["error_messages"][:5]:
         print("    " + m)

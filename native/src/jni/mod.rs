@@ -12,6 +12,7 @@ mod log;
 mod native_lib;
 mod outcome;
 mod publisher;
+mod rate_finder;
 mod requester;
 mod responder;
 mod runtime;

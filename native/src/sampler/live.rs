@@ -17,6 +17,7 @@ pub enum Kind {
     Request,
     Responder,
     Stats,
+    RateFinder,
 }
 
 impl Kind {
@@ -29,6 +30,7 @@ impl Kind {
             Kind::Request => "request",
             Kind::Responder => "responder",
             Kind::Stats => "stats",
+            Kind::RateFinder => "ratefinder",
         }
     }
 
@@ -39,7 +41,7 @@ impl Kind {
                 "mqttload_schedule_lag_us",
                 "Paced Publish: how late each message left against its schedule, microseconds.",
             ),
-            Kind::Subscribe => (
+            Kind::Subscribe | Kind::RateFinder => (
                 "mqttload_latency_us",
                 "Subscribe: end-to-end latency of each message that carried a timestamp, microseconds.",
             ),

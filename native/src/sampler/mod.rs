@@ -12,6 +12,7 @@ pub mod outcome;
 mod paced;
 pub mod payload;
 mod publish;
+mod ratefinder;
 mod request;
 mod responder;
 mod shutdown;
@@ -26,7 +27,7 @@ pub use broker_stats::{figure_names as broker_figure_names, BrokerStats};
 pub use client_id::next_client_id;
 pub use config::{
     BrokerStatsConfig, ConfigError, ConnectConfig, DisconnectSettings, PublishConfig,
-    RequestConfig, ResponderConfig, SubscribeConfig, UnsubscribeConfig,
+    RateFinderConfig, RequestConfig, ResponderConfig, SubscribeConfig, UnsubscribeConfig,
 };
 pub use group::{
     number_connections_from_zero, set_connect_concurrency, ConnectionGroup,
@@ -34,6 +35,7 @@ pub use group::{
 };
 pub use outcome::SampleOutcome;
 pub use publish::Publisher;
+pub use ratefinder::RateFinder;
 pub use request::Requester;
 pub use responder::Responder;
 pub use shutdown::{Shutdown, ShutdownTrigger};

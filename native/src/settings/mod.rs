@@ -18,6 +18,7 @@ mod json;
 mod pace;
 mod payload_files;
 mod publish;
+mod ratefinder;
 mod render;
 mod request;
 mod responder;

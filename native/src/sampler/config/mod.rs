@@ -9,6 +9,7 @@ mod disconnect;
 mod identity;
 mod pace;
 mod publish;
+mod ratefinder;
 mod request;
 mod responder;
 mod subscribe;
@@ -26,6 +27,7 @@ pub use pace::{Pace, PaceEvery};
 pub use publish::{
     MessageType, PublishConfig, PublishV5, Target, TimestampFormat, MAX_FOLDER_BYTES, MAX_PAYLOAD,
 };
+pub use ratefinder::{Guards, RateFinderConfig, StepRule, WhenDone};
 pub use request::{ReplyCheck, RequestConfig};
 pub use responder::ResponderConfig;
 pub use subscribe::{expand_filters, Condition, SubscribeConfig, SubscribeV5};

@@ -132,6 +132,21 @@ public final class Keys {
     public static final String RESPONDER_WINDOW_MS = "mqtt.responder_window_ms";
     public static final String REPLY_PAYLOAD = "mqtt.reply_payload";
 
+    // Rate Finder (ours)
+    public static final String FINDER_TOPIC = "mqtt.finder_topic";
+    public static final String FINDER_QOS = "mqtt.finder_qos";
+    /** The group's first N connections subscribe, the others publish. */
+    public static final String FINDER_SUBSCRIBERS = "mqtt.finder_subscribers";
+    public static final String FINDER_START_RATE = "mqtt.finder_start_rate";
+    public static final String FINDER_MAX_RATE = "mqtt.finder_max_rate";
+    /** factor or add. */
+    public static final String FINDER_STEP_MODE = "mqtt.finder_step_mode";
+    public static final String FINDER_STEP_MS = "mqtt.finder_step_ms";
+    /** stop_thread, stop_test or new_search. */
+    public static final String FINDER_WHEN_DONE = "mqtt.finder_when_done";
+    public static final String FINDER_MAX_P99_MS = "mqtt.finder_max_p99_ms";
+    public static final String FINDER_MAX_LAG_MS = "mqtt.finder_max_lag_ms";
+
     // Values
     public static final String SCOPE_TEST = "test";
     public static final String MESSAGE_TYPE_STRING = "String";

@@ -19,6 +19,7 @@ public final class MqttRows {
     private static final Pattern BROKER_STATS = Pattern.compile("^clients (n/a|[\\d,]+), msgs in ");
     /** A paced Publish: "Paced 1,000 of 1,000 message(s) over ..." (thousands separated by commas). */
     private static final Pattern PACED = Pattern.compile("^Paced ([\\d,]+) of ");
+    private static final Pattern RATE_STEP = Pattern.compile("^Rate step \\d+ at ");
     /** JMeter's CSV header quotes the names of sample variables. */
     private static final String QUOTE = "\"";
 
@@ -48,6 +49,12 @@ public final class MqttRows {
     public static boolean isBrokerStats(Sample sample) {
         String message = sample.getResponseMessage();
         return message != null && BROKER_STATS.matcher(message).find();
+    }
+
+    /** A Rate Finder step (its MQTT_RATE_* columns repeat on the thread's later rows). */
+    public static boolean isRateFinderStep(Sample sample) {
+        String message = sample.getResponseMessage();
+        return message != null && RATE_STEP.matcher(message).find();
     }
 
     private static long count(Pattern pattern, Sample sample) {

@@ -23,6 +23,7 @@ public final class NoNativeLibraryProbe {
         "io.mqttload.jmeter.gui.BrokerStatsSamplerGui",
         "io.mqttload.jmeter.gui.RequestSamplerGui",
         "io.mqttload.jmeter.gui.ResponderSamplerGui",
+        "io.mqttload.jmeter.gui.RateFinderSamplerGui",
     };
     static final String[] ELEMENTS = {
         "io.mqttload.jmeter.ConnectSampler",
@@ -33,6 +34,7 @@ public final class NoNativeLibraryProbe {
         "io.mqttload.jmeter.BrokerStatsSampler",
         "io.mqttload.jmeter.RequestSampler",
         "io.mqttload.jmeter.ResponderSampler",
+        "io.mqttload.jmeter.RateFinderSampler",
     };
     static final int NO_AWT = 3;
 

@@ -205,6 +205,92 @@ class SamplersTest {
     }
 
     @Test
+    void rateFinderWithoutConnectionIs500AndClearsVariables() {
+        vars.put("MQTT_RATE_MAX_OK", "17");
+        vars.put(RateFinderSampler.LIMIT, "broker");
+        SampleResult r = new RateFinderSampler().sample(null);
+        assertEquals("500", r.getResponseCode());
+        assertEquals(Results.NO_CONNECTION_MESSAGE, r.getResponseMessage());
+        assertEquals("", vars.get("MQTT_RATE_MAX_OK"));
+        assertEquals("", vars.get(RateFinderSampler.LIMIT));
+        assertEquals("", vars.get(RateFinderSampler.BROKE));
+    }
+
+    @Test
+    void rateFinderBadSettingsAre502NamingTheSetting() {
+        RateFinderSampler f = new RateFinderSampler();
+        f.setProperty(Keys.FINDER_START_RATE, "500");
+        f.setProperty(Keys.FINDER_MAX_RATE, "100");
+        SampleResult r = f.sample(null);
+        assertEquals("502", r.getResponseCode());
+        assertEquals("Maximum rate (mqtt.finder_max_rate): must be at least the Start rate (mqtt.finder_start_rate)"
+                + " (500 msg/s), got 100", r.getResponseMessage());
+        f.setProperty(Keys.FINDER_MAX_RATE, "1000");
+        f.setProperty(Keys.FINDER_TOPIC, "a/#");
+        r = f.sample(null);
+        assertEquals("502", r.getResponseCode());
+        assertTrue(r.getResponseMessage().startsWith("Topic (mqtt.finder_topic): "), r.getResponseMessage());
+        f.setProperty(Keys.FINDER_TOPIC, "a");
+        f.setProperty(Keys.FINDER_WHEN_DONE, "later");
+        r = f.sample(null);
+        assertEquals("502", r.getResponseCode());
+        assertTrue(r.getResponseMessage().startsWith("When done (mqtt.finder_when_done): "), r.getResponseMessage());
+    }
+
+    @Test
+    void rateFinderVariablesAndTheFinalStepsStop() {
+        long[] st = figures();
+        st[Figures.index("rfStep")] = 4;
+        st[Figures.index("rfOfferedMilli")] = 3_375_000;
+        st[Figures.index("rfP50Us")] = 2_400;
+        st[Figures.index("rfBroke")] = 1 | 4;
+        st[Figures.index("rfMaxOkMilli")] = 2_250_000;
+        st[Figures.index("rfLimit")] = 2;
+        st[Figures.index("rfDone")] = 1;
+        st[Figures.index("rfWhenDone")] = 1;
+        Outcome o = new Outcome(false, "501", "x", 0, 10, 1, 0, st, null);
+        assertEquals(java.util.Arrays.asList("MQTT_RATE_STEP", "MQTT_RATE_OFFERED", "MQTT_RATE_SENT_PER_S",
+                "MQTT_RATE_RECEIVED_PER_S", "MQTT_RATE_SENT", "MQTT_RATE_RECEIVED", "MQTT_RATE_LOST",
+                "MQTT_RATE_P50_US", "MQTT_RATE_P99_US", "MQTT_RATE_LAG_P99_US", "MQTT_RATE_BROKER_DROPPED",
+                "MQTT_RATE_ENGINE_BUSY", "MQTT_RATE_MAX_OK", "MQTT_RATE_FIRST_BAD", "MQTT_RATE_DONE"),
+                java.util.Arrays.asList(RateFinderSampler.VARIABLES.names()));
+        String[] v = RateFinderSampler.VARIABLES.values(o);
+        assertEquals("4", v[0]);
+        assertEquals("3375", v[1]);
+        assertEquals("2250", v[12]);
+        assertEquals("1", v[14]);
+        assertEquals("latency,lag", RateFinderSampler.broke(o));
+        assertEquals("load_generator", RateFinderSampler.limit(o));
+        SampleResult r = new SampleResult();
+        r.setStampAndTime(0, 20);
+        RateFinderSampler.latency(r, o);
+        RateFinderSampler.whenDone(r, o);
+        assertEquals(2, r.getLatency());
+        assertTrue(r.isStopThread());
+        assertFalse(r.isStopTest());
+        st[Figures.index("rfWhenDone")] = 2;
+        SampleResult t = new SampleResult();
+        RateFinderSampler.whenDone(t, o);
+        assertTrue(t.isStopTest());
+        // a step that held, mid-search: no guard named, no limit, nothing stopped
+        st[Figures.index("rfBroke")] = 0;
+        st[Figures.index("rfLimit")] = 0;
+        st[Figures.index("rfDone")] = 0;
+        SampleResult u = new SampleResult();
+        RateFinderSampler.whenDone(u, o);
+        assertFalse(u.isStopThread() || u.isStopTest());
+        assertEquals("", RateFinderSampler.broke(o));
+        assertEquals("", RateFinderSampler.limit(o));
+        st[Figures.index("rfLimit")] = 1;
+        assertEquals("broker", RateFinderSampler.limit(o));
+        st[Figures.index("rfLimit")] = 3;
+        assertEquals("inflight_window", RateFinderSampler.limit(o));
+        st[Figures.index("rfLimit")] = 5;
+        assertEquals("load_generator", RateFinderSampler.limit(o));
+        assertEquals("", RateFinderSampler.broke(null));
+    }
+
+    @Test
     void aRequestsLatencyIsItsMeanRoundTrip() {
         long[] st = figures();
         st[Figures.index("reqRttMeanUs")] = 2_600;

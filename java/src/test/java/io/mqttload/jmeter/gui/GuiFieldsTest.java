@@ -88,7 +88,7 @@ class GuiFieldsTest {
                 "publish", SavedFormat.PUBLISH_DEFAULTS, "subscribe", SavedFormat.SUBSCRIBE_DEFAULTS,
                 "unsubscribe", SavedFormat.UNSUBSCRIBE_DEFAULTS, "disconnect", SavedFormat.DISCONNECT_DEFAULTS,
                 "stats", SavedFormat.STATS_DEFAULTS, "request", SavedFormat.REQUEST_DEFAULTS,
-                "responder", SavedFormat.RESPONDER_DEFAULTS);
+                "responder", SavedFormat.RESPONDER_DEFAULTS, "ratefinder", SavedFormat.RATEFINDER_DEFAULTS);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();
@@ -104,7 +104,7 @@ class GuiFieldsTest {
                 "publish", SavedFormat.PUBLISH_FULL, "subscribe", SavedFormat.SUBSCRIBE_FULL,
                 "unsubscribe", SavedFormat.UNSUBSCRIBE_FULL, "disconnect", SavedFormat.DISCONNECT_FULL,
                 "stats", SavedFormat.STATS_FULL, "request", SavedFormat.REQUEST_FULL,
-                "responder", SavedFormat.RESPONDER_FULL);
+                "responder", SavedFormat.RESPONDER_FULL, "ratefinder", SavedFormat.RATEFINDER_FULL);
         for (Widgets.Kind kind : Widgets.kinds()) {
             MqttSamplerGui<?> g = gui(kind.gui);
             g.clearGui();

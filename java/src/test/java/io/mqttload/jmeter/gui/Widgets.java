@@ -26,6 +26,7 @@ import io.mqttload.jmeter.ConnectSampler;
 import io.mqttload.jmeter.DisconnectSampler;
 import io.mqttload.jmeter.UnsubscribeSampler;
 import io.mqttload.jmeter.PublishSampler;
+import io.mqttload.jmeter.RateFinderSampler;
 import io.mqttload.jmeter.RequestSampler;
 import io.mqttload.jmeter.ResponderSampler;
 import io.mqttload.jmeter.SubscribeSampler;
@@ -63,6 +64,7 @@ final class Widgets {
         k.add(new Kind("stats", BrokerStatsSamplerGui::new, BrokerStatsSampler::new));
         k.add(new Kind("request", RequestSamplerGui::new, RequestSampler::new));
         k.add(new Kind("responder", ResponderSamplerGui::new, ResponderSampler::new));
+        k.add(new Kind("ratefinder", RateFinderSamplerGui::new, RateFinderSampler::new));
         return k;
     }
 
