@@ -118,7 +118,8 @@ class SamplersTest {
         assertEquals("1", v[11]);
         assertEquals(java.util.Arrays.asList("MQTT_SUB_RECEIVED", "MQTT_SUB_MEAN_US", "MQTT_SUB_P50_US",
                 "MQTT_SUB_P90_US", "MQTT_SUB_P99_US", "MQTT_SUB_MAX_US", "MQTT_SUB_LOST", "MQTT_SUB_DUPLICATES",
-                "MQTT_SUB_OUT_OF_ORDER", "MQTT_SUB_PENDING", "MQTT_SUB_LOST_TOTAL", "MQTT_SUB_DUPLICATES_TOTAL"),
+                "MQTT_SUB_OUT_OF_ORDER", "MQTT_SUB_PENDING", "MQTT_SUB_LOST_TOTAL", "MQTT_SUB_DUPLICATES_TOTAL",
+                "MQTT_CLOCK_OFFSET_US", "MQTT_CLOCK_UNCERTAINTY_US", "MQTT_CLOCK_CORRECTED"),
                 java.util.Arrays.asList(SubscribeSampler.VARIABLES.names()));
         assertEquals("Received 13207 of message.", SubscribeSampler.receivedMessage(13207));
         for (String e : SubscribeSampler.VARIABLES.values(null)) {
