@@ -11,6 +11,7 @@ use bytes::BytesMut;
 use mqttload::client::{Session, SessionOptions};
 use mqttload::clock;
 use mqttload::codec::{Publish, QoS};
+use mqttload::metrics;
 use mqttload::sampler::clock_sync::{self, Peer, PeerConfig, Reading};
 use mqttload::sampler::config::ClockRole;
 use mqttload::sampler::outcome::figure;
@@ -193,6 +194,26 @@ async fn the_engine_reports_its_offset_and_corrects_latency_across_engines() {
     assert!(
         (ours.offset_us - 250_000).abs() <= ours.uncertainty_us + 1,
         "{ours:?}"
+    );
+    // the live metrics' gauges, as a scrape reads them
+    let text = metrics::render(&metrics::METRICS, "e1");
+    let gauge = |name: &str| -> f64 {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{name}{{engine=\"e1\"}} ")))
+            .unwrap_or_else(|| panic!("no {name} in {text}"));
+        line.rsplit(' ')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("a number")
+    };
+    let (offset, uncertainty) = (
+        gauge("mqttload_clock_offset_us"),
+        gauge("mqttload_clock_uncertainty_us"),
+    );
+    assert!(
+        (offset - 250_000.0).abs() <= uncertainty + 1.0,
+        "{offset} {uncertainty}"
     );
     // the remote engine publishes a message stamped by its clock
     let publisher = session(broker.port, "remote_pub").await;

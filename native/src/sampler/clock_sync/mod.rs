@@ -184,7 +184,10 @@ async fn serve(
             if let Ok(mut o) = OFFSETS.write() {
                 *o = Some(peer.offsets().clone());
             }
-            tracing::debug!(run = %config.run, "clock offsets: probing on topics mqttload/clock/{}/...", config.run);
+            tracing::debug!(
+                "clock offsets: probing on topics mqttload/clock/{}/...",
+                config.run
+            );
             while peer.is_running() {
                 tokio::select! {
                     _ = &mut ended => break,
@@ -223,25 +226,30 @@ pub fn correction_ns(publisher: u64) -> Option<i64> {
 /// The live metrics' gauges, brought up to date before each scrape (registered once).
 fn register_gauges() {
     static ONCE: Once = Once::new();
+    static SHOWN: AtomicBool = AtomicBool::new(false);
     ONCE.call_once(|| {
         METRICS.on_scrape(Box::new(|| {
-            let Some(r) = current() else {
-                return;
+            // Not measured (yet, or in this test run): no figure rather than the last run's.
+            let (offset, uncertainty) = match current() {
+                Some(r) => (r.offset_us as f64, r.uncertainty_us as f64),
+                None if SHOWN.load(Ordering::Relaxed) => (f64::NAN, f64::NAN),
+                None => return,
             };
+            SHOWN.store(true, Ordering::Relaxed);
             METRICS
                 .gauge(
                     "mqttload_clock_offset_us",
                     "How far this engine's clock is ahead of the reference engine's (negative: behind), microseconds (clock offsets).",
                     Vec::new(),
                 )
-                .set(r.offset_us as f64);
+                .set(offset);
             METRICS
                 .gauge(
                     "mqttload_clock_uncertainty_us",
                     "The clock offset is within this of the truth, microseconds.",
                     Vec::new(),
                 )
-                .set(r.uncertainty_us as f64);
+                .set(uncertainty);
         }));
     });
 }

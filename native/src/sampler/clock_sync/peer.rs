@@ -214,7 +214,6 @@ impl Task {
                 _ = sleep_until(wake) => {
                     if self.session.is_closed() {
                         tracing::warn!(
-                            run = %self.config.run,
                             "clock offsets: the clock connection is gone ({}); offsets are no longer measured",
                             self.session.last_error().unwrap_or_else(|| "closed".into())
                         );
@@ -278,7 +277,7 @@ impl Task {
 
     fn on_time(&mut self, now: Instant) {
         if self.claim_at.is_some_and(|t| t <= now) {
-            tracing::debug!(run = %self.config.run, "clock offsets: no reference heard of; claiming it");
+            tracing::debug!("clock offsets: no reference heard of; claiming it");
             self.claim();
         }
         if self.next_beacon.is_some_and(|t| t <= now) {
@@ -344,7 +343,6 @@ impl Task {
         let now = std::time::Instant::now();
         if !self.estimator.add_burst(&burst.samples, now) {
             tracing::debug!(
-                run = %self.config.run,
                 "clock offsets: no answer to {} probe(s) from the reference engine {:06x}",
                 burst.sent.len(),
                 reference.tag
@@ -377,10 +375,10 @@ impl Task {
             e.round_trip_ns as f64 / 1e6
         );
         if self.told_first {
-            tracing::debug!(run = %self.config.run, "{text}");
+            tracing::debug!("{text}");
         } else {
             self.told_first = true;
-            tracing::info!(run = %self.config.run, "{text}");
+            tracing::info!("{text}");
         }
     }
 
@@ -438,7 +436,6 @@ impl Task {
         {
             self.warned_two_named = true;
             tracing::warn!(
-                run = %self.config.run,
                 "clock offsets: engines {:06x} (this one) and {:06x} are both set to reference in {}; the one of lower tag is",
                 self.me(),
                 claim.tag,
@@ -463,7 +460,6 @@ impl Task {
             self.next_burst = None;
             self.next_beacon = Some(now + self.config.period);
             tracing::info!(
-                run = %self.config.run,
                 "clock offsets: this engine ({:06x}) is the reference of run '{}'",
                 self.me(),
                 self.config.run
@@ -472,7 +468,6 @@ impl Task {
             self.next_beacon = None;
             self.next_burst = Some(now);
             tracing::info!(
-                run = %self.config.run,
                 "clock offsets: engine {reference:06x} is the reference of run '{}'; this engine is {:06x}",
                 self.config.run,
                 self.me()

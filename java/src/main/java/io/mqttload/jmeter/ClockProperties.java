@@ -10,7 +10,19 @@ final class ClockProperties {
      */
     static final String TEST_SKEW_PROPERTY = "mqttload.clock.test_skew_ms";
 
+    /** The test (its start time) the clock probes were last set up for: once per test, whatever the Connect elements. */
+    private static long setUpFor = Long.MIN_VALUE;
+
     private ClockProperties() {
+    }
+
+    /** True the first time it is asked for the test that started at {@code testStart}. */
+    static synchronized boolean firstOfTest(long testStart) {
+        if (setUpFor == testStart) {
+            return false;
+        }
+        setUpFor = testStart;
+        return true;
     }
 
     /** The test-only skew, ms; 0 when unset, not a whole number, or JMeter's properties are not loaded. */

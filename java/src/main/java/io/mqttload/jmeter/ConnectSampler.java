@@ -5,6 +5,7 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.testelement.ThreadListener;
+import org.apache.jmeter.threads.JMeterContextService;
 
 import io.mqttload.jmeter.settings.Secrets;
 import io.mqttload.jni.ClockSync;
@@ -100,7 +101,9 @@ public class ConnectSampler extends MqttSampler implements ThreadListener {
         Connections.closeAll(); // leftovers of a previous run in the same JVM
         if (NativeCheck.knownFailure() == null) {
             ConnectionGroup.newTestRun();
-            ClockSync.newTestRun(ClockProperties.testSkewMs());
+            if (ClockProperties.firstOfTest(JMeterContextService.getTestStartTime())) {
+                ClockSync.newTestRun(ClockProperties.testSkewMs());
+            }
         }
     }
 

@@ -128,6 +128,24 @@ class SamplersTest {
     }
 
     @Test
+    void clockVariablesMayBeNegativeAndAreEmptyUntilMeasured() {
+        java.util.List<String> names = java.util.Arrays.asList(SubscribeSampler.VARIABLES.names());
+        int offset = names.indexOf("MQTT_CLOCK_OFFSET_US");
+        int uncertainty = names.indexOf("MQTT_CLOCK_UNCERTAINTY_US");
+        long[] st = figures();
+        st[Figures.index("clockOffsetUs")] = -1;
+        st[Figures.index("clockUncertaintyUs")] = 210;
+        String[] v = SubscribeSampler.VARIABLES.values(new Outcome(true, "200", "x", 0, 1, 0, 0, st, null));
+        assertEquals("-1", v[offset]);
+        assertEquals("210", v[uncertainty]);
+        st[Figures.index("clockOffsetUs")] = Long.MIN_VALUE;
+        st[Figures.index("clockUncertaintyUs")] = -1;
+        v = SubscribeSampler.VARIABLES.values(new Outcome(true, "200", "x", 0, 1, 0, 0, st, null));
+        assertEquals("", v[offset]);
+        assertEquals("", v[uncertainty]);
+    }
+
+    @Test
     void publishVariables() {
         long[] st = figures();
         st[Figures.index("pubSent")] = 998;
