@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use tokio::sync::watch;
 
-use crate::client::{ConnectProgress, Session};
+use crate::client::{Attempts, ConnectProgress, Session};
 use crate::clock;
 use crate::metrics::METRICS;
 
@@ -113,10 +113,12 @@ pub(super) fn join(group: &ConnectionGroup) {
     register_gauges();
     let (opts, own) = group.clock_connection();
     let mut opts = (*opts).clone();
-    // Its own session, gone with the test: nothing for the broker to keep or to publish after it.
+    // Its own session, gone with the test: nothing for the broker to keep or to publish after it;
+    // back after a drop for as long as the test runs (it resubscribes), whatever the load's do.
     opts.clean_session = true;
     opts.will = None;
     opts.connect_properties = Default::default();
+    opts.reconnect_attempts = Attempts::Unlimited;
     let tag = clock::engine_tag();
     let client_id = format!("mqttload-clock-{tag:06x}{:02x}", rand::rng().random::<u8>());
     let config = PeerConfig {
