@@ -34,7 +34,11 @@ pub fn test_skew() -> i64 {
 }
 
 /// `t` moved by `ns` (either way); `t` itself when that leaves what `SystemTime` can hold.
+#[inline]
 pub fn shifted(t: SystemTime, ns: i64) -> SystemTime {
+    if ns == 0 {
+        return t;
+    }
     let by = Duration::from_nanos(ns.unsigned_abs());
     let moved = if ns >= 0 {
         t.checked_add(by)

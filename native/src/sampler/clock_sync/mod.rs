@@ -221,8 +221,10 @@ pub fn correction_ns(publisher: u64) -> Option<i64> {
     if !CORRECT.load(Ordering::Relaxed) {
         return None;
     }
-    let offsets = OFFSETS.read().ok()?.clone()?;
-    offsets.correction_ns(clock::publisher_tag(publisher))
+    let offsets = OFFSETS.read().ok()?;
+    offsets
+        .as_ref()?
+        .correction_ns(clock::publisher_tag(publisher))
 }
 
 /// The live metrics' gauges, brought up to date before each scrape (registered once).

@@ -112,14 +112,25 @@ impl Offsets {
     /// What to add to a latency this engine measured of a message that engine `publisher`
     /// stamped: its offset less ours. None for our own messages (one clock) and for an engine
     /// whose clock is not known.
+    /// Asked for every message: one look at the table, no clock read.
     pub fn correction_ns(&self, publisher: u32) -> Option<i64> {
         if publisher == self.tag {
             return None;
         }
-        let now = Instant::now();
-        let ours = self.own(now)?;
-        let theirs = self.of(publisher, now)?;
-        Some(theirs.offset_ns.saturating_sub(ours.offset_ns))
+        self.read(|s| {
+            let reference = s.reference?;
+            let ours = if reference == self.tag {
+                0
+            } else {
+                s.own?.offset_ns
+            };
+            let theirs = if publisher == reference {
+                0
+            } else {
+                s.others.get(&publisher)?.reading.offset_ns
+            };
+            Some(theirs.saturating_sub(ours))
+        })
     }
 
     fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
