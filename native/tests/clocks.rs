@@ -255,3 +255,59 @@ async fn the_engine_reports_its_offset_and_corrects_latency_across_engines() {
     clock_sync::new_test_run(0);
     assert!(clock_sync::current().is_none());
 }
+
+/// A broker whose ACL keeps the clock topics from this client: it refuses the subscription (the
+/// peer does not start, and names the topic), or grants it and then drops what is published there,
+/// or, as Mosquitto 2.0 does, closes the connection that publishes there: the peer finds no
+/// reference, says so in the log, and the load's connections go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_that_keeps_the_clock_topics_away_stops_nothing() {
+    let acl = std::env::temp_dir().join(format!("mqttload-clock-acl-{}", std::process::id()));
+    std::fs::write(&acl, "topic readwrite load/#\n").expect("acl file");
+    let broker =
+        Mosquitto::start_with(&format!("acl_file {}\n", acl.display())).expect("mosquitto");
+    let load = group(broker.port, "acl_load_", "").await;
+    let everything = subscriber("load/#", 300);
+    assert!(everything.subscribe(&load).await.success);
+    let config = PeerConfig {
+        run: "it-acl".into(),
+        role: ClockRole::On,
+        period: Duration::from_secs(1),
+        tag: 0x00_0009,
+        shift_ns: 0,
+    };
+    let started = Peer::start(
+        session(broker.port, "clk-acl").await,
+        config,
+        Duration::from_secs(5),
+    )
+    .await;
+    match started {
+        Err(e) => assert!(e.to_string().contains("mqttload/clock/it-acl/"), "{e}"),
+        Ok(peer) => {
+            tokio::time::sleep(Duration::from_millis(2_500)).await;
+            assert_eq!(peer.offsets().reference(), None);
+            assert!(peer.offsets().own(Instant::now()).is_none());
+            let stopping = Instant::now();
+            peer.stop(Duration::from_secs(1)).await;
+            assert!(stopping.elapsed() < Duration::from_millis(500));
+        }
+    }
+    // the load's own connections were never touched
+    let publisher = session(broker.port, "acl_pub").await;
+    let ack = publisher
+        .publish(Publish {
+            dup: false,
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            topic: "load/x".into(),
+            pkid: 0,
+            payload: bytes::Bytes::from_static(b"hello"),
+            properties: Default::default(),
+        })
+        .expect("queued");
+    assert!(matches!(ack.await, Ok(Ok(()))));
+    let o = everything.subscribe(&load).await;
+    assert_eq!(o.stats[figure::MESSAGES], 1, "{o:?}");
+    let _ = std::fs::remove_file(&acl);
+}

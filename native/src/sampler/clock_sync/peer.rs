@@ -91,7 +91,7 @@ impl Peer {
         let wait = session.subscribe(
             filters
                 .iter()
-                .map(|f| (f.clone(), QoS::AtLeastOnce))
+                .map(|f| (f.clone(), QoS::AtMostOnce))
                 .collect(),
             sink.clone(),
         )?;
@@ -127,6 +127,8 @@ impl Peer {
             next_burst: None,
             claim_at: None,
             next_beacon: None,
+            echo_by: None,
+            delivered: false,
             warned_two_named: false,
             told_first: false,
         };
@@ -183,6 +185,11 @@ struct Task {
     claim_at: Option<Instant>,
     /// When the reference tells everyone again that it is (in case a newcomer missed it).
     next_beacon: Option<Instant>,
+    /// Something came back on the run's topics (our own claim, at least).
+    delivered: bool,
+    /// Our claim has gone out and should come back by then: a broker that grants the subscription
+    /// but delivers nothing (an MQTT 3.x ACL) is told apart from a quiet run.
+    echo_by: Option<Instant>,
     warned_two_named: bool,
     told_first: bool,
 }
@@ -192,11 +199,7 @@ impl Task {
         if self.config.role == ClockRole::Reference {
             self.claim();
         } else {
-            self.send(
-                &self.topics.reference(),
-                Message::Hello { from: self.me() },
-                QoS::AtLeastOnce,
-            );
+            self.send(&self.topics.reference(), Message::Hello { from: self.me() });
             self.claim_at = Some(Instant::now() + HELLO_WAIT);
         }
         loop {
@@ -209,14 +212,20 @@ impl Task {
                 }
                 received = events.recv() => match received {
                     Some(r) => self.on_message(r),
-                    None => break,
+                    // the session dropped our sink: it has ended for good
+                    None => {
+                        self.gone();
+                        break;
+                    }
                 },
                 _ = sleep_until(wake) => {
                     if self.session.is_closed() {
-                        tracing::warn!(
-                            "clock offsets: the clock connection is gone ({}); offsets are no longer measured",
-                            self.session.last_error().unwrap_or_else(|| "closed".into())
-                        );
+                        self.gone();
+                        break;
+                    }
+                    if self.session.reconnects() > 0 && !self.delivered {
+                        // Dropped before anything came back: it would only happen again.
+                        self.gone();
                         break;
                     }
                     self.on_time(Instant::now());
@@ -224,6 +233,21 @@ impl Task {
             }
         }
         self.answering.store(false, Ordering::Release);
+    }
+
+    fn gone(&self) {
+        let why = self.session.last_error().unwrap_or_else(|| "closed".into());
+        if self.delivered {
+            tracing::warn!(
+                "clock offsets: the clock connection is gone ({why}); offsets are no longer measured"
+            );
+        } else {
+            tracing::warn!(
+                "clock offsets ({}): the broker closed the clock connection ({why}) before anything came back on mqttload/clock/{}/...: does it deny the clock connection's user those topics? (Mosquitto 2.0 closes a connection that publishes where its ACL denies it.) Offsets are not measured",
+                crate::sampler::config::refer(crate::sampler::config::Id::ClockSync),
+                self.config.run
+            );
+        }
     }
 
     fn me(&self) -> u32 {
@@ -250,10 +274,14 @@ impl Task {
             .min()
     }
 
-    fn send(&self, topic: &str, message: Message, qos: QoS) {
+    /// QoS 0 throughout: a resent probe would measure the resend, a lost claim or estimate goes
+    /// again next period, and a broker that denies the topics drops a QoS 0 message quietly where
+    /// it may answer a QoS 1 one in a way that ends the connection (Mosquitto 2.0 gives 3.1.1
+    /// clients a PUBACK with a 5.0 reason code).
+    fn send(&self, topic: &str, message: Message) {
         let _ = self.session.publish(Publish {
             dup: false,
-            qos,
+            qos: QoS::AtMostOnce,
             retain: false,
             topic: topic.to_string(),
             pkid: 0,
@@ -264,6 +292,9 @@ impl Task {
 
     fn claim(&mut self) {
         self.claim_at = None;
+        if self.election.reference().is_none() {
+            self.echo_by = Some(Instant::now() + HELLO_WAIT);
+        }
         let named = self.config.role == ClockRole::Reference;
         self.send(
             &self.topics.reference(),
@@ -271,11 +302,18 @@ impl Task {
                 from: self.me(),
                 named,
             },
-            QoS::AtLeastOnce,
         );
     }
 
     fn on_time(&mut self, now: Instant) {
+        if self.echo_by.is_some_and(|t| t <= now) {
+            self.echo_by = None;
+            tracing::warn!(
+                "clock offsets ({}): nothing comes back on the run's topics mqttload/clock/{}/..., not even this engine's own claim: the broker does not deliver them to the clock connection (an ACL?); offsets are not measured",
+                crate::sampler::config::refer(crate::sampler::config::Id::ClockSync),
+                self.config.run
+            );
+        }
         if self.claim_at.is_some_and(|t| t <= now) {
             tracing::debug!("clock offsets: no reference heard of; claiming it");
             self.claim();
@@ -316,7 +354,6 @@ impl Task {
                     n,
                     t1,
                 },
-                QoS::AtMostOnce,
             );
             if let Some(b) = self.burst.as_mut() {
                 b.sent.push(t1);
@@ -362,7 +399,6 @@ impl Task {
                 offset_ns: e.offset_ns,
                 uncertainty_ns,
             },
-            QoS::AtLeastOnce,
         );
         let text = format!(
             "clock offsets: this engine's clock ({:06x}) is {:+.3} ms from the reference engine's ({:06x}), within {:.3} ms ({} of {} probes answered, best round trip {:.3} ms)",
@@ -383,6 +419,7 @@ impl Task {
     }
 
     fn on_message(&mut self, r: Received) {
+        self.delivered = true;
         match r.message {
             Message::Hello { .. } => {
                 if self.is_reference() {
@@ -429,6 +466,7 @@ impl Task {
 
     fn on_claim(&mut self, claim: Claim) {
         self.claim_at = None;
+        self.echo_by = None;
         if claim.named
             && claim.tag != self.me()
             && self.config.role == ClockRole::Reference
