@@ -268,16 +268,21 @@ impl Task {
     /// The earliest thing due; None when only messages can move things on.
     fn next_wake(&self) -> Option<Instant> {
         let burst = self.burst.as_ref().and_then(|b| b.next_probe.or(b.until));
-        [self.claim_at, self.next_beacon, self.next_burst, burst]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.claim_at,
+            self.next_beacon,
+            self.next_burst,
+            self.echo_by,
+            burst,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
-    /// QoS 0 throughout: a resent probe would measure the resend, a lost claim or estimate goes
-    /// again next period, and a broker that denies the topics drops a QoS 0 message quietly where
-    /// it may answer a QoS 1 one in a way that ends the connection (Mosquitto 2.0 gives 3.1.1
-    /// clients a PUBACK with a 5.0 reason code).
+    /// QoS 0 throughout: a resent probe would measure the resend, and a lost claim, beacon or
+    /// estimate goes again next period. (QoS 1 would also meet a denying broker's PUBACK with a 5.0
+    /// reason code, which Mosquitto 2.0 sends 3.1.1 clients and which ends the connection.)
     fn send(&self, topic: &str, message: Message) {
         let _ = self.session.publish(Publish {
             dup: false,
