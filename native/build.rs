@@ -310,6 +310,7 @@ fn figures_code(doc: &Value) -> String {
     let mut code = String::new();
     let mut names = Vec::new();
     let mut metrics = Vec::new();
+    let mut unset = Vec::new();
     for (i, f) in figures.iter().enumerate() {
         let f = obj(f, "a figure");
         let name = string(f, "name", "a figure");
@@ -320,6 +321,8 @@ fn figures_code(doc: &Value) -> String {
             constant(name)
         );
         names.push(name.to_string());
+        let signed = f.get("signed").and_then(Value::as_bool).unwrap_or(false);
+        unset.push(if signed { "i64::MIN" } else { "-1" });
         if let Some(m) = f.get("metric") {
             let m = obj(m, "a figure's metric");
             metrics.push(format!(
@@ -335,10 +338,14 @@ fn figures_code(doc: &Value) -> String {
         "/// How many figures an outcome carries.\npub const COUNT: usize = {};\n\
          /// Each figure's name, by index.\npub const NAMES: [&str; COUNT] = {names:?};\n\
          /// The Prometheus counters figures add to, each sample.\n\
-         pub const METRICS: [Metric; {}] = [{}];",
+         pub const METRICS: [Metric; {}] = [{}];\n\
+         /// Each figure's value when it is not available: -1, or the lowest number for a figure\n\
+         /// that may be negative (`signed`).\n\
+         pub const UNSET: [i64; COUNT] = [{}];",
         names.len(),
         metrics.len(),
-        metrics.join(", ")
+        metrics.join(", "),
+        unset.join(", ")
     );
     code
 }

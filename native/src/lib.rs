@@ -1,7 +1,9 @@
 //! mqttload: the MQTT engine behind the JMeter plugin.
-//! Layers, data flowing one way: codec -> transport -> client -> sampler -> settings -> jni.
+//! Layers, data flowing one way: codec -> transport -> client -> sampler -> settings -> jni; the
+//! engine's clock (`clock`) is below them all.
 
 pub mod client;
+pub mod clock;
 pub mod codec;
 mod jni;
 pub mod log;

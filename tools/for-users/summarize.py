@@ -179,6 +179,26 @@ def per_broker(rows):
     return out
 
 
+ENGINE = re.compile(r"^(\S+?:\d+)[- ]")
+
+
+def clock_offsets(rows):
+    """Per JMeter engine (a distributed run's threadName starts with host:port), its clock against the reference
+    engine's from its Subscribe samples (MQTT_CLOCK_*, clock offsets on): the last offset and uncertainty in us, the
+    range of offsets over the run, and the messages whose latency was corrected."""
+    out = OrderedDict()
+    for r in rows:
+        offset = as_int(r.get("MQTT_CLOCK_OFFSET_US"))
+        if not is_subscribe(r) or offset is None:
+            continue
+        m = ENGINE.match(r.get("threadName", ""))
+        e = out.setdefault(m.group(1) if m else "this engine", {"min_us": offset, "max_us": offset, "corrected": 0})
+        e["offset_us"], e["uncertainty_us"] = offset, as_int(r.get("MQTT_CLOCK_UNCERTAINTY_US"))
+        e["min_us"], e["max_us"] = min(e["min_us"], offset), max(e["max_us"], offset)
+        e["corrected"] += as_int(r.get("MQTT_CLOCK_CORRECTED"), 0)
+    return out
+
+
 def is_ok(row):
     return row.get("success", "").strip().lower() == "true"
 
@@ -277,6 +297,7 @@ def summarize(rows):
     out["requests"] = request_figures(rows)
     out["broker"] = broker_peaks(rows)
     out["per_broker"] = per_broker(rows)
+    out["clock"] = clock_offsets(rows)
     out["error_messages"] = [
         "%s: %s %s" % (r.get("label"), r.get("responseCode"), r.get("responseMessage"))
         for r in rows if not is_ok(r)
@@ -525,6 +546,11 @@ def main(argv):
                                                                    " %d failed" % c["failed"] if c["failed"] else "")
                                             for b, c in s["per_broker"].items()))
     print_rate_finder(rows)
+    for engine, c in s["clock"].items():
+        print("  clock        %s  offset %+.3f ms within %s ms of the reference's (last sample; %+.3f to %+.3f ms over"
+              " the run)  latencies corrected %d"
+              % (engine, c["offset_us"] / 1000.0, "n/a" if c["uncertainty_us"] is None else
+                 "%.3f" % (c["uncertainty_us"] / 1000.0), c["min_us"] / 1000.0, c["max_us"] / 1000.0, c["corrected"]))
     print("  errors       %d" % s["errors"])
     for m in s["error_messages"][:5]:
         print("    " + m)

@@ -14,4 +14,4 @@ pub use options::{
 };
 pub use progress::ConnectProgress;
 pub use session::{Carried, Delivery, MessageSink, PublishAck, Session, SubAckWait, UnsubAckWait};
-pub use topic::{route_filter, topic_matches, validate_filter};
+pub use topic::{is_control, route_filter, topic_matches, validate_filter, CONTROL_PREFIX};

@@ -1,5 +1,14 @@
 //! Topic filter matching, so a message reaches every subscription on this connection it matches.
 
+/// Topics under this prefix carry the engine's own control traffic (the clock probes JMeter engines
+/// exchange through the broker): they reach only the sinks that ask for them
+/// (`MessageSink::takes_control`), so a load subscription to `#` neither counts nor answers them.
+pub const CONTROL_PREFIX: &str = "mqttload/clock/";
+
+pub fn is_control(topic: &str) -> bool {
+    topic.starts_with(CONTROL_PREFIX)
+}
+
 /// MQTT 3.1.1 section 4.7: `+` one level, `#` the rest; filters starting with a wildcard do not
 /// match topics starting with `$`.
 pub fn topic_matches(filter: &str, topic: &str) -> bool {

@@ -38,8 +38,11 @@ pub(crate) fn encode(records: &[Record]) -> String {
         }
         out.push(char::from(b'0' + (r.logger.min(9) as u8)));
         out.push(char::from(b'0' + r.level.min(9)));
+        // A message may name a setting by its identity (`sampler::config::refer`): the user reads
+        // its label and key.
+        let message = crate::settings::render(crate::settings::Element::Connect, &r.message);
         out.extend(
-            r.message
+            message
                 .chars()
                 .map(|c| if c == SEPARATOR { ' ' } else { c }),
         );

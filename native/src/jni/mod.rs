@@ -6,6 +6,7 @@ mod failure;
 #[macro_use]
 mod frame;
 mod broker_stats;
+mod clock_sync;
 mod group;
 mod handles;
 mod log;

@@ -229,6 +229,12 @@ impl ConnectionGroup {
         )
     }
 
+    /// What the engine's clock connection connects with when this group starts it: the group's
+    /// options, and what its first connection has of its own (broker, credentials, certificate).
+    pub(super) fn clock_connection(&self) -> (Arc<SessionOptions>, Arc<PerConnection>) {
+        (self.session_options.clone(), self.own(0))
+    }
+
     /// What the group was made from.
     pub fn config(&self) -> &ConnectConfig {
         &self.config
@@ -379,6 +385,9 @@ impl ConnectionGroup {
     /// connect retried forever, say), and the sample fails naming their last error.
     pub async fn connect_until(&self, shutdown: &Shutdown) -> SampleOutcome {
         let o = self.connect_sample(shutdown).await;
+        if o.success {
+            super::clock_sync::join(self);
+        }
         if let Some((_, live)) = &self.live {
             live.record(&o);
         }

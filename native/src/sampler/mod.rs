@@ -4,6 +4,7 @@
 mod acks;
 mod broker_stats;
 mod client_id;
+pub mod clock_sync;
 pub mod config;
 pub mod envelope;
 mod group;

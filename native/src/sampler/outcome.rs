@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::clock_sync::ClockReading;
 use super::stats::{Distribution, LatencySummary};
 
 pub const OK: &str = "200";
@@ -38,8 +39,9 @@ pub struct SampleOutcome {
     pub sample_count: u64,
     pub error_count: u64,
     pub bytes: u64,
-    /// The figures, by `figure` index; -1 = n/a. Lost, duplicates and out-of-order are this
-    /// sample's; pending and the totals are since the subscription started.
+    /// The figures, by `figure` index; n/a is `figure::UNSET`'s (-1, or i64::MIN for the signed
+    /// ones). Lost, duplicates and out-of-order are this sample's; pending and the totals are since
+    /// the subscription started.
     pub stats: [i64; figure::COUNT],
     pub response_data: Option<Vec<u8>>,
     /// Subscribe: what is missing from which publisher, `<id>:<n>` separated by spaces (the
@@ -60,7 +62,7 @@ impl SampleOutcome {
             sample_count: 1,
             error_count: 0,
             bytes: 0,
-            stats: [-1; figure::COUNT],
+            stats: figure::UNSET,
             response_data: None,
             shortfall: None,
             distribution: None,
@@ -76,7 +78,7 @@ impl SampleOutcome {
             sample_count: 1,
             error_count: 1,
             bytes: 0,
-            stats: [-1; figure::COUNT],
+            stats: figure::UNSET,
             response_data: None,
             shortfall: None,
             distribution: None,
@@ -143,6 +145,17 @@ impl SampleOutcome {
         if let Some(f) = self.stats.get_mut(index) {
             *f = i64::try_from(value).unwrap_or(i64::MAX);
         }
+    }
+
+    /// This engine's clock against the reference's (clock offsets), and how many latencies of
+    /// the batch were corrected by the engines' offsets.
+    pub fn with_clock(mut self, clock: Option<ClockReading>, corrected: u64) -> SampleOutcome {
+        if let Some(c) = clock {
+            self.stats[figure::CLOCK_OFFSET_US] = c.offset_us;
+            self.stats[figure::CLOCK_UNCERTAINTY_US] = c.uncertainty_us;
+            self.set_figure(figure::CLOCK_CORRECTED, corrected);
+        }
+        self
     }
 
     pub fn with_totals(

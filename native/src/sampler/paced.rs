@@ -115,7 +115,7 @@ where
     F: FnMut(usize, SystemTime),
 {
     let start = Instant::now();
-    let wall_start = SystemTime::now();
+    let wall_start = crate::clock::now();
     let mut lag = Latencies::default();
     let mut j = 0u64;
     // One wait for the whole schedule; never polled again once complete.

@@ -90,7 +90,7 @@ impl Publisher {
         Publisher {
             live: None,
             config,
-            id_base: rand::rng().random(),
+            id_base: streams::new_publisher_base(),
             streams: Mutex::new(HashMap::new()),
             fixed_body,
             slots: Mutex::new(Vec::new()),
@@ -215,7 +215,7 @@ impl Publisher {
     }
 
     fn payload(&self, slot: usize, group: &ConnectionGroup) -> Bytes {
-        self.payload_at(slot, group, SystemTime::now())
+        self.payload_at(slot, group, crate::clock::now())
     }
 
     /// The payload, its timestamp saying `now` (paced publishing: the intended send time).

@@ -7,6 +7,25 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use once_cell::sync::Lazy;
+use rand::Rng;
+
+use crate::clock;
+
+/// A group's connections (100,000 at most) fit in this many bits: a publisher's streams are its
+/// base plus the connection's slot.
+const SLOT_BITS: u32 = 17;
+
+/// Blocks of publisher ids this engine hands out, from a random start: another engine that drew the
+/// same tag still does not reuse this one's ids.
+static NEXT_BLOCK: Lazy<AtomicU64> = Lazy::new(|| AtomicU64::new(rand::rng().random()));
+
+/// The base of a new publisher's ids (its stream on slot i is the base plus i): a block of this
+/// engine's own, under the engine's tag, so that a subscriber in another engine knows whose clock
+/// stamped a message (clock offsets). The header's format is unchanged: any 64 bits still read.
+pub fn new_publisher_base() -> u64 {
+    let block = NEXT_BLOCK.fetch_add(1, Ordering::Relaxed);
+    clock::tagged(clock::engine_tag(), block << SLOT_BITS)
+}
 
 /// One (Publish element, connection) sequence: `mqlt:<id>:<seq>:...` with seq 0, 1, 2, ...
 pub struct Stream {
@@ -113,6 +132,16 @@ pub fn select_since(after: u64, keep: impl Fn(&Stream) -> bool) -> (u64, Vec<Arc
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn publisher_ids_name_this_engine_and_do_not_overlap() {
+        let (a, b) = (new_publisher_base(), new_publisher_base());
+        assert_eq!(clock::publisher_tag(a), clock::engine_tag());
+        assert_eq!(clock::publisher_tag(b + 99_999), clock::engine_tag());
+        // whole blocks apart: slot 0 of one is never slot i of another
+        assert_eq!((a ^ b) & ((1 << SLOT_BITS) - 1), 0);
+        assert_ne!(a, b);
+    }
 
     #[test]
     fn streams_count_and_outlive_their_publisher_for_a_while() {

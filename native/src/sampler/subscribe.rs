@@ -356,7 +356,8 @@ impl Subscriber {
             .with_messages(batch.count)
             .with_latency(batch.latencies.summary())
             .with_sequence(seq.lost, seq.duplicates, seq.out_of_order)
-            .with_totals(seq.pending, seq.lost_total, seq.duplicates_total);
+            .with_totals(seq.pending, seq.lost_total, seq.duplicates_total)
+            .with_clock(super::clock_sync::current(), batch.corrected);
         o.shortfall = shortfall_text(&seq.shortfall);
         o.distribution = batch.latencies.distribution();
         // Messages still on their way are normal mid-run (the variables carry them); a gap is not.

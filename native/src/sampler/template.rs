@@ -15,7 +15,6 @@
 //! Responder's request payload, echoed in its reply.
 
 use std::fmt::Write as _;
-use std::time::SystemTime;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use rand::Rng;
@@ -215,7 +214,7 @@ impl Template {
     /// As [`Template::expand`], with the extra placeholders' values.
     pub fn expand_with(&self, out: &mut BytesMut, vars: &Vars<'_>, extra: &ExtraVars<'_>) {
         let mut now: Option<u128> = None;
-        let mut nanos = || *now.get_or_insert_with(|| epoch_nanos(SystemTime::now()));
+        let mut nanos = || *now.get_or_insert_with(|| epoch_nanos(crate::clock::now()));
         for s in &self.segments {
             // Writing into a BytesMut cannot fail (it grows).
             let _ = match s {
@@ -396,10 +395,10 @@ mod tests {
 
     #[test]
     fn time_placeholders_are_now() {
-        let before = epoch_nanos(SystemTime::now());
+        let before = epoch_nanos(crate::clock::now());
         let ns: u128 = expand("{{time_ns}}").parse().unwrap();
         let ms: u128 = expand("{{time_ms}}").parse().unwrap();
-        let after = epoch_nanos(SystemTime::now());
+        let after = epoch_nanos(crate::clock::now());
         assert!(before <= ns && ns <= after);
         assert!(before / 1_000_000 <= ms && ms <= after / 1_000_000);
         // One instant per expansion: ms and ns of the same message agree.

@@ -8,6 +8,7 @@ use bytes::Bytes;
 
 use super::addresses::parse_addresses;
 use super::brokers::parse_brokers;
+use super::clock::clock;
 use super::description::Element;
 use super::document::Values;
 use super::identity_file;
@@ -125,6 +126,7 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
         tls,
         certificates,
         v5,
+        clock: clock(v)?,
     })
 }
 

@@ -8,6 +8,7 @@
 mod addresses;
 mod broker_stats;
 mod brokers;
+mod clock;
 mod connect;
 mod csv;
 pub mod description;

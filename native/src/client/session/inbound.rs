@@ -1,11 +1,10 @@
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use bytes::BytesMut;
 
-use crate::client::topic::topic_matches;
+use crate::client::topic::{is_control, topic_matches};
 use crate::codec::{
     decode_packet, Packet, ProtocolVersion, PubAck, PubComp, PubRec, PubRel, Publish, QoS,
     ReasonCode, SubAck, UnsubAck,
@@ -186,19 +185,22 @@ impl Task {
         }
         let delivery = Delivery {
             publish: &p,
-            received_at: SystemTime::now(),
+            received_at: crate::clock::now(),
         };
+        // Control traffic is not load: a `#` subscription of the load's must not count it.
+        let control = is_control(&p.topic);
         // One copy per subscription: a sink whose two filters both match counts it once.
         let mut reached: Vec<&Arc<dyn MessageSink>> = Vec::new();
         for r in &self.routes {
             if topic_matches(&r.matches, &p.topic)
+                && (!control || r.sink.takes_control())
                 && !reached.iter().any(|s| Arc::ptr_eq(s, &r.sink))
             {
                 r.sink.on_message(&delivery);
                 reached.push(&r.sink);
             }
         }
-        if reached.is_empty() {
+        if reached.is_empty() && !control {
             self.shared.unrouted.fetch_add(1, Ordering::Relaxed);
             if self.early.len() < MAX_EARLY_MESSAGES {
                 let received_at = delivery.received_at;

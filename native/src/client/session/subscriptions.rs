@@ -22,6 +22,12 @@ pub trait MessageSink: Send + Sync {
     fn is_open(&self) -> bool {
         true
     }
+
+    /// True for the engine's own control traffic's sink: only such a sink gets the messages of
+    /// control topics (`topic::CONTROL_PREFIX`), whatever other filters match them.
+    fn takes_control(&self) -> bool {
+        false
+    }
 }
 
 /// The subscriptions of a closed session, handed to the next session of the same slot so

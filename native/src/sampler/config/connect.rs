@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::broker::{BrokerAddress, Placement};
+use super::clock::ClockSettings;
 use super::identity::{CertificateSource, IdentityTemplates, RowSource};
 use super::transport::Protocol;
 use crate::client::{Attempts, Secret, DEFAULT_INFLIGHT_V3};
@@ -61,6 +62,8 @@ pub struct ConnectConfig {
     pub tls: TlsSettings,
     /// MQTT 5.0 only; default (empty) for 3.x.
     pub v5: ConnectV5,
+    /// Clock offsets between JMeter engines: off unless asked for.
+    pub clock: ClockSettings,
 }
 
 impl ConnectConfig {

@@ -4,6 +4,7 @@
 
 mod broker;
 mod broker_stats;
+mod clock;
 mod connect;
 mod disconnect;
 mod identity;
@@ -18,6 +19,7 @@ mod unsubscribe;
 
 pub use broker::{BrokerAddress, Placement};
 pub use broker_stats::BrokerStatsConfig;
+pub use clock::{ClockRole, ClockSettings};
 pub use connect::{ConnectConfig, ConnectV5};
 pub use disconnect::DisconnectSettings;
 pub use identity::{

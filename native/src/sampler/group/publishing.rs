@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::BytesMut;
 
@@ -56,7 +56,7 @@ impl Publishing {
                         &mut payload,
                         m.stream.id,
                         m.stream.sent(),
-                        SystemTime::now(),
+                        crate::clock::now(),
                     );
                     let p = Publish {
                         dup: false,

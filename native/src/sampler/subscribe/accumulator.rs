@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 
 use crate::client::{route_filter, topic_matches, Delivery, MessageSink};
 use crate::codec::Publish;
+use crate::sampler::clock_sync;
 use crate::sampler::payload::{epoch_nanos, parse_stamp, Stamp};
 use crate::sampler::stats::{Latencies, SequenceTracker};
 use crate::sampler::streams::{self, Stream};
@@ -22,6 +23,8 @@ const MAX_DEBUG_BYTES: usize = 1024 * 1024;
 struct Received {
     bytes: u64,
     latency_us: Option<i128>,
+    /// Its latency was corrected by the clock offsets of its publisher's engine and ours.
+    corrected: bool,
     /// The payload, kept only with debug response on.
     payload: Option<Bytes>,
     /// MQTT 5.0 properties line for the debug response.
@@ -64,6 +67,8 @@ pub(super) struct Batch {
     pub(super) count: u64,
     pub(super) bytes: u64,
     pub(super) latencies: Latencies,
+    /// Latencies corrected by the engines' clock offsets.
+    pub(super) corrected: u64,
     pub(super) debug: Vec<u8>,
     pub(super) debug_omitted: u64,
 }
@@ -122,11 +127,22 @@ impl MessageSink for Accumulator {
                 s.record(publisher, seq);
             }
         }
-        let latency_us =
-            stamp.map(|st| (epoch_nanos(d.received_at) as i128 - st.sent_nanos() as i128) / 1000);
+        let mut corrected = false;
+        let latency_us = stamp.map(|st| {
+            let mut ns = epoch_nanos(d.received_at) as i128 - st.sent_nanos() as i128;
+            // Another engine's clock stamped it: the two clocks' offsets are part of the figure.
+            if let Stamp::Precise { publisher, .. } = st {
+                if let Some(c) = clock_sync::correction_ns(publisher) {
+                    ns += i128::from(c);
+                    corrected = true;
+                }
+            }
+            ns / 1000
+        });
         let record = Received {
             bytes: payload.len() as u64,
             latency_us,
+            corrected,
             payload: self.debug_response.then(|| payload.clone()),
             properties: if self.debug_response {
                 properties_line(d.publish)
@@ -354,6 +370,7 @@ impl Accumulator {
         for r in taken {
             batch.count += 1;
             batch.bytes += r.bytes;
+            batch.corrected += u64::from(r.corrected);
             if let Some(us) = r.latency_us {
                 batch.latencies.record(us);
             }

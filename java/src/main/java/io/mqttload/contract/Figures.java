@@ -23,7 +23,14 @@ public final class Figures {
         public final String variable;
         /** The variable shows the figure divided by this (1 = as is). */
         public final int scale;
+        /** May be negative: not available is then {@link Long#MIN_VALUE} rather than -1. */
+        public final boolean signed;
         public final String doc;
+
+        /** Whether {@code value} stands for "not available". */
+        public boolean unavailable(long value) {
+            return signed ? value == Long.MIN_VALUE : value < 0;
+        }
 
         Figure(int index, Map<String, Object> m) {
             this.index = index;
@@ -32,6 +39,7 @@ public final class Figures {
             element = Descriptions.optString(m, "element", "");
             variable = Descriptions.optString(m, "variable", "");
             scale = Descriptions.optInt(m, "scale", 1);
+            signed = Boolean.TRUE.equals(m.get("signed"));
             doc = Descriptions.optString(m, "doc", "");
         }
     }

@@ -5,8 +5,10 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.testelement.ThreadListener;
+import org.apache.jmeter.threads.JMeterContextService;
 
 import io.mqttload.jmeter.settings.Secrets;
+import io.mqttload.jni.ClockSync;
 import io.mqttload.jni.ConnectionGroup;
 import io.mqttload.jni.Outcome;
 import io.mqttload.jni.SettingsException;
@@ -99,12 +101,22 @@ public class ConnectSampler extends MqttSampler implements ThreadListener {
         Connections.closeAll(); // leftovers of a previous run in the same JVM
         if (NativeCheck.knownFailure() == null) {
             ConnectionGroup.newTestRun();
+            if (ClockProperties.firstOfTest(JMeterContextService.getTestStartTime())) {
+                ClockSync.newTestRun(ClockProperties.testSkewMs());
+            }
         }
     }
 
     @Override
     public void testEnded() {
         Connections.closeAll();
+        if (NativeCheck.knownFailure() == null) {
+            try {
+                ClockSync.endTestRun();
+            } catch (RuntimeException | LinkageError e) {
+                Log.warn("mqttload: could not end the clock probes: " + e);
+            }
+        }
         super.testEnded();
     }
 }

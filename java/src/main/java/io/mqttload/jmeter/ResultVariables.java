@@ -23,13 +23,13 @@ final class ResultVariables {
         return figures.stream().map(f -> f.variable).toArray(String[]::new);
     }
 
-    /** Each variable's value for an outcome; "" when not available (no outcome, or a figure of -1). */
+    /** Each variable's value for an outcome; "" when not available (no outcome, or a figure that says so). */
     String[] values(Outcome o) {
         String[] out = new String[figures.size()];
         for (int i = 0; i < out.length; i++) {
             Figure f = figures.get(i);
             long v = o == null ? -1 : o.stat(f.index);
-            if (v < 0) {
+            if (o == null || f.unavailable(v)) {
                 out[i] = "";
             } else if (f.scale == 1) {
                 out[i] = Long.toString(v);

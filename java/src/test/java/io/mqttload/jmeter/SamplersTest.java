@@ -118,12 +118,31 @@ class SamplersTest {
         assertEquals("1", v[11]);
         assertEquals(java.util.Arrays.asList("MQTT_SUB_RECEIVED", "MQTT_SUB_MEAN_US", "MQTT_SUB_P50_US",
                 "MQTT_SUB_P90_US", "MQTT_SUB_P99_US", "MQTT_SUB_MAX_US", "MQTT_SUB_LOST", "MQTT_SUB_DUPLICATES",
-                "MQTT_SUB_OUT_OF_ORDER", "MQTT_SUB_PENDING", "MQTT_SUB_LOST_TOTAL", "MQTT_SUB_DUPLICATES_TOTAL"),
+                "MQTT_SUB_OUT_OF_ORDER", "MQTT_SUB_PENDING", "MQTT_SUB_LOST_TOTAL", "MQTT_SUB_DUPLICATES_TOTAL",
+                "MQTT_CLOCK_OFFSET_US", "MQTT_CLOCK_UNCERTAINTY_US", "MQTT_CLOCK_CORRECTED"),
                 java.util.Arrays.asList(SubscribeSampler.VARIABLES.names()));
         assertEquals("Received 13207 of message.", SubscribeSampler.receivedMessage(13207));
         for (String e : SubscribeSampler.VARIABLES.values(null)) {
             assertEquals("", e);
         }
+    }
+
+    @Test
+    void clockVariablesMayBeNegativeAndAreEmptyUntilMeasured() {
+        java.util.List<String> names = java.util.Arrays.asList(SubscribeSampler.VARIABLES.names());
+        int offset = names.indexOf("MQTT_CLOCK_OFFSET_US");
+        int uncertainty = names.indexOf("MQTT_CLOCK_UNCERTAINTY_US");
+        long[] st = figures();
+        st[Figures.index("clockOffsetUs")] = -1;
+        st[Figures.index("clockUncertaintyUs")] = 210;
+        String[] v = SubscribeSampler.VARIABLES.values(new Outcome(true, "200", "x", 0, 1, 0, 0, st, null));
+        assertEquals("-1", v[offset]);
+        assertEquals("210", v[uncertainty]);
+        st[Figures.index("clockOffsetUs")] = Long.MIN_VALUE;
+        st[Figures.index("clockUncertaintyUs")] = -1;
+        v = SubscribeSampler.VARIABLES.values(new Outcome(true, "200", "x", 0, 1, 0, 0, st, null));
+        assertEquals("", v[offset]);
+        assertEquals("", v[uncertainty]);
     }
 
     @Test
