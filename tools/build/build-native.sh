@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cross-builds libmqttload (release profile: stripped) for the platforms the plugin jar ships, and stages
+# Cross-builds libmqttload (dist profile: release, whole-library LTO, stripped) for the platforms the plugin jar ships, and stages
 # each library where the jar build picks it up: target/native/<os>-<arch>/<file> (names as NativeLoader
 # expects). Usage: tools/build/build-native.sh [platform...]; default: every platform in PLATFORMS below.
 #
@@ -30,12 +30,12 @@ build() { # platform -> rust triple, built file
     *) echo "build-native: unknown platform '$1' (want one of: ${PLATFORMS[*]} macos-x86_64 macos-aarch64)" >&2; exit 2 ;;
   esac
   case "$1" in
-    linux-*) $CARGO zigbuild --release -p mqttload --lib --target "$triple.$GLIBC" ;;
-    macos-*) $CARGO zigbuild --release -p mqttload --lib --target "$triple" ;;
-    windows-*) $CARGO build --release -p mqttload --lib --target "$triple" ;;
+    linux-*) $CARGO zigbuild --profile dist -p mqttload --lib --target "$triple.$GLIBC" ;;
+    macos-*) $CARGO zigbuild --profile dist -p mqttload --lib --target "$triple" ;;
+    windows-*) $CARGO build --profile dist -p mqttload --lib --target "$triple" ;;
   esac
   mkdir -p "target/native/$1"
-  cp "target/$triple/release/$file" "target/native/$1/$file"
+  cp "target/$triple/dist/$file" "target/native/$1/$file"
 }
 
 for p in "${platforms[@]}"; do
