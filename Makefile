@@ -4,6 +4,7 @@
 #                target/jmeter with the plugin in lib/ext
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
 #   make docs    README.md's reference tables rewritten from the settings description (contract/)
+#   make dashboard-picture  docs/images/dashboard.png: the Grafana dashboard drawn from a real run (Prometheus)
 #   make test    rustfmt, clippy, cargo test, Java unit tests, the multi-platform jar (as `make platforms`),
 #                the engine's unit tests for linux-aarch64 under qemu-user, end-to-end tests (JMeter + Mosquitto)
 #   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS
@@ -37,7 +38,7 @@ FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
 .PHONY: platforms test-platforms test-aarch64
-.PHONY: docs
+.PHONY: docs dashboard-picture
 .PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
@@ -86,7 +87,8 @@ cargo-test:
 
 # The GUI tests need a display: without one they run under xvfb-run (Debian's xvfb), if it is there; with
 # neither, the GUI screenshot test is skipped.
-XVFB_RUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo xvfb-run -a -s \"-screen 0 1280x1024x24\"))
+# (= not :=: decided when the Java tests run, after `deps` has installed xvfb on a fresh machine)
+XVFB_RUN = $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo xvfb-run -a -s \"-screen 0 1280x1024x24\"))
 
 # Java unit tests run inside the package build (which also cross-builds every platform's library and the jar);
 # the GUI test leaves screenshots of every element in target/gui-screenshots/
@@ -109,6 +111,15 @@ test-e2e:
 docs:
 	$(MVN) $(MVNFLAGS) -q test -Dskip.cargo=true -Dtest=ReferenceTest -Dmqttload.writeReference=true \
 	  -Dsurefire.failIfNoSpecifiedTests=false
+
+## dashboard-picture: docs/images/dashboard.png, the Grafana dashboard drawn from a real run's Prometheus data
+## (tests/test_metrics.py at PICTURE_DEVICES devices for PICTURE_DURATION_S s; tools/docs/dashboard_picture.py)
+dashboard-picture: build
+	@bash tools/build/install-deps.sh pictures
+	mkdir -p docs/images
+	MQTTLOAD_DASHBOARD_PICTURE=$(CURDIR)/docs/images/dashboard.png \
+	  MQTTLOAD_PICTURE_DEVICES=$(or $(PICTURE_DEVICES),2000) MQTTLOAD_PICTURE_DURATION_S=$(or $(PICTURE_DURATION_S),90) \
+	  PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_metrics.py
 
 ## platforms: the jar with every shipped platform's library (what CI tests and a release ships)
 platforms:

@@ -4,9 +4,15 @@ Responder, paced Publish, Subscribe, Request, Broker Statistics). At the end of 
 JTL's: samples per element, messages published and received, requests, replies and answers, and each
 histogram's count; connections up and the broker's $SYS clients are there as gauges. The endpoint stays up
 for a last scrape (mqttload.metrics.linger_ms). Every query of the Grafana dashboard
-(tools/for-users/grafana/mqttload-dashboard.json) has data for the run."""
+(tools/for-users/grafana/mqttload-dashboard.json) has data for the run.
+
+`make dashboard-picture` runs this test at a larger scale (MQTTLOAD_PICTURE_DEVICES devices for
+MQTTLOAD_PICTURE_DURATION_S seconds) and draws the dashboard from its Prometheus into MQTTLOAD_DASHBOARD_PICTURE
+(tools/docs/dashboard_picture.py): the docs' picture is a run whose totals this test checked."""
 import json
+import os
 import shutil
+import sys
 import subprocess
 import time
 import urllib.parse
@@ -17,8 +23,11 @@ import pytest
 from conftest import EXAMPLES, REPO, Broker, as_int, describe, free_port, ok, rows_by_label, wait_port
 
 DASHBOARD = REPO / "tools" / "for-users" / "grafana" / "mqttload-dashboard.json"
-DEVICES, PER_THREAD, EVERY = 100, 50, 10
-INTERVAL_MS, DURATION_S = 500, 3
+PICTURE = os.environ.get("MQTTLOAD_DASHBOARD_PICTURE")
+DEVICES = int(os.environ.get("MQTTLOAD_PICTURE_DEVICES", 2000)) if PICTURE else 100
+DURATION_S = int(os.environ.get("MQTTLOAD_PICTURE_DURATION_S", 90)) if PICTURE else 3
+PER_THREAD, EVERY = 50, 10
+INTERVAL_MS = 500
 
 
 def prometheus_bin():
@@ -79,12 +88,13 @@ def test_prometheus_totals_equal_the_jtl(build, tmp_path, start_jmeter):
     prometheus = Prometheus(tmp_path / "prometheus", "127.0.0.1:%d" % metrics_port)
     broker = Broker(tmp_path / "broker", extra_config=("sys_interval 1",)).start()
     try:
+        started = time.time()
         run = start_jmeter(EXAMPLES / "device-fleet.jmx", dict(
             broker.props, devices=DEVICES, per_thread=PER_THREAD, connect_rate=400, interval_ms=INTERVAL_MS,
             duration_s=DURATION_S, command_every=EVERY, settle_ms=2000, tail_s=2, qos=1,
             **{"mqttload.metrics.port": metrics_port, "mqttload.metrics.engine": "engine-1",
                "mqttload.metrics.linger_ms": 3000}))
-        rows = run.wait()
+        rows = run.wait(timeout=DURATION_S + 600) if PICTURE else run.wait()
         # the last scrapes are in (the endpoint lingered 3 s at a 1 s interval)
         time.sleep(1)
 
@@ -139,6 +149,15 @@ def test_prometheus_totals_equal_the_jtl(build, tmp_path, start_jmeter):
             for target in panel["targets"]:
                 expr = target["expr"].replace("$__rate_interval", "4s").replace("$engine", ".*")
                 assert prometheus.query(expr, at=end - 1), (panel["title"], expr)
+        if PICTURE:
+            sys.path.insert(0, str(REPO / "tools" / "docs"))
+            import dashboard_picture
+
+            drawn = dashboard_picture.draw(
+                "http://127.0.0.1:%d" % prometheus.port, DASHBOARD, started, end + 2, PICTURE,
+                "mqttload dashboard: examples/device-fleet.jmx, %d devices, QoS 1 telemetry every %d ms for %d s, "
+                "Mosquitto as the tests run it (%s)" % (DEVICES, INTERVAL_MS, DURATION_S, time.strftime("%Y-%m-%d")))
+            assert all(drawn.values()), drawn
     finally:
         broker.stop()
         prometheus.stop()

@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs from Debian's packages when it is missing (mosquitto and its clients,
-# Prometheus, a JDK, Maven, make, openssl, CA roots, pytest, Xvfb for the GUI test); does nothing when everything is
+# Prometheus, InfluxDB, a JDK, Maven, make, openssl, CA roots, pytest, Xvfb for the GUI test); does nothing when everything is
 # there. Run by `make test` (and so by .ci/run). Needs root (or sudo) only when something must be installed.
 #   install-deps.sh platforms        also the cross toolchains of the multi-platform jar (what `make test` uses):
 #                                    zig and cargo-zigbuild (PyPI), the Rust targets (rustup), mingw-w64, and
 #                                    qemu-user-static with Debian's arm64 C library for the aarch64 unit tests
 #   install-deps.sh platforms wine   and wine, for the Windows unit tests (make test-platforms)
+#   install-deps.sh pictures         matplotlib, which draws the docs' dashboard picture (make dashboard-picture)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 platforms=false
 wine=false
+pictures=false
 for a in "$@"; do
   case "$a" in
     platforms) platforms=true ;;
     wine) wine=true ;;
-    *) echo "install-deps: unknown argument '$a' (platforms, wine)" >&2; exit 2 ;;
+    pictures) pictures=true ;;
+    *) echo "install-deps: unknown argument '$a' (platforms, wine, pictures)" >&2; exit 2 ;;
   esac
 done
 
@@ -24,6 +27,8 @@ need=()
 { command -v mosquitto_pub >/dev/null 2>&1 && command -v mosquitto_sub >/dev/null 2>&1; } || need+=(mosquitto-clients)
 # the live-metrics test scrapes a running JMeter with a real Prometheus (started by the test on loopback)
 { [ -x /usr/bin/prometheus ] || command -v prometheus >/dev/null 2>&1; } || need+=(prometheus)
+# and the Backend Listener test writes to a real InfluxDB 1.x (started by the test on loopback)
+{ [ -x /usr/bin/influxd ] || command -v influxd >/dev/null 2>&1; } || need+=(influxdb)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v make >/dev/null 2>&1 || need+=(make)
@@ -61,6 +66,10 @@ fi
 python3 -c 'import pytest' >/dev/null 2>&1 || python3 -m pip install --break-system-packages pytest
 # the end-to-end tests run on both cores (pytest-xdist): most of a JMeter run is its JVM starting, one core's work
 python3 -c 'import xdist' >/dev/null 2>&1 || python3 -m pip install --break-system-packages 'pytest-xdist==3.6.1'
+if $pictures; then
+  # PyPI's, for the python3 that runs the tests (it may not be Debian's)
+  python3 -c 'import matplotlib' >/dev/null 2>&1 || python3 -m pip install --break-system-packages 'matplotlib==3.9.2'
+fi
 
 if $platforms; then
   # zig links the Linux libraries against glibc 2.17's symbols without a sysroot (tools/build/build-native.sh);

@@ -9,6 +9,7 @@ mod broker_stats;
 mod clock_sync;
 mod group;
 mod handles;
+mod influx_lines;
 mod log;
 mod native_lib;
 mod outcome;

@@ -59,12 +59,22 @@ export! {
             .local_addr()
             .map_err(|e| Failure::Native(e.to_string()))?
             .port();
-        crate::metrics::enable();
-        crate::metrics::register_process_metrics();
-        METRICS.on_scrape(Box::new(count_connections));
+        record_live_figures();
         rt.spawn(server.run());
         Ok(jint::from(bound))
     }
+}
+
+/// From now on the samplers add to the live figures, and a read of them (a scrape, a Backend
+/// Listener's write) brings the engine's own and the connections' up to date first. Once per JVM,
+/// whoever reads them first.
+pub(super) fn record_live_figures() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        crate::metrics::enable();
+        crate::metrics::register_process_metrics();
+        METRICS.on_scrape(Box::new(count_connections));
+    });
 }
 
 /// Before a scrape: each Connect element's connections up now (every thread's group of it), and

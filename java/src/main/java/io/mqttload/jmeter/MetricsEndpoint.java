@@ -52,7 +52,7 @@ final class MetricsEndpoint {
             return;
         }
         try {
-            String label = engine.isEmpty() ? hostName() + ":" + (port > 0 ? port : ProcessHandle.current().pid()) : engine;
+            String label = engine.isEmpty() ? engineLabel(port) : engine;
             int bound = NativeLib.startMetricsEndpoint(host, port, label);
             running = true;
             LOG.info("mqttload: metrics for Prometheus at http://{}:{}/metrics", host, bound);
@@ -90,6 +90,22 @@ final class MetricsEndpoint {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The engine label: {@link #ENGINE_PROPERTY} when set, else host name:port of the endpoint ({@code port} above
+     * 0), else host name:process id.
+     */
+    static String engineLabel(int port) {
+        String engine = "";
+        try {
+            engine = JMeterUtils.getPropDefault(ENGINE_PROPERTY, "").trim();
+        } catch (RuntimeException e) { // JMeter's properties not loaded (outside JMeter)
+        }
+        if (!engine.isEmpty()) {
+            return engine;
+        }
+        return hostName() + ":" + (port > 0 ? port : ProcessHandle.current().pid());
     }
 
     private static String hostName() {
