@@ -125,6 +125,37 @@ def test_the_dashboard_agrees_with_the_jtl(build, mosquitto, tmp_path):
     assert "(µs)" in _graph(js, "custom_mqtt_2_latency")["title"]
 
 
+def test_empty_batches_count_no_message_and_every_report_takes_them(build, mosquitto, tmp_path):
+    """A Subscribe batch or Responder interval with nothing in it is SampleCount 0, so the JTL's SampleCount sums
+    to the messages that came; JMeter's summariser, the HTML dashboard and summarize.py take such rows."""
+    devices, every = 100, 10
+    rows, report = _run(EXAMPLES / "device-fleet.jmx", dict(
+        mosquitto.props, devices=devices, per_thread=50, connect_rate=400, interval_ms=500, duration_s=2,
+        command_every=every, settle_ms=3000, tail_s=2, qos=1), tmp_path)
+    assert all(ok(r) for r in rows), describe([r for r in rows if not ok(r)])
+    backend = rows_by_label(rows, "Backend telemetry")
+    empty = [r for r in backend if as_int(r["MQTT_SUB_RECEIVED"], 0) == 0]
+    assert empty, describe(backend)  # the settle time's and the tail's batches
+    assert all(as_int(r["SampleCount"]) == 0 for r in empty), describe(empty)
+    received = sum(as_int(r["MQTT_SUB_RECEIVED"], 0) for r in backend)
+    assert received == devices * 2 * 2
+    assert sum(as_int(r["SampleCount"]) for r in backend) == received
+    answered = rows_by_label(rows, "Device commands")
+    assert sum(as_int(r["SampleCount"]) for r in answered) == devices // every, describe(answered)
+
+    stats = json.loads((report / "statistics.json").read_text())
+    for label, s in stats.items():
+        for k, v in s.items():
+            assert isinstance(v, str) or v == v and v not in (float("inf"), float("-inf")), (label, k, v)
+    assert stats["Backend telemetry"]["sampleCount"] == len(backend)
+    log = (tmp_path / "jmeter.log").read_text(errors="replace")
+    summary = [line for line in log.splitlines() if "summary =" in line]
+    assert summary and not any("NaN" in line or "Infinity" in line for line in summary), summary
+    out = subprocess.run(["python3", str(REPO / "tools" / "for-users" / "summarize.py"), str(tmp_path / "run.jtl")],
+                         capture_output=True, text=True, check=True).stdout
+    assert "subscribe    received %d " % received in out, out
+
+
 def test_the_loss_graph_ends_at_the_runs_loss(build, tmp_path):
     """A subscriber away while a small broker queue overflows (tests/plans/tail_loss.jmx): the loss graph's
     last point is what the subscriber's last sample says is missing."""

@@ -4,7 +4,7 @@ None of these need the native engine to work (test_plugin_jar_* needs only the b
 import subprocess
 import zipfile
 
-from conftest import LIB_EXT, PLANS, REPO, as_int, read_jtl, rows_by_label
+from conftest import JMETER, LIB_EXT, PLANS, REPO, as_int, read_jtl, rows_by_label
 from summarize import summarize
 
 
@@ -23,6 +23,13 @@ def test_jmeter_report_index_html(jmeter_only, start_jmeter):
     index = run.report_dir / "index.html"
     assert index.is_file() and index.stat().st_size > 1000
     assert (run.report_dir / "statistics.json").is_file()
+
+
+def test_jmeter_starts_without_log4j_status_warnings(jmeter_only):
+    """The provisioned JMeter's log4j2.xml keeps log4j's own deprecation notices (packages="...") quiet."""
+    out = subprocess.run([str(JMETER), "--version"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "5.6.3" in out.stdout + out.stderr, out.stdout + out.stderr
+    assert "StatusConsoleListener" not in out.stdout + out.stderr, out.stdout + out.stderr
 
 
 def test_mosquitto_fixture_round_trip_with_mosquitto_clients(mosquitto):

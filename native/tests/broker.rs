@@ -188,6 +188,26 @@ async fn connack_refusal_is_named() {
     assert!(o.message.contains("code 5"), "{o:?}");
 }
 
+/// Brokers that do not take the version asked for (rumqttd, paho's test broker on 3.1) close the
+/// connection without a CONNACK: the message says what that may mean.
+#[tokio::test]
+async fn a_close_before_connack_names_the_version_asked_for() {
+    let port = fake_broker(|mut s, mut buf| async move {
+        let _ = read_packet(&mut s, &mut buf).await;
+        drop(s);
+    })
+    .await;
+    let o = group(port, "").connect().await;
+    assert_eq!(o.code, "501");
+    assert!(
+        o.message
+            .contains("broker closed the connection before CONNACK")
+            && o.message
+                .contains("does not accept MQTT 3.1.1, the version asked for"),
+        "{o:?}"
+    );
+}
+
 #[tokio::test]
 async fn silent_broker_is_a_connack_timeout() {
     let port = fake_broker(|s, _| async move {

@@ -204,8 +204,8 @@ def is_ok(row):
 
 
 def sample_count(row):
-    """Messages of a sample: a Subscribe batch's or a Responder sample's true count (an empty one says
-    SampleCount 1 only for JMeter's arithmetic), else SampleCount."""
+    """Messages of a sample: a Subscribe batch's or a Responder sample's true count (JTLs of versions before
+    December 2026 say SampleCount 1 for an empty one), else SampleCount."""
     if is_subscribe(row):
         return as_int(row.get("MQTT_SUB_RECEIVED"), 0)
     if is_responder(row):

@@ -86,6 +86,15 @@ impl ProtocolVersion {
         }
     }
 
+    /// As users write it: "3.1", "3.1.1", "5.0".
+    pub fn number(self) -> &'static str {
+        match self {
+            ProtocolVersion::V31 => "3.1",
+            ProtocolVersion::V311 => "3.1.1",
+            ProtocolVersion::V5 => "5.0",
+        }
+    }
+
     /// Only the exact pairs are recognised: "MQTT" with level 3 is neither version.
     pub fn from_name_and_level(name: &str, level: u8) -> Option<ProtocolVersion> {
         match (name, level) {

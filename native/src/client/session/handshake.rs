@@ -117,9 +117,13 @@ async fn exchange(
             .await
             .map_err(|e| io_error(endpoint, "reading CONNACK", e))?;
         if n == 0 {
-            return Err(ClientError::Lost(
-                "broker closed the connection before CONNACK".into(),
-            ));
+            // A refused login gets a CONNACK with its reason; a close without one is, more often than
+            // not, a broker that does not speak the version asked for (rumqttd, paho's test broker on 3.1).
+            return Err(ClientError::Lost(format!(
+                "broker closed the connection before CONNACK (a broker may close it so when it does not \
+                 accept MQTT {}, the version asked for)",
+                opts.version.number()
+            )));
         }
     }
 }

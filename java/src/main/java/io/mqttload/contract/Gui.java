@@ -21,8 +21,14 @@ public final class Gui {
     public final String widest;
     /** A short note beside the field ("-1 = forever"). */
     public final String note;
-    /** What a new element's field holds, when not the default (null = the default). */
+    /**
+     * What a new element's field holds, when not the default (null = the default). The default stays what a plan
+     * that leaves the property out gets (older plans, XMeter's), so a new element measures while old plans keep
+     * their behaviour.
+     */
     public final String initial;
+    /** What the field shows for a plan without the property, when another property decides it (else the default). */
+    public final Absent absent;
     /** Whether a value equal to the default is written at all. */
     public final boolean saveDefault;
     /** A path field that chooses a folder. */
@@ -50,6 +56,7 @@ public final class Gui {
         widest = Descriptions.optString(m, "widest", "");
         note = Descriptions.optString(m, "note", "");
         initial = Descriptions.optString(m, "initial", null);
+        absent = m.containsKey("absent") ? new Absent(Descriptions.map(m.get("absent"), "absent")) : null;
         saveDefault = Descriptions.optBool(m, "saveDefault", true);
         folder = Descriptions.optBool(m, "folder", false);
         hideLabel = Descriptions.optBool(m, "hideLabel", false);
@@ -62,6 +69,19 @@ public final class Gui {
 
     static Gui of(Object raw) {
         return new Gui(raw == null ? Collections.<String, Object>emptyMap() : Descriptions.map(raw, "gui"));
+    }
+
+    /** A missing property read from another, true/false one (XMeter's switch for what replaced it). */
+    public static final class Absent {
+        public final String from;
+        public final String whenTrue;
+        public final String whenFalse;
+
+        Absent(Map<String, Object> m) {
+            from = Descriptions.string(m, "from");
+            whenTrue = Descriptions.string(m, "true");
+            whenFalse = Descriptions.string(m, "false");
+        }
     }
 
     /** A label shown while another setting has one of some values. */

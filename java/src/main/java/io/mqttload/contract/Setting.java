@@ -3,6 +3,7 @@ package io.mqttload.contract;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** One setting as one element has it (the description's entry with that element's overrides applied). */
 public final class Setting {
@@ -86,6 +87,22 @@ public final class Setting {
     /** What a new element's field holds. */
     public String initialValue() {
         return gui.initial != null ? gui.initial : defaultValue();
+    }
+
+    /**
+     * What the field shows for a plan without the property: what the engine does then. {@code other} reads another
+     * property of the element (null when it is not there either).
+     */
+    public String absentValue(Function<String, String> other) {
+        if (gui.absent != null) {
+            return Boolean.parseBoolean(other.apply(gui.absent.from)) ? gui.absent.whenTrue : gui.absent.whenFalse;
+        }
+        return dflt != null ? defaultValue() : initialValue();
+    }
+
+    /** What a new element's check box holds. */
+    public boolean initialBool() {
+        return gui.initial != null ? Boolean.parseBoolean(gui.initial) : defaultBool();
     }
 
     public boolean defaultBool() {

@@ -57,7 +57,7 @@ public class ResponderSampler extends MqttSampler implements ThreadListener {
         }
         using(group);
         Outcome o = r.respond(group, shutdownProbe());
-        Results.fill(result, startMillis, o);
+        Results.fillResponder(result, startMillis, o);
         return o;
     }
 

@@ -11,6 +11,9 @@ import io.mqttload.jni.Outcome;
 public final class Results {
     private static final int MAX_US = Figures.index("maxUs");
     private static final int MEAN_US = Figures.index("meanUs");
+    private static final int MESSAGES = Figures.index("messages");
+    private static final int ANSWERED = Figures.index("rspAnswered");
+    private static final int UNANSWERABLE = Figures.index("rspUnanswerable");
 
     public static final String OK = "200";
     public static final String NO_CONNECTION = "500";
@@ -55,6 +58,23 @@ public final class Results {
             r.setIdleTime(Math.max(0L, waited - elapsed));
         }
         copy(r, o);
+        countsNothing(r, o, o.stat(MESSAGES));
+    }
+
+    /** A Responder sample: as {@link #fill}, an interval that answered nothing counting no message. */
+    public static void fillResponder(SampleResult r, long startMillis, Outcome o) {
+        fill(r, startMillis, o);
+        countsNothing(r, o, Math.max(0L, o.stat(ANSWERED)) + Math.max(0L, o.stat(UNANSWERABLE)));
+    }
+
+    /**
+     * A successful batch of no message counts 0 (the engine says 1, the least JMeter's own arithmetic needs), so
+     * that the sum of SampleCount is the messages that came; a failed one keeps 1 for its error.
+     */
+    private static void countsNothing(SampleResult r, Outcome o, long messages) {
+        if (o.success && messages == 0) {
+            r.setSampleCount(0);
+        }
     }
 
     private static void copy(SampleResult r, Outcome o) {

@@ -70,6 +70,32 @@ class ResultsTest {
         assertEquals(1000, r.getTime());
         assertEquals(0, r.getIdleTime());
         assertEquals(50_000L, r.getStartTime());
+        assertEquals(0, r.getSampleCount(), "an empty batch counts no message");
+    }
+
+    @Test
+    void aFailedEmptyBatchKeepsOneSampleForItsError() {
+        SampleResult r = new SampleResult();
+        Results.fillSubscribe(r, 50_000L, new Outcome(false, "501", "Received 0 of message. Timed out", 0, 0, 1, 0,
+                stats(0), null));
+        assertEquals(1, r.getSampleCount());
+        assertEquals(1, r.getErrorCount());
+    }
+
+    @Test
+    void aResponderIntervalThatAnsweredNothingCountsNothing() {
+        long[] none = stats();
+        none[Figures.index("rspAnswered")] = 0;
+        none[Figures.index("rspUnanswerable")] = 0;
+        SampleResult r = new SampleResult();
+        Results.fillResponder(r, 5L, new Outcome(true, "200", "Answered 0", 0, 1, 0, 0, none, null));
+        assertEquals(0, r.getSampleCount());
+        long[] some = stats();
+        some[Figures.index("rspAnswered")] = 3;
+        some[Figures.index("rspUnanswerable")] = 1;
+        SampleResult answered = new SampleResult();
+        Results.fillResponder(answered, 5L, new Outcome(true, "200", "Answered 3", 0, 4, 0, 0, some, null));
+        assertEquals(4, answered.getSampleCount());
     }
 
     @Test

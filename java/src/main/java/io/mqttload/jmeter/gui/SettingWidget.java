@@ -138,7 +138,7 @@ final class SettingWidget {
         for (int i = 0; v == null && i < setting.aliases.size(); i++) {
             v = stored(e, setting.aliases.get(i));
         }
-        v = v == null ? setting.initialValue() : v;
+        v = v == null ? setting.absentValue(key -> stored(e, key)) : v;
         show(v);
         if (onOff != null) {
             onOff.setSelected(!v.isEmpty());
@@ -168,7 +168,7 @@ final class SettingWidget {
 
     void reset() {
         if (isCheckBox()) {
-            ((JCheckBox) input).setSelected(setting.defaultBool());
+            ((JCheckBox) input).setSelected(setting.initialBool());
         } else {
             show(setting.initialValue());
         }

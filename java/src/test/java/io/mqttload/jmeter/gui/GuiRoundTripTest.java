@@ -132,7 +132,7 @@ class GuiRoundTripTest {
         g.clearGui();
         ConnectSampler fresh = new ConnectSampler();
         g.modifyTestElement(fresh);
-        assertEquals("3.1", fresh.getPropertyAsString(Keys.VERSION));
+        assertEquals("3.1.1", fresh.getPropertyAsString(Keys.VERSION)); // a new element's
         assertEquals("0", fresh.getPropertyAsString(Keys.SESSION_EXPIRY));
         assertEquals("65535", fresh.getPropertyAsString(Keys.RECEIVE_MAXIMUM));
         assertEquals("0", fresh.getPropertyAsString(Keys.MAXIMUM_PACKET_SIZE));
@@ -313,5 +313,42 @@ class GuiRoundTripTest {
         assertEquals("", fresh.getPropertyAsString(Keys.CORRELATION_DATA));
         assertEquals("", fresh.getPropertyAsString(Keys.USER_PROPERTIES));
         assertEquals(false, fresh.getPropertyAsBoolean(Keys.USE_TOPIC_ALIAS));
+    }
+
+    /** What the GUI saves for {@code old}, a plan's element as it was loaded from the file. */
+    private static TestElement resaved(AbstractSamplerGui gui, TestElement old, TestElement target) {
+        gui.configure(old);
+        gui.modifyTestElement(target);
+        return target;
+    }
+
+    @Test
+    void newElementsMeasureWhileOlderPlansKeepTheirBehaviour() {
+        ConnectSamplerGui connect = gui(ConnectSamplerGui::new);
+        assertEquals(Keys.VERSION_3_1_1, connect.createTestElement().getPropertyAsString(Keys.VERSION));
+        // a plan that leaves the version out (XMeter's, or hand-written) ran 3.1, and still does once re-saved
+        assertEquals(Keys.VERSION_3_1, resaved(connect, new ConnectSampler(), new ConnectSampler())
+                .getPropertyAsString(Keys.VERSION));
+
+        PublishSamplerGui publish = gui(PublishSamplerGui::new);
+        TestElement fresh = publish.createTestElement();
+        assertEquals(Keys.TIMESTAMP_PRECISE, fresh.getPropertyAsString(Keys.TIMESTAMP_FORMAT));
+        assertEquals(true, fresh.getPropertyAsBoolean(Keys.ADD_TIMESTAMP));
+        TestElement none = resaved(publish, new PublishSampler(), new PublishSampler());
+        assertEquals(Keys.TIMESTAMP_NONE, none.getPropertyAsString(Keys.TIMESTAMP_FORMAT));
+        assertEquals(false, none.getPropertyAsBoolean(Keys.ADD_TIMESTAMP));
+        PublishSampler xmeter = new PublishSampler();
+        xmeter.setProperty(Keys.ADD_TIMESTAMP, true);
+        TestElement kept = resaved(publish, xmeter, new PublishSampler());
+        assertEquals(Keys.TIMESTAMP_XMETER, kept.getPropertyAsString(Keys.TIMESTAMP_FORMAT));
+        assertEquals(true, kept.getPropertyAsBoolean(Keys.ADD_TIMESTAMP));
+
+        SubscribeSamplerGui subscribe = gui(SubscribeSamplerGui::new);
+        assertEquals(true, subscribe.createTestElement().getPropertyAsBoolean(Keys.ADD_TIMESTAMP));
+        assertEquals(false, resaved(subscribe, new SubscribeSampler(), new SubscribeSampler())
+                .getPropertyAsBoolean(Keys.ADD_TIMESTAMP));
+        // clearGui (JMeter's Add) gives a new element's values again
+        subscribe.clearGui();
+        assertEquals(true, subscribe.createTestElement().getPropertyAsBoolean(Keys.ADD_TIMESTAMP));
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The properties, with their types, that the element GUIs wrote before their layout was redone (recorded from
  * that version), in the settings description's order: a new element must still save exactly these, so plans
- * load and save as before.
+ * load and save as before; except where a new element deliberately changed (marked), what a plan without the
+ * property gets stays as it was.
  * "full" is every field given a value unlike its default (check boxes flipped, texts ${v_<key>}).
  */
 final class SavedFormat {
@@ -19,7 +20,7 @@ final class SavedFormat {
             "TestElement.test_class|StringProperty|io.mqttload.jmeter.ConnectSampler",
             "mqtt.server|StringProperty|127.0.0.1",
             "mqtt.port|StringProperty|1883",
-            "mqtt.version|StringProperty|3.1",
+            "mqtt.version|StringProperty|3.1.1", // new elements measure: 3.1.1 (December 2026)
             "mqtt.conn_timeout|StringProperty|10",
             "mqtt.protocol|StringProperty|TCP",
             "mqtt.ws_path|StringProperty|",
@@ -72,8 +73,8 @@ final class SavedFormat {
             "mqtt.message_type_fixed_length|StringProperty|1024",
             "mqtt.random_per_message|BooleanProperty|false",
             "mqtt.message_to_sent|StringProperty|",
-            "mqtt.timestamp_format|StringProperty|none",
-            "mqtt.add_timestamp|BooleanProperty|false",
+            "mqtt.timestamp_format|StringProperty|precise", // ... and carry precise timestamps
+            "mqtt.add_timestamp|BooleanProperty|true",
             "mqtt.messages_per_sample|StringProperty|1",
             "mqtt.publish_target|StringProperty|all",
             "mqtt.ack_timeout|StringProperty|10000",
@@ -97,7 +98,7 @@ final class SavedFormat {
             "TestElement.test_class|StringProperty|io.mqttload.jmeter.SubscribeSampler",
             "mqtt.topic_name|StringProperty|test_topic",
             "mqtt.qos_level|StringProperty|0",
-            "mqtt.add_timestamp|BooleanProperty|false",
+            "mqtt.add_timestamp|BooleanProperty|true", // ... and read them
             "mqtt.sample_condition|StringProperty|specified elapsed time (ms)",
             "mqtt.sample_condition_value|StringProperty|1000",
             "mqtt.sample_timeout|StringProperty|10000",
@@ -211,7 +212,7 @@ final class SavedFormat {
             "mqtt.connection_name|StringProperty|${v_connection_name}",
             "mqtt.topic_name|StringProperty|${v_topic_name}",
             "mqtt.qos_level|StringProperty|${v_qos_level}",
-            "mqtt.add_timestamp|BooleanProperty|true",
+            "mqtt.add_timestamp|BooleanProperty|false", // the new element's true, flipped
             "mqtt.sample_condition|StringProperty|${v_sample_condition}",
             "mqtt.sample_condition_value|StringProperty|${v_sample_condition_value}",
             "mqtt.sample_timeout|StringProperty|${v_sample_timeout}",
