@@ -115,6 +115,9 @@ def test_prometheus_totals_equal_the_jtl(build, tmp_path, start_jmeter):
         assert last("mqttload_published_messages_total", "Telemetry") == sent
         assert last("mqttload_intended_messages_total", "Telemetry") == sent
         assert last("mqttload_schedule_lag_us_count", "Telemetry") == sent
+        # a paced Publish's one long sample streams as its schedule goes: scrapes saw the count grow before it ended
+        assert prometheus.total('changes(mqttload_published_messages_total{element="Telemetry"}[10m])') >= 2
+        assert prometheus.total('changes(mqttload_schedule_lag_us_count{element="Telemetry"}[10m])') >= 2
 
         backend = rows_by_label(rows, "Backend telemetry")
         received = sum(as_int(r["MQTT_SUB_RECEIVED"], 0) for r in backend)

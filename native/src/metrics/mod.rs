@@ -12,7 +12,7 @@ pub use exposition::render;
 pub use influx::LineWriter;
 pub use process::register_process_metrics;
 pub use registry::{
-    enable, enabled, Counter, Gauge, Histogram, Kind, Labels, Registry, ScrapeHook, METRICS,
-    MICROS_BUCKETS,
+    enable, enabled, Counter, Gauge, Histogram, Kind, Labels, Pending, Registry, ScrapeHook,
+    METRICS, MICROS_BUCKETS,
 };
 pub use server::MetricsServer;

@@ -128,6 +128,59 @@ impl Histogram {
     }
 }
 
+/// Observations gathered where they happen (one task, no atomics) and handed to a [`Histogram`]
+/// now and then: what a long sample streams while it runs.
+#[derive(Debug)]
+pub struct Pending {
+    bounds: &'static [u64],
+    buckets: Vec<u64>,
+    sum: u64,
+    count: u64,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Pending {
+            bounds: &MICROS_BUCKETS,
+            buckets: vec![0; MICROS_BUCKETS.len() + 1],
+            sum: 0,
+            count: 0,
+        }
+    }
+}
+
+impl Pending {
+    pub fn observe(&mut self, value: u64) {
+        let i = self.bounds.partition_point(|b| *b < value);
+        self.buckets[i] += 1;
+        self.sum = self.sum.saturating_add(value);
+        self.count += 1;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+impl Histogram {
+    /// Adds what `pending` gathered, and empties it.
+    pub fn absorb(&self, pending: &mut Pending) {
+        if pending.count == 0 || pending.buckets.len() != self.buckets.len() {
+            return;
+        }
+        for (mine, n) in self.buckets.iter().zip(pending.buckets.iter_mut()) {
+            if *n > 0 {
+                mine.fetch_add(*n, Ordering::Relaxed);
+                *n = 0;
+            }
+        }
+        self.sum.fetch_add(pending.sum, Ordering::Relaxed);
+        self.count.fetch_add(pending.count, Ordering::Relaxed);
+        pending.sum = 0;
+        pending.count = 0;
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Series {
     Counter(Arc<Counter>),
@@ -269,6 +322,23 @@ mod tests {
         b.add(3);
         c.add(1);
         assert_eq!((a.get(), c.get()), (5, 1));
+    }
+
+    #[test]
+    fn pending_observations_land_in_the_same_buckets() {
+        let h = Histogram::new(&MICROS_BUCKETS);
+        let mut p = Pending::default();
+        p.observe(50);
+        p.observe(51);
+        p.observe(99_000_000);
+        h.absorb(&mut p);
+        assert!(p.is_empty());
+        h.absorb(&mut p); // nothing twice
+        let (buckets, sum, count) = h.snapshot();
+        assert_eq!(buckets[0], (Some(50), 1));
+        assert_eq!(buckets[1], (Some(100), 2));
+        assert_eq!(buckets.last(), Some(&(None, 3)));
+        assert_eq!((sum, count), (50 + 51 + 99_000_000, 3));
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! sample's distribution (latency, schedule lag, round trip or answer delay) as a histogram. The
 //! handles are taken once, when the element's engine object is made; a sample adds to them.
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::outcome::{figure, SampleOutcome};
-use crate::metrics::{enabled, Counter, Histogram, Labels, METRICS};
+use crate::metrics::{enabled, Counter, Histogram, Labels, Pending, METRICS};
 
 /// Which element, for its metrics' `sampler` label and its histogram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +101,34 @@ impl Live {
 
     /// Adds a sample's figures (nothing while the endpoint is off).
     pub fn record(&self, o: &SampleOutcome) {
+        self.record_after(o, None);
+    }
+
+    /// For a long sample (a paced schedule): what it adds while it runs, `figures` as running totals
+    /// (the outcome's figure indices) and its distribution as observed.
+    pub fn progress(&self, figures: &[usize]) -> Progress<'_> {
+        let on = enabled();
+        Progress {
+            live: self,
+            on,
+            running: figures
+                .iter()
+                .filter_map(|f| {
+                    let c = self.figures.iter().find(|(i, _)| i == f)?;
+                    Some(Running {
+                        figure: *f,
+                        counter: c.1.clone(),
+                        total: AtomicU64::new(0),
+                        added: AtomicU64::new(0),
+                    })
+                })
+                .collect(),
+            streamed: AtomicBool::new(false),
+        }
+    }
+
+    /// As [`Live::record`], less what `progress` already added while the sample ran.
+    pub fn record_after(&self, o: &SampleOutcome, progress: Option<&Progress<'_>>) {
         if !enabled() {
             return;
         }
@@ -107,13 +136,77 @@ impl Live {
         self.errors.add(o.error_count);
         self.bytes.add(o.bytes);
         for (i, c) in &self.figures {
+            let before = progress
+                .and_then(|p| p.running.iter().find(|r| r.figure == *i))
+                .map_or(0, |r| r.added.load(Ordering::Relaxed));
             if let Ok(v @ 1..) = u64::try_from(o.stats[*i]) {
-                c.add(v);
+                c.add(v.saturating_sub(before));
             }
         }
-        if let (Some(h), Some(d)) = (&self.histogram, &o.distribution) {
+        let streamed = progress.is_some_and(Progress::streamed);
+        if let (Some(h), Some(d), false) = (&self.histogram, &o.distribution, streamed) {
             h.observe_batch(&d.values, d.sum);
         }
+    }
+}
+
+/// A running total of one figure, and how much of it the counter has.
+#[derive(Debug)]
+struct Running {
+    figure: usize,
+    counter: Arc<Counter>,
+    total: AtomicU64,
+    added: AtomicU64,
+}
+
+/// What a long sample has added to its element's live metrics so far: a scrape during a paced
+/// schedule of an hour sees its messages and lag as they go, not all at its end. The sample sets
+/// running totals (a plain store) and gathers observations in a [`Pending`]; [`Progress::flush`],
+/// a few times a second, hands them on.
+#[derive(Debug)]
+pub struct Progress<'a> {
+    live: &'a Live,
+    on: bool,
+    running: Vec<Running>,
+    streamed: AtomicBool,
+}
+
+impl Progress<'_> {
+    /// Whether anything is recorded (the metrics are on).
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
+    /// The running total of `figure` (an outcome figure index given to [`Live::progress`]).
+    pub fn set(&self, figure: usize, total: u64) {
+        if let Some(r) = self.running.iter().find(|r| r.figure == figure) {
+            r.total.store(total, Ordering::Relaxed);
+        }
+    }
+
+    /// Adds the running totals' growth and the gathered observations.
+    pub fn flush(&self, pending: &mut Pending) {
+        if !self.on {
+            return;
+        }
+        for r in &self.running {
+            let total = r.total.load(Ordering::Relaxed);
+            let added = r.added.load(Ordering::Relaxed);
+            if total > added {
+                r.counter.add(total - added);
+                r.added.store(total, Ordering::Relaxed);
+            }
+        }
+        if let Some(h) = &self.live.histogram {
+            if !pending.is_empty() {
+                h.absorb(pending);
+                self.streamed.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn streamed(&self) -> bool {
+        self.streamed.load(Ordering::Relaxed)
     }
 }
 
@@ -122,8 +215,45 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::metrics::{enable, render};
+    use crate::metrics::{enable, render, Pending};
     use crate::sampler::stats::Distribution;
+
+    #[test]
+    fn a_long_sample_streams_its_progress_and_its_record_adds_only_the_rest() {
+        enable();
+        let live = Live::new(Kind::Publish, "live test paced", Vec::new());
+        let progress = live.progress(&[figure::PUB_SENT, figure::PUB_INTENDED]);
+        let mut pending = Pending::default();
+        pending.observe(80);
+        progress.set(figure::PUB_SENT, 40);
+        progress.set(figure::PUB_INTENDED, 50);
+        progress.flush(&mut pending);
+        let value = |name: &str| {
+            let text = render(&METRICS, "e");
+            let head =
+                format!("{name}{{engine=\"e\",element=\"live test paced\",sampler=\"publish\"}} ");
+            text.lines()
+                .find_map(|l| l.strip_prefix(head.as_str()).map(str::to_string))
+                .unwrap_or_default()
+        };
+        // a scrape during the sample sees it
+        assert_eq!(value("mqttload_published_messages_total"), "40");
+        assert_eq!(value("mqttload_intended_messages_total"), "50");
+        assert_eq!(value("mqttload_schedule_lag_us_count"), "1");
+        pending.observe(90);
+        progress.flush(&mut pending);
+        // the sample's end: its totals, not added twice; its distribution was streamed
+        let mut o = SampleOutcome::ok("x", Duration::ZERO).with_publish(100, 100, 1.0, None);
+        o.distribution = Some(Distribution {
+            values: vec![(80, 1), (90, 1)],
+            sum: 170,
+        });
+        live.record_after(&o, Some(&progress));
+        assert_eq!(value("mqttload_published_messages_total"), "100");
+        assert_eq!(value("mqttload_intended_messages_total"), "100");
+        assert_eq!(value("mqttload_schedule_lag_us_count"), "2");
+        assert_eq!(value("mqttload_samples_total"), "1");
+    }
 
     #[test]
     fn a_sample_adds_its_figures_and_distribution() {

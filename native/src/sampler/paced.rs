@@ -17,17 +17,21 @@ use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 
 use crate::client::{ClientError, PublishAck, Session};
+use crate::metrics::Pending;
 
 use super::acks::{await_acks, Tally};
 use super::config::{Pace, PublishConfig};
 use super::group::ConnectionGroup;
-use super::outcome::{self, SampleOutcome};
+use super::live::Progress;
+use super::outcome::{self, figure, SampleOutcome};
 use super::shutdown::Shutdown;
 use super::stats::Latencies;
 
 /// Sends handed out between two looks at JMeter's Shutdown (and yields to the runtime) when the
 /// loop is behind and never sleeps.
 const CHECK_EVERY: u64 = 1024;
+/// How often a schedule hands its progress to the live metrics (a scrape every second sees it).
+const FLUSH_EVERY: Duration = Duration::from_millis(250);
 
 /// One sample's timetable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,13 +114,23 @@ pub(super) struct Ran {
 
 /// Runs `schedule`, calling `send(connection, intended send time)` for each message when it is
 /// due (late ones at once, in order), then waiting for the schedule's end. Shutdown ends it.
-pub(super) async fn run<F>(schedule: &Schedule, shutdown: &Shutdown, mut send: F) -> Ran
+/// With `progress`, the lag streams to the live metrics as the schedule goes (the running totals
+/// `send` sets with it go along at each flush).
+pub(super) async fn run<F>(
+    schedule: &Schedule,
+    shutdown: &Shutdown,
+    progress: Option<&Progress<'_>>,
+    mut send: F,
+) -> Ran
 where
     F: FnMut(usize, SystemTime),
 {
     let start = Instant::now();
     let wall_start = crate::clock::now();
     let mut lag = Latencies::default();
+    let progress = progress.filter(|p| p.is_on());
+    let mut pending = Pending::default();
+    let mut flushed = start;
     let mut j = 0u64;
     // One wait for the whole schedule; never polled again once complete.
     let ended = shutdown.requested();
@@ -140,9 +154,20 @@ where
             }
             continue;
         }
-        lag.record(i128::try_from(now.duration_since(due).as_micros()).unwrap_or(i128::MAX));
+        let late = now.duration_since(due).as_micros();
+        lag.record(i128::try_from(late).unwrap_or(i128::MAX));
+        if let Some(p) = progress {
+            pending.observe(u64::try_from(late).unwrap_or(u64::MAX));
+            if now.duration_since(flushed) >= FLUSH_EVERY {
+                p.flush(&mut pending);
+                flushed = now;
+            }
+        }
         send(schedule.connection(j), wall_start + offset);
         j += 1;
+    }
+    if let Some(p) = progress {
+        p.flush(&mut pending);
     }
     let stopped = j < schedule.intended();
     if !stopped && !shutdown.is_requested() {
@@ -173,6 +198,13 @@ fn thousands(n: u64) -> String {
     out
 }
 
+/// One Publish sample as it runs: JMeter's Shutdown, when it started, its live metrics' progress.
+pub(super) struct Sampling<'a> {
+    pub shutdown: &'a Shutdown,
+    pub started: std::time::Instant,
+    pub progress: Option<&'a Progress<'a>>,
+}
+
 /// The Publish sample in paced mode, on the group's connections `live` (not empty); `send` hands
 /// one slot's message, stamped with its intended time, to its connection (the Publish element's).
 pub(super) async fn publish(
@@ -181,19 +213,29 @@ pub(super) async fn publish(
     pace: &Pace,
     group: &ConnectionGroup,
     live: &[(usize, Arc<Session>)],
-    shutdown: &Shutdown,
-    started: std::time::Instant,
+    sampling: Sampling<'_>,
 ) -> SampleOutcome {
+    let Sampling {
+        shutdown,
+        started,
+        progress,
+    } = sampling;
     let schedule = Schedule::new(pace, live.len());
     let mut tally = Tally::default();
     let mut pending: VecDeque<(u64, PublishAck)> = VecDeque::new();
-    let ran = run(&schedule, shutdown, |i, at| {
+    let mut handed = 0u64;
+    let ran = run(&schedule, shutdown, progress, |i, at| {
         let (slot, session) = &live[i];
         match send(*slot, session, at) {
             Ok(sent) => pending.push_back(sent),
             Err(e) => tally.failures.push(e),
         }
         tally.drain(&mut pending);
+        handed += 1;
+        if let Some(p) = progress {
+            p.set(figure::PUB_SENT, tally.sent);
+            p.set(figure::PUB_INTENDED, handed);
+        }
     })
     .await;
     await_acks(&mut tally, pending, config.ack_timeout, shutdown).await;
@@ -332,7 +374,7 @@ mod tests {
         let s = Schedule::new(&pace(40, 200, 0), 4);
         let t0 = SystemTime::now();
         let mut seen = Vec::new();
-        let ran = run(&s, &Shutdown::never(), |c, at| {
+        let ran = run(&s, &Shutdown::never(), None, |c, at| {
             seen.push((c, at, SystemTime::now()))
         })
         .await;
@@ -364,7 +406,7 @@ mod tests {
         // Each send takes 15 ms, the schedule wants one every 5 ms: the loop falls behind.
         let s = Schedule::new(&pace(5, 50, 0), 1);
         let mut n = 0;
-        let ran = run(&s, &Shutdown::never(), |_, _| {
+        let ran = run(&s, &Shutdown::never(), None, |_, _| {
             n += 1;
             std::thread::sleep(Duration::from_millis(15));
         })
@@ -379,7 +421,7 @@ mod tests {
     async fn the_cap_ends_the_schedule() {
         let s = Schedule::new(&pace(10, 60_000, 5), 1);
         let started = std::time::Instant::now();
-        let ran = run(&s, &Shutdown::never(), |_, _| {}).await;
+        let ran = run(&s, &Shutdown::never(), None, |_, _| {}).await;
         assert_eq!(ran.handed, 5);
         assert!(started.elapsed() < Duration::from_secs(1));
     }
@@ -394,7 +436,7 @@ mod tests {
             trigger
         });
         let started = std::time::Instant::now();
-        let ran = run(&s, &shutdown, |_, _| {}).await;
+        let ran = run(&s, &shutdown, None, |_, _| {}).await;
         let _trigger = raise.await;
         assert!(ran.stopped);
         assert!(
@@ -412,7 +454,7 @@ mod tests {
             trigger
         });
         let started = std::time::Instant::now();
-        let ran = run(&capped, &shutdown, |_, _| {}).await;
+        let ran = run(&capped, &shutdown, None, |_, _| {}).await;
         let _trigger = raise.await;
         assert_eq!((ran.handed, ran.stopped), (1, false));
         assert!(started.elapsed() < Duration::from_millis(500));

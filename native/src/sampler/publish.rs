@@ -16,8 +16,8 @@ use crate::codec::Publish;
 use super::acks::{await_acks, Tally};
 use super::config::{MessageType, PublishConfig, Target, TimestampFormat};
 use super::group::ConnectionGroup;
-use super::live::{Kind, Live};
-use super::outcome::{self, SampleOutcome};
+use super::live::{Kind, Live, Progress};
+use super::outcome::{self, figure, SampleOutcome};
 use super::payload::{random_text, write_precise, write_xmeter};
 use super::shutdown::Shutdown;
 use super::streams::{self, Stream};
@@ -311,9 +311,16 @@ impl Publisher {
         group: &ConnectionGroup,
         shutdown: &Shutdown,
     ) -> SampleOutcome {
-        let o = self.publish_sample(group, shutdown).await;
+        let progress = self
+            .live
+            .as_ref()
+            .filter(|_| self.is_paced())
+            .map(|l| l.progress(&[figure::PUB_SENT, figure::PUB_INTENDED]));
+        let o = self
+            .publish_sample(group, shutdown, progress.as_ref())
+            .await;
         if let Some(live) = &self.live {
-            live.record(&o);
+            live.record_after(&o, progress.as_ref());
         }
         o
     }
@@ -325,7 +332,12 @@ impl Publisher {
         self
     }
 
-    async fn publish_sample(&self, group: &ConnectionGroup, shutdown: &Shutdown) -> SampleOutcome {
+    async fn publish_sample(
+        &self,
+        group: &ConnectionGroup,
+        shutdown: &Shutdown,
+        progress: Option<&Progress<'_>>,
+    ) -> SampleOutcome {
         let started = Instant::now();
         let live = group.connected();
         if live.is_empty() {
@@ -341,7 +353,12 @@ impl Publisher {
         if let Some(pace) = &self.config.pace {
             let send = |slot, session: &Session, at| self.send_at(slot, session, group, at);
             let (config, live) = (&self.config, &live);
-            return super::paced::publish(send, config, pace, group, live, shutdown, started).await;
+            let sampling = super::paced::Sampling {
+                shutdown,
+                started,
+                progress,
+            };
+            return super::paced::publish(send, config, pace, group, live, sampling).await;
         }
         let mut tally = Tally::default();
         let acks = self.send_burst(group, &live, &mut tally.failures);

@@ -158,7 +158,7 @@ pub(super) async fn run(
     let mut first_failure = None;
     let mut waits = 0u64;
     let cpu_before = cpu::snapshot();
-    let ran = paced::run(&schedule, shutdown, |i, at| {
+    let ran = paced::run(&schedule, shutdown, None, |i, at| {
         let out = &mut outboxes[i];
         acks.settle(&mut out.pending);
         if plan.window.is_some_and(|w| out.pending.len() >= w) {
