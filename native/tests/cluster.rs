@@ -125,3 +125,34 @@ async fn a_connection_that_loses_its_node_comes_back_to_it() {
     assert_eq!(nodes[2].connects_logged(), 10);
     assert!(g.connect().await.success, "every connection is up again");
 }
+
+/// A Server template gives each connection its node: one Mosquitto listening on three loopback
+/// addresses stands for three nodes named by the template, each connection on its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_template_puts_each_connection_on_the_node_it_names() {
+    let port = mqttload_testkit::free_port().unwrap();
+    let node = Mosquitto::start_with(&format!(
+        "{LOG_CONNECTS}\nlistener {port} 127.0.0.10\nlistener {port} 127.0.0.11\nlistener {port} 127.0.0.12"
+    ))
+    .unwrap();
+    eventually("the three addresses listen", || {
+        (10..13).all(|n| std::net::TcpStream::connect((format!("127.0.0.{n}"), port)).is_ok())
+    })
+    .await;
+    let json = format!(
+        r#"{{"server":"127.0.0.1{{{{conn:1}}}}","port":{port},"version":"3.1.1","connTimeoutSecs":5,
+            "connections":3,"clientIdPrefix":"node_","connAttemptMax":0}}"#
+    );
+    let g = ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap()).unwrap();
+    let o = g.connect().await;
+    assert!(o.success, "{}", o.message);
+    assert!(
+        o.message.ends_with(&format!(
+            "; per broker: 127.0.0.10:{port} 1, 127.0.0.11:{port} 1, 127.0.0.12:{port} 1"
+        )),
+        "{}",
+        o.message
+    );
+    // the readiness probes connected too, without an MQTT CONNECT: three clients came after them
+    eventually("three MQTT clients", || node.connects_logged() == 3).await;
+}

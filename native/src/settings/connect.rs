@@ -7,7 +7,6 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::addresses::parse_addresses;
-use super::brokers::parse_brokers;
 use super::clock::clock;
 use super::description::Element;
 use super::document::Values;
@@ -16,10 +15,10 @@ use super::{mqtt_string, tls, user_properties};
 use crate::client::{Attempts, Secret};
 use crate::codec::{LastWill, Properties, Property, ProtocolVersion, QoS};
 use crate::sampler::config::{
-    bad, refer, ConfigError, ConnectConfig, ConnectV5, Id, IdentityTemplates, Placement, Protocol,
-    RowSource, SecretTemplate,
+    bad, parse_broker, parse_brokers, refer, BrokerAddress, ConfigError, ConnectConfig, ConnectV5,
+    Id, IdentityTemplates, Placement, Protocol, RowSource, SecretTemplate,
 };
-use crate::sampler::template::Template;
+use crate::sampler::template::{Template, Vars};
 use crate::transport::{Redacted, TlsSettings};
 
 impl ConnectConfig {
@@ -37,7 +36,7 @@ impl ConnectConfig {
 
 pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
     let port = v.num(Id::Port)?;
-    let brokers = parse_brokers(v.text(Id::Server)?, port).map_err(|e| bad(Id::Server, e))?;
+    let (brokers, broker_template) = servers(v.text(Id::Server)?, port)?;
     let version = match v.text(Id::Version)? {
         "3.1" => ProtocolVersion::V31,
         "3.1.1" => ProtocolVersion::V311,
@@ -49,7 +48,8 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
     mqtt_string(Id::ClientIdPrefix, "client id prefix", &client_id_prefix)?;
     let username = v.text(Id::Username)?;
     mqtt_string(Id::Username, "user name", username)?;
-    let identity = identity(&client_id_prefix, username, v.text(Id::Password)?)?;
+    let mut identity = identity(&client_id_prefix, username, v.text(Id::Password)?)?;
+    identity.broker = broker_template;
     let distinct = identity
         .client_id_prefix
         .as_ref()
@@ -132,6 +132,41 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
 
 /// Per-connection placeholders in the client id prefix, user name and password. A password's text
 /// is never quoted, not even a wrong placeholder of it.
+/// The Server setting: a list of brokers, or a template that gives each connection its own (the
+/// list then holds what it gives the first connection of the first group, to check it early).
+fn servers(text: &str, port: u16) -> Result<(Vec<BrokerAddress>, Option<Template>), ConfigError> {
+    let template = Template::parse(text.as_bytes())
+        .map_err(|m| bad(Id::Server, format!("server '{text}': {m}")))?;
+    let Some(t) = template else {
+        let brokers = parse_brokers(text, port).map_err(|e| bad(Id::Server, e))?;
+        return Ok((brokers, None));
+    };
+    if let Some(p) = t.first_per_message() {
+        return Err(bad(
+            Id::Server,
+            format!("server '{text}': {p} changes per message; {PER_CONNECTION}"),
+        ));
+    }
+    if text.contains(',') {
+        return Err(bad(
+            Id::Server,
+            format!(
+                "server '{text}': a template names one broker per connection; list several \
+                 brokers without templates"
+            ),
+        ));
+    }
+    let first = t.expand_string(&Vars {
+        conn: 0,
+        conn_test: 0,
+        client_id: "device",
+        seq: 0,
+    });
+    let broker = parse_broker(first.trim(), port)
+        .map_err(|e| bad(Id::Server, format!("server '{text}' gives {e}")))?;
+    Ok((vec![broker], Some(t)))
+}
+
 fn identity(
     prefix: &str,
     username: &str,
@@ -173,6 +208,7 @@ fn identity(
         client_id_prefix,
         username: per_connection(Id::Username, "user name", username)?,
         password,
+        broker: None,
     })
 }
 
@@ -408,6 +444,24 @@ pub(super) mod tests {
         )
         .unwrap_err();
         assert_eq!(e.setting, Some(Id::ClientIdSuffix));
+    }
+
+    #[test]
+    fn a_server_template_is_checked_before_any_connection() {
+        let ok =
+            ConnectConfig::from_json(&CONNECT.replace("127.0.0.1", "node{{conn.test:2}}")).unwrap();
+        assert!(ok.identity.broker.is_some());
+        assert_eq!(ok.brokers[0].label(), "node00:1883");
+        for (server, says) in [
+            ("n{{seq}}", "changes per message"),
+            ("n{{conn}},other", "one broker per connection"),
+            ("n{{nope}}", "server 'n{{nope}}'"),
+            ("tcp://n{{conn}}", "gives 'tcp://n0' should be a host name"),
+        ] {
+            let e = ConnectConfig::from_json(&CONNECT.replace("127.0.0.1", server)).unwrap_err();
+            assert_eq!(e.setting, Some(Id::Server), "{server}: {e}");
+            assert!(e.to_string().contains(says), "{server}: {e}");
+        }
     }
 
     #[test]

@@ -9,10 +9,9 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use once_cell::sync::Lazy;
 
-use super::brokers::parse_brokers;
 use super::csv::records;
 use crate::client::Secret;
-use crate::sampler::config::{IdentityRow, IdentityRows};
+use crate::sampler::config::{parse_brokers, IdentityRow, IdentityRows};
 
 /// Larger files are refused rather than read: 64 MiB holds a million rows of ordinary devices.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;

@@ -7,7 +7,6 @@
 
 mod addresses;
 mod broker_stats;
-mod brokers;
 mod clock;
 mod connect;
 mod csv;

@@ -16,6 +16,9 @@ pub struct IdentityTemplates {
     pub client_id_prefix: Option<Template>,
     pub username: Option<Template>,
     pub password: Option<SecretTemplate>,
+    /// The Server setting as a template (`node{{conn.test:1}}.cluster:1883`, say): each
+    /// connection's broker is what it gives.
+    pub broker: Option<Template>,
 }
 
 impl IdentityTemplates {

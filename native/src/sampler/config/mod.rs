@@ -17,7 +17,7 @@ mod subscribe;
 mod transport;
 mod unsubscribe;
 
-pub use broker::{BrokerAddress, Placement};
+pub use broker::{parse_broker, parse_brokers, BrokerAddress, Placement};
 pub use broker_stats::BrokerStatsConfig;
 pub use clock::{ClockRole, ClockSettings};
 pub use connect::{ConnectConfig, ConnectV5};

@@ -11,8 +11,8 @@ use bytes::BytesMut;
 use crate::client::{Credentials, OwnCertificate, PerConnection, Secret};
 use crate::sampler::client_id::next_client_id;
 use crate::sampler::config::{
-    bad, BrokerAddress, CertificateSource, ConfigError, ConnectConfig, Id, IdentityRow, Placement,
-    Protocol, RowSource,
+    bad, parse_broker, BrokerAddress, CertificateSource, ConfigError, ConnectConfig, Id,
+    IdentityRow, Placement, Protocol, RowSource,
 };
 use crate::sampler::template::Vars;
 use crate::transport::{ClientIdentity, Endpoint, TlsContext, TlsInput, Transport};
@@ -217,40 +217,42 @@ fn certificate(
     }
 }
 
-/// The group's brokers: the Server setting's, then any an identity file's rows add.
+/// The group's brokers: the Server setting's (its list, or what its template gives each
+/// connection), then any an identity file's rows add.
 struct Brokers {
+    /// The transport of the Server setting's first broker; the others' are made from it.
+    base: Transport,
     endpoints: Vec<Arc<Endpoint>>,
     by_label: HashMap<String, u32>,
-    /// How many of `endpoints` the Server setting gave (placement spreads over these).
+    /// How many of `endpoints` the Server setting's list gave (placement spreads over these).
     listed: usize,
 }
 
 impl Brokers {
     fn new(config: &ConnectConfig) -> Result<Brokers, ConfigError> {
         let first = &config.brokers[0];
-        let transport = transport(config, &first.host)?;
         let mut b = Brokers {
+            base: transport(config, &first.host)?,
             endpoints: Vec::new(),
             by_label: HashMap::new(),
-            listed: config.brokers.len(),
+            listed: 0,
         };
-        for address in &config.brokers {
-            b.add(address, &transport, Id::Server)?;
+        if config.identity.broker.is_none() {
+            for address in &config.brokers {
+                b.add(address, Id::Server)?;
+            }
+            b.listed = config.brokers.len();
         }
         Ok(b)
     }
 
-    fn add(
-        &mut self,
-        address: &BrokerAddress,
-        base: &Transport,
-        setting: Id,
-    ) -> Result<u32, ConfigError> {
+    fn add(&mut self, address: &BrokerAddress, setting: Id) -> Result<u32, ConfigError> {
         let label = address.label();
         if let Some(i) = self.by_label.get(&label) {
             return Ok(*i);
         }
-        let transport = base
+        let transport = self
+            .base
             .for_host(&address.host)
             .map_err(|e| bad(setting, e.to_string()))?;
         let i = u32::try_from(self.endpoints.len()).unwrap_or(u32::MAX);
@@ -278,10 +280,19 @@ impl Brokers {
                 host: b.host.clone(),
                 port: if b.port == 0 { config.port } else { b.port },
             };
-            let base = self.endpoints[0].transport.clone();
-            return self.add(&address, &base, Id::IdentityFile);
+            return self.add(&address, Id::IdentityFile);
         }
-        let n = self.listed as u64;
+        if let Some(t) = &config.identity.broker {
+            let text = t.expand_string(&index_vars(conn_base, slot, client_id));
+            let address = parse_broker(text.trim(), config.port).map_err(|e| {
+                bad(
+                    Id::Server,
+                    format!("the connection of client id {client_id}: {e}"),
+                )
+            })?;
+            return self.add(&address, Id::Server);
+        }
+        let n = self.listed.max(1) as u64;
         let i = match config.placement {
             Placement::RoundRobin => (conn_base + slot as u64) % n,
             Placement::ClientIdHash => fnv1a(client_id.as_bytes()) % n,
@@ -353,6 +364,40 @@ mod tests {
         assert_eq!(labels, ["b:1884", "c:1883", "a:1883", "b:1884", "c:1883"]);
         // nothing of their own but the broker: connections of one broker share one
         assert!(Arc::ptr_eq(&f.own[0], &f.own[3]));
+    }
+
+    #[test]
+    fn a_server_template_gives_each_connection_its_node() {
+        let c = config(
+            r#"{"server":"node{{conn.test:2}}.cluster","port":"8883","connections":"3",
+                "clientIdPrefix":"dev-{{conn.test}}","clientIdSuffix":false}"#,
+        );
+        let f = fleet(&c, 4).unwrap();
+        assert_eq!(
+            f.brokers,
+            [
+                "node04.cluster:8883",
+                "node05.cluster:8883",
+                "node06.cluster:8883"
+            ]
+        );
+        assert_eq!(f.broker_of, [0, 1, 2]);
+        // the same node twice is one broker
+        let same = config(r#"{"server":"n{{conn:1}}x","connections":"2"}"#);
+        assert_eq!(fleet(&same, 0).unwrap().brokers, ["n0x:1883", "n1x:1883"]);
+        // what a template gives is checked per connection, the connection named
+        let bad_port = config(
+            r#"{"server":"h:1{{conn.test}}000","connections":"1","clientIdPrefix":"d{{conn.test}}",
+                "clientIdSuffix":false}"#,
+        );
+        let Err(e) = fleet(&bad_port, 70) else {
+            panic!("port 170000 taken");
+        };
+        let e = e.to_string();
+        assert!(
+            e.contains("the connection of client id d70: 'h:170000': port '170000'"),
+            "{e}"
+        );
     }
 
     #[test]
