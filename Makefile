@@ -3,7 +3,7 @@
 #   make build   plugin jar (cargo + javac; this machine's native library only) and a JMeter 5.6.3 in
 #                target/jmeter with the plugin in lib/ext
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
-#   make docs    README.md's reference tables rewritten from the settings description (contract/)
+#   make docs    the reference tables of docs/ rewritten from the settings description (contract/)
 #   make dashboard-picture  docs/images/dashboard.png: the Grafana dashboard drawn from a real run (Prometheus)
 #   make test    rustfmt, clippy, cargo test, Java unit tests, the multi-platform jar (as `make platforms`),
 #                the engine's unit tests for linux-aarch64 under qemu-user, end-to-end tests (JMeter + Mosquitto)
@@ -107,7 +107,7 @@ test-e2e:
 	@test -x $(JMETER) && test -f $(JAR) || $(MAKE) --no-print-directory build
 	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal) tests/ $(PYTEST_ARGS)
 
-## docs: README.md's reference tables (settings, variables) rewritten from contract/*.json
+## docs: the reference tables of docs/ (settings, variables) rewritten from contract/*.json
 docs:
 	$(MVN) $(MVNFLAGS) -q test -Dskip.cargo=true -Dtest=ReferenceTest -Dmqttload.writeReference=true \
 	  -Dsurefire.failIfNoSpecifiedTests=false

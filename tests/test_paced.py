@@ -69,7 +69,7 @@ def test_burst_publish_sets_sent_and_rate(build, mosquitto, run_jmeter):
 
 
 def test_paced_bench_prints_the_schedule_lag(build, bench_engine):
-    """`make bench-paced` small: its figures come from the full run (README, Performance)."""
+    """`make bench-paced` small: its figures come from the full run (docs/performance.md)."""
     import subprocess
     from conftest import REPO, ensure_mosquitto
     ensure_mosquitto()

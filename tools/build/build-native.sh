@@ -5,8 +5,8 @@
 #
 #   linux-x86_64, linux-aarch64  cargo-zigbuild against glibc 2.17 (zig's own glibc stubs: no sysroot)
 #   windows-x86_64               cargo with Debian's mingw-w64 (x86_64-pc-windows-gnu)
-#   macos-x86_64, macos-aarch64  not in the default set: linking needs Apple's SDK (SDKROOT=...), see README
-#                                "Supported platforms"; asked for by name, they are tried with cargo-zigbuild
+#   macos-x86_64, macos-aarch64  not in the default set: linking needs Apple's SDK (SDKROOT=...), see
+#                                docs/platforms.md; asked for by name, they are tried with cargo-zigbuild
 #
 # Prints the seconds and the size of every library. Install what it needs: tools/build/install-deps.sh platforms.
 set -euo pipefail

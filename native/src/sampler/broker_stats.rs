@@ -56,7 +56,7 @@ struct Figure {
     topics: &'static [&'static str],
 }
 
-/// Mosquitto's (`$SYS/broker`) and EMQX's (`$SYS/brokers`) names; the README lists them.
+/// Mosquitto's (`$SYS/broker`) and EMQX's (`$SYS/brokers`) names; docs/elements/broker-statistics.md lists them.
 const FIGURES: &[Figure] = &[
     Figure {
         name: "MQTT_BROKER_CLIENTS",

@@ -183,6 +183,6 @@ public final class NativeLoader {
         return "mqttload: no native library for " + platform + " in " + jar + " (" + resourcePath(platform)
                 + ", and none on java.library.path); supported: "
                 + (supported.isEmpty() ? "none" : String.join(", ", supported))
-                + "; see README 'Supported platforms': build the jar on this platform with `make build`";
+                + "; see docs/platforms.md: build the jar on this platform with `make build`";
     }
 }

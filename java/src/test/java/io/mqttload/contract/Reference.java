@@ -7,15 +7,16 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The reference tables of README.md, written from the settings and results description: one table per element
- * (its settings in the order its GUI shows them) and one per element that sets JMeter variables.
- * {@link ReferenceTest} fails when README.md holds other tables than these, and rewrites them on request.
+ * The reference tables of the docs (docs/elements/, docs/results.md), written from the settings and results
+ * description: one table per element (its settings in the order its GUI shows them) and one per element that
+ * sets JMeter variables.
+ * {@link ReferenceTest} fails when the docs hold other tables than these, and rewrites them on request.
  */
 final class Reference {
     private Reference() {
     }
 
-    /** The marker lines around a generated table in README.md. */
+    /** The marker lines around a generated table in the docs. */
     static String begin(String name) {
         return "<!-- reference:" + name + " (generated from contract/; `make docs` rewrites it) -->";
     }

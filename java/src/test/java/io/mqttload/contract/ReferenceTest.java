@@ -8,33 +8,61 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * README.md's reference tables are what the description says: each table between its markers is the one
- * {@link Reference} writes. With {@code -Dmqttload.writeReference=true} ({@code make docs}) the test writes them
- * instead of comparing.
+ * The docs' reference tables (README.md and docs/, each table in one file) are what the description says: each
+ * table between its markers is the one {@link Reference} writes. With {@code -Dmqttload.writeReference=true}
+ * ({@code make docs}) the test writes them instead of comparing.
  */
 class ReferenceTest {
-    private static final Path README = Paths.get(System.getProperty("user.dir")).resolve("README.md");
+    private static final Path ROOT = Paths.get(System.getProperty("user.dir"));
+
+    private static List<Path> docs() throws IOException {
+        List<Path> files = new ArrayList<>();
+        files.add(ROOT.resolve("README.md"));
+        try (Stream<Path> walk = Files.walk(ROOT.resolve("docs"))) {
+            files.addAll(walk.filter(p -> p.toString().endsWith(".md")).sorted().collect(Collectors.toList()));
+        }
+        return files;
+    }
 
     @Test
-    void readmeTablesAreTheDescriptions() throws IOException {
-        String text = new String(Files.readAllBytes(README), StandardCharsets.UTF_8);
-        String updated = text;
+    void docsTablesAreTheDescriptions() throws IOException {
+        Map<Path, String> texts = new LinkedHashMap<>();
+        for (Path p : docs()) {
+            texts.put(p, new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
+        }
+        Map<Path, String> updated = new LinkedHashMap<>(texts);
         for (String[] table : Reference.tables()) {
             String begin = Reference.begin(table[0]);
             String end = Reference.end(table[0]);
-            int a = updated.indexOf(begin);
-            int b = updated.indexOf(end);
-            assertTrue(a >= 0 && b > a, "README.md has no '" + begin + "' ... '" + end + "'");
-            updated = updated.substring(0, a + begin.length()) + "\n" + table[1] + updated.substring(b);
+            List<Path> holders = updated.keySet().stream().filter(p -> updated.get(p).contains(begin))
+                    .collect(Collectors.toList());
+            assertEquals(1, holders.size(), "'" + begin + "' should be in one file of README.md and docs/: " + holders);
+            Path file = holders.get(0);
+            String text = updated.get(file);
+            int a = text.indexOf(begin);
+            int b = text.indexOf(end);
+            assertTrue(a >= 0 && b > a, ROOT.relativize(file) + " has no '" + end + "' after '" + begin + "'");
+            updated.put(file, text.substring(0, a + begin.length()) + "\n" + table[1] + text.substring(b));
         }
-        if (Boolean.getBoolean("mqttload.writeReference")) {
-            Files.write(README, updated.getBytes(StandardCharsets.UTF_8));
-            return;
+        for (Map.Entry<Path, String> e : updated.entrySet()) {
+            if (Boolean.getBoolean("mqttload.writeReference")) {
+                if (!e.getValue().equals(texts.get(e.getKey()))) {
+                    Files.write(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8));
+                }
+            } else {
+                assertEquals(e.getValue(), texts.get(e.getKey()),
+                        ROOT.relativize(e.getKey()) + "'s reference tables are stale: run `make docs`");
+            }
         }
-        assertEquals(updated, text, "README.md's reference tables are stale: run `make docs`");
     }
 }

@@ -40,7 +40,7 @@ class NativeLoaderTest {
         assertTrue(m.startsWith("mqttload: no native library for linux-aarch64 in mqttload-jmeter-1.0.jar"), m);
         assertTrue(m.contains("/native/linux-aarch64/libmqttload.so"), m);
         assertTrue(m.contains("supported: linux-x86_64, macos-aarch64;"), m);
-        assertTrue(m.contains("README 'Supported platforms'"), m);
+        assertTrue(m.contains("see docs/platforms.md"), m);
         assertTrue(m.contains("make build"), m);
         assertTrue(NativeLoader.missingMessage("x-y", "j.jar", Arrays.asList()).contains("supported: none;"));
     }
