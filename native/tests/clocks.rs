@@ -65,7 +65,7 @@ async fn group(port: u16, prefix: &str, clock: &str) -> ConnectionGroup {
     );
     let g =
         ConnectionGroup::new(ConnectConfig::from_json(&json).expect("settings")).expect("group");
-    let o = g.connect().await;
+    let o = mqttload::sampler::connect(&g).await;
     assert!(o.success, "{o:?}");
     g
 }

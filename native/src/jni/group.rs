@@ -71,7 +71,7 @@ export! {
         probe: JObject<'caller>,
     ) -> JObject<'caller> {
         sample(env, &probe, group, Element::Connect, async |g, sd| {
-            g.connect_until(sd).await
+            crate::sampler::connect_until(g, sd).await
         })
     }
 }

@@ -6,6 +6,7 @@ mod broker_stats;
 mod client_id;
 pub mod clock_sync;
 pub mod config;
+mod connect;
 pub mod envelope;
 mod group;
 pub mod live;
@@ -30,6 +31,7 @@ pub use config::{
     BrokerStatsConfig, ConfigError, ConnectConfig, DisconnectSettings, PublishConfig,
     RateFinderConfig, RequestConfig, ResponderConfig, SubscribeConfig, UnsubscribeConfig,
 };
+pub use connect::{connect, connect_until};
 pub use group::{
     number_connections_from_zero, set_connect_concurrency, ConnectionGroup,
     DEFAULT_CONNECT_CONCURRENCY,

@@ -2,8 +2,15 @@
 
 use std::time::Duration;
 
-use super::clock_sync::ClockReading;
 use super::stats::{Distribution, LatencySummary};
+
+/// This engine's clock against the reference's, as a Subscribe sample reports it, µs (the clock
+/// offsets between engines: `clock_sync`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockReading {
+    pub offset_us: i64,
+    pub uncertainty_us: i64,
+}
 
 pub const OK: &str = "200";
 /// No connection, or not connected (the XMeter plugin's code for it).

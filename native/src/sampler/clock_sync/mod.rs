@@ -23,6 +23,7 @@ use crate::metrics::METRICS;
 
 use super::config::{refer, ClockRole, ClockSettings, Id};
 use super::group::ConnectionGroup;
+pub use super::outcome::ClockReading;
 
 pub use offsets::{Offsets, Reading};
 pub use peer::{ClockError, Peer, PeerConfig};
@@ -30,13 +31,6 @@ pub use wire::Topics;
 
 /// How long the clock connection's DISCONNECT may take at the test's end.
 const STOP_WAIT: Duration = Duration::from_secs(1);
-
-/// This engine's clock against the reference's, as a Subscribe sample reports it, µs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClockReading {
-    pub offset_us: i64,
-    pub uncertainty_us: i64,
-}
 
 impl From<Reading> for ClockReading {
     fn from(r: Reading) -> ClockReading {
@@ -87,7 +81,7 @@ pub fn stop() {
 
 /// A group of a Connect element that asks for clock offsets has connected: the first one of the
 /// test run starts the engine's peer, with its broker and first connection's credentials.
-pub(super) fn join(group: &ConnectionGroup) {
+pub(in crate::sampler) fn join(group: &ConnectionGroup) {
     let settings = group.config().clock.clone();
     if settings.role == ClockRole::Off {
         return;
