@@ -189,11 +189,14 @@ impl Task {
         };
         // Control traffic is not load: a `#` subscription of the load's must not count it.
         let control = is_control(&p.topic);
-        // One copy per subscription: a sink whose two filters both match counts it once.
+        // One copy per subscription: a sink whose two filters both match counts it once. A sink
+        // closed before its detach reached this task (a freed subscriber) takes nothing: what
+        // it would have dropped is counted unrouted instead.
         let mut reached: Vec<&Arc<dyn MessageSink>> = Vec::new();
         for r in &self.routes {
             if topic_matches(&r.matches, &p.topic)
                 && (!control || r.sink.takes_control())
+                && r.sink.is_open()
                 && !reached.iter().any(|s| Arc::ptr_eq(s, &r.sink))
             {
                 r.sink.on_message(&delivery);
