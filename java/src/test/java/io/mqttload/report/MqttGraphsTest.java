@@ -75,6 +75,26 @@ class MqttGraphsTest {
     }
 
     @Test
+    void aLongSubscribeBatchIsDrawnOverItsWait() {
+        SampleMetadata meta = new SampleMetadata(',', "timeStamp", "elapsed", "label", "responseCode",
+                "responseMessage", "threadName", "success", "IdleTime");
+        MessageRateGraph graph = new MessageRateGraph();
+        graph.setConsumedMetadata(meta, 0);
+        // waited 60 s (59,995 ms idle, then 5 ms: the batch's worst latency) for 600 messages, from 100,000
+        Sample batch = new Sample(row++, meta, "159995", "5", "S", "200", "Received 600 of message.", "t 1-1",
+                "true", "59995");
+        Map<Double, Double> points = run(graph, batch).get("S received");
+        assertEquals(60, points.size(), points.toString());
+        points.values().forEach(v -> assertEquals(10.0, v, 0.001, points.toString()));
+        // a short batch stays one row
+        MessageRateGraph again = new MessageRateGraph();
+        again.setConsumedMetadata(meta, 0);
+        Sample brief = new Sample(row++, meta, "200995", "5", "S", "200", "Received 7 of message.", "t 1-1",
+                "true", "300");
+        assertEquals(Map.of(200000.0, 7.0), run(again, brief).get("S received"));
+    }
+
+    @Test
     void subscribeRowsAreKnownByTheirMessage() {
         assertEquals(0, MqttRows.received(sample(1000, "S", "Received 0 of message.", 1)));
         assertEquals(1234, MqttRows.received(sample(1000, "S", "Received 1234 of message. (missing 3)", 1234)));
