@@ -18,6 +18,8 @@
 #                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
 #                fails unless both stay within 5 % after warm-up (not in CI)
+#   make dist    the release archive target/archive/mqttload-<version>.zip: the jar, mqttload.properties, the examples,
+#                summarize.py, the Grafana dashboard, INSTALL (unpacks into JMeter's home; `make platforms` first)
 #   make platforms       the release jar: a library per shipped platform (Linux x86-64/aarch64 for glibc >= 2.17,
 #                        Windows x86-64; tools/build/build-native.sh), and target/jmeter with it
 #   make test-platforms  the Rust unit tests built for linux-aarch64 (under qemu-user) and windows-x86_64 (under wine)
@@ -38,7 +40,7 @@ FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
 .PHONY: platforms test-platforms test-aarch64
-.PHONY: docs dashboard-picture
+.PHONY: docs dashboard-picture dist dist-archive
 .PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
@@ -68,7 +70,7 @@ demo: build
 
 ## test: everything CI runs (first installs what is missing: tools/build/install-deps.sh), on the jar that ships
 ## (every platform's library), with the engine's unit tests also run for linux-aarch64 under qemu-user
-test: deps fmt-check clippy cargo-test test-java test-aarch64 test-e2e
+test: deps fmt-check clippy cargo-test test-java dist-archive test-aarch64 test-e2e
 test: export MQTTLOAD_REQUIRE_PLATFORMS = 1
 
 deps:
@@ -120,6 +122,13 @@ dashboard-picture: build
 	MQTTLOAD_DASHBOARD_PICTURE=$(CURDIR)/docs/images/dashboard.png \
 	  MQTTLOAD_PICTURE_DEVICES=$(or $(PICTURE_DEVICES),2000) MQTTLOAD_PICTURE_DURATION_S=$(or $(PICTURE_DURATION_S),90) \
 	  PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_metrics.py
+
+## dist: the release archive, target/archive/mqttload-<version>.zip (JMeter-home paths: the jar in lib/ext, the
+## results settings, examples and tools under bin/, MQTTLOAD-INSTALL.txt), from the jar `make platforms` builds
+dist: platforms dist-archive
+
+dist-archive:
+	$(PYTHON) tools/build/dist.py
 
 ## platforms: the jar with every shipped platform's library (what CI tests and a release ships)
 platforms:

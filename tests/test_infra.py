@@ -86,3 +86,16 @@ def test_plugin_jar_holds_classes_and_native_library(build):
                 "BrokerStatsSampler"):
         assert "io/mqttload/jmeter/%s.class" % cls in names
     assert "io/mqttload/jni/NativeLib.class" in names
+
+
+def test_every_example_shows_a_gui_user_its_results():
+    """A plan opened in the GUI shows something when run: a Summary Report (no file: nothing written by jmeter -n),
+    and a View Results Tree, disabled (it holds every sample in memory), to switch on."""
+    import re as _re
+    for plan in sorted((REPO / "examples").glob("*.jmx")):
+        text = plan.read_text()
+        summary = _re.search(r'<ResultCollector guiclass="SummaryReport"[^>]*enabled="(\w+)">.*?'
+                             r'<stringProp name="filename">([^<]*)</stringProp>', text, _re.S)
+        tree = _re.search(r'<ResultCollector guiclass="ViewResultsFullVisualizer"[^>]*enabled="(\w+)"', text)
+        assert summary and summary.group(1) == "true" and summary.group(2) == "", plan.name
+        assert tree and tree.group(1) == "false", plan.name

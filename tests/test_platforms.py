@@ -189,7 +189,8 @@ def test_plugins_manager_descriptor():
     version = re.search(r"^  <version>(.*)</version>", (REPO / "pom.xml").read_text(), re.M).group(1)
     assert version in e["versions"], (version, list(e["versions"]))
     v = e["versions"][version]
-    assert v["downloadUrl"].endswith("/mqttload-jmeter-%s.jar" % version)
+    # the release archive (make dist): its paths are JMeter's, which the Plugins Manager unpacks zips into
+    assert v["downloadUrl"].endswith("/mqttload-%s.zip" % version)
     assert v["libs"] == {} and v["depends"] == []
     assert v["minJmeterVersion"] == "5.6"
 

@@ -206,4 +206,19 @@ root = plan.render(2)
 # the TestPlan's own tree holds the thread groups
 import sys
 out = HEADER + root + "\n  </hashTree>\n</jmeterTestPlan>\n"
+# what a GUI user looks at: a Summary Report, and a View Results Tree to enable
+LISTENERS = """
+      <ResultCollector guiclass="SummaryReport" testclass="ResultCollector" testname="Summary Report" enabled="true">
+        <stringProp name="TestPlan.comments">What JMeter's GUI shows of a run: samples, response times, errors and throughput per element (MQTT bursts and batches; messages are in the JTL's SampleCount and the dashboard's MQTT graphs). Costs nothing in jmeter -n runs: it writes no file.</stringProp>
+        <boolProp name="ResultCollector.error_logging">false</boolProp>
+        <stringProp name="filename"></stringProp>
+      </ResultCollector>
+      <hashTree/>
+      <ResultCollector guiclass="ViewResultsFullVisualizer" testclass="ResultCollector" testname="View Results Tree" enabled="false">
+        <stringProp name="TestPlan.comments">Enable it in the GUI to see each sample's response (Subscribe: tick Put received payloads in the response data). Disabled: it holds every sample in memory.</stringProp>
+        <boolProp name="ResultCollector.error_logging">false</boolProp>
+        <stringProp name="filename"></stringProp>
+      </ResultCollector>
+      <hashTree/>"""
+out = out.replace("</TestPlan>\n    <hashTree>", "</TestPlan>\n    <hashTree>" + LISTENERS, 1)
 open(sys.argv[1], "w").write(out)
