@@ -5,6 +5,7 @@
 #   make demo    build, start an embedded broker (or use MQTT_BROKER=host:port), run examples/quickstart.jmx
 #   make docs    the reference tables of docs/ rewritten from the settings description (contract/)
 #   make dashboard-picture  docs/images/dashboard.png: the Grafana dashboard drawn from a real run (Prometheus)
+#   make screenshots  docs/images/elements/: every element's GUI, as the docs show it
 #   make test    rustfmt, clippy, cargo test, Java unit tests, the multi-platform jar (as `make platforms`),
 #                the engine's unit tests for linux-aarch64 under qemu-user, end-to-end tests (JMeter + Mosquitto)
 #   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS
@@ -40,7 +41,7 @@ FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 30
 
 .PHONY: platforms test-platforms test-aarch64
-.PHONY: docs dashboard-picture dist dist-archive
+.PHONY: docs dashboard-picture dist dist-archive screenshots
 .PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
@@ -122,6 +123,14 @@ dashboard-picture: build
 	MQTTLOAD_DASHBOARD_PICTURE=$(CURDIR)/docs/images/dashboard.png \
 	  MQTTLOAD_PICTURE_DEVICES=$(or $(PICTURE_DEVICES),2000) MQTTLOAD_PICTURE_DURATION_S=$(or $(PICTURE_DURATION_S),90) \
 	  PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider tests/test_metrics.py
+
+## screenshots: docs/images/elements/, each element's tabs in JMeter's look with a new element's values, and the
+## texts each shows (the screenshot test fails when a GUI's fields change and its picture was not taken again)
+screenshots:
+	@bash tools/build/install-deps.sh
+	$(XVFB_RUN) $(MVN) $(MVNFLAGS) -q test -Dskip.cargo=true -Dtest=GuiScreenshotTest -Dmqttload.writeScreenshots=true \
+	  -Dsurefire.failIfNoSpecifiedTests=false
+	@test -n "$$(ls docs/images/elements/*.png 2>/dev/null)" || { echo "screenshots: none taken (no display, no xvfb-run?)"; exit 1; }
 
 ## dist: the release archive, target/archive/mqttload-<version>.zip (JMeter-home paths: the jar in lib/ext, the
 ## results settings, examples and tools under bin/, MQTTLOAD-INSTALL.txt), from the jar `make platforms` builds

@@ -44,7 +44,8 @@ import io.mqttload.jmeter.Keys;
  * a scroll pane as wide as JMeter's element panel on a 1024x768 screen, it needs no horizontal scroll bar (nor
  * a vertical one), with
  * its default values and with long ones, on every tab; nothing is cut off at the right; every field round-trips.
- * Screenshots of every tab go to target/gui-screenshots/&lt;look&gt;/.
+ * Screenshots of every tab go to target/gui-screenshots/&lt;look&gt;/; JMeter's look's are the docs' pictures
+ * ({@link DocsPictures}).
  */
 class GuiScreenshotTest {
     /**
@@ -106,7 +107,11 @@ class GuiScreenshotTest {
         eachTab(tabs, tab -> {
             String where = look + " " + kind.name + (tab.isEmpty() ? "" : " / " + tab);
             // the picture first: it shows what a failing check below is about
-            screenshot(gui, width, new File(OUT, look + "/" + kind.name + slug(tab) + ".png"));
+            File png = new File(OUT, look + "/" + kind.name + slug(tab) + ".png");
+            screenshot(gui, width, png);
+            if (DocsPictures.LOOK.equals(look)) {
+                DocsPictures.picture(kind.name + slug(tab), gui, png);
+            }
             fits(pane, gui, where + " (defaults)");
             Dimension own = Widgets.content(gui).getPreferredSize();
             report.add(String.format(Locale.ROOT, "%s: preferred %dx%d below JMeter's name and comments panel,"
