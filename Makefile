@@ -12,6 +12,7 @@
 #                connects/s, memory), per-sample cost against JMeter's floor
 #   make bench-paced  paced publishing's schedule lag: 10,000 connections each every 10 s (PACED_* to change)
 #   make bench-identities  10,000 connections with and without a user name, password or certificate per device
+#   make bench-results  JMeter's cost per sample with its default result settings and with ours, side by side
 #   make bench-metrics  the live metrics' cost: throughput and 19,000 idle connections, endpoint off and on
 #   make bench-request  request/response: 10,000 devices each answering a request every 10 s (REQ_* to change)
 #   make rate-finder  the MQTT Rate Finder against a stock and a tuned Mosquitto: each step's figures, whose limit
@@ -42,7 +43,7 @@ SOAK_MINUTES ?= 30
 
 .PHONY: platforms test-platforms test-aarch64
 .PHONY: docs dashboard-picture dist dist-archive screenshots
-.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak clean
+.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-results bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak clean
 
 all: build
 
@@ -217,6 +218,11 @@ rate-finder: build
 	$(PYTHON) tools/bench/ratefinder.py $(or $(RF_BROKERS),both)
 
 # per-sample cost through JMeter against its floor (a Java Request doing nothing); SAMPLES (default 200000)
+## bench-results: JMeter's cost per sample with its default result settings, jmeter-test.properties and
+## mqttload.properties, side by side (SAMPLES, ROUNDS)
+bench-results: build
+	$(PYTHON) tools/bench/results_cost.py $(or $(SAMPLES),400000) $(or $(ROUNDS),3)
+
 bench-per-sample: build
 	$(PYTHON) tools/bench/per_sample.py $(SAMPLES)
 

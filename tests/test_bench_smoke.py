@@ -42,6 +42,15 @@ def test_per_sample_bench_prints_the_floor_and_our_samplers(build):
         assert "| " + row + " |" in out, out
 
 
+def test_results_bench_compares_jmeters_defaults_with_our_settings(build):
+    """make bench-results, small: JMeter's floor with its defaults, the tests' and the users' result settings."""
+    ensure_mosquitto()
+    out = run(["tools/bench/results_cost.py", "500", "1"])
+    for name in ("JMeter's defaults", "tools/test/jmeter-test.properties", "mqttload.properties"):
+        assert "| %s | " % name in out, out
+    assert "x JMeter's defaults" in out, out
+
+
 def test_scale_bench_holds_connections_through_distributed_mode(build):
     ensure_mosquitto()
     out = run(["tools/bench/scale.py", "2", "200", "3"])

@@ -48,12 +48,14 @@ def feed(port, count, stop):
     p.wait()
 
 
-def run(kind, qos, samples, port, workdir, broker_log):
-    tag = f"{kind}-q{qos}-{samples}"
+def run(kind, qos, samples, port, workdir, broker_log, props=PROPS, tag=""):
+    """(CPU seconds of the JMeter process, wall seconds of the samples) of one run; `props` is the -q file of
+    result settings (None: JMeter's own defaults)."""
+    tag = f"{kind}-q{qos}-{samples}{tag}"
     jtl = os.path.join(workdir, tag + ".jtl")
-    cmd = [JMETER, "-n", "-t", PLAN, "-l", jtl, "-j", os.path.join(workdir, tag + ".log"), "-q", PROPS,
-           "-Jbroker.host=127.0.0.1", f"-Jbroker.port={port}", f"-J{kind}=1", f"-Jqos={qos}",
-           f"-Jsamples={samples}"]
+    cmd = [JMETER, "-n", "-t", PLAN, "-l", jtl, "-j", os.path.join(workdir, tag + ".log")]
+    cmd += ["-q", props] if props else []
+    cmd += ["-Jbroker.host=127.0.0.1", f"-Jbroker.port={port}", f"-J{kind}=1", f"-Jqos={qos}", f"-Jsamples={samples}"]
     def subscribes():
         with open(broker_log) as f:
             return f.read().count("mqttload/per-sample-in")
