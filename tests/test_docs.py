@@ -66,3 +66,13 @@ def test_every_docs_page_is_reachable_from_the_readme():
         todo.extend(target for target, _ in links(page))
     unreached = [p.relative_to(REPO) for p in (REPO / "docs").rglob("*.md") if p.resolve() not in seen]
     assert not unreached, unreached
+
+
+def test_every_examples_properties_are_listed_with_their_defaults():
+    """In each plan's Test Plan comment (JMeter keeps it when it saves a plan) and in examples/README.md."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, str(REPO / "tools" / "build" / "plans" / "example_props.py"), "--check"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr

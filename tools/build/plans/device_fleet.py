@@ -189,10 +189,8 @@ plan = element("TestPlan", "TestPlanGui", "TestPlan", "mqttload device fleet", {
     "TestPlan.functional_mode": False, "TestPlan.serialize_threadgroups": False,
     "TestPlan.tearDown_on_shutdown": True, "TestPlan.user_define_classpath": ""},
     [devices, backend, stats, commander],
-    "Device fleet (docs/device-fleet.md). Properties: devices, per_thread, connect_rate, interval_ms, "
-    "duration_s, qos, pad_bytes, command_every, command_timeout_ms, reply_delay_ms, settle_ms, tail_s, "
-    "device_user, device_password, identity_file, identity_first_row, broker.host, broker.port, mqtt_version, "
-    "mqtt.user_name and mqtt.password (the backend's, commander's and statistics' login).")
+    "Device fleet (docs/device-fleet.md). mqtt.user_name and mqtt.password are the backend's, commander's and "
+    "statistics' login; device_user and device_password each device's.")
 
 HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 <!--
@@ -204,6 +202,7 @@ HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 root = plan.render(2)
 # the TestPlan's own tree holds the thread groups
+import os
 import sys
 out = HEADER + root + "\n  </hashTree>\n</jmeterTestPlan>\n"
 # what a GUI user looks at: a Summary Report, and a View Results Tree to enable
@@ -221,4 +220,8 @@ LISTENERS = """
       </ResultCollector>
       <hashTree/>"""
 out = out.replace("</TestPlan>\n    <hashTree>", "</TestPlan>\n    <hashTree>" + LISTENERS, 1)
+# every property with its default, at the end of the Test Plan comment (as every example has them)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import example_props  # noqa: E402
+out = example_props.with_comment(out, example_props.properties(out))
 open(sys.argv[1], "w").write(out)
