@@ -267,7 +267,17 @@ async fn the_brokers_sys_drops_break_a_step() {
     let g = group(proxy, 2, "").await;
     let settings = r#""topic":"rf/drops","qos":"1","payloadBytes":"40","startRate":"1000","maxRate":"1000",
         "stepMs":"2500","drainMs":"1500","maxP99Ms":"60000","maxLost":"1000000000","maxLagMs":"1000""#;
-    let steps = search_keeping_up(settings, &g, 1).await;
+    // $SYS comes through the same throttled connection as the load: on a busy machine a step may
+    // end before any $SYS value got through (its drops then read "-", judged by nothing): again
+    let mut attempt = 1;
+    let steps = loop {
+        let steps = search_keeping_up(settings, &g, 1).await;
+        if steps[0].stats[figure::RF_BROKER_DROPPED] >= 0 || attempt == 3 {
+            break steps;
+        }
+        eprintln!("no $SYS value within the step (a busy machine): searching again");
+        attempt += 1;
+    };
     let o = &steps[0];
     assert!(o.stats[figure::RF_BROKER_DROPPED] > 0, "{o:?}");
     assert_eq!(
