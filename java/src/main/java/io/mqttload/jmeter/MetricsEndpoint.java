@@ -40,11 +40,9 @@ final class MetricsEndpoint {
         asked = true;
         int port;
         String host;
-        String engine;
         try {
             port = JMeterUtils.getPropDefault(PORT_PROPERTY, -1);
             host = JMeterUtils.getPropDefault(HOST_PROPERTY, "127.0.0.1").trim();
-            engine = JMeterUtils.getPropDefault(ENGINE_PROPERTY, "").trim();
         } catch (RuntimeException e) { // JMeter's properties not loaded (outside JMeter)
             return;
         }
@@ -52,8 +50,7 @@ final class MetricsEndpoint {
             return;
         }
         try {
-            String label = engine.isEmpty() ? engineLabel(port) : engine;
-            int bound = NativeLib.startMetricsEndpoint(host, port, label);
+            int bound = NativeLib.startMetricsEndpoint(host, port, engineLabel(port));
             running = true;
             LOG.info("mqttload: metrics for Prometheus at http://{}:{}/metrics", host, bound);
         } catch (RuntimeException e) {
