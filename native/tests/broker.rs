@@ -273,7 +273,7 @@ async fn keep_alive_timeout_marks_the_group_disconnected() {
     }
     assert!(!g.is_connected());
     assert!(
-        g.not_connected_message().contains("PINGRESP"),
+        g.not_connected_message().contains("PINGREQ unanswered"),
         "{}",
         g.not_connected_message()
     );

@@ -32,6 +32,9 @@ pub enum ClientError {
     Lost(String),
     #[error("not connected")]
     NotConnected,
+    /// The connection's outbound limit (bytes) is full: the broker reads slower than we send.
+    #[error("not sent: {} KiB already wait for the broker to read them (the connection's outbound limit): the broker or the network is stalled or slow", .0 / 1024)]
+    OutboundFull(usize),
     #[error("cannot encode packet: {0}")]
     Encode(String),
 }

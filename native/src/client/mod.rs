@@ -9,8 +9,8 @@ mod topic;
 
 pub use error::ClientError;
 pub use options::{
-    Attempts, Authenticator, Credentials, OwnCertificate, PerConnection, Secret, SessionOptions,
-    DEFAULT_INFLIGHT_V3,
+    Attempts, Authenticator, Credentials, OwnCertificate, PerConnection, Ramp, ReconnectLimits,
+    Secret, SessionOptions, DEFAULT_INFLIGHT_V3, DEFAULT_OUTBOUND_LIMIT,
 };
 pub use progress::ConnectProgress;
 pub use session::{Carried, Delivery, MessageSink, PublishAck, Session, SubAckWait, UnsubAckWait};

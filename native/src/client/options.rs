@@ -2,10 +2,13 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use once_cell::sync::OnceCell;
+use rand::Rng;
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
 use crate::codec::{LastWill, Properties, ProtocolVersion};
 
@@ -164,7 +167,52 @@ pub struct SessionOptions {
     pub connect_properties: Properties,
     /// MQTT 5.0 enhanced authentication, when configured.
     pub authenticator: Option<Arc<dyn Authenticator>>,
+    /// Bytes a connection may hold for the broker before they are written (queued, waiting for
+    /// the in-flight window, or not yet taken by the socket); beyond it a publish fails at once.
+    pub outbound_limit: usize,
+    /// How fast a group's lost connections may connect again (None: each on its own backoff).
+    pub reconnect_limits: Option<ReconnectLimits>,
 }
+
+/// Shared by a group's connections: a broker back from a restart meets the handshake bound and
+/// the group's connect rate, not every lost connection at the same moment.
+#[derive(Debug, Clone)]
+pub struct ReconnectLimits {
+    /// Handshakes in flight at once (the process-wide bound the first connects take turns from).
+    pub handshakes: Arc<Semaphore>,
+    /// The group's connect rate, when it has one.
+    pub ramp: Option<Arc<Ramp>>,
+}
+
+/// Turns on a rate: each caller gets a start time at least `every` after the previous one's.
+#[derive(Debug)]
+pub struct Ramp {
+    every: Duration,
+    next: Mutex<Option<Instant>>,
+}
+
+impl Ramp {
+    /// None for a rate that is not a positive number.
+    pub fn per_second(rate: f64) -> Option<Ramp> {
+        (rate.is_finite() && rate > 0.0).then(|| Ramp {
+            every: Duration::from_secs_f64((1.0 / rate).min(3600.0)),
+            next: Mutex::new(None),
+        })
+    }
+
+    /// When the next caller may start: now, or later when others took the turns before it.
+    pub fn turn(&self) -> Instant {
+        let now = Instant::now();
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        let at = next.map_or(now, |n| n.max(now));
+        *next = Some(at + self.every);
+        at
+    }
+}
+
+/// The outbound limit when none is set: a few thousand typical telemetry messages, so a burst
+/// rarely waits on a healthy broker, while 10,000 connections to a stalled one hold 2.5 GiB at most.
+pub const DEFAULT_OUTBOUND_LIMIT: usize = 256 * 1024;
 
 impl SessionOptions {
     /// Plain TCP to `host:port`, no credentials, will or retries, keep-alive 30 s, connect timeout
@@ -191,6 +239,8 @@ impl SessionOptions {
             max_packet_size: 1 << 20,
             connect_properties: Properties::new(),
             authenticator: None,
+            outbound_limit: DEFAULT_OUTBOUND_LIMIT,
+            reconnect_limits: None,
         }
     }
 }
@@ -202,9 +252,33 @@ pub(crate) fn backoff(n: u32) -> Duration {
     Duration::from_millis(ms.min(5_000))
 }
 
+/// `delay` spread over its upper half at random: connections lost together (a broker restart)
+/// do not all come back at the same instant.
+pub(crate) fn jittered(delay: Duration) -> Duration {
+    delay.mul_f64(rand::rng().random_range(0.5..=1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jitter_stays_in_the_upper_half() {
+        for _ in 0..100 {
+            let d = jittered(Duration::from_millis(1000));
+            assert!((500..=1000).contains(&d.as_millis()), "{d:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_ramp_hands_out_turns_at_its_rate() {
+        let ramp = Ramp::per_second(100.0).unwrap();
+        let first = ramp.turn();
+        let turns: Vec<Instant> = (0..3).map(|_| ramp.turn()).collect();
+        assert_eq!(turns[0] - first, Duration::from_millis(10));
+        assert_eq!(turns[2] - turns[1], Duration::from_millis(10));
+        assert!(Ramp::per_second(0.0).is_none() && Ramp::per_second(f64::NAN).is_none());
+    }
 
     #[test]
     fn attempts_follow_the_xmeter_convention() {

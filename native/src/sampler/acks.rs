@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::oneshot::error::TryRecvError;
 use tokio::time::Instant;
 
-use crate::client::{ClientError, PublishAck};
+use crate::client::{ClientError, PublishAck, Session};
 
 use super::shutdown::Shutdown;
 
@@ -19,6 +19,9 @@ pub(super) struct Tally {
     pub(super) failures: Vec<ClientError>,
     pub(super) timed_out: u64,
     pub(super) cut_short: u64,
+    /// Never handed to a connection: its outbound limit (bytes) stayed full until the deadline.
+    pub(super) not_sent: u64,
+    pub(super) outbound_limit: usize,
 }
 
 impl Tally {
@@ -51,12 +54,37 @@ impl Tally {
     }
 
     pub(super) fn attempted(&self) -> u64 {
-        self.sent + self.failures.len() as u64 + self.timed_out + self.cut_short
+        self.sent + self.failures.len() as u64 + self.timed_out + self.cut_short + self.not_sent
     }
 
     /// Every message went out and was acknowledged.
     pub(super) fn clean(&self) -> bool {
-        self.failures.is_empty() && self.timed_out == 0 && self.cut_short == 0
+        self.failures.is_empty() && self.timed_out == 0 && self.cut_short == 0 && self.not_sent == 0
+    }
+
+    /// What handing a message to its connection came to: the acknowledgement to await, or
+    /// the failure counted.
+    pub(super) fn handed(
+        &mut self,
+        len: u64,
+        sent: Result<PublishAck, ClientError>,
+    ) -> Option<(u64, PublishAck)> {
+        match sent {
+            Ok(ack) => Some((len, ack)),
+            Err(ClientError::OutboundFull(limit)) => {
+                self.not_sent(limit);
+                None
+            }
+            Err(e) => {
+                self.failures.push(e);
+                None
+            }
+        }
+    }
+
+    pub(super) fn not_sent(&mut self, outbound_limit: usize) {
+        self.not_sent += 1;
+        self.outbound_limit = outbound_limit;
     }
 
     /// Nothing went through, and only because the connections were gone.
@@ -69,6 +97,7 @@ impl Tally {
                 .all(|e| matches!(e, ClientError::NotConnected | ClientError::Lost(_)))
             && self.timed_out == 0
             && self.cut_short == 0
+            && self.not_sent == 0
     }
 
     /// What was not acknowledged, and why, for the sample's message.
@@ -77,8 +106,19 @@ impl Tally {
             ref failures,
             timed_out,
             cut_short,
+            not_sent,
+            outbound_limit,
             ..
         } = *self;
+        if not_sent > 0 {
+            parts.push(format!(
+                "{not_sent} not sent: the connection's outbound limit ({} KiB) stayed full until \
+                 the ack timeout of {} ms, the broker or the network not taking the bytes (stalled \
+                 or slow)",
+                outbound_limit / 1024,
+                ack_timeout.as_millis()
+            ));
+        }
         if timed_out > 0 {
             parts.push(format!(
                 "{timed_out} not acknowledged within {} ms",
@@ -96,15 +136,31 @@ impl Tally {
     }
 }
 
-/// Awaits the acknowledgements still in flight, up to the ack timeout after the last send;
-/// JMeter's Shutdown ends the wait with what has been answered by then.
+/// Waits until `session` can take another message: true at once when it can, false when
+/// `deadline` or JMeter's Shutdown comes first. A broker that does not read makes a publisher
+/// wait here, bounded, instead of queueing without end.
+pub(super) async fn room(session: &Session, deadline: Instant, shutdown: &Shutdown) -> bool {
+    if session.has_room() {
+        return true;
+    }
+    if shutdown.is_requested() || Instant::now() >= deadline {
+        return false;
+    }
+    tokio::select! {
+        biased;
+        _ = shutdown.requested() => false,
+        r = tokio::time::timeout_at(deadline, session.wait_for_room()) => r.is_ok() && session.has_room(),
+    }
+}
+
+/// Awaits the acknowledgements still in flight, up to `deadline`; JMeter's Shutdown ends the
+/// wait with what has been answered by then.
 pub(super) async fn await_acks(
     tally: &mut Tally,
     pending: impl IntoIterator<Item = (u64, PublishAck)>,
-    timeout: Duration,
+    deadline: Instant,
     shutdown: &Shutdown,
 ) {
-    let deadline = Instant::now() + timeout;
     let ended = shutdown.requested();
     tokio::pin!(ended);
     for (len, mut ack) in pending {

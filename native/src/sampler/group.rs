@@ -15,7 +15,8 @@ use tokio::sync::{watch, OwnedSemaphorePermit};
 use tokio::task::{JoinError, JoinSet};
 
 use crate::client::{
-    Carried, ClientError, ConnectProgress, PerConnection, Session, SessionOptions,
+    Carried, ClientError, ConnectProgress, PerConnection, Ramp, ReconnectLimits, Session,
+    SessionOptions, DEFAULT_OUTBOUND_LIMIT,
 };
 use crate::codec::{ProtocolVersion, QoS};
 use crate::transport::Endpoint;
@@ -100,6 +101,11 @@ fn session_options(c: &ConnectConfig, endpoint: Endpoint) -> SessionOptions {
         },
         connect_properties: c.v5.properties.clone(),
         authenticator: None,
+        outbound_limit: DEFAULT_OUTBOUND_LIMIT,
+        reconnect_limits: Some(ReconnectLimits {
+            handshakes: connect_limit(),
+            ramp: c.connect_rate.and_then(Ramp::per_second).map(Arc::new),
+        }),
     }
 }
 

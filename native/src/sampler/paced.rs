@@ -33,6 +33,11 @@ const CHECK_EVERY: u64 = 1024;
 /// How often a schedule hands its progress to the live metrics (a scrape every second sees it).
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
 
+/// A schedule that never waits for room (its sends count a full connection as a failure).
+pub(super) fn no_wait(_: usize) -> Option<std::future::Ready<()>> {
+    None
+}
+
 /// One sample's timetable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Schedule {
@@ -114,16 +119,21 @@ pub(super) struct Ran {
 
 /// Runs `schedule`, calling `send(connection, intended send time)` for each message when it is
 /// due (late ones at once, in order), then waiting for the schedule's end. Shutdown ends it.
+/// When `room(connection)` gives a wait (the connection holds all it may for a broker that is
+/// not reading), the schedule waits with it: the lag grows and shows, nothing is skipped.
 /// With `progress`, the lag streams to the live metrics as the schedule goes (the running totals
 /// `send` sets with it go along at each flush).
-pub(super) async fn run<F>(
+pub(super) async fn run<F, R, W>(
     schedule: &Schedule,
     shutdown: &Shutdown,
     progress: Option<&Progress<'_>>,
+    mut room: R,
     mut send: F,
 ) -> Ran
 where
     F: FnMut(usize, SystemTime),
+    R: FnMut(usize) -> Option<W>,
+    W: std::future::Future<Output = ()>,
 {
     let start = Instant::now();
     let wall_start = crate::clock::now();
@@ -145,7 +155,7 @@ where
         let offset = schedule.at(j);
         let due = start + offset;
         // After the yield: the lag counts the time the runtime took back.
-        let now = Instant::now();
+        let mut now = Instant::now();
         if due > now {
             tokio::select! {
                 biased;
@@ -153,6 +163,14 @@ where
                 _ = tokio::time::sleep_until(due) => {}
             }
             continue;
+        }
+        if let Some(wait) = room(schedule.connection(j)) {
+            tokio::select! {
+                biased;
+                _ = &mut ended => break,
+                _ = wait => {}
+            }
+            now = Instant::now();
         }
         let late = now.duration_since(due).as_micros();
         lag.record(i128::try_from(late).unwrap_or(i128::MAX));
@@ -224,11 +242,26 @@ pub(super) async fn publish(
     let mut tally = Tally::default();
     let mut pending: VecDeque<(u64, PublishAck)> = VecDeque::new();
     let mut handed = 0u64;
-    let ran = run(&schedule, shutdown, progress, |i, at| {
+    // Every wait of the sample (for room to send, for acknowledgements) ends by then: the
+    // schedule plus the ack timeout.
+    let deadline = Instant::from_std(started) + schedule.end() + config.ack_timeout;
+    let room = |i: usize| {
+        let session: &Session = &live[i].1;
+        (!session.has_room()).then_some(async move {
+            let _ = super::acks::room(session, deadline, shutdown).await;
+        })
+    };
+    let ran = run(&schedule, shutdown, progress, room, |i, at| {
         let (slot, session) = &live[i];
-        match send(*slot, session, at) {
-            Ok(sent) => pending.push_back(sent),
-            Err(e) => tally.failures.push(e),
+        if session.has_room() {
+            let (len, ack) = match send(*slot, session, at) {
+                Ok((len, ack)) => (len, Ok(ack)),
+                Err(e) => (0, Err(e)),
+            };
+            pending.extend(tally.handed(len, ack));
+        } else {
+            // Still full at the deadline: not built, not numbered, counted as not sent.
+            tally.not_sent(session.outbound_limit());
         }
         tally.drain(&mut pending);
         handed += 1;
@@ -238,7 +271,7 @@ pub(super) async fn publish(
         }
     })
     .await;
-    await_acks(&mut tally, pending, config.ack_timeout, shutdown).await;
+    await_acks(&mut tally, pending, deadline, shutdown).await;
     let intended = schedule.intended();
     let rate = tally.sent as f64 / ran.span.as_secs_f64().max(1e-9);
     let lag = ran.lag.summary();
@@ -374,7 +407,7 @@ mod tests {
         let s = Schedule::new(&pace(40, 200, 0), 4);
         let t0 = SystemTime::now();
         let mut seen = Vec::new();
-        let ran = run(&s, &Shutdown::never(), None, |c, at| {
+        let ran = run(&s, &Shutdown::never(), None, no_wait, |c, at| {
             seen.push((c, at, SystemTime::now()))
         })
         .await;
@@ -406,7 +439,7 @@ mod tests {
         // Each send takes 15 ms, the schedule wants one every 5 ms: the loop falls behind.
         let s = Schedule::new(&pace(5, 50, 0), 1);
         let mut n = 0;
-        let ran = run(&s, &Shutdown::never(), None, |_, _| {
+        let ran = run(&s, &Shutdown::never(), None, no_wait, |_, _| {
             n += 1;
             std::thread::sleep(Duration::from_millis(15));
         })
@@ -421,7 +454,7 @@ mod tests {
     async fn the_cap_ends_the_schedule() {
         let s = Schedule::new(&pace(10, 60_000, 5), 1);
         let started = std::time::Instant::now();
-        let ran = run(&s, &Shutdown::never(), None, |_, _| {}).await;
+        let ran = run(&s, &Shutdown::never(), None, no_wait, |_, _| {}).await;
         assert_eq!(ran.handed, 5);
         assert!(started.elapsed() < Duration::from_secs(1));
     }
@@ -436,7 +469,7 @@ mod tests {
             trigger
         });
         let started = std::time::Instant::now();
-        let ran = run(&s, &shutdown, None, |_, _| {}).await;
+        let ran = run(&s, &shutdown, None, no_wait, |_, _| {}).await;
         let _trigger = raise.await;
         assert!(ran.stopped);
         assert!(
@@ -454,7 +487,7 @@ mod tests {
             trigger
         });
         let started = std::time::Instant::now();
-        let ran = run(&capped, &shutdown, None, |_, _| {}).await;
+        let ran = run(&capped, &shutdown, None, no_wait, |_, _| {}).await;
         let _trigger = raise.await;
         assert_eq!((ran.handed, ran.stopped), (1, false));
         assert!(started.elapsed() < Duration::from_millis(500));

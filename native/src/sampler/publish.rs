@@ -13,7 +13,7 @@ use rand::Rng;
 use crate::client::{ClientError, PublishAck, Session};
 use crate::codec::Publish;
 
-use super::acks::{await_acks, Tally};
+use super::acks::{await_acks, room, Tally};
 use super::config::{MessageType, PublishConfig, Target, TimestampFormat};
 use super::group::ConnectionGroup;
 use super::live::{Kind, Live, Progress};
@@ -361,8 +361,12 @@ impl Publisher {
             return super::paced::publish(send, config, pace, group, live, sampling).await;
         }
         let mut tally = Tally::default();
-        let acks = self.send_burst(group, &live, &mut tally.failures);
-        await_acks(&mut tally, acks, self.config.ack_timeout, shutdown).await;
+        // Every wait of the sample (for room to send, for acknowledgements) ends by then.
+        let deadline = tokio::time::Instant::from_std(started) + self.config.ack_timeout;
+        let acks = self
+            .send_burst(group, &live, &mut tally, deadline, shutdown)
+            .await;
+        await_acks(&mut tally, acks, deadline, shutdown).await;
         let mut o = self.burst_outcome(&tally, started.elapsed());
         if let Some(note) = group.notes() {
             o.message = format!("{} ({note})", o.message);
@@ -370,27 +374,36 @@ impl Publisher {
         o
     }
 
-    /// Hands this sample's messages to their connections; the acknowledgements to await, each
-    /// with its payload's length.
-    fn send_burst(
+    /// Hands this sample's messages to their connections, each when its connection has room
+    /// (until `deadline`: then the rest count as not sent, never numbered or built); the
+    /// acknowledgements to await, each with its payload's length.
+    async fn send_burst(
         &self,
         group: &ConnectionGroup,
         live: &[(usize, Arc<Session>)],
-        failures: &mut Vec<ClientError>,
+        tally: &mut Tally,
+        deadline: tokio::time::Instant,
+        shutdown: &Shutdown,
     ) -> Vec<(u64, PublishAck)> {
         let plan = self.plan(group, live);
         let mut acks: Vec<(u64, PublishAck)> = Vec::with_capacity(plan.len());
         for i in plan {
             let (slot, session) = &live[i];
+            if !room(session, deadline, shutdown).await {
+                if shutdown.is_requested() {
+                    tally.cut_short += 1;
+                } else {
+                    tally.not_sent(session.outbound_limit());
+                }
+                continue;
+            }
             let payload = self.payload(*slot, group);
             let len = payload.len() as u64;
-            match session.publish_with(
+            let sent = session.publish_with(
                 self.message(*slot, group, payload),
                 self.config.v5.topic_alias,
-            ) {
-                Ok(ack) => acks.push((len, ack)),
-                Err(e) => failures.push(e),
-            }
+            );
+            acks.extend(tally.handed(len, sent));
         }
         acks
     }

@@ -483,10 +483,12 @@ impl RateFinder {
                 outcome::FAILED
             };
             let mut o = SampleOutcome::failed(code, line, elapsed);
-            o.error_count = (run.received.lost + run.not_sent + run.refused + run.unacked).max(1);
+            o.error_count =
+                (run.received.lost + run.held_back + run.not_sent + run.refused + run.unacked)
+                    .max(1);
             o
         };
-        o.sample_count = (run.handed + run.not_sent).max(1);
+        o.sample_count = (run.handed + run.not_sent + run.held_back).max(1);
         o.bytes = run.acked_bytes + run.received.bytes;
         o.response_data = Some(table.into_bytes());
         o.distribution = run.received.latencies.distribution();
@@ -509,6 +511,12 @@ impl RateFinder {
             notes.push(format!(
                 "{} message(s) not sent: {e}; the step is not judged and runs again",
                 run.not_sent
+            ));
+        }
+        if run.held_back > 0 {
+            notes.push(format!(
+                "{} message(s) held back: their connections already held their outbound limit",
+                run.held_back
             ));
         }
         if run.refused > 0 {
@@ -559,7 +567,8 @@ fn row(number: u32, run: &StepRun) -> Row {
         send_rate: run.send_rate(),
         receive_rate: run.receive_rate(),
         latency: run.received.latencies.summary(),
-        lost: run.received.lost,
+        // what our own queue held back did not get through either
+        lost: run.received.lost + run.held_back,
         lag_p99_us: run.lag.summary().map(|l| l.p99),
         drops: run.drops,
         broke: 0,

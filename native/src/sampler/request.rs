@@ -410,7 +410,7 @@ impl Requester {
             messages: count,
         };
         let schedule = Schedule::new(&pace, live.len());
-        let ran = paced::run(&schedule, shutdown, None, |i, _| {
+        let ran = paced::run(&schedule, shutdown, None, paced::no_wait, |i, _| {
             self.send_one(group, &live[i], topics, &mut sent)
         })
         .await;

@@ -18,9 +18,19 @@ use super::subscriptions::MessageSink;
 pub(super) type Done = oneshot::Sender<Result<(), ClientError>>;
 pub(super) type UnsubDone = oneshot::Sender<Result<Vec<ReasonCode>, ClientError>>;
 
+/// A PUBLISH on its way to the socket.
+pub(super) struct Queued {
+    pub(super) publish: Publish,
+    /// Told when the message is written (QoS 0) or acknowledged (QoS 1/2).
+    pub(super) done: Option<Done>,
+    /// Use our own topic aliases (MQTT 5.0).
+    pub(super) alias: bool,
+    /// What it counts against the connection's outbound limit until its bytes are written.
+    pub(super) cost: usize,
+}
+
 pub(super) enum Command {
-    /// The message, its completion, and whether to use our own topic aliases (MQTT 5.0).
-    Publish(Publish, Option<Done>, bool),
+    Publish(Queued),
     Subscribe {
         filters: Vec<(String, SubscriptionOptions)>,
         /// MQTT 5.0 SUBSCRIBE properties (Subscription Identifier, User Property).

@@ -8,14 +8,16 @@
 mod commands;
 mod handshake;
 mod inbound;
+mod keepalive;
 mod maps;
 mod outbound;
 mod shared;
 mod subscriptions;
 mod task;
+mod writing;
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -27,12 +29,18 @@ use crate::codec::{
     Disconnect, Properties, Property, Publish, QoS, ReasonCode, SubscribeReturnCode,
     SubscriptionOptions,
 };
-use commands::{command_queue, Command, CommandSender};
+use commands::{command_queue, Command, CommandSender, Queued};
 use handshake::handshake;
 use shared::Shared;
 use task::Task;
 
 pub use subscriptions::{Carried, Delivery, MessageSink};
+
+/// What a PUBLISH counts against its connection's outbound limit: its size on the wire, near
+/// enough (the fixed header and properties are a few bytes).
+fn outbound_cost(p: &Publish) -> usize {
+    p.payload.len() + p.topic.len() + 8
+}
 
 pub type PublishAck = oneshot::Receiver<Result<(), ClientError>>;
 pub type SubAckWait = oneshot::Receiver<Result<Vec<SubscribeReturnCode>, ClientError>>;
@@ -105,16 +113,7 @@ impl Session {
                 Err(e) => return Err(e),
             }
         };
-        let shared = Arc::new(Shared {
-            connected: AtomicBool::new(true),
-            closed: AtomicBool::new(false),
-            last_error: Mutex::new(None),
-            last_attempt: Mutex::new(None),
-            unrouted: AtomicU64::new(0),
-            reconnects: AtomicU64::new(0),
-            reused_ids: AtomicU64::new(0),
-            carried: Mutex::new(None),
-        });
+        let shared = Arc::new(Shared::new(opts.outbound_limit));
         let (tx, rx) = command_queue();
         // MQTT 5.0: a broker-assigned identifier is ours from now on (reconnects use it too).
         if let Some(id) = ack.properties.assigned_client_identifier() {
@@ -200,9 +199,44 @@ impl Session {
         publish: Publish,
         use_topic_alias: bool,
     ) -> Result<PublishAck, ClientError> {
+        let cost = outbound_cost(&publish);
+        if self.is_closed() {
+            return Err(self.closed_error());
+        }
+        if !self.shared.outbound.take(cost) {
+            return Err(ClientError::OutboundFull(self.shared.outbound.limit()));
+        }
         let (done, rx) = oneshot::channel();
-        self.send(Command::Publish(publish, Some(done), use_topic_alias))?;
+        let queued = Queued {
+            publish,
+            done: Some(done),
+            alias: use_topic_alias,
+            cost,
+        };
+        if let Err(e) = self.send(Command::Publish(queued)) {
+            self.shared.outbound.release(cost);
+            return Err(e);
+        }
         Ok(rx)
+    }
+
+    /// False while the connection holds as much for the broker as its outbound limit allows
+    /// (a publish would fail with [`ClientError::OutboundFull`]).
+    pub fn has_room(&self) -> bool {
+        self.shared.outbound.has_room()
+    }
+
+    /// The connection's outbound limit in bytes.
+    pub fn outbound_limit(&self) -> usize {
+        self.shared.outbound.limit()
+    }
+
+    /// Returns once a publish can be queued again, or the session has ended.
+    pub async fn wait_for_room(&self) {
+        self.shared
+            .outbound
+            .wait_for_room(&self.shared.closed)
+            .await
     }
 
     pub fn subscribe(

@@ -1,22 +1,19 @@
 use crate::client::error::ClientError;
 use crate::codec::{Packet, Properties, Property, ProtocolVersion, Publish, QoS, ReasonCode};
 
-use super::commands::Done;
+use super::commands::Queued;
 use super::handshake::with_reason_string;
 use super::task::{AwaitedAck, Outgoing, Task};
 
 impl Task {
-    pub(super) fn start_publish(&mut self, mut p: Publish, done: Option<Done>, alias: bool) {
-        if p.qos == QoS::AtMostOnce {
-            p.pkid = 0;
-            match self.encode_publish(p, alias) {
-                Ok(()) => {
-                    if let Some(d) = done {
-                        self.on_flush.push(d);
-                    }
-                }
+    pub(super) fn start_publish(&mut self, mut q: Queued) {
+        if q.publish.qos == QoS::AtMostOnce {
+            q.publish.pkid = 0;
+            match self.encode_publish(q.publish, q.alias) {
+                Ok(()) => self.encoded(q.cost, q.done),
                 Err(e) => {
-                    if let Some(d) = done {
+                    self.shared.outbound.release(q.cost);
+                    if let Some(d) = q.done {
                         let _ = d.send(Err(e));
                     }
                 }
@@ -25,10 +22,10 @@ impl Task {
         }
         if !self.waiting_for_id.is_empty() || !self.has_send_slot() {
             // The broker's Receive Maximum (or the id space) is used up: wait, in order.
-            self.waiting_for_id.push_back((p, done, alias));
+            self.waiting_for_id.push_back(q);
             return;
         }
-        self.send_qos12(p, done, alias);
+        self.send_qos12(q);
     }
 
     pub(super) fn has_send_slot(&self) -> bool {
@@ -36,12 +33,18 @@ impl Task {
     }
 
     /// Sends a QoS 1/2 message now; false when no packet id is free (it then waits first).
-    pub(super) fn send_qos12(&mut self, mut p: Publish, done: Option<Done>, alias: bool) -> bool {
+    pub(super) fn send_qos12(&mut self, q: Queued) -> bool {
         let Some(pkid) = self.alloc_pkid() else {
             // Every id is in flight: the message waits for an acknowledgement to free one.
-            self.waiting_for_id.push_front((p, done, alias));
+            self.waiting_for_id.push_front(q);
             return false;
         };
+        let Queued {
+            publish: mut p,
+            done,
+            alias,
+            cost,
+        } = q;
         p.pkid = pkid;
         let stage = if p.qos == QoS::AtLeastOnce {
             AwaitedAck::PubAck
@@ -50,6 +53,7 @@ impl Task {
         };
         match self.encode_publish(p.clone(), alias) {
             Ok(()) => {
+                self.encoded(cost, None);
                 self.next_order += 1;
                 self.outgoing.insert(
                     pkid,
@@ -62,6 +66,7 @@ impl Task {
                 );
             }
             Err(e) => {
+                self.shared.outbound.release(cost);
                 if let Some(d) = done {
                     let _ = d.send(Err(e));
                 }
@@ -73,10 +78,10 @@ impl Task {
     /// Sends what waits, as far as the in-flight window allows.
     pub(super) fn pump_waiting(&mut self) {
         while self.has_send_slot() {
-            let Some((p, done, alias)) = self.waiting_for_id.pop_front() else {
+            let Some(q) = self.waiting_for_id.pop_front() else {
                 break;
             };
-            if !self.send_qos12(p, done, alias) {
+            if !self.send_qos12(q) {
                 break;
             }
         }

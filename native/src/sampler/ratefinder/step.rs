@@ -51,6 +51,10 @@ pub(super) struct StepRun {
     /// Messages a connection would not take, and the first reason.
     pub(super) not_sent: u64,
     pub(super) first_failure: Option<ClientError>,
+    /// Messages held back because their connection already held its outbound limit (queued
+    /// behind a full in-flight window, or a broker not reading): the load generator's limit,
+    /// judged as such rather than as a failure.
+    pub(super) held_back: u64,
     /// Written (QoS 0) or acknowledged (QoS 1/2) by the schedule's end; the bytes of all those
     /// by the drain's.
     pub(super) acked_in_schedule: u64,
@@ -155,10 +159,11 @@ pub(super) async fn run(
     let mut outboxes: Vec<Outbox> = (0..n).map(|_| Outbox::default()).collect();
     let mut acks = Acks::default();
     let mut not_sent = 0u64;
+    let mut held_back = 0u64;
     let mut first_failure = None;
     let mut waits = 0u64;
     let cpu_before = cpu::snapshot();
-    let ran = paced::run(&schedule, shutdown, None, |i, at| {
+    let ran = paced::run(&schedule, shutdown, None, paced::no_wait, |i, at| {
         let out = &mut outboxes[i];
         acks.settle(&mut out.pending);
         if plan.window.is_some_and(|w| out.pending.len() >= w) {
@@ -170,6 +175,10 @@ pub(super) async fn run(
             Ok(ack) => {
                 out.seq += 1;
                 out.pending.push_back((len, ack));
+            }
+            Err(ClientError::OutboundFull(_)) => {
+                held_back += 1;
+                waits += 1;
             }
             Err(e) => {
                 not_sent += 1;
@@ -197,6 +206,7 @@ pub(super) async fn run(
         handed,
         not_sent,
         first_failure,
+        held_back,
         acked_in_schedule,
         acked_bytes: acks.bytes,
         refused: acks.refused,

@@ -1,0 +1,119 @@
+//! Bytes on their way to the socket. The task writes while it reads and keeps time, never
+//! blocked in a write: a broker that stops reading (a stall, a slow reader, a black hole) must not
+//! stop the keep-alive that detects it, nor the commands that end the connection.
+//!
+//! Every packet encoded into `out` ends at an offset of the connection's byte stream; what waits
+//! for that offset to be written (a QoS 0 publish's completion, its share of the outbound limit)
+//! is told when the socket has taken the bytes, or that they never will be.
+
+use std::time::Duration;
+
+use bytes::Buf;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::time::Instant;
+
+use crate::client::error::ClientError;
+
+use super::commands::Done;
+use super::task::Task;
+
+/// A packet in `out`, or the last of several: what to tell when its last byte is written.
+pub(super) struct Unwritten {
+    /// Its end in the connection's byte stream (`Task::written` counts what is written).
+    end: u64,
+    /// Its share of the outbound limit.
+    cost: usize,
+    /// A QoS 0 publish's completion.
+    done: Option<Done>,
+}
+
+/// What one turn of writing did.
+pub(super) enum Pushed {
+    Wrote(usize),
+    Flushed,
+}
+
+/// Writes some of `out`, or flushes the transport's buffers once `out` is empty. Cancel-safe (one
+/// poll_write either writes and says how much, or writes nothing), as `select!` needs.
+pub(super) async fn push<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    out: &[u8],
+) -> std::io::Result<Pushed> {
+    if out.is_empty() {
+        // TLS and WebSocket streams hold bytes back until flushed.
+        writer.flush().await?;
+        return Ok(Pushed::Flushed);
+    }
+    writer.write(out).await.map(Pushed::Wrote)
+}
+
+/// At most this long for the last bytes and the DISCONNECT when a connection is closed: a broker
+/// that does not read must not keep a closing connection (and its memory) forever.
+pub(super) const CLOSE_WAIT: Duration = Duration::from_secs(1);
+
+impl Task {
+    /// The packets just encoded (everything now in `out`) carry `cost` and, for QoS 0, `done`.
+    pub(super) fn encoded(&mut self, cost: usize, done: Option<Done>) {
+        let end = self.written + self.out.len() as u64;
+        self.unwritten.push_back(Unwritten { end, cost, done });
+    }
+
+    /// The socket took `n` bytes of `out`.
+    pub(super) fn wrote(&mut self, n: usize) {
+        self.out.advance(n);
+        self.written += n as u64;
+        let now = Instant::now();
+        self.last_sent = now;
+        self.unflushed = true;
+        if self.out.is_empty() {
+            self.qos1_unacked = 0;
+        } else {
+            // Room in the socket while a backlog waits: the broker's side is taking our bytes.
+            self.last_heard = now;
+        }
+        let mut released = 0;
+        while let Some(u) = self.unwritten.front() {
+            if u.end > self.written {
+                break;
+            }
+            if let Some(u) = self.unwritten.pop_front() {
+                released += u.cost;
+                if let Some(d) = u.done {
+                    let _ = d.send(Ok(()));
+                }
+            }
+        }
+        self.shared.outbound.release(released);
+    }
+
+    /// The bytes not written will never be (the connection is gone): QoS 0 publishes among them
+    /// fail with `err`, and their room is given back. QoS 1/2 ones stay in flight for the resend.
+    pub(super) fn drop_unwritten(&mut self, err: &ClientError) {
+        self.written += self.out.len() as u64;
+        self.out.clear();
+        let mut released = 0;
+        for u in self.unwritten.drain(..) {
+            released += u.cost;
+            if let Some(d) = u.done {
+                let _ = d.send(Err(err.clone()));
+            }
+        }
+        self.shared.outbound.release(released);
+    }
+
+    /// Writes what is left and flushes, for at most `CLOSE_WAIT`.
+    pub(super) async fn write_out<W: AsyncWrite + Unpin>(&mut self, writer: &mut W) -> bool {
+        let deadline = Instant::now() + CLOSE_WAIT;
+        loop {
+            let idle = self.out.is_empty() && !self.unflushed;
+            if idle {
+                return true;
+            }
+            match tokio::time::timeout_at(deadline, push(writer, &self.out)).await {
+                Ok(Ok(Pushed::Wrote(n))) if n > 0 => self.wrote(n),
+                Ok(Ok(Pushed::Flushed)) => self.unflushed = false,
+                _ => return false,
+            }
+        }
+    }
+}
