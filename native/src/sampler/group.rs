@@ -16,7 +16,7 @@ use tokio::task::{JoinError, JoinSet};
 
 use crate::client::{
     Carried, ClientError, ConnectProgress, PerConnection, Ramp, ReconnectLimits, Session,
-    SessionOptions, DEFAULT_OUTBOUND_LIMIT,
+    SessionOptions,
 };
 use crate::codec::{ProtocolVersion, QoS};
 use crate::transport::Endpoint;
@@ -101,7 +101,7 @@ fn session_options(c: &ConnectConfig, endpoint: Endpoint) -> SessionOptions {
         },
         connect_properties: c.v5.properties.clone(),
         authenticator: None,
-        outbound_limit: DEFAULT_OUTBOUND_LIMIT,
+        outbound_limit: c.outbound_limit,
         reconnect_limits: Some(ReconnectLimits {
             handshakes: connect_limit(),
             ramp: c.connect_rate.and_then(Ramp::per_second).map(Arc::new),

@@ -119,6 +119,7 @@ pub(super) fn build(v: &Values) -> Result<ConnectConfig, ConfigError> {
         will: will(v, &v5)?,
         bind: parse_addresses(v.text(Id::BindAddress)?).map_err(|e| bad(Id::BindAddress, e))?,
         connect_rate: v.opt_decimal(Id::ConnectRate)?.filter(|r| *r > 0.0),
+        outbound_limit: v.num::<usize>(Id::OutboundLimitKib)? * 1024,
         protocol,
         ws_path: ws_path(v)?,
         // TLS settings matter (and are checked) only for SSL and WSS: a TCP plan that still
@@ -385,6 +386,19 @@ pub(super) mod tests {
         assert_eq!(rate("2.5").unwrap().connect_rate, Some(2.5));
         for bad in ["-1", "1e9"] {
             assert_eq!(rate(bad).unwrap_err().setting, Some(Id::ConnectRate));
+        }
+    }
+
+    #[test]
+    fn outbound_limit_is_in_kib_and_checked() {
+        let limit = |l: &str| ConnectConfig::from_json(&with(&format!(r#""outboundLimitKib":{l}"#)));
+        assert_eq!(
+            ConnectConfig::from_json(CONNECT).unwrap().outbound_limit,
+            crate::client::DEFAULT_OUTBOUND_LIMIT
+        );
+        assert_eq!(limit("\"64\"").unwrap().outbound_limit, 64 * 1024);
+        for bad in ["0", "-1", "2000000"] {
+            assert_eq!(limit(bad).unwrap_err().setting, Some(Id::OutboundLimitKib));
         }
     }
 

@@ -49,6 +49,8 @@ pub struct ConnectConfig {
     pub connections: u32,
     /// QoS 1/2 messages in flight per connection; 0 = auto (see `inflight_window`).
     pub max_inflight: u16,
+    /// Bytes a connection may hold that its socket has not taken (see `SessionOptions`).
+    pub outbound_limit: usize,
     pub will: Option<LastWill>,
     /// Local source addresses, taken in turn by the group's connections (empty: the system's).
     pub bind: Vec<std::net::IpAddr>,
