@@ -43,7 +43,7 @@ SOAK_MINUTES ?= 30
 
 .PHONY: platforms test-platforms test-aarch64
 .PHONY: docs dashboard-picture dist dist-archive screenshots
-.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-results bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak clean
+.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-results bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak soak-fleet clean
 
 all: build
 
@@ -244,6 +244,15 @@ soak:
 	  || { apt-get update && apt-get install -y --no-install-recommends mosquitto </dev/null; }
 	$(CARGO) build --release -p mqttload-testkit --bin mqttload-soak
 	$(PYTHON) tools/bench/soak.py $(SOAK_MINUTES)
+
+## soak-fleet: SOAK_MINUTES (default 120) of a device fleet against a stock-limits Mosquitto: SOAK_DEVICES (10,000)
+## devices, QoS 1 telemetry every SOAK_INTERVAL_S (10) s, SOAK_CHURN_PCT (1) % churned a minute, commands answered;
+## memory, open files and threads every minute within SOAK_TOLERANCE (2 %) after the warm-up, nothing lost
+soak-fleet:
+	@{ [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1; } \
+	  || { apt-get update && apt-get install -y --no-install-recommends mosquitto </dev/null; }
+	$(CARGO) build --release -p mqttload-testkit --bin mqttload-soak-fleet
+	$(PYTHON) tools/bench/soak.py --fleet $(SOAK_MINUTES)
 
 clean:
 	-$(CARGO) clean

@@ -391,7 +391,8 @@ pub(super) mod tests {
 
     #[test]
     fn outbound_limit_is_in_kib_and_checked() {
-        let limit = |l: &str| ConnectConfig::from_json(&with(&format!(r#""outboundLimitKib":{l}"#)));
+        let limit =
+            |l: &str| ConnectConfig::from_json(&with(&format!(r#""outboundLimitKib":{l}"#)));
         assert_eq!(
             ConnectConfig::from_json(CONNECT).unwrap().outbound_limit,
             crate::client::DEFAULT_OUTBOUND_LIMIT

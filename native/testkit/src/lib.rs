@@ -201,3 +201,5 @@ pub fn run_with_the_plugins_allocator_settings() {
 
 #[cfg(not(all(unix, feature = "mimalloc")))]
 pub fn run_with_the_plugins_allocator_settings() {}
+
+pub mod soak;

@@ -14,15 +14,13 @@
 //! connection is open, so the open-file count is comparable from one minute to the next.
 //! Ends with `DONE <counters>`; exit status 1 when the steady stream lost messages.
 
-use std::io::BufRead;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mqttload::sampler::outcome::figure;
-use mqttload::sampler::{
-    ConnectConfig, ConnectionGroup, PublishConfig, Publisher, SubscribeConfig, Subscriber,
-};
+use mqttload::sampler::ConnectionGroup;
+use mqttload_testkit::soak::{publisher, quiet_point, subscriber};
 
 /// A churn group starts at most this often: steady churn (50 connections/s with groups of 10)
 /// that leaves the 2-core machine room for the broker and the steady stream.
@@ -113,20 +111,7 @@ fn group(
         r#"{{"server":"{}","port":{port},"version":"{version}","clientIdPrefix":"{prefix}","connections":{connections},"keepAliveSecs":30{transport}}}"#,
         s.host
     );
-    let config = ConnectConfig::from_json(&json).map_err(|e| e.to_string())?;
-    ConnectionGroup::new(config).map_err(|e| e.to_string())
-}
-
-fn publisher(json: &str) -> Result<Publisher, String> {
-    Ok(Publisher::new(
-        PublishConfig::from_json(json).map_err(|e| e.to_string())?,
-    ))
-}
-
-fn subscriber(json: &str) -> Result<Subscriber, String> {
-    Ok(Subscriber::new(
-        SubscribeConfig::from_json(json).map_err(|e| e.to_string())?,
-    ))
+    mqttload_testkit::soak::group(&json)
 }
 
 /// The steady stream: ten publish samples a second, one subscriber sampling every second.
@@ -277,13 +262,7 @@ fn run(s: Settings) -> Result<Arc<Counters>, String> {
             let quiet = churn_lock.lock().await;
             // Sessions dropped without DISCONNECT close their sockets on their own task.
             tokio::time::sleep(Duration::from_millis(500)).await;
-            println!("QUIET {minute} {}", c.line());
-            // The watcher answers once it has measured; a closed stdin means nobody watches.
-            let _ = tokio::task::spawn_blocking(|| {
-                let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line)
-            })
-            .await;
+            quiet_point(minute, c.line()).await;
             drop(quiet);
         }
         stop.store(true, Ordering::Release);
