@@ -19,7 +19,7 @@ impl std::fmt::Debug for Record {
     }
 }
 
-/// Every record of `text`; blank lines are skipped. The error names the line.
+/// Every record of `text`; blank lines are skipped. The error names the line and the column.
 pub fn records(text: &str) -> Result<Vec<Record>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
@@ -32,9 +32,12 @@ pub fn records(text: &str) -> Result<Vec<Record>, String> {
         let mut quoted = false;
         let mut was_quoted = false;
         loop {
+            let column = fields.len() + 1;
             let Some(c) = chars.next() else {
                 if quoted {
-                    return Err(format!("line {start}: a quoted field has no closing quote"));
+                    return Err(format!(
+                        "line {start}, column {column}: a quoted field has no closing quote"
+                    ));
                 }
                 break;
             };
@@ -65,8 +68,8 @@ pub fn records(text: &str) -> Result<Vec<Record>, String> {
                 }
                 (false, '"') => {
                     return Err(format!(
-                        "line {start}: a quote inside an unquoted field (quote the field and \
-                         double the quote: \"a\"\"b\")"
+                        "line {line}, column {column}: a quote inside an unquoted field (quote the \
+                         field and double the quote: \"a\"\"b\")"
                     ))
                 }
                 (false, c) => field.push(c),
@@ -120,12 +123,15 @@ mod tests {
 
     #[test]
     fn broken_quotes_are_named() {
-        let e = records("h\nab\"c\n").unwrap_err();
-        assert!(e.starts_with("line 2: a quote inside"), "{e}");
+        let e = records("h\nx,ab\"c\n").unwrap_err();
+        assert!(e.starts_with("line 2, column 2: a quote inside"), "{e}");
         let e = records("h\n\"open\n").unwrap_err();
         assert!(
-            e.starts_with("line 2: a quoted field has no closing quote"),
+            e.starts_with("line 2, column 1: a quoted field has no closing quote"),
             "{e}"
         );
+        // A quote after a quoted break is on a later line than the record's start.
+        let e = records("h\n\"a\nb\",c\"d\n").unwrap_err();
+        assert!(e.starts_with("line 3, column 2: a quote inside"), "{e}");
     }
 }

@@ -119,19 +119,36 @@ fn parse_identity_rows(text: &str, folder: &Path) -> Result<Vec<IdentityRow>, St
     if body.is_empty() {
         return Err("has a header but no rows".into());
     }
+    let named = |i: usize| format!("column {} ({})", i + 1, header.fields[i].trim());
     body.iter()
-        .map(|r| row(&columns, &r.fields, folder).map_err(|e| format!("line {}: {e}", r.line)))
+        .map(|r| {
+            // More fields than the header names would be silently dropped: a shifted row.
+            if r.fields.len() > columns.len() {
+                return Err(format!(
+                    "line {}, column {}: {} fields, but the header names {} columns",
+                    r.line,
+                    columns.len() + 1,
+                    r.fields.len(),
+                    columns.len()
+                ));
+            }
+            row(&columns, &r.fields, folder)
+                .map_err(|(i, e)| format!("line {}, {}: {e}", r.line, named(i)))
+        })
         .collect()
 }
 
+/// A row's identity, or the index of the column at fault and why.
 fn row(
     columns: &[Option<Column>],
     fields: &[String],
     folder: &Path,
-) -> Result<IdentityRow, String> {
+) -> Result<IdentityRow, (usize, String)> {
     let mut out = IdentityRow::default();
-    for (c, value) in columns.iter().zip(fields) {
+    let mut key_at = 0;
+    for (i, (c, value)) in columns.iter().zip(fields).enumerate() {
         let Some(c) = c else { continue };
+        let at = |e: String| (i, e);
         if *c == Column::Password {
             if !value.is_empty() {
                 out.password = Some(Secret(Bytes::copy_from_slice(value.as_bytes())));
@@ -143,14 +160,17 @@ fn row(
             continue;
         }
         match c {
-            Column::ClientId => out.client_id = Some(mqtt_text("client_id", value)?),
-            Column::Username => out.username = Some(mqtt_text("username", value)?),
+            Column::ClientId => out.client_id = Some(mqtt_text("client_id", value).map_err(at)?),
+            Column::Username => out.username = Some(mqtt_text("username", value).map_err(at)?),
             Column::Cert => out.cert = Some(folder.join(value)),
-            Column::Key => out.key = Some(folder.join(value)),
+            Column::Key => {
+                out.key = Some(folder.join(value));
+                key_at = i;
+            }
             Column::Broker => {
-                let mut b = parse_brokers(value, 0).map_err(|e| format!("broker {e}"))?;
+                let mut b = parse_brokers(value, 0).map_err(|e| at(format!("broker {e}")))?;
                 if b.len() != 1 {
-                    return Err(format!("broker '{value}': one broker per row"));
+                    return Err(at(format!("broker '{value}': one broker per row")));
                 }
                 out.broker = b.pop();
             }
@@ -158,7 +178,7 @@ fn row(
         }
     }
     if out.key.is_some() && out.cert.is_none() {
-        return Err("a key without a cert".into());
+        return Err((key_at, "a key without a cert".into()));
     }
     Ok(out)
 }
@@ -239,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_files_are_named_by_line_without_quoting_a_password() {
+    fn bad_files_are_named_by_line_and_column_without_quoting_a_password() {
         for (text, says) in [
             ("", "is empty"),
             (
@@ -251,11 +271,25 @@ mod tests {
                 "line 1: column 'User_Name' appears twice",
             ),
             ("user\n", "has a header but no rows"),
-            ("user,broker\na,b:c\n", "line 2: broker 'b:c': port 'c'"),
-            ("user,key\na,k.pem\n", "line 2: a key without a cert"),
+            (
+                "user,broker\na,b:c\n",
+                "line 2, column 2 (broker): broker 'b:c': port 'c'",
+            ),
+            (
+                "user,key\na,k.pem\n",
+                "line 2, column 2 (key): a key without a cert",
+            ),
             (
                 "user,password\n\"a,s3cret\n",
-                "line 2: a quoted field has no closing quote",
+                "line 2, column 1: a quoted field has no closing quote",
+            ),
+            (
+                "user,password\na,s3cret,extra\n",
+                "line 2, column 3: 3 fields, but the header names 2 columns",
+            ),
+            (
+                "client_id,user\nok,a\n\"bad\0id\",b\n",
+                "line 3, column 1 (client_id): client_id 'bad\0id' holds a NUL",
             ),
         ] {
             let e = parse_identity_rows(text, Path::new("/")).unwrap_err();
