@@ -279,6 +279,47 @@ async fn keep_alive_timeout_marks_the_group_disconnected() {
     );
 }
 
+/// A broker that takes the CONNECT and then never reads again (hung, or a link with no
+/// bandwidth): the publisher holds at most its outbound limit, the burst ends at its ack timeout
+/// saying how many were not sent, and the close does not hang on the stalled socket.
+#[tokio::test]
+async fn a_broker_that_stops_reading_bounds_what_a_publisher_holds() {
+    let port = fake_broker(|mut s, mut buf| async move {
+        accept_connect(ProtocolVersion::V311, &mut s, &mut buf).await;
+        tokio::time::sleep(Duration::from_secs(15)).await;
+        drop(s);
+    })
+    .await;
+    let g = connected(port, r#","outboundLimitKib":64"#).await;
+    let publ = Publisher::new(
+        PublishConfig::from_json(
+            r#"{"topic":"t","qos":0,"messageType":"Random string with fixed length","fixedLength":1024,
+                "timestamp":"none","messagesPerSample":20000,"ackTimeoutMs":1000}"#,
+        )
+        .unwrap(),
+    );
+    let started = Instant::now();
+    let o = publ.publish(&g).await;
+    let elapsed = started.elapsed();
+    assert!(!o.success, "{o:?}");
+    assert!(
+        o.message
+            .contains("not sent: the connection's outbound limit (64 KiB) stayed full"),
+        "{o:?}"
+    );
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    // What was not sent is what the socket's buffers and the 64 KiB could not take.
+    let sent = o.stats[figure::PUB_SENT];
+    assert!(sent > 0 && sent < 20_000, "{o:?}");
+    let started = Instant::now();
+    g.disconnect().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[tokio::test]
 async fn resumed_session_resends_unacknowledged_messages_in_order() {
     let (tx, rx) = tokio::sync::oneshot::channel::<Vec<(u16, bool)>>();

@@ -22,9 +22,18 @@ pub(super) struct Tally {
     /// Never handed to a connection: its outbound limit (bytes) stayed full until the deadline.
     pub(super) not_sent: u64,
     pub(super) outbound_limit: usize,
+    /// QoS 0: a message is done when written, so a missing "acknowledgement" is a write.
+    pub(super) at_most_once: bool,
 }
 
 impl Tally {
+    pub(super) fn new(qos: crate::codec::QoS) -> Tally {
+        Tally {
+            at_most_once: qos == crate::codec::QoS::AtMostOnce,
+            ..Tally::default()
+        }
+    }
+
     #[inline]
     fn settle(&mut self, len: u64, answer: Result<Result<(), ClientError>, ()>) {
         match answer {
@@ -108,6 +117,7 @@ impl Tally {
             cut_short,
             not_sent,
             outbound_limit,
+            at_most_once,
             ..
         } = *self;
         if not_sent > 0 {
@@ -119,15 +129,20 @@ impl Tally {
                 ack_timeout.as_millis()
             ));
         }
+        let done = if at_most_once {
+            "written (queued behind bytes the socket did not take)"
+        } else {
+            "acknowledged"
+        };
         if timed_out > 0 {
             parts.push(format!(
-                "{timed_out} not acknowledged within {} ms",
+                "{timed_out} not {done} within {} ms",
                 ack_timeout.as_millis()
             ));
         }
         if cut_short > 0 {
             parts.push(format!(
-                "{cut_short} not acknowledged when JMeter shutdown ended the wait"
+                "{cut_short} not {done} when JMeter shutdown ended the wait"
             ));
         }
         if let Some(first) = failures.first() {

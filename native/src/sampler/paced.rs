@@ -239,7 +239,7 @@ pub(super) async fn publish(
         progress,
     } = sampling;
     let schedule = Schedule::new(pace, live.len());
-    let mut tally = Tally::default();
+    let mut tally = Tally::new(config.qos);
     let mut pending: VecDeque<(u64, PublishAck)> = VecDeque::new();
     let mut handed = 0u64;
     // Every wait of the sample (for room to send, for acknowledgements) ends by then: the

@@ -360,7 +360,7 @@ impl Publisher {
             };
             return super::paced::publish(send, config, pace, group, live, sampling).await;
         }
-        let mut tally = Tally::default();
+        let mut tally = Tally::new(self.config.qos);
         // Every wait of the sample (for room to send, for acknowledgements) ends by then.
         let deadline = tokio::time::Instant::from_std(started) + self.config.ack_timeout;
         let acks = self
