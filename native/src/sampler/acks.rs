@@ -2,6 +2,7 @@
 //! awaited up to the ack timeout after the last send, and what is missing worded for the sample.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot::error::TryRecvError;
@@ -24,6 +25,9 @@ pub(super) struct Tally {
     pub(super) outbound_limit: usize,
     /// QoS 0: a message is done when written, so a missing "acknowledgement" is a write.
     pub(super) at_most_once: bool,
+    /// QoS 0 messages handed off by earlier samples that their connections never wrote, and
+    /// why the last was not.
+    pub(super) handed_lost: Option<(u64, String)>,
 }
 
 impl Tally {
@@ -62,13 +66,39 @@ impl Tally {
         }
     }
 
+    /// A QoS 0 message handed to its connection: sent, as far as at-most-once goes.
+    pub(super) fn handed_off(&mut self, len: u64, handed: Result<(), ClientError>) {
+        match handed {
+            Ok(()) => {
+                self.sent += 1;
+                self.bytes += len;
+            }
+            Err(ClientError::OutboundFull(limit)) => self.not_sent(limit),
+            Err(e) => self.failures.push(e),
+        }
+    }
+
+    /// Takes what the connections of `live` lost of the messages handed off to them.
+    pub(super) fn collect_handed_lost(&mut self, live: &[(usize, Arc<Session>)]) {
+        for (_, session) in live {
+            if let Some((n, why)) = session.take_handed_lost() {
+                let total = self.handed_lost.as_ref().map_or(0, |(m, _)| *m);
+                self.handed_lost = Some((total + n, why));
+            }
+        }
+    }
+
     pub(super) fn attempted(&self) -> u64 {
         self.sent + self.failures.len() as u64 + self.timed_out + self.cut_short + self.not_sent
     }
 
     /// Every message went out and was acknowledged.
     pub(super) fn clean(&self) -> bool {
-        self.failures.is_empty() && self.timed_out == 0 && self.cut_short == 0 && self.not_sent == 0
+        self.failures.is_empty()
+            && self.timed_out == 0
+            && self.cut_short == 0
+            && self.not_sent == 0
+            && self.handed_lost.is_none()
     }
 
     /// What handing a message to its connection came to: the acknowledgement to await, or
@@ -147,6 +177,11 @@ impl Tally {
         }
         if let Some(first) = failures.first() {
             parts.push(format!("{} failed: {first}", failures.len()));
+        }
+        if let Some((n, why)) = &self.handed_lost {
+            parts.push(format!(
+                "{n} QoS 0 message(s) handed to the connections before were never written                  (subscribers count them lost): {why}"
+            ));
         }
     }
 }

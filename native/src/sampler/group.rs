@@ -687,11 +687,20 @@ impl ConnectionGroup {
             set.spawn(async move {
                 s.disconnect_with(DISCONNECT_TIMEOUT, settings.reason, settings.session_expiry)
                     .await;
-                (slot, s.take_carried())
+                (slot, s.take_carried(), s.take_handed_lost())
             });
         }
+        // QoS 0 messages handed off by Publish samples that the close could not write.
+        let mut unwritten: Option<(u64, String)> = None;
         while let Some(joined) = set.join_next().await {
-            if let (Ok((slot, Some(c))), Ok(mut g)) = (joined, self.carried.lock()) {
+            let Ok((slot, carried, lost)) = joined else {
+                continue;
+            };
+            if let Some((n, why)) = lost {
+                let before = unwritten.as_ref().map_or(0, |(m, _)| *m);
+                unwritten = Some((before + n, why));
+            }
+            if let (Some(c), Ok(mut g)) = (carried, self.carried.lock()) {
                 if let Some(x) = g.get_mut(slot) {
                     *x = Some(c);
                 }
@@ -709,7 +718,17 @@ impl ConnectionGroup {
         } else {
             message
         };
-        SampleOutcome::ok(message, started.elapsed())
+        match unwritten {
+            None => SampleOutcome::ok(message, started.elapsed()),
+            Some((n, why)) => SampleOutcome::failed(
+                outcome::FAILED,
+                format!(
+                    "{message}; {n} QoS 0 message(s) handed to the connections were never \
+                     written (subscribers count them lost): {why}"
+                ),
+                started.elapsed(),
+            ),
+        }
     }
 
     /// Drops every session without DISCONNECT (thread or test end after a failure).

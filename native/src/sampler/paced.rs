@@ -272,6 +272,7 @@ pub(super) async fn publish(
     })
     .await;
     await_acks(&mut tally, pending, deadline, shutdown).await;
+    tally.collect_handed_lost(live);
     let intended = schedule.intended();
     let rate = tally.sent as f64 / ran.span.as_secs_f64().max(1e-9);
     let lag = ran.lag.summary();

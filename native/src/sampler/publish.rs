@@ -11,7 +11,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use rand::Rng;
 
 use crate::client::{ClientError, PublishAck, Session};
-use crate::codec::Publish;
+use crate::codec::{Publish, QoS};
 
 use super::acks::{await_acks, room, Tally};
 use super::config::{MessageType, PublishConfig, Target, TimestampFormat};
@@ -367,6 +367,7 @@ impl Publisher {
             .send_burst(group, &live, &mut tally, deadline, shutdown)
             .await;
         await_acks(&mut tally, acks, deadline, shutdown).await;
+        tally.collect_handed_lost(&live);
         let mut o = self.burst_outcome(&tally, started.elapsed());
         if let Some(note) = group.notes() {
             o.message = format!("{} ({note})", o.message);
@@ -399,10 +400,14 @@ impl Publisher {
             }
             let payload = self.payload(*slot, group);
             let len = payload.len() as u64;
-            let sent = session.publish_with(
-                self.message(*slot, group, payload),
-                self.config.v5.topic_alias,
-            );
+            let message = self.message(*slot, group, payload);
+            if self.config.qos == QoS::AtMostOnce {
+                // At most once needs no answer: the sample ends once its messages are queued
+                // (within the outbound limit), and a loss is still counted (`take_handed_lost`).
+                tally.handed_off(len, session.hand_off(message, self.config.v5.topic_alias));
+                continue;
+            }
+            let sent = session.publish_with(message, self.config.v5.topic_alias);
             acks.extend(tally.handed(len, sent));
         }
         acks

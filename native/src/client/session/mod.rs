@@ -220,6 +220,35 @@ impl Session {
         Ok(rx)
     }
 
+    /// Queues a QoS 0 PUBLISH and returns: at-most-once needs no answer, so nobody waits for its
+    /// write. One that is never written (the connection is lost or closed first, or the packet
+    /// cannot be encoded for this broker) is counted: see [`Session::take_handed_lost`].
+    pub fn hand_off(&self, publish: Publish, use_topic_alias: bool) -> Result<(), ClientError> {
+        debug_assert_eq!(publish.qos, QoS::AtMostOnce);
+        let cost = outbound_cost(&publish);
+        if self.is_closed() {
+            return Err(self.closed_error());
+        }
+        if !self.shared.outbound.take(cost) {
+            return Err(ClientError::OutboundFull(self.shared.outbound.limit()));
+        }
+        let queued = Queued {
+            publish,
+            done: None,
+            alias: use_topic_alias,
+            cost,
+        };
+        self.send(Command::Publish(queued)).inspect_err(|_| {
+            self.shared.outbound.release(cost);
+        })
+    }
+
+    /// Handed-off QoS 0 messages that were never written since the last call, and why the last
+    /// of them was not.
+    pub fn take_handed_lost(&self) -> Option<(u64, String)> {
+        self.shared.take_handed_lost()
+    }
+
     /// False while the connection holds as much for the broker as its outbound limit allows
     /// (a publish would fail with [`ClientError::OutboundFull`]).
     pub fn has_room(&self) -> bool {

@@ -4,17 +4,21 @@ use crate::codec::{Packet, Properties, Property, ProtocolVersion, Publish, QoS, 
 use super::commands::Queued;
 use super::handshake::with_reason_string;
 use super::task::{AwaitedAck, Outgoing, Task};
+use super::writing::OnWritten;
 
 impl Task {
     pub(super) fn start_publish(&mut self, mut q: Queued) {
         if q.publish.qos == QoS::AtMostOnce {
             q.publish.pkid = 0;
             match self.encode_publish(q.publish, q.alias) {
-                Ok(()) => self.encoded(q.cost, q.done),
+                Ok(()) => self.encoded(q.cost, OnWritten::qos0(q.done)),
                 Err(e) => {
                     self.shared.outbound.release(q.cost);
-                    if let Some(d) = q.done {
-                        let _ = d.send(Err(e));
+                    match q.done {
+                        Some(d) => {
+                            let _ = d.send(Err(e));
+                        }
+                        None => self.shared.lost_handed(1, &e.to_string()),
                     }
                 }
             }
@@ -53,7 +57,7 @@ impl Task {
         };
         match self.encode_publish(p.clone(), alias) {
             Ok(()) => {
-                self.encoded(cost, None);
+                self.encoded(cost, OnWritten::Nobody);
                 self.next_order += 1;
                 self.outgoing.insert(
                     pkid,

@@ -23,6 +23,9 @@ pub(super) struct Shared {
     pub(super) carried: Mutex<Option<Carried>>,
     /// What the connection holds for the broker that is not written yet (see `Outbound`).
     pub(super) outbound: Outbound,
+    /// QoS 0 messages handed off (nobody waits for their write) that were never written, and
+    /// why the last of them was not: told to the next publisher that asks, never dropped silently.
+    handed_lost: Mutex<Option<Box<(u64, String)>>>,
 }
 
 impl Shared {
@@ -37,7 +40,29 @@ impl Shared {
             reused_ids: AtomicU64::new(0),
             carried: Mutex::new(None),
             outbound: Outbound::new(outbound_limit),
+            handed_lost: Mutex::new(None),
         }
+    }
+
+    /// `n` handed-off QoS 0 messages will never be written, because of `why`.
+    pub(super) fn lost_handed(&self, n: u64, why: &str) {
+        if n == 0 {
+            return;
+        }
+        if let Ok(mut g) = self.handed_lost.lock() {
+            match g.as_mut() {
+                Some(lost) => {
+                    lost.0 += n;
+                    lost.1 = why.to_string();
+                }
+                None => *g = Some(Box::new((n, why.to_string()))),
+            }
+        }
+    }
+
+    /// The handed-off messages lost since the last call, and the last reason.
+    pub(super) fn take_handed_lost(&self) -> Option<(u64, String)> {
+        self.handed_lost.lock().ok()?.take().map(|b| *b)
     }
 
     /// A new drop: its cause replaces the previous one, and earlier attempts are forgotten.

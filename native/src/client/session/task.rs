@@ -427,11 +427,13 @@ impl Task {
         }
         // Commands still queued get the same answer rather than a dropped channel.
         self.rx.close();
+        let mut handed = 0;
         while let Some(cmd) = self.rx.try_recv() {
             match cmd {
                 Command::Publish(Queued { done: Some(d), .. }) => {
                     let _ = d.send(Err(err.clone()));
                 }
+                Command::Publish(Queued { done: None, .. }) => handed += 1,
                 Command::Subscribe { done, .. } => {
                     let _ = done.send(Err(err.clone()));
                 }
@@ -444,6 +446,7 @@ impl Task {
                 _ => {}
             }
         }
+        self.shared.lost_handed(handed, &err.to_string());
         self.shared.outbound.clear();
     }
 

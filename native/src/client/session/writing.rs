@@ -23,8 +23,24 @@ pub(super) struct Unwritten {
     end: u64,
     /// Its share of the outbound limit.
     cost: usize,
-    /// A QoS 0 publish's completion.
-    done: Option<Done>,
+    on_written: OnWritten,
+}
+
+/// Who learns that a packet's bytes were written, or never will be.
+pub(super) enum OnWritten {
+    /// Nobody: a QoS 1/2 publish completes on its acknowledgement, other packets are ours.
+    Nobody,
+    /// A QoS 0 publish whose sender waits for the write.
+    Waiter(Done),
+    /// A QoS 0 publish handed off: nobody waits, but its loss is counted.
+    HandedOff,
+}
+
+impl OnWritten {
+    /// A QoS 0 publish's: its waiter, or handed off when it has none.
+    pub(super) fn qos0(done: Option<Done>) -> OnWritten {
+        done.map_or(OnWritten::HandedOff, OnWritten::Waiter)
+    }
 }
 
 /// What one turn of writing did.
@@ -52,10 +68,14 @@ pub(super) async fn push<W: AsyncWrite + Unpin>(
 pub(super) const CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 impl Task {
-    /// The packets just encoded (everything now in `out`) carry `cost` and, for QoS 0, `done`.
-    pub(super) fn encoded(&mut self, cost: usize, done: Option<Done>) {
+    /// The packets just encoded (everything now in `out`) carry `cost`, and who is told.
+    pub(super) fn encoded(&mut self, cost: usize, on_written: OnWritten) {
         let end = self.written + self.out.len() as u64;
-        self.unwritten.push_back(Unwritten { end, cost, done });
+        self.unwritten.push_back(Unwritten {
+            end,
+            cost,
+            on_written,
+        });
     }
 
     /// The socket took `n` bytes of `out`.
@@ -78,7 +98,7 @@ impl Task {
             }
             if let Some(u) = self.unwritten.pop_front() {
                 released += u.cost;
-                if let Some(d) = u.done {
+                if let OnWritten::Waiter(d) = u.on_written {
                     let _ = d.send(Ok(()));
                 }
             }
@@ -87,17 +107,24 @@ impl Task {
     }
 
     /// The bytes not written will never be (the connection is gone): QoS 0 publishes among them
-    /// fail with `err`, and their room is given back. QoS 1/2 ones stay in flight for the resend.
+    /// fail with `err` (or are counted lost, when handed off), and their room is given back.
+    /// QoS 1/2 ones stay in flight for the resend.
     pub(super) fn drop_unwritten(&mut self, err: &ClientError) {
         self.written += self.out.len() as u64;
         self.out.clear();
         let mut released = 0;
+        let mut handed = 0;
         for u in self.unwritten.drain(..) {
             released += u.cost;
-            if let Some(d) = u.done {
-                let _ = d.send(Err(err.clone()));
+            match u.on_written {
+                OnWritten::Waiter(d) => {
+                    let _ = d.send(Err(err.clone()));
+                }
+                OnWritten::HandedOff => handed += 1,
+                OnWritten::Nobody => {}
             }
         }
+        self.shared.lost_handed(handed, &err.to_string());
         self.shared.outbound.release(released);
     }
 
@@ -115,5 +142,58 @@ impl Task {
                 _ => return false,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::task::test_task;
+    use super::*;
+
+    #[tokio::test]
+    async fn written_bytes_tell_their_waiters_and_release_their_room() {
+        let mut t = test_task();
+        assert!(t.shared.outbound.take(300));
+        let (tx, mut rx) = tokio::sync::oneshot::channel();
+        t.out.extend_from_slice(&[0u8; 100]);
+        t.encoded(100, OnWritten::Waiter(tx));
+        t.out.extend_from_slice(&[0u8; 200]);
+        t.encoded(200, OnWritten::HandedOff);
+        t.wrote(99);
+        assert!(
+            rx.try_recv().is_err(),
+            "one byte of the first packet is still unwritten"
+        );
+        t.wrote(1);
+        assert!(matches!(rx.try_recv(), Ok(Ok(()))));
+        t.wrote(200);
+        assert!(t.unwritten.is_empty() && t.out.is_empty());
+        assert!(
+            t.shared.outbound.take(1 << 20),
+            "all 300 bytes of room are back"
+        );
+        assert_eq!(t.shared.take_handed_lost(), None);
+    }
+
+    #[tokio::test]
+    async fn a_lost_connection_fails_waiters_and_counts_the_handed_off() {
+        let mut t = test_task();
+        let (tx, mut rx) = tokio::sync::oneshot::channel();
+        for on in [
+            OnWritten::Waiter(tx),
+            OnWritten::HandedOff,
+            OnWritten::HandedOff,
+            OnWritten::Nobody,
+        ] {
+            t.out.extend_from_slice(&[0u8; 10]);
+            t.encoded(10, on);
+        }
+        t.wrote(5);
+        t.drop_unwritten(&ClientError::Lost("broker closed the connection".into()));
+        assert!(matches!(rx.try_recv(), Ok(Err(ClientError::Lost(_)))));
+        let (n, why) = t.shared.take_handed_lost().unwrap();
+        assert_eq!(n, 2);
+        assert!(why.contains("broker closed the connection"), "{why}");
+        assert_eq!(t.shared.take_handed_lost(), None, "told once");
     }
 }
