@@ -9,6 +9,7 @@ import org.apache.jmeter.samplers.Interruptible;
 import org.apache.jmeter.samplers.SampleResult;
 import org.apache.jmeter.services.FileServer;
 import org.apache.jmeter.testelement.TestStateListener;
+import org.apache.jmeter.testelement.property.JMeterProperty;
 import org.apache.jmeter.threads.JMeterContextService;
 
 import io.mqttload.contract.Description;
@@ -34,6 +35,9 @@ public abstract class MqttSampler extends AbstractSampler implements Interruptib
     /** The group the current sample works on (read by {@link #interrupt()} from another thread). */
     private transient volatile ConnectionGroup inUse;
 
+    /** This element's settings document between samples (JMeter clones samplers per thread: one per thread). */
+    private transient SettingsCache settings;
+
     /** This element in the settings description ("connect", "publish", ...). */
     protected abstract String element();
 
@@ -49,7 +53,45 @@ public abstract class MqttSampler extends AbstractSampler implements Interruptib
 
     /** The settings document for the engine, which checks it (relative paths: the test plan's folder). */
     protected String settingsDocument() {
-        return SettingsDocument.of(spec(), properties(), planDir());
+        ElementSpec spec = spec();
+        return cache().get(this, spec.settings(), () -> SettingsDocument.of(spec, properties(), planDir()));
+    }
+
+    private SettingsCache cache() {
+        if (settings == null) {
+            settings = new SettingsCache();
+        }
+        return settings;
+    }
+
+    @Override
+    public void setProperty(JMeterProperty property) {
+        cache().changed();
+        super.setProperty(property);
+    }
+
+    @Override
+    public void removeProperty(String key) {
+        cache().changed();
+        super.removeProperty(key);
+    }
+
+    @Override
+    public void clear() {
+        cache().changed();
+        super.clear();
+    }
+
+    @Override
+    public void setRunningVersion(boolean runningVersion) {
+        cache().baseline();
+        super.setRunningVersion(runningVersion);
+    }
+
+    @Override
+    public void recoverRunningVersion() {
+        cache().recovered();
+        super.recoverRunningVersion();
     }
 
     /** What no message shown to the user may quote. */
