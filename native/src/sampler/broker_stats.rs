@@ -169,14 +169,18 @@ fn matches(pattern: &str, topic: &str) -> bool {
 
 /// The figure's value from the latest values (relative topic -> text), before rates.
 fn read(figure: &Figure, values: &BTreeMap<String, String>) -> Option<f64> {
-    figure.topics.iter().find_map(|pattern| {
+    let found = figure.topics.iter().find_map(|pattern| {
         let found: Vec<f64> = values
             .iter()
             .filter(|(t, _)| matches(pattern, t))
             .filter_map(|(_, v)| parse_number(v))
             .collect();
-        (!found.is_empty()).then(|| found.iter().sum())
-    })
+        (!found.is_empty()).then_some(found)
+    })?;
+    // Nodes' values near f64::MAX add up to infinity (found by the sys_figures fuzz target):
+    // no broker has such a count, and "inf" is no number for the JTL column.
+    let sum: f64 = found.iter().sum();
+    sum.is_finite().then_some(sum)
 }
 
 /// Plain digits for whole numbers, else two decimals without trailing zeros; no separators, so
@@ -228,8 +232,10 @@ impl Rates {
             self.current.clear();
             for (name, now) in &totals {
                 if let Some(then) = old.get(name) {
-                    if *now >= *then && dt > 0.0 {
-                        self.current.insert(name, (now - then) / dt);
+                    let rate = (now - then) / dt;
+                    // Two publications a nanosecond apart can make a huge growth infinite.
+                    if *now >= *then && dt > 0.0 && rate.is_finite() {
+                        self.current.insert(name, rate);
                     }
                 }
             }
@@ -793,6 +799,38 @@ mod tests {
             r.current.get("MQTT_BROKER_MSGS_RECEIVED_PER_S"),
             Some(&100.0)
         );
+    }
+
+    #[test]
+    fn figures_beyond_f64_are_unknown_not_inf() {
+        // Found by the sys_figures fuzz target: two nodes near f64::MAX gave "inf" figures, and
+        // publications a nanosecond apart an infinite rate.
+        let mut replay = SysReplay::new("$SYS/brokers", MAX_TOPICS);
+        let t0 = Instant::now();
+        for node in ["a", "b"] {
+            let topic = format!("$SYS/brokers/{node}/stats/connections/count");
+            replay.receive(&topic, b"1e308", false, t0);
+        }
+        replay.receive("$SYS/brokers/a/metrics/messages/received", b"0", false, t0);
+        let first = replay.sample().unwrap();
+        let clients = first
+            .figures
+            .iter()
+            .find(|(n, _)| *n == "MQTT_BROKER_CLIENTS");
+        assert_eq!(clients, Some(&("MQTT_BROKER_CLIENTS", None)));
+        let t1 = t0 + Duration::from_nanos(1);
+        replay.receive(
+            "$SYS/brokers/a/metrics/messages/received",
+            b"1e300",
+            false,
+            t1,
+        );
+        let second = replay.sample().unwrap();
+        for (name, value) in &second.figures {
+            if let Some(v) = value {
+                assert!(v.parse::<f64>().unwrap().is_finite(), "{name} = {v}");
+            }
+        }
     }
 
     #[test]

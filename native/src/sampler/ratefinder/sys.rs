@@ -51,7 +51,13 @@ impl SysDrops {
             .filter(|(t, _)| t.split_once('/').is_some_and(|(_, rest)| rest == EMQX_NODE))
             .map(|(_, n)| *n)
             .collect();
-        (!nodes.is_empty()).then(|| nodes.iter().sum())
+        if nodes.is_empty() {
+            return None;
+        }
+        // Nodes' totals near f64::MAX add up to infinity (found by the sys_figures fuzz target),
+        // which would read as u64::MAX drops and fail every step: unknown instead.
+        let sum: f64 = nodes.iter().sum();
+        sum.is_finite().then_some(sum)
     }
 }
 
@@ -118,6 +124,17 @@ mod tests {
             publish: &p,
             received_at: SystemTime::now(),
         });
+    }
+
+    #[test]
+    fn nodes_adding_up_beyond_f64_leave_the_total_unknown() {
+        // Found by the sys_figures fuzz target: the sum was infinite, growth() then u64::MAX.
+        let s = SysDrops::new("$SYS/brokers");
+        send(&s, "$SYS/brokers/a/metrics/messages/dropped", "1e308");
+        assert_eq!(s.total(), Some(1e308));
+        send(&s, "$SYS/brokers/b/metrics/messages/dropped", "1e308");
+        assert_eq!(s.total(), None);
+        assert_eq!(growth(Some(1e308), s.total()), None);
     }
 
     #[test]
