@@ -16,8 +16,9 @@
 #   make bench-metrics  the live metrics' cost: throughput and 19,000 idle connections, endpoint off and on
 #   make bench-request  request/response: 10,000 devices each answering a request every 10 s (REQ_* to change)
 #   make rate-finder  the MQTT Rate Finder against a stock and a tuned Mosquitto: each step's figures, whose limit
-#   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound (nightly; not in CI), FUZZ_SECONDS each;
-#                one target: make fuzz FUZZ_TARGET=decode_v5 FUZZ_SECONDS=1800; make fuzz-smoke: 20 s each
+#   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound, template, sys_figures (nightly; not in
+#                CI) and the XMeter migration's JUnit fuzzer (migration), FUZZ_SECONDS (1800) each; one target:
+#                make fuzz FUZZ_TARGET=template FUZZ_SECONDS=600; make fuzz-smoke: 20 s each
 #   make soak    SOAK_MINUTES (30) of steady load with connections churning; RSS and open files per minute,
 #                fails unless both stay within 5 % after warm-up (not in CI)
 #   make dist    the release archive target/archive/mqttload-<version>.zip: the jar, mqttload.properties, the examples,
@@ -37,8 +38,8 @@ JAR     := target/mqttload-jmeter-$(VERSION).jar
 JMETER  := target/jmeter/bin/jmeter
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 3
-FUZZ_TARGET ?= decode_v311 decode_v5 session_inbound
-FUZZ_SECONDS ?= 600
+FUZZ_TARGET ?= decode_v311 decode_v5 session_inbound template sys_figures migration
+FUZZ_SECONDS ?= 1800
 SOAK_MINUTES ?= 30
 
 .PHONY: platforms test-platforms test-aarch64
@@ -229,10 +230,10 @@ bench-per-sample: build
 ## fuzz: each of FUZZ_TARGET for FUZZ_SECONDS on one core (installs cargo-fuzz when missing);
 ## prints executions and exec/s per target, exits non-zero on a crash (native/fuzz/artifacts/)
 fuzz:
-	tools/test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGET)
+	MVN="$(MVN)" CARGO="$(CARGO)" tools/test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGET)
 
 fuzz-smoke:
-	tools/test/fuzz/run.sh 20 $(FUZZ_TARGET)
+	MVN="$(MVN)" CARGO="$(CARGO)" tools/test/fuzz/run.sh 20 $(FUZZ_TARGET)
 
 # rewrites the committed seeds, native/fuzz/corpus/<target>/seed-*
 fuzz-seeds:

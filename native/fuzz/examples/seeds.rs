@@ -1,7 +1,8 @@
 //! Writes the committed seed corpora, corpus/<target>/seed-*, from packets like the
 //! specification vectors of native/src/codec/ (each packet module's tests and
 //! tests_v5_only.rs), encoded by the codec itself, so every seed is a valid frame the
-//! fuzzer then mutates.
+//! fuzzer then mutates. The template and $SYS seeds are the texts and broker publications of
+//! the docs and the unit tests, with the values at the edges (u64::MAX, 1e308, "NaN").
 //!
 //! cargo +nightly run --manifest-path native/fuzz/Cargo.toml --example seeds
 
@@ -14,6 +15,8 @@ use mqttload::codec::{
     SubAck, Subscribe, SubscribeReturnCode, SubscriptionOptions, UnsubAck, Unsubscribe,
 };
 use mqttload_fuzz::session_input as input;
+use mqttload_fuzz::sys_input as sys;
+use mqttload_fuzz::template_input as tpl;
 
 fn props(list: Vec<Property>) -> Properties {
     Properties(list)
@@ -382,5 +385,232 @@ fn main() {
         ],
     ));
     write(&s, "v311-raw-connack", &b);
+    template_seeds(&root.join("template"));
+    sys_seeds(&root.join("sys_figures"));
     println!("seeds written under {}", root.display());
+}
+
+/// `[flags][n][client id][m][request][text]`.
+fn template_seed(flags: u8, client_id: &[u8], request: &[u8], text: &str) -> Vec<u8> {
+    let mut b = vec![flags, client_id.len() as u8];
+    b.extend(client_id);
+    b.push(request.len() as u8);
+    b.extend(request);
+    b.extend(text.as_bytes());
+    b
+}
+
+fn template_seeds(dir: &Path) {
+    let both = tpl::TARGET | tpl::REQUEST;
+    let seeds: [(&str, u8, &[u8], &[u8], &str); 12] = [
+        (
+            "topic",
+            0,
+            b"dev_ab12",
+            b"",
+            "devices/{{client_id}}/{{conn}}/t",
+        ),
+        (
+            "padded",
+            tpl::HUGE_NUMBERS,
+            b"c",
+            b"",
+            "dev-{{conn.test:20}}-{{ conn : 3 }}",
+        ),
+        (
+            "json",
+            0,
+            b"dev_ab12",
+            b"",
+            r#"{"id":"{{client_id}}","n":{{seq}},"t":{{time_ms}}}"#,
+        ),
+        ("time", 0, b"", b"", "{{time_ns}} {{time_ms}}"),
+        (
+            "random",
+            0,
+            b"",
+            b"",
+            "{{random:-9223372036854775808:9223372036854775807}}/{{random:1:100}}",
+        ),
+        ("escapes", 0, b"", b"", "a{{{{b}}{{{conn}}}x}}{{{{{{{{"),
+        (
+            "target",
+            both | tpl::HUGE_NUMBERS,
+            b"",
+            b"",
+            "devices/dev-{{target:6}}/req/{{target}}",
+        ),
+        (
+            "request",
+            both,
+            b"client",
+            b"\0\xff{{x}}",
+            "ok:{{request}}:{{client_id}}",
+        ),
+        ("unknown", 0, b"", b"", "t/{{con}}/{{target}}"),
+        ("unclosed", 0, b"", b"", "t/{{conn"),
+        (
+            "bad-width",
+            tpl::TARGET,
+            b"",
+            b"",
+            "{{conn:0}}{{target:21}}",
+        ),
+        ("jmeter", 0, b"", b"", "${__threadNum}/${x}"),
+    ];
+    for (name, flags, client_id, request, text) in seeds {
+        write(dir, name, &template_seed(flags, client_id, request, text));
+    }
+}
+
+/// One record: `[op][topic][payload length][payload]` with the topic given relative to the
+/// root (under it) or as a whole.
+fn sys_record(b: &mut Vec<u8>, op: u8, topic: &str, under_root: bool, payload: &str) {
+    b.push(op);
+    let flag = if under_root { sys::UNDER_ROOT } else { 0 };
+    b.push(flag | topic.len() as u8);
+    b.extend(topic.as_bytes());
+    b.push(payload.len() as u8);
+    b.extend(payload.as_bytes());
+}
+
+/// A record whose topic is `sys::KNOWN[known]` with `*` as `sys::NODES[node]`.
+fn sys_known(b: &mut Vec<u8>, op: u8, known: usize, node: u8, payload: &str) {
+    b.push(op);
+    b.push(sys::KNOWN_TOPIC | (node << 5) | known as u8);
+    b.push(payload.len() as u8);
+    b.extend(payload.as_bytes());
+}
+
+fn known(topic: &str) -> usize {
+    sys::KNOWN
+        .iter()
+        .position(|k| *k == topic)
+        .unwrap_or_else(|| panic!("{topic} is not in sys::KNOWN"))
+}
+
+/// `op` with the clock moved by `sys::ADVANCE[step]` before the record.
+fn after(step: u8, op: u8) -> u8 {
+    op | (step << sys::ADVANCE_SHIFT)
+}
+
+fn sys_seeds(dir: &Path) {
+    // Mosquitto: the retained tree at SUBACK, then two live bursts 10 s apart.
+    let mut b = vec![0];
+    for (topic, value) in [
+        ("version", "mosquitto version 2.0.18"),
+        ("uptime", "120 seconds"),
+        ("clients/connected", "3"),
+        ("retained messages/count", "52"),
+        ("heap/current", "58032"),
+    ] {
+        sys_record(&mut b, sys::RETAIN, topic, true, value);
+    }
+    sys_record(
+        &mut b,
+        sys::SAMPLE,
+        "publish/messages/received",
+        true,
+        "100",
+    );
+    sys_record(&mut b, 0, "bytes/received", true, "2000");
+    sys_record(
+        &mut b,
+        after(6, sys::SAMPLE),
+        "publish/messages/received",
+        true,
+        "1100",
+    );
+    sys_known(&mut b, 0, known("load/publish/received/1min"), 0, "120.00");
+    sys_known(
+        &mut b,
+        sys::SAMPLE,
+        known("publish/messages/dropped"),
+        0,
+        "12",
+    );
+    write(dir, "mosquitto", &b);
+
+    // EMQX: one tree per node under $SYS/brokers, added up.
+    let mut b = vec![1];
+    for node in [0, 1] {
+        sys_known(&mut b, 0, known("*/stats/connections/count"), node, "10");
+        sys_known(&mut b, 0, known("*/metrics/messages/received"), node, "100");
+        sys_known(&mut b, 0, known("*/metrics/messages/dropped"), node, "3");
+    }
+    sys_known(
+        &mut b,
+        after(5, sys::SAMPLE),
+        known("*/metrics/messages/received"),
+        0,
+        "600",
+    );
+    sys_known(&mut b, 0, known("*/clients/c1/connected"), 0, "{}");
+    write(dir, "emqx", &b);
+
+    // Values at the edges of f64, on two nodes (their sum), and counters that go down.
+    let mut b = vec![1];
+    for node in [0, 1] {
+        sys_known(
+            &mut b,
+            0,
+            known("*/metrics/messages/dropped"),
+            node,
+            "1e308",
+        );
+        sys_known(
+            &mut b,
+            0,
+            known("*/metrics/messages/received"),
+            node,
+            "1.7976931348623157e308",
+        );
+        sys_known(
+            &mut b,
+            0,
+            known("*/stats/connections/count"),
+            node,
+            "-1e308",
+        );
+    }
+    sys_known(
+        &mut b,
+        after(1, sys::SAMPLE),
+        known("*/metrics/messages/received"),
+        0,
+        "0",
+    );
+    sys_known(
+        &mut b,
+        after(1, sys::SAMPLE),
+        known("*/metrics/messages/received"),
+        0,
+        "1e300",
+    );
+    write(dir, "edges", &b);
+
+    let mut b = vec![0];
+    for value in [
+        "NaN", "inf", "-0", "0x10", "1_000", "  7 \n", "\u{ff}", "1e-320",
+    ] {
+        sys_known(&mut b, 0, known("clients/connected"), 0, value);
+        sys_known(
+            &mut b,
+            sys::SAMPLE,
+            known("publish/messages/dropped"),
+            0,
+            value,
+        );
+    }
+    write(dir, "odd-numbers", &b);
+
+    // A small topic limit, passed; topics outside the root and odd levels.
+    let mut b = vec![2 | sys::SMALL];
+    for topic in ["a", "b", "c", "d", "e", "a"] {
+        sys_record(&mut b, 0, topic, true, "1");
+    }
+    sys_record(&mut b, 0, "other/tree", false, "5");
+    sys_record(&mut b, 0, "$SYS//publish/messages/dropped", false, "5");
+    sys_record(&mut b, sys::SAMPLE, "+/#", true, "");
+    write(dir, "limit", &b);
 }

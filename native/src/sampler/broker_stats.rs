@@ -169,14 +169,18 @@ fn matches(pattern: &str, topic: &str) -> bool {
 
 /// The figure's value from the latest values (relative topic -> text), before rates.
 fn read(figure: &Figure, values: &BTreeMap<String, String>) -> Option<f64> {
-    figure.topics.iter().find_map(|pattern| {
+    let found = figure.topics.iter().find_map(|pattern| {
         let found: Vec<f64> = values
             .iter()
             .filter(|(t, _)| matches(pattern, t))
             .filter_map(|(_, v)| parse_number(v))
             .collect();
-        (!found.is_empty()).then(|| found.iter().sum())
-    })
+        (!found.is_empty()).then_some(found)
+    })?;
+    // Nodes' values near f64::MAX add up to infinity (found by the sys_figures fuzz target):
+    // no broker has such a count, and "inf" is no number for the JTL column.
+    let sum: f64 = found.iter().sum();
+    sum.is_finite().then_some(sum)
 }
 
 /// Plain digits for whole numbers, else two decimals without trailing zeros; no separators, so
@@ -228,8 +232,10 @@ impl Rates {
             self.current.clear();
             for (name, now) in &totals {
                 if let Some(then) = old.get(name) {
-                    if *now >= *then && dt > 0.0 {
-                        self.current.insert(name, (now - then) / dt);
+                    let rate = (now - then) / dt;
+                    // Two publications a nanosecond apart can make a huge growth infinite.
+                    if *now >= *then && dt > 0.0 && rate.is_finite() {
+                        self.current.insert(name, rate);
                     }
                 }
             }
@@ -254,6 +260,8 @@ struct Latest {
 struct Sink {
     /// "<root>/": stripped from the topics kept.
     prefix: String,
+    /// MAX_TOPICS, except in a replay: a fuzz input of a few messages must be able to reach it.
+    max_topics: usize,
     latest: Mutex<Latest>,
     notify: Notify,
     open: AtomicBool,
@@ -266,22 +274,148 @@ impl MessageSink for Sink {
 
     fn on_message(&self, d: &Delivery<'_>) {
         let p = d.publish;
-        let topic = p.topic.strip_prefix(&self.prefix).unwrap_or(&p.topic);
-        let value = String::from_utf8_lossy(&p.payload).trim().to_string();
-        let now = Instant::now();
+        self.receive(&p.topic, &p.payload, p.retain, Instant::now());
+    }
+}
+
+impl Sink {
+    fn new(root: &str, max_topics: usize) -> Sink {
+        Sink {
+            prefix: format!("{root}/"),
+            max_topics,
+            latest: Mutex::new(Latest::default()),
+            notify: Notify::new(),
+            open: AtomicBool::new(true),
+        }
+    }
+
+    /// A publication that arrived at `at` (a parameter so that a replay decides the clock).
+    fn receive(&self, topic: &str, payload: &[u8], retain: bool, at: Instant) {
+        let topic = topic.strip_prefix(&self.prefix).unwrap_or(topic);
+        let value = String::from_utf8_lossy(payload).trim().to_string();
         if let Ok(mut l) = self.latest.lock() {
             l.messages += 1;
-            l.last_message = Some(now);
-            if !p.retain {
-                l.last_live = Some(now);
+            l.last_message = Some(at);
+            if !retain {
+                l.last_live = Some(at);
             }
-            if l.values.len() < MAX_TOPICS || l.values.contains_key(topic) {
+            if l.values.len() < self.max_topics || l.values.contains_key(topic) {
                 l.values.insert(topic.to_string(), value);
             } else {
                 l.omitted += 1;
             }
         }
         self.notify.notify_waiters();
+    }
+}
+
+/// What one sample reports from the values its sink holds (the connection's state aside).
+#[doc(hidden)]
+pub struct SysReport {
+    pub figures: Figures,
+    /// The response message, without the note on a lost connection.
+    pub message: String,
+    /// The response data: one `<root>/<topic> = <value>` line per topic kept.
+    pub data: String,
+    /// Topics kept, at most `MAX_TOPICS` (or a replay's limit).
+    pub topics: usize,
+    /// Messages on topics beyond them.
+    pub omitted: u64,
+}
+
+/// None when a lock is poisoned.
+fn report(sink: &Sink, rates: &mut Rates, root: &str) -> Option<SysReport> {
+    let max_topics = sink.max_topics;
+    let (values, omitted, tick) = match sink.latest.lock() {
+        Ok(l) => (l.values.clone(), l.omitted, l.last_live),
+        Err(_) => return None,
+    };
+    let totals: HashMap<&'static str, f64> = FIGURES
+        .iter()
+        .filter(|f| f.kind == Kind::Rate)
+        .filter_map(|f| read(f, &values).map(|v| (f.name, v)))
+        .collect();
+    rates.update(tick, totals);
+    let numbers: Vec<(&'static str, Option<f64>)> = FIGURES
+        .iter()
+        .map(|f| {
+            let v = match f.kind {
+                Kind::Value => read(f, &values),
+                Kind::Rate => rates.current.get(f.name).copied(),
+                Kind::PerMinute => read(f, &values).map(|v| v / 60.0),
+            };
+            (f.name, v)
+        })
+        .collect();
+    let get = |name: &str| {
+        numbers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| *v)
+    };
+    let rate = |own: &str, broker: &str| match get(own).or_else(|| get(broker)) {
+        Some(v) => format!("{}/s", grouped(v)),
+        None => "n/a".into(),
+    };
+    let message = format!(
+        "clients {}, msgs in {}, out {}",
+        get("MQTT_BROKER_CLIENTS").map_or("n/a".into(), grouped),
+        rate(
+            "MQTT_BROKER_MSGS_RECEIVED_PER_S",
+            "MQTT_BROKER_MSGS_RECEIVED_1MIN_PER_S"
+        ),
+        rate(
+            "MQTT_BROKER_MSGS_SENT_PER_S",
+            "MQTT_BROKER_MSGS_SENT_1MIN_PER_S"
+        ),
+    );
+    let mut data = String::new();
+    for (topic, value) in &values {
+        data.push_str(&format!("{root}/{topic} = {value}\n"));
+    }
+    if omitted > 0 {
+        data.push_str(&format!(
+            "# {omitted} message(s) on topics beyond the first {max_topics} not kept\n"
+        ));
+    }
+    Some(SysReport {
+        figures: numbers
+            .into_iter()
+            .map(|(n, v)| (n, v.map(format_number)))
+            .collect(),
+        message,
+        data,
+        topics: values.len(),
+        omitted,
+    })
+}
+
+/// The Broker Statistics sampler's handling of a broker's `$SYS` publications without a broker
+/// or a connection, at instants the caller gives: what the cargo-fuzz target `sys_figures`
+/// (native/fuzz/) drives, so that hostile topics and payloads reach the same code a sample runs.
+/// Its topic limit is the caller's, so that a fuzz input of a few messages can pass it.
+#[doc(hidden)]
+pub struct SysReplay {
+    root: String,
+    sink: Sink,
+    rates: Rates,
+}
+
+impl SysReplay {
+    pub fn new(root: &str, max_topics: usize) -> SysReplay {
+        SysReplay {
+            root: root.to_string(),
+            sink: Sink::new(root, max_topics),
+            rates: Rates::default(),
+        }
+    }
+
+    pub fn receive(&self, topic: &str, payload: &[u8], retain: bool, at: Instant) {
+        self.sink.receive(topic, payload, retain, at);
+    }
+
+    pub fn sample(&mut self) -> Option<SysReport> {
+        report(&self.sink, &mut self.rates, &self.root)
     }
 }
 
@@ -307,12 +441,7 @@ impl Drop for BrokerStats {
 
 impl BrokerStats {
     pub fn new(config: BrokerStatsConfig) -> BrokerStats {
-        let sink = Arc::new(Sink {
-            prefix: format!("{}/", config.topic_root),
-            latest: Mutex::new(Latest::default()),
-            notify: Notify::new(),
-            open: AtomicBool::new(true),
-        });
+        let sink = Arc::new(Sink::new(&config.topic_root, MAX_TOPICS));
         BrokerStats {
             config,
             sink,
@@ -529,76 +658,26 @@ impl BrokerStats {
     }
 
     fn snapshot(&self, group: &ConnectionGroup, started: Instant) -> SampleOutcome {
-        let (values, omitted, tick) = match self.sink.latest.lock() {
-            Ok(l) => (l.values.clone(), l.omitted, l.last_live),
-            Err(_) => return poisoned(started),
+        let report = match self.rates.lock() {
+            Ok(mut rates) => report(&self.sink, &mut rates, &self.config.topic_root),
+            Err(_) => None,
         };
-        let totals: HashMap<&'static str, f64> = FIGURES
-            .iter()
-            .filter(|f| f.kind == Kind::Rate)
-            .filter_map(|f| read(f, &values).map(|v| (f.name, v)))
-            .collect();
-        let rates = match self.rates.lock() {
-            Ok(mut r) => {
-                r.update(tick, totals);
-                r.current.clone()
-            }
-            Err(_) => return poisoned(started),
+        let Some(SysReport {
+            figures,
+            mut message,
+            data,
+            ..
+        }) = report
+        else {
+            return poisoned(started);
         };
-        let numbers: Vec<(&'static str, Option<f64>)> = FIGURES
-            .iter()
-            .map(|f| {
-                let v = match f.kind {
-                    Kind::Value => read(f, &values),
-                    Kind::Rate => rates.get(f.name).copied(),
-                    Kind::PerMinute => read(f, &values).map(|v| v / 60.0),
-                };
-                (f.name, v)
-            })
-            .collect();
-        let get = |name: &str| {
-            numbers
-                .iter()
-                .find(|(n, _)| *n == name)
-                .and_then(|(_, v)| *v)
-        };
-        let rate = |own: &str, broker: &str| match get(own).or_else(|| get(broker)) {
-            Some(v) => format!("{}/s", grouped(v)),
-            None => "n/a".into(),
-        };
-        let mut message = format!(
-            "clients {}, msgs in {}, out {}",
-            get("MQTT_BROKER_CLIENTS").map_or("n/a".into(), grouped),
-            rate(
-                "MQTT_BROKER_MSGS_RECEIVED_PER_S",
-                "MQTT_BROKER_MSGS_RECEIVED_1MIN_PER_S"
-            ),
-            rate(
-                "MQTT_BROKER_MSGS_SENT_PER_S",
-                "MQTT_BROKER_MSGS_SENT_1MIN_PER_S"
-            ),
-        );
         if !group.is_connected() {
             message.push_str(&format!(
                 " (values as last published: {})",
                 group.not_connected_message()
             ));
         }
-        let mut data = String::new();
-        for (topic, value) in &values {
-            data.push_str(&format!("{}/{topic} = {value}\n", self.config.topic_root));
-        }
-        if omitted > 0 {
-            data.push_str(&format!(
-                "# {omitted} message(s) on topics beyond the first {MAX_TOPICS} not kept\n"
-            ));
-        }
-        self.set_figures(
-            numbers
-                .into_iter()
-                .map(|(n, v)| (n, v.map(format_number)))
-                .collect(),
-        );
+        self.set_figures(figures);
         let mut o = SampleOutcome::ok(message, started.elapsed());
         o.bytes = data.len() as u64;
         o.response_data = Some(data.into_bytes());
@@ -723,14 +802,41 @@ mod tests {
     }
 
     #[test]
+    fn figures_beyond_f64_are_unknown_not_inf() {
+        // Found by the sys_figures fuzz target: two nodes near f64::MAX gave "inf" figures, and
+        // publications a nanosecond apart an infinite rate.
+        let mut replay = SysReplay::new("$SYS/brokers", MAX_TOPICS);
+        let t0 = Instant::now();
+        for node in ["a", "b"] {
+            let topic = format!("$SYS/brokers/{node}/stats/connections/count");
+            replay.receive(&topic, b"1e308", false, t0);
+        }
+        replay.receive("$SYS/brokers/a/metrics/messages/received", b"0", false, t0);
+        let first = replay.sample().unwrap();
+        let clients = first
+            .figures
+            .iter()
+            .find(|(n, _)| *n == "MQTT_BROKER_CLIENTS");
+        assert_eq!(clients, Some(&("MQTT_BROKER_CLIENTS", None)));
+        let t1 = t0 + Duration::from_nanos(1);
+        replay.receive(
+            "$SYS/brokers/a/metrics/messages/received",
+            b"1e300",
+            false,
+            t1,
+        );
+        let second = replay.sample().unwrap();
+        for (name, value) in &second.figures {
+            if let Some(v) = value {
+                assert!(v.parse::<f64>().unwrap().is_finite(), "{name} = {v}");
+            }
+        }
+    }
+
+    #[test]
     fn sink_keeps_the_latest_value_per_topic_and_the_live_tick() {
         use crate::codec::Publish;
-        let sink = Sink {
-            prefix: "$SYS/broker/".into(),
-            latest: Mutex::new(Latest::default()),
-            notify: Notify::new(),
-            open: AtomicBool::new(true),
-        };
+        let sink = Sink::new("$SYS/broker", MAX_TOPICS);
         let publish = |topic: &str, payload: &str, retain: bool| Publish {
             dup: false,
             qos: QoS::AtMostOnce,

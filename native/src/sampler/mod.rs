@@ -26,6 +26,10 @@ pub mod template;
 mod unsubscribe;
 
 pub use broker_stats::{figure_names as broker_figure_names, BrokerStats};
+/// The `$SYS` handling of the Broker Statistics sampler and the rate finder's drop guard, without
+/// a broker: for the cargo-fuzz target `sys_figures`.
+#[doc(hidden)]
+pub use broker_stats::{SysReplay, SysReport};
 pub use client_id::next_client_id;
 pub use config::{
     BrokerStatsConfig, ConfigError, ConnectConfig, DisconnectSettings, PublishConfig,
@@ -39,6 +43,8 @@ pub use group::{
 pub use outcome::SampleOutcome;
 pub use publish::Publisher;
 pub use ratefinder::RateFinder;
+#[doc(hidden)]
+pub use ratefinder::{sys_growth, SysDrops};
 pub use request::Requester;
 pub use responder::Responder;
 pub use shutdown::{Shutdown, ShutdownTrigger};

@@ -34,7 +34,8 @@ use inbox::{Inbox, SubscriberSink, MAX_PUBLISHERS};
 use report::Row;
 use search::{judge, Measured, Search};
 use step::{Plan, StepRun};
-use sys::SysDrops;
+#[doc(hidden)]
+pub use sys::{growth as sys_growth, SysDrops};
 
 /// Before a step that follows one with deliveries missing, the finder waits for this much quiet
 /// from the earlier steps (at most the drain), so their backlog is not the new step's latency.

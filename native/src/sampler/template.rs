@@ -276,19 +276,28 @@ fn find(text: &[u8], from: usize) -> Option<usize> {
         .map(|p| p + from)
 }
 
-/// The start of `text` for a message (a payload may be long).
+/// Bytes of a placeholder or text a message shows.
+const SHOWN: usize = 40;
+
+/// The start of `text` for a message: a payload may be megabytes, and a message that repeats it
+/// whole would flood JMeter's log and the sample's response message.
 fn shown(text: &[u8]) -> String {
-    let end = text.len().min(40);
-    String::from_utf8_lossy(&text[..end]).into_owned()
+    let end = text.len().min(SHOWN);
+    let mut s = String::from_utf8_lossy(&text[..end]).into_owned();
+    if end < text.len() {
+        s.push_str("...");
+    }
+    s
 }
 
 fn placeholder(name: &[u8], allowed: &[Extra]) -> Result<Segment, String> {
-    let raw = String::from_utf8_lossy(name);
+    let full = String::from_utf8_lossy(name);
+    let raw = shown(name);
     let unknown = || {
         let extras: String = allowed.iter().map(|e| format!(", {}", e.shown())).collect();
         format!("unknown placeholder '{{{{{raw}}}}}' (known: {KNOWN}{extras})")
     };
-    let name = raw.trim();
+    let name = full.trim();
     let target = allowed.contains(&Extra::Target);
     if let Some((index, width)) = name.split_once(':') {
         let make = match index.trim() {
@@ -450,6 +459,26 @@ mod tests {
         }
         // JMeter's own syntax is not ours.
         assert_eq!(Template::parse(b"${__threadNum}/${x}").unwrap(), None);
+    }
+
+    #[test]
+    fn a_long_bad_placeholder_is_shortened_in_its_message() {
+        // Found by the template fuzz target: the message held the whole name.
+        let long = "x".repeat(100_000);
+        let mut invalid = b"{{".to_vec();
+        invalid.extend([0xFF; 50_000]);
+        invalid.extend(b"}}");
+        for text in [
+            format!("{{{{{long}}}}}").into_bytes(),
+            format!("{{{{random:{long}}}}}").into_bytes(),
+            format!("{{{{conn:{long}}}}}").into_bytes(),
+            format!("{{{{{long}").into_bytes(),
+            invalid,
+        ] {
+            let e = Template::parse(&text).unwrap_err();
+            assert!(e.len() < 600, "{} bytes: {}", e.len(), &e[..200]);
+            assert!(e.contains("..."), "{e}");
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub(super) fn filters(root: &str) -> Vec<String> {
     ]
 }
 
-pub(super) struct SysDrops {
+pub struct SysDrops {
     prefix: String,
     /// Topic (relative to the root) -> its latest value.
     values: Mutex<BTreeMap<String, f64>>,
@@ -28,7 +28,7 @@ pub(super) struct SysDrops {
 }
 
 impl SysDrops {
-    pub(super) fn new(root: &str) -> SysDrops {
+    pub fn new(root: &str) -> SysDrops {
         SysDrops {
             prefix: format!("{root}/"),
             values: Mutex::new(BTreeMap::new()),
@@ -41,7 +41,7 @@ impl SysDrops {
     }
 
     /// The broker's dropped total as last published; None before its first value.
-    pub(super) fn total(&self) -> Option<f64> {
+    pub fn total(&self) -> Option<f64> {
         let v = self.values.lock().ok()?;
         if let Some(m) = v.get(MOSQUITTO) {
             return Some(*m);
@@ -51,7 +51,13 @@ impl SysDrops {
             .filter(|(t, _)| t.split_once('/').is_some_and(|(_, rest)| rest == EMQX_NODE))
             .map(|(_, n)| *n)
             .collect();
-        (!nodes.is_empty()).then(|| nodes.iter().sum())
+        if nodes.is_empty() {
+            return None;
+        }
+        // Nodes' totals near f64::MAX add up to infinity (found by the sys_figures fuzz target),
+        // which would read as u64::MAX drops and fail every step: unknown instead.
+        let sum: f64 = nodes.iter().sum();
+        sum.is_finite().then_some(sum)
     }
 }
 
@@ -63,7 +69,7 @@ fn number(text: &str) -> Option<f64> {
 
 /// How much the total grew from `before` to `now`; None when either is unknown or the counter
 /// went down (a restarted broker).
-pub(super) fn growth(before: Option<f64>, now: Option<f64>) -> Option<u64> {
+pub fn growth(before: Option<f64>, now: Option<f64>) -> Option<u64> {
     match (before, now) {
         (Some(b), Some(n)) if n >= b => Some((n - b).round() as u64),
         _ => None,
@@ -76,11 +82,17 @@ impl MessageSink for SysDrops {
     }
 
     fn on_message(&self, d: &Delivery<'_>) {
-        let p = d.publish;
-        let Some(topic) = p.topic.strip_prefix(&self.prefix) else {
+        self.receive(&d.publish.topic, &d.publish.payload);
+    }
+}
+
+impl SysDrops {
+    /// A publication under the root (what the sink is given; public for the fuzz target).
+    pub fn receive(&self, topic: &str, payload: &[u8]) {
+        let Some(topic) = topic.strip_prefix(&self.prefix) else {
             return;
         };
-        let Some(v) = std::str::from_utf8(&p.payload).ok().and_then(number) else {
+        let Some(v) = std::str::from_utf8(payload).ok().and_then(number) else {
             return;
         };
         if let Ok(mut values) = self.values.lock() {
@@ -112,6 +124,17 @@ mod tests {
             publish: &p,
             received_at: SystemTime::now(),
         });
+    }
+
+    #[test]
+    fn nodes_adding_up_beyond_f64_leave_the_total_unknown() {
+        // Found by the sys_figures fuzz target: the sum was infinite, growth() then u64::MAX.
+        let s = SysDrops::new("$SYS/brokers");
+        send(&s, "$SYS/brokers/a/metrics/messages/dropped", "1e308");
+        assert_eq!(s.total(), Some(1e308));
+        send(&s, "$SYS/brokers/b/metrics/messages/dropped", "1e308");
+        assert_eq!(s.total(), None);
+        assert_eq!(growth(Some(1e308), s.total()), None);
     }
 
     #[test]

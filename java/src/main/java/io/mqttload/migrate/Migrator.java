@@ -82,6 +82,15 @@ public final class Migrator {
 
     /** Migrates a plan file into another; the report says what was mapped. */
     public Result migrate(Path in, Path out) throws MigrationException {
+        // The command line checks this itself, but every caller gets the guarantee: a plan the
+        // migration cannot reproduce must never be lost to its own output.
+        try {
+            if (Files.exists(out) && Files.isSameFile(in, out)) {
+                throw new MigrationException("the output must be another file than the input (" + in + ")");
+            }
+        } catch (IOException e) {
+            // the input is unreadable: read() below says so
+        }
         Result r = migrate(read(in));
         try {
             Files.write(out, r.xml.getBytes(StandardCharsets.UTF_8));
@@ -301,8 +310,10 @@ public final class Migrator {
             });
             doc = b.parse(new InputSource(new StringReader(xml)));
         } catch (SAXParseException e) {
-            throw new MigrationException(what + " is not well-formed XML (line " + e.getLineNumber() + ", column "
-                    + e.getColumnNumber() + "): " + e.getMessage(), e);
+            // At the end of the text (a truncated plan) the parser gives line -1: the end is the place then.
+            String place = e.getLineNumber() > 0 ? "line " + e.getLineNumber() + ", column " + e.getColumnNumber()
+                    : new XmlScanner(xml).position(xml.length());
+            throw new MigrationException(what + " is not well-formed XML (" + place + "): " + e.getMessage(), e);
         } catch (SAXException | IOException | ParserConfigurationException e) {
             throw new MigrationException(what + " cannot be parsed as XML: " + e.getMessage(), e);
         }

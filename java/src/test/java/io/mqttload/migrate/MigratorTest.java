@@ -208,6 +208,11 @@ class MigratorTest {
     void unreadableInputsAreRefusedWithTheirReason() throws IOException {
         assertTrue(assertThrows(MigrationException.class, () -> migrate("<jmeterTestPlan><hashTree>"))
                 .getMessage().contains("not well-formed XML (line 1"));
+        // found by MigrationFuzzTest: at the end of a truncated plan the parser's line was -1
+        String truncated = assertThrows(MigrationException.class, () -> migrate("<?xml version=")).getMessage();
+        assertTrue(truncated.contains("(line 1, column 15)"), truncated);
+        String empty = assertThrows(MigrationException.class, () -> migrate("")).getMessage();
+        assertTrue(empty.contains("(line 1, column 1)"), empty);
         assertTrue(assertThrows(MigrationException.class, () -> migrate("<project/>"))
                 .getMessage().contains("not a JMeter test plan (root element <project>"));
         assertTrue(assertThrows(MigrationException.class,
