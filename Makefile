@@ -87,8 +87,11 @@ fmt-check:
 clippy:
 	$(CARGO) clippy -p mqttload -p mqttload-testkit --all-targets -- -D warnings
 
+# the fuzz targets' smoke (their seeds and mutations of them, on stable Rust; `make fuzz` searches) shares
+# the workspace's build directory, so only the harness is compiled again
 cargo-test:
 	$(CARGO) test -p mqttload
+	$(CARGO) test --manifest-path native/fuzz/Cargo.toml --target-dir target --lib
 
 # The GUI tests need a display: without one they run under xvfb-run (Debian's xvfb), if it is there; with
 # neither, the GUI screenshot test is skipped.

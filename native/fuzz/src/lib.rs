@@ -517,3 +517,111 @@ pub mod sys_input {
         assert!(report.message.len() <= 2048, "message: {}", report.message);
     }
 }
+
+/// The CI smoke of the fuzz targets (`make test`, on stable Rust, without libFuzzer's engine): each
+/// target's committed seeds, then mutations of them from a fixed seed. `make fuzz` is the search.
+#[cfg(test)]
+mod smoke {
+    use std::path::PathBuf;
+
+    use mqttload::codec::ProtocolVersion;
+
+    /// Mutated inputs per target: seconds of work, not minutes.
+    const MUTATIONS: usize = 20_000;
+
+    fn seeds(target: &str) -> Vec<Vec<u8>> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus")
+            .join(target);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        let seeds: Vec<Vec<u8>> = files.iter().filter_map(|f| std::fs::read(f).ok()).collect();
+        assert!(!seeds.is_empty(), "no seeds in {}", dir.display());
+        seeds
+    }
+
+    /// xorshift64*: the same inputs on every run, so a failure replays.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    /// A seed with a few bytes flipped, inserted, removed or duplicated, or two seeds spliced.
+    fn mutate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
+        let mut d = seeds[rng.below(seeds.len())].clone();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(d.len() + 1);
+            match rng.below(5) {
+                0 if at < d.len() => d[at] ^= 1 << rng.below(8),
+                1 => d.insert(at, rng.next() as u8),
+                2 if at < d.len() => {
+                    d.remove(at);
+                }
+                3 => {
+                    let other = &seeds[rng.below(seeds.len())];
+                    let from = rng.below(other.len() + 1);
+                    d.splice(at..at, other[from..].iter().copied());
+                }
+                _ => {
+                    let end = (at + rng.below(16)).min(d.len());
+                    let piece = d[at..end].to_vec();
+                    d.splice(at..at, piece);
+                }
+            }
+        }
+        d
+    }
+
+    fn run(target: &str, check: impl Fn(&[u8])) {
+        let seeds = seeds(target);
+        for s in &seeds {
+            check(s);
+        }
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ target.len() as u64);
+        for _ in 0..MUTATIONS {
+            check(&mutate(&mut rng, &seeds));
+        }
+    }
+
+    #[test]
+    fn decode_v311() {
+        run("decode_v311", |data| {
+            let version = match data.first() {
+                Some(b) if b & 0x40 != 0 => ProtocolVersion::V31,
+                _ => ProtocolVersion::V311,
+            };
+            let (max, bytes) = crate::split_limit(data);
+            crate::check_stream(bytes, version, max);
+        });
+    }
+
+    #[test]
+    fn decode_v5() {
+        run("decode_v5", |data| {
+            let (max, bytes) = crate::split_limit(data);
+            crate::check_stream(bytes, ProtocolVersion::V5, max);
+        });
+    }
+
+    #[test]
+    fn template() {
+        run("template", crate::template_input::check);
+    }
+
+    #[test]
+    fn sys_figures() {
+        run("sys_figures", crate::sys_input::check);
+    }
+}
