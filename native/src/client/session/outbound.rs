@@ -3,8 +3,7 @@ use crate::codec::{Packet, Properties, Property, ProtocolVersion, Publish, QoS, 
 
 use super::commands::Queued;
 use super::handshake::with_reason_string;
-use super::task::{AwaitedAck, Outgoing, Task};
-use super::writing::OnWritten;
+use super::task::{AwaitedAck, OnWritten, Outgoing, Task};
 
 impl Task {
     pub(super) fn start_publish(&mut self, mut q: Queued) {

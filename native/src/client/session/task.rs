@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::BytesMut;
-use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::io::{AsyncReadExt, ReadHalf, WriteHalf};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
@@ -24,7 +24,32 @@ use super::handshake::handshake;
 use super::maps::{Map, Set};
 use super::shared::Shared;
 use super::subscriptions::{Carried, Route, SubscriptionEntry};
-use super::writing::{push, Pushed, Unwritten};
+
+/// A packet in `out`, or the last of several: what to tell when its last byte is written.
+pub(super) struct Unwritten {
+    /// Its end in the connection's byte stream (`Task::written` counts what is written).
+    pub(super) end: u64,
+    /// Its share of the outbound limit.
+    pub(super) cost: usize,
+    pub(super) on_written: OnWritten,
+}
+
+/// Who learns that a packet's bytes were written, or never will be.
+pub(super) enum OnWritten {
+    /// Nobody: a QoS 1/2 publish completes on its acknowledgement, other packets are ours.
+    Nobody,
+    /// A QoS 0 publish whose sender waits for the write.
+    Waiter(Done),
+    /// A QoS 0 publish handed off: nobody waits, but its loss is counted.
+    HandedOff,
+}
+
+impl OnWritten {
+    /// A QoS 0 publish's: its waiter, or handed off when it has none.
+    pub(super) fn qos0(done: Option<Done>) -> OnWritten {
+        done.map_or(OnWritten::HandedOff, OnWritten::Waiter)
+    }
+}
 
 pub(super) struct Task {
     /// Shared by the group's connections.
@@ -489,13 +514,10 @@ impl Task {
                     }
                     Err(e) => return Exit::Lost(format!("read error: {e}")),
                 },
-                pushed = push(&mut writer, &self.out), if pushing => match pushed {
-                    Ok(Pushed::Wrote(0)) => {
-                        return Exit::Lost("write error: the connection takes no more bytes".into())
+                pushed = Self::write_some(&mut writer, &self.out), if pushing => {
+                    if let Some(reason) = self.pushed(pushed) {
+                        return Exit::Lost(reason);
                     }
-                    Ok(Pushed::Wrote(n)) => self.wrote(n),
-                    Ok(Pushed::Flushed) => self.unflushed = false,
-                    Err(e) => return Exit::Lost(format!("write error: {e}")),
                 },
                 cmd = self.rx.recv() => {
                     let Some(cmd) = cmd else { return Exit::Dropped };
@@ -519,28 +541,6 @@ impl Task {
                 },
             }
         }
-    }
-
-    pub(super) async fn close(&mut self, mut writer: WriteHalf<BrokerStream>, exit: Exit) -> Exit {
-        let packet = match &exit {
-            Exit::Disconnected(_, d) => d.clone(),
-            _ => Disconnect::default(),
-        };
-        // 3.1/3.1.1 know no reason code: the plain DISCONNECT then.
-        if Packet::Disconnect(packet)
-            .encode(self.opts.version, &mut self.out)
-            .is_err()
-        {
-            let _ = Packet::Disconnect(Default::default()).encode(self.opts.version, &mut self.out);
-        }
-        if self.write_out(&mut writer).await {
-            let _ = tokio::time::timeout(super::writing::CLOSE_WAIT, writer.shutdown()).await;
-        } else {
-            self.drop_unwritten(&ClientError::Lost(
-                "the connection closed before the broker read the message".into(),
-            ));
-        }
-        exit
     }
 
     /// Returns Some when the command ends the connection.

@@ -9,39 +9,14 @@
 use std::time::Duration;
 
 use bytes::Buf;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncWrite, AsyncWriteExt, WriteHalf};
 use tokio::time::Instant;
 
 use crate::client::error::ClientError;
+use crate::codec::{Disconnect, Packet};
+use crate::transport::BrokerStream;
 
-use super::commands::Done;
-use super::task::Task;
-
-/// A packet in `out`, or the last of several: what to tell when its last byte is written.
-pub(super) struct Unwritten {
-    /// Its end in the connection's byte stream (`Task::written` counts what is written).
-    end: u64,
-    /// Its share of the outbound limit.
-    cost: usize,
-    on_written: OnWritten,
-}
-
-/// Who learns that a packet's bytes were written, or never will be.
-pub(super) enum OnWritten {
-    /// Nobody: a QoS 1/2 publish completes on its acknowledgement, other packets are ours.
-    Nobody,
-    /// A QoS 0 publish whose sender waits for the write.
-    Waiter(Done),
-    /// A QoS 0 publish handed off: nobody waits, but its loss is counted.
-    HandedOff,
-}
-
-impl OnWritten {
-    /// A QoS 0 publish's: its waiter, or handed off when it has none.
-    pub(super) fn qos0(done: Option<Done>) -> OnWritten {
-        done.map_or(OnWritten::HandedOff, OnWritten::Waiter)
-    }
-}
+use super::task::{Exit, OnWritten, Task, Unwritten};
 
 /// What one turn of writing did.
 pub(super) enum Pushed {
@@ -51,10 +26,7 @@ pub(super) enum Pushed {
 
 /// Writes some of `out`, or flushes the transport's buffers once `out` is empty. Cancel-safe (one
 /// poll_write either writes and says how much, or writes nothing), as `select!` needs.
-pub(super) async fn push<W: AsyncWrite + Unpin>(
-    writer: &mut W,
-    out: &[u8],
-) -> std::io::Result<Pushed> {
+async fn push<W: AsyncWrite + Unpin>(writer: &mut W, out: &[u8]) -> std::io::Result<Pushed> {
     if out.is_empty() {
         // TLS and WebSocket streams hold bytes back until flushed.
         writer.flush().await?;
@@ -65,9 +37,56 @@ pub(super) async fn push<W: AsyncWrite + Unpin>(
 
 /// At most this long for the last bytes and the DISCONNECT when a connection is closed: a broker
 /// that does not read must not keep a closing connection (and its memory) forever.
-pub(super) const CLOSE_WAIT: Duration = Duration::from_secs(1);
+const CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 impl Task {
+    /// One turn of writing `out` to `writer` (see `push`), for the task's `select!`: the future
+    /// itself, not one around it, which would make every idle connection's loop larger.
+    pub(super) fn write_some<'a, W: AsyncWrite + Unpin>(
+        writer: &'a mut W,
+        out: &'a [u8],
+    ) -> impl std::future::Future<Output = std::io::Result<Pushed>> + 'a {
+        push(writer, out)
+    }
+
+    /// What a turn of writing came to: None, or why the connection is lost.
+    pub(super) fn pushed(&mut self, r: std::io::Result<Pushed>) -> Option<String> {
+        match r {
+            Ok(Pushed::Wrote(0)) => Some("write error: the connection takes no more bytes".into()),
+            Ok(Pushed::Wrote(n)) => {
+                self.wrote(n);
+                None
+            }
+            Ok(Pushed::Flushed) => {
+                self.unflushed = false;
+                None
+            }
+            Err(e) => Some(format!("write error: {e}")),
+        }
+    }
+
+    pub(super) async fn close(&mut self, mut writer: WriteHalf<BrokerStream>, exit: Exit) -> Exit {
+        let packet = match &exit {
+            Exit::Disconnected(_, d) => d.clone(),
+            _ => Disconnect::default(),
+        };
+        // 3.1/3.1.1 know no reason code: the plain DISCONNECT then.
+        if Packet::Disconnect(packet)
+            .encode(self.opts.version, &mut self.out)
+            .is_err()
+        {
+            let _ = Packet::Disconnect(Default::default()).encode(self.opts.version, &mut self.out);
+        }
+        if self.write_out(&mut writer).await {
+            let _ = tokio::time::timeout(CLOSE_WAIT, writer.shutdown()).await;
+        } else {
+            self.drop_unwritten(&ClientError::Lost(
+                "the connection closed before the broker read the message".into(),
+            ));
+        }
+        exit
+    }
+
     /// The packets just encoded (everything now in `out`) carry `cost`, and who is told.
     pub(super) fn encoded(&mut self, cost: usize, on_written: OnWritten) {
         let end = self.written + self.out.len() as u64;
