@@ -8,8 +8,9 @@ a service manager stops it) and started again on the same port after OUTAGE_S. C
 - the results show the outage: empty batches while the broker was down, the latency spike of what was queued, the
   reconnects in the sample messages and the live metrics;
 - the reconnect storm stays within the connect rate and the handshake limit (mqttload.connect.concurrency), from
-  the broker's log. The engine does not do that yet (see HERD below): that check is an expected failure, strict,
-  so that the engine's fix turns it into a plain check.
+  the broker's log: a reconnect waits a jittered backoff, then its group's connect-rate turn, then a handshake
+  permit, as a first connect does (native/src/client/session/task.rs, Task::reconnect; client/options.rs,
+  ReconnectLimits).
 
 Scale with RESTART_DEVICES (1000), RESTART_PER_THREAD (100), RESTART_CONNECT_RATE (200/s for the fleet),
 RESTART_INTERVAL_MS (2000), RESTART_DURATION_MS (30000), RESTART_MQTT_VERSION (3.1.1; 5.0 uses a session expiry);
@@ -42,22 +43,11 @@ OUTAGE_S = 10
 # Mosquitto) cannot hide an engine that exceeds it
 HANDSHAKES = 32
 # What the connect rate alone takes to bring the fleet back, and as much again for a machine shared with other
-# test runs
+# test runs; the 20 s cover the longest backoff (5 s) and a loaded machine's JVM pauses (docs/device-fleet.md)
 RECOVERY_LIMIT_S = 2 * DEVICES / CONNECT_RATE + 20
 THREADS = DEVICES // PER_THREAD
 SENT = DEVICES * (DURATION_MS // INTERVAL_MS)
 
-
-class HerdError(AssertionError):
-    """The reconnect storm went past the connect rate or the handshake limit."""
-
-
-# The engine's reconnects bypass both limits: native/src/client/session/task.rs, Task::reconnect sleeps
-# options::backoff(n) (100 ms doubling to 5 s, the same for every connection, no jitter) and then calls
-# handshake() directly, without the process-wide handshake permit (sampler/group/connect_limit.rs) or the group's
-# connect-rate ramp that a Connect sample's first connects take. Connections dropped together retry in lock-step.
-HERD = ("engine: reconnects bypass the handshake limit and the connect rate, and back off in lock-step without "
-        "jitter (native/src/client/session/task.rs, Task::reconnect; client/options.rs, backoff)")
 
 
 def quiet_port():
@@ -125,26 +115,34 @@ class Metrics(threading.Thread):
         pytest.fail("the engine's metrics never showed it; last: %s" % (self.samples[-1:],))
 
 
-CONNECTED = re.compile(r"^(\d+): New client connected from (\S+) as (rdev\S+) ")
+CONNECTED = re.compile(r"^(\d+): New client connected from (\S+) as (\S+) ")
 ACCEPTED = re.compile(r"^(\d+): New connection from (\S+) on port")
+# a socket closed before its CONNECT (the fixture's port probe when the broker starts): its address is not logged
+CLOSED_UNKNOWN = re.compile(r"^\d+: (Client <unknown> closed its connection|Socket error on client <unknown>)")
 
 
 def connect_figures(lines):
     """Of the broker's log lines (one run of it): device connects per second (the peak), their span in seconds,
     the devices, and the most connections accepted whose CONNECT had not come yet: a bound from below on the
-    handshakes the engine had in flight at once (each handshake in flight holds one such socket at most)."""
-    per_second, devices, waiting, most = Counter(), set(), set(), 0
+    handshakes the engine had in flight at once (each handshake in flight holds one such socket at most; the
+    broker logs a client connected before it sends the CONNACK that ends the engine's handshake)."""
+    per_second, devices, waiting, closed, most = Counter(), set(), set(), 0, 0
     for line in lines:
         m = ACCEPTED.match(line)
         if m:
             waiting.add(m.group(2))
-            most = max(most, len(waiting))
+            most = max(most, len(waiting) - closed)
+            continue
+        if CLOSED_UNKNOWN.match(line):
+            closed += 1
             continue
         m = CONNECTED.match(line)
         if m:
+            # every client, the backend's too: its socket no longer waits for a CONNECT
             waiting.discard(m.group(2))
-            per_second[int(m.group(1))] += 1
-            devices.add(m.group(3))
+            if m.group(3).startswith("rdev"):
+                per_second[int(m.group(1))] += 1
+                devices.add(m.group(3))
     span = max(per_second) - min(per_second) + 1 if per_second else 0
     return {"peak_per_s": max(per_second.values(), default=0), "span_s": span, "devices": devices,
             "in_flight": most}
@@ -154,7 +152,6 @@ def loadavg():
     return open("/proc/loadavg").read().split()[0]
 
 
-@pytest.mark.xfail(raises=HerdError, strict=True, reason=HERD)
 def test_a_fleet_with_persistent_sessions_rides_out_a_broker_restart(build, tmp_path, start_jmeter):
     assert DEVICES % PER_THREAD == 0
     broker = PersistentBroker(tmp_path / "broker")
@@ -213,7 +210,11 @@ def test_a_fleet_with_persistent_sessions_rides_out_a_broker_restart(build, tmp_
     # the outage in the results: batches that began while the broker was down got nothing, the first ones after
     # it carry the queued messages' latency (their timestamps are the intended send times), and the samples say
     # the connections dropped and came back
-    during = [r for r in backend if stopped_at + 1 <= as_int(r["timeStamp"]) / 1000 <= restarted_at - 2]
+    # (a Subscribe row's timeStamp + elapsed is when its wait ended; its timeStamp alone is that less the batch's
+    # highest latency, java/.../Results.fillSubscribe: the queued messages' batch reaches back into the outage)
+    during = [r for r in backend
+              if stopped_at + 1 + window_ms / 1000 <= (as_int(r["timeStamp"]) + as_int(r["elapsed"])) / 1000
+              <= restarted_at - 1]
     assert during and all(as_int(r["MQTT_SUB_RECEIVED"], 0) == 0 for r in during), describe(during)
     spike_us = max(as_int(r["MQTT_SUB_MAX_US"], 0) for r in backend)
     assert spike_us >= (OUTAGE_S - 1) * 1_000_000, spike_us
@@ -244,11 +245,14 @@ def test_a_fleet_with_persistent_sessions_rides_out_a_broker_restart(build, tmp_
     print("\nFIGURES " + json.dumps(figures))
 
     # the storm within the connect rate and the handshake limit, the first connects being the yardstick (the
-    # broker's log counts whole seconds)
+    # broker's log counts whole seconds, and a loaded machine delays some turns into the next second)
     rate_limit = max(first["peak_per_s"], CONNECT_RATE) * 1.5
-    if again["peak_per_s"] > rate_limit or again["in_flight"] > HANDSHAKES:
-        raise HerdError("reconnect storm: %d devices connected in one second (connect rate %d/s, first connects' "
-                        "peak %d/s), %d handshakes in flight at once at the broker (limit %d)\n%s"
-                        % (again["peak_per_s"], CONNECT_RATE, first["peak_per_s"], again["in_flight"], HANDSHAKES,
-                           figures))
+    assert again["peak_per_s"] <= rate_limit, (
+        "reconnect storm: %d devices connected in one second (connect rate %d/s, first connects' peak %d/s)\n%s"
+        % (again["peak_per_s"], CONNECT_RATE, first["peak_per_s"], figures))
+    assert again["in_flight"] <= HANDSHAKES, (
+        "reconnect storm: %d handshakes in flight at once at the broker (limit %d)\n%s"
+        % (again["in_flight"], HANDSHAKES, figures))
     assert first["in_flight"] <= HANDSHAKES, first
+    # ... and so it takes at least what the connect rate allows: the fleet did not come back all at once
+    assert again["span_s"] >= DEVICES / rate_limit - 1, figures
