@@ -15,6 +15,7 @@
 #   make bench-results  JMeter's cost per sample with its default result settings and with ours, side by side
 #   make bench-metrics  the live metrics' cost: throughput and 19,000 idle connections, endpoint off and on
 #   make bench-request  request/response: 10,000 devices each answering a request every 10 s (REQ_* to change)
+#   make bench-restart  a broker restart under 10,000 devices: time to full recovery, the reconnect storm, no QoS 1 loss
 #   make rate-finder  the MQTT Rate Finder against a stock and a tuned Mosquitto: each step's figures, whose limit
 #   make fuzz    cargo-fuzz targets decode_v311, decode_v5, session_inbound, template, sys_figures (nightly; not in
 #                CI) and the XMeter migration's JUnit fuzzer (migration), FUZZ_SECONDS (1800) each; one target:
@@ -213,6 +214,15 @@ bench-scale: build
 # of telemetry every INTERVAL_MS (10000) against a stock-limits Mosquitto; dashboard in target/fleet/report/
 fleet: build
 	$(PYTHON) tools/bench/fleet.py $(or $(DEVICES),10000) $(or $(PER_THREAD),1000) $(or $(DURATION_S),60) $(or $(INTERVAL_MS),10000)
+
+# a broker restart under a fleet: tests/test_broker_restart.py at RESTART_DEVICES (10000) devices, RESTART_PER_THREAD
+# (1000) per thread, RESTART_CONNECT_RATE (1000/s), telemetry every RESTART_INTERVAL_MS (10000) for RESTART_DURATION_MS
+# (60000), Mosquitto stopped and started again after 10 s; the time to full recovery, the reconnect storm against the
+# connect rate and handshake limit, loss, and the load average (tools/bench/restart.py)
+.PHONY: bench-restart
+bench-restart: build
+	$(PYTHON) tools/bench/restart.py $(or $(RESTART_DEVICES),10000) $(or $(RESTART_PER_THREAD),1000) \
+	  $(or $(RESTART_CONNECT_RATE),1000) $(or $(RESTART_INTERVAL_MS),10000) $(or $(RESTART_DURATION_MS),60000)
 
 # the rate finder's measured run: examples/rate-finder.jmx against a Mosquitto with its stock configuration and one as the
 # tests run it (RF_BROKERS=stock|tuned|both), $SYS every second; each step's figures and the load average (RF_* change

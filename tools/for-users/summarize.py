@@ -199,8 +199,33 @@ def clock_offsets(rows):
     return out
 
 
+STOPPED = re.compile(r"stopped: \d+ publisher stream\(s\) of engine \w+ .*?not counted as lost")
+# an engine whose results end this long before the others' did not finish the run with them
+ENGINE_BEHIND_MS = 10000
+
+
+def engines(rows):
+    """Per JMeter engine of a distributed run (threadName host:port-...): its samples, when its last one ended and, when
+    that is over ENGINE_BEHIND_MS before the run's last, by how many seconds (behind_s; else None): an engine that dies
+    mid-run (a killed jmeter-server) sends none of the results it still held. Empty for a run on one engine."""
+    out = OrderedDict()
+    for r in rows:
+        m = ENGINE.match(r.get("threadName", ""))
+        if not m:
+            continue
+        e = out.setdefault(m.group(1), {"samples": 0, "last_end_ms": 0, "behind_s": None})
+        e["samples"] += 1
+        e["last_end_ms"] = max(e["last_end_ms"], as_int(r.get("timeStamp"), 0) + as_int(r.get("elapsed"), 0))
+    if len(out) > 1:
+        end = max(e["last_end_ms"] for e in out.values())
+        for e in out.values():
+            if end - e["last_end_ms"] > ENGINE_BEHIND_MS:
+                e["behind_s"] = round((end - e["last_end_ms"]) / 1000.0, 1)
+    return out
+
+
 def is_ok(row):
-    return row.get("success", "").strip().lower() == "true"
+    return (row.get("success") or "").strip().lower() == "true"
 
 
 def sample_count(row):
@@ -279,6 +304,12 @@ def summarize(rows):
         "%s %s: %s" % (r.get("threadName", ""), r.get("label", ""), r["MQTT_SUB_SHORTFALL"].strip())
         for r in finals if (r.get("MQTT_SUB_SHORTFALL") or "").strip() not in ("", "null")
     ]
+    # streams of other engines that stopped mid-run without an end marker (their engine ended or died): named by the
+    # subscriber's last sample, apart from loss
+    out["sub_stopped"] = [
+        "%s %s: %s" % (r.get("threadName", ""), r.get("label", ""), "; ".join(STOPPED.findall(r["responseMessage"])))
+        for r in finals if STOPPED.search(r.get("responseMessage") or "")
+    ]
     pubs = [r for r in rows if is_publish(r)]
     out["pub_sent"] = sum(as_int(r["MQTT_PUB_SENT"], 0) for r in pubs) if pubs else None
     out["pub_intended"] = sum(as_int(r["MQTT_PUB_INTENDED"], 0) for r in pubs) if pubs else None
@@ -298,6 +329,7 @@ def summarize(rows):
     out["broker"] = broker_peaks(rows)
     out["per_broker"] = per_broker(rows)
     out["clock"] = clock_offsets(rows)
+    out["engines"] = engines(rows)
     out["error_messages"] = [
         "%s: %s %s" % (r.get("label"), r.get("responseCode"), r.get("responseMessage"))
         for r in rows if not is_ok(r)
@@ -520,6 +552,8 @@ def main(argv):
             print("               arrival %.6f  (received / (received + lost), tail included)" % arrival)
         for m in s["sub_shortfall"][:10]:
             print("               missing from publishers (id:count): " + m)
+        for m in s["sub_stopped"][:10]:
+            print("               streams that stopped (not loss: no end marker came): " + m)
     if s["pub_sent"] is not None:
         print("  publish      sent %d of %d intended  send rate %s  (over the Publish samples' span)"
               % (s["pub_sent"], s["pub_intended"], fmt(s["pub_rate"], " msg/s")))
@@ -551,6 +585,11 @@ def main(argv):
               " the run)  latencies corrected %d"
               % (engine, c["offset_us"] / 1000.0, "n/a" if c["uncertainty_us"] is None else
                  "%.3f" % (c["uncertainty_us"] / 1000.0), c["min_us"] / 1000.0, c["max_us"] / 1000.0, c["corrected"]))
+    for engine, e in s["engines"].items():
+        if e["behind_s"] is not None:
+            print("  engines      %s: its results end %.1f s before the run's (%d samples): the engine ended early"
+                  " or was lost (one that dies takes the results it had not sent yet with it)"
+                  % (engine, e["behind_s"], e["samples"]))
     print("  errors       %d" % s["errors"])
     for m in s["error_messages"][:5]:
         print("    " + m)

@@ -23,6 +23,14 @@ static NEXT_BLOCK: Lazy<AtomicU64> = Lazy::new(|| AtomicU64::new(rand::rng().ran
 /// engine's own, under the engine's tag, so that a subscriber in another engine knows whose clock
 /// stamped a message (clock offsets). The header's format is unchanged: any 64 bits still read.
 pub fn new_publisher_base() -> u64 {
+    static TOLD: std::sync::Once = std::sync::Once::new();
+    TOLD.call_once(|| {
+        // Subscribers in other engines name this engine's streams by it (a stream that stopped).
+        tracing::info!(
+            tag = %format!("{:06x}", clock::engine_tag()),
+            "this engine's publisher ids carry its engine tag"
+        );
+    });
     let block = NEXT_BLOCK.fetch_add(1, Ordering::Relaxed);
     clock::tagged(clock::engine_tag(), block << SLOT_BITS)
 }

@@ -4,6 +4,7 @@
 //! the rest for the next sample (or what it has when its timeout or JMeter's Shutdown ends it).
 
 mod accumulator;
+mod stopped;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, Weak};
@@ -363,11 +364,18 @@ impl Subscriber {
         // Messages still on their way are normal mid-run (the variables carry them); a gap is not.
         let in_gaps = seq.lost_total - seq.pending;
         if in_gaps > 0 {
-            o.message = format!(
-                "{} (missing {in_gaps} in gaps so far; by publisher: {})",
-                o.message,
-                o.shortfall.as_deref().unwrap_or("")
-            );
+            // Gaps of streams whose count is unknown (another engine's, no end marker yet) have
+            // no shortfall entry: a stopped one's are named with it below.
+            let by = o
+                .shortfall
+                .as_deref()
+                .map(|s| format!("; by publisher: {s}"))
+                .unwrap_or_default();
+            o.message = format!("{} (missing {in_gaps} in gaps so far{by})", o.message);
+        }
+        // Apart from loss: streams whose publisher went away mid-run without saying how many it sent.
+        if let Some(stopped) = &seq.stopped {
+            o.message = format!("{} ({stopped})", o.message);
         }
         o.bytes = batch.bytes;
         if self.config.debug_response {

@@ -4,17 +4,21 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use tokio::sync::futures::Notified;
 use tokio::sync::Notify;
 
 use crate::client::{route_filter, topic_matches, Delivery, MessageSink};
+use crate::clock;
 use crate::codec::Publish;
 use crate::sampler::clock_sync;
 use crate::sampler::payload::{epoch_nanos, parse_stamp, Stamp};
 use crate::sampler::stats::{Latencies, SequenceTracker};
 use crate::sampler::streams::{self, Stream};
+
+use super::stopped::{stopped_text, Activities};
 
 /// Debug response data kept per batch; the rest is counted and named, not shown.
 const MAX_DEBUG_BYTES: usize = 1024 * 1024;
@@ -84,6 +88,12 @@ pub(super) struct Accumulator {
     queue: Mutex<VecDeque<Received>>,
     /// Cumulative since the subscription started: loss is only known over the whole stream.
     sequence: Mutex<SequenceTracker>,
+    /// When each other engine's publisher's messages arrived, to name streams that stopped
+    /// (taken after `sequence`, never before it).
+    activity: Mutex<Activities>,
+    /// Epoch nanoseconds of the latest stamped message of any stream, this engine's included
+    /// (0: none yet): a foreign stream stopped only if others went on after it.
+    last_heard_ns: AtomicU64,
     /// The publishers of this engine whose messages this subscription should get.
     expected: Mutex<Expected>,
     count: AtomicU64,
@@ -125,6 +135,15 @@ impl MessageSink for Accumulator {
                     self.discover(publisher, &mut s);
                 }
                 s.record(publisher, seq);
+                let at = u64::try_from(epoch_nanos(d.received_at)).unwrap_or(u64::MAX);
+                self.last_heard_ns.fetch_max(at, Ordering::Relaxed);
+                // This engine's streams say how many they sent, so they never need naming as
+                // stopped: a run on one engine takes no second lock per message.
+                if clock::publisher_tag(publisher) != clock::engine_tag() {
+                    if let Ok(mut a) = self.activity.lock() {
+                        a.seen(publisher, d.received_at);
+                    }
+                }
             }
         }
         let mut corrected = false;
@@ -206,6 +225,8 @@ pub(super) struct SequenceFigures {
     pub(super) duplicates_total: u64,
     /// "publisher <id>: N" for the publishers something is missing from (the largest first).
     pub(super) shortfall: Vec<(u64, u64)>,
+    /// Streams of other engines that stopped mid-run without an end marker, in words.
+    pub(super) stopped: Option<String>,
 }
 
 impl Accumulator {
@@ -215,6 +236,8 @@ impl Accumulator {
             debug_response,
             queue: Mutex::new(VecDeque::new()),
             sequence: Mutex::new(SequenceTracker::default()),
+            activity: Mutex::new(Activities::default()),
+            last_heard_ns: AtomicU64::new(0),
             expected: Mutex::new(Expected::default()),
             count: AtomicU64::new(0),
             wake_at: AtomicU64::new(u64::MAX),
@@ -306,6 +329,7 @@ impl Accumulator {
                 lost_total: 0,
                 duplicates_total: 0,
                 shortfall: Vec::new(),
+                stopped: None,
             };
         };
         if exp.epoch.is_some() {
@@ -338,6 +362,21 @@ impl Accumulator {
             }
         }
         shortfall.sort_by_key(|s| std::cmp::Reverse(s.1));
+        // This engine's streams and those ended by a marker have their loss counted exactly.
+        let own = clock::engine_tag();
+        let heard = match self.last_heard_ns.load(Ordering::Relaxed) {
+            0 => None,
+            ns => Some(UNIX_EPOCH + Duration::from_nanos(ns)),
+        };
+        let stopped = self.activity.lock().ok().and_then(|a| {
+            let stopped = a.stopped(SystemTime::now(), heard, |id| {
+                known.contains(&id)
+                    || seq.ends.contains_key(&id)
+                    || exp.dropped.contains(&id)
+                    || clock::publisher_tag(id) == own
+            });
+            stopped_text(&stopped, |id| seq.missing_of(id))
+        });
         let now = Reported {
             gaps_found: seq.gaps_found,
             duplicates: seq.duplicates,
@@ -351,6 +390,7 @@ impl Accumulator {
             lost_total: seq.lost() + pending,
             duplicates_total: now.duplicates,
             shortfall,
+            stopped,
         };
         *before = now;
         f
@@ -389,5 +429,166 @@ impl Accumulator {
             }
         }
         batch
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::BytesMut;
+
+    use super::*;
+    use crate::codec::{Properties, QoS};
+    use crate::sampler::payload::{write_end, write_precise};
+
+    fn deliver(acc: &Accumulator, payload: BytesMut, at: SystemTime) {
+        let publish = Publish {
+            dup: false,
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            topic: "mqttload/lost/x".into(),
+            pkid: 1,
+            payload: payload.freeze(),
+            properties: Properties::new(),
+        };
+        acc.on_message(&Delivery {
+            publish: &publish,
+            received_at: at,
+        });
+    }
+
+    /// `count` messages of `publisher` from seq `from`, every 100 ms, the last `ago` before now.
+    fn stream(acc: &Accumulator, publisher: u64, from: u64, count: u64, ago: Duration) {
+        let last = SystemTime::now() - ago;
+        for i in 0..count {
+            let at = last - Duration::from_millis(100 * (count - 1 - i));
+            let mut b = BytesMut::new();
+            write_precise(&mut b, publisher, from + i, at);
+            deliver(acc, b, at);
+        }
+    }
+
+    fn other_engine(n: u32) -> u32 {
+        // Never this engine's own tag, whatever it drew.
+        (clock::engine_tag() ^ n) & 0x00ff_ffff
+    }
+
+    #[test]
+    fn another_engines_stream_that_stopped_is_named_apart_from_loss() {
+        let acc = Accumulator::new(true, false);
+        let (dead, alive) = (other_engine(1), other_engine(2));
+        // The dead engine's two streams went silent 20 s ago, the live one's go on.
+        stream(&acc, clock::tagged(dead, 1), 0, 30, Duration::from_secs(20));
+        stream(&acc, clock::tagged(dead, 2), 0, 30, Duration::from_secs(20));
+        stream(&acc, clock::tagged(alive, 1), 0, 250, Duration::ZERO);
+        let f = acc.figures(&mut Reported::default());
+        assert_eq!((f.lost_total, f.pending), (0, 0));
+        assert!(f.shortfall.is_empty());
+        let text = f.stopped.expect("the dead engine's streams are named");
+        assert!(
+            text.starts_with(&format!(
+                "stopped: 2 publisher stream(s) of engine {dead:06x} sent nothing for 20."
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains("60 of their messages received, 0 missing in gaps"),
+            "{text}"
+        );
+        assert!(!text.contains(&format!("{alive:06x}")), "{text}");
+    }
+
+    #[test]
+    fn a_stream_that_stopped_while_this_engines_went_on_is_named() {
+        let acc = Accumulator::new(true, false);
+        let dead = other_engine(1);
+        stream(&acc, clock::tagged(dead, 1), 0, 30, Duration::from_secs(20));
+        // The only stream that went on is this engine's own (the subscriber's engine survived).
+        stream(
+            &acc,
+            clock::tagged(clock::engine_tag(), 1),
+            0,
+            250,
+            Duration::ZERO,
+        );
+        let f = acc.figures(&mut Reported::default());
+        let text = f.stopped.expect("named");
+        assert!(
+            text.starts_with(&format!(
+                "stopped: 1 publisher stream(s) of engine {dead:06x}"
+            )),
+            "{text}"
+        );
+        assert_eq!(f.lost_total, 0);
+    }
+
+    #[test]
+    fn gaps_of_a_stopped_stream_are_loss_and_named_with_it() {
+        let acc = Accumulator::new(true, false);
+        let (dead, alive) = (other_engine(1), other_engine(2));
+        stream(&acc, clock::tagged(dead, 1), 0, 10, Duration::from_secs(30));
+        // 5 of its messages never arrived although later ones did: the broker's (or the
+        // network's) loss, whatever became of the publisher afterwards.
+        stream(
+            &acc,
+            clock::tagged(dead, 1),
+            15,
+            10,
+            Duration::from_secs(20),
+        );
+        stream(&acc, clock::tagged(alive, 1), 0, 250, Duration::ZERO);
+        let f = acc.figures(&mut Reported::default());
+        assert_eq!(f.lost_total, 5);
+        let text = f.stopped.expect("named");
+        assert!(
+            text.contains("20 of their messages received, 5 missing in gaps"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_stream_that_said_how_many_it_sent_or_is_this_engines_is_not_named() {
+        let acc = Accumulator::new(true, false);
+        let (ended, alive) = (other_engine(1), other_engine(2));
+        let own = clock::tagged(clock::engine_tag(), 1);
+        stream(
+            &acc,
+            clock::tagged(ended, 1),
+            0,
+            30,
+            Duration::from_secs(20),
+        );
+        let mut b = BytesMut::new();
+        let at = SystemTime::now() - Duration::from_secs(20);
+        write_end(&mut b, clock::tagged(ended, 1), 32, at);
+        deliver(&acc, b, at);
+        // This engine's stream is not registered here (a test has no publisher): it is counted
+        // by the registry when there is one, never named as stopped.
+        stream(&acc, own, 0, 30, Duration::from_secs(20));
+        stream(&acc, clock::tagged(alive, 1), 0, 250, Duration::ZERO);
+        let f = acc.figures(&mut Reported::default());
+        assert!(f.stopped.is_none(), "{:?}", f.stopped);
+        // The marker said 32: the two that never came are the broker's, by publisher.
+        assert_eq!(f.shortfall, vec![(clock::tagged(ended, 1), 2)]);
+        assert_eq!(f.lost_total, 2);
+    }
+
+    #[test]
+    fn streams_that_all_ended_together_are_not_named() {
+        let acc = Accumulator::new(true, false);
+        stream(
+            &acc,
+            clock::tagged(other_engine(1), 1),
+            0,
+            30,
+            Duration::from_secs(20),
+        );
+        stream(
+            &acc,
+            clock::tagged(other_engine(2), 1),
+            0,
+            30,
+            Duration::from_secs(20),
+        );
+        assert!(acc.figures(&mut Reported::default()).stopped.is_none());
     }
 }
