@@ -4,8 +4,8 @@
 use std::io::BufRead;
 
 use mqttload::sampler::{
-    ConnectConfig, ConnectionGroup, PublishConfig, Publisher, RequestConfig, Requester,
-    ResponderConfig, Responder, SubscribeConfig, Subscriber,
+    ConnectConfig, ConnectionGroup, PublishConfig, Publisher, RequestConfig, Requester, Responder,
+    ResponderConfig, SubscribeConfig, Subscriber,
 };
 
 pub fn group(json: &str) -> Result<ConnectionGroup, String> {

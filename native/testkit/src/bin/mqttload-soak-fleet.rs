@@ -114,9 +114,11 @@ fn parse_args() -> Result<Settings, String> {
         [h, p, m, d, i, c] => (h, p, m, d, i, c, "60"),
         [h, p, m, d, i, c, s] => (h, p, m, d, i, c, s.as_str()),
         _ => {
-            return Err("usage: mqttload-soak-fleet <host> <port> <minutes> <devices> \
+            return Err(
+                "usage: mqttload-soak-fleet <host> <port> <minutes> <devices> \
                         <interval s> <churn % per minute> [minute s]"
-                .into())
+                    .into(),
+            )
         }
     };
     let num = |what: &str, v: &str| {
@@ -148,7 +150,11 @@ fn connect_json(s: &Settings, prefix: &str, connections: u32) -> String {
     )
 }
 
-async fn connected(s: &Settings, prefix: &str, connections: u32) -> Result<ConnectionGroup, String> {
+async fn connected(
+    s: &Settings,
+    prefix: &str,
+    connections: u32,
+) -> Result<ConnectionGroup, String> {
     let g = group(&connect_json(s, prefix, connections))?;
     let o = g.connect().await;
     if o.success {
