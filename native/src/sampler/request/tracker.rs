@@ -18,9 +18,11 @@ use crate::sampler::config::ReplyCheck;
 use crate::sampler::envelope::{reply_correlation, Correlation};
 use crate::sampler::stats::Latencies;
 
-/// Settled requests remembered to tell a duplicate or late reply from an unknown one: at 1,000
-/// requests/s a minute's worth, about 3 MiB. A reply to an older request counts as unmatched.
+/// Settled requests are remembered to tell a duplicate or late reply from an unknown one, for
+/// REMEMBER_FOR and at most REMEMBERED of them (about 3 MiB): a reply to an older request counts
+/// as unmatched. By age first, so that what a long run holds follows its rate, not its length.
 pub(super) const REMEMBERED: usize = 65_536;
+pub(super) const REMEMBER_FOR: Duration = Duration::from_secs(60);
 
 /// How a request ended, for the replies that come after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,20 +58,27 @@ struct State {
     /// them the current sample's, since a sample ends by settling what is left.
     pending: HashMap<u128, Instant>,
     settled: HashMap<u128, Settled>,
-    /// `settled`'s keys, oldest first, to forget beyond REMEMBERED.
-    order: VecDeque<u128>,
+    /// `settled`'s keys and when they were settled, oldest first, to forget.
+    order: VecDeque<(u128, Instant)>,
     tally: Tally,
 }
 
 impl State {
     fn settle(&mut self, key: u128, how: Settled) {
+        self.settle_at(key, how, Instant::now());
+    }
+
+    fn settle_at(&mut self, key: u128, how: Settled, now: Instant) {
         if self.settled.insert(key, how).is_none() {
-            self.order.push_back(key);
-            if self.order.len() > REMEMBERED {
-                if let Some(old) = self.order.pop_front() {
-                    self.settled.remove(&old);
-                }
+            self.order.push_back((key, now));
+        }
+        while let Some(&(old, at)) = self.order.front() {
+            let aged = now.saturating_duration_since(at) > REMEMBER_FOR;
+            if !aged && self.order.len() <= REMEMBERED {
+                break;
             }
+            self.order.pop_front();
+            self.settled.remove(&old);
         }
     }
 }
@@ -341,6 +350,22 @@ mod tests {
         t.on_reply(&v5_reply(Correlation::new(7, 0, 10), b""), now);
         let tally = t.end_sample();
         assert_eq!((tally.unmatched, tally.late), (1, 1));
+    }
+
+    #[test]
+    fn settled_requests_are_forgotten_after_a_minute() {
+        let mut s = State::default();
+        let t0 = Instant::now();
+        s.settle_at(1, Settled::Answered, t0);
+        s.settle_at(2, Settled::TimedOut, t0 + Duration::from_secs(30));
+        s.settle_at(
+            3,
+            Settled::Answered,
+            t0 + REMEMBER_FOR + Duration::from_secs(1),
+        );
+        assert_eq!(s.settled.get(&1), None);
+        assert_eq!(s.settled.get(&2), Some(&Settled::TimedOut));
+        assert_eq!(s.order.len(), 2);
     }
 
     #[test]
