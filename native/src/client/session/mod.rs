@@ -199,6 +199,19 @@ impl Session {
         publish: Publish,
         use_topic_alias: bool,
     ) -> Result<PublishAck, ClientError> {
+        let (done, rx) = oneshot::channel();
+        self.queue(publish, Some(done), use_topic_alias)?;
+        Ok(rx)
+    }
+
+    /// Queues a PUBLISH within the outbound limit; `done` is told when it completes (none: a
+    /// QoS 0 handed off).
+    fn queue(
+        &self,
+        publish: Publish,
+        done: Option<commands::Done>,
+        alias: bool,
+    ) -> Result<(), ClientError> {
         let cost = outbound_cost(&publish);
         if self.is_closed() {
             return Err(self.closed_error());
@@ -206,18 +219,15 @@ impl Session {
         if !self.shared.outbound.take(cost) {
             return Err(ClientError::OutboundFull(self.shared.outbound.limit()));
         }
-        let (done, rx) = oneshot::channel();
         let queued = Queued {
             publish,
-            done: Some(done),
-            alias: use_topic_alias,
+            done,
+            alias,
             cost,
         };
-        if let Err(e) = self.send(Command::Publish(queued)) {
+        self.send(Command::Publish(queued)).inspect_err(|_| {
             self.shared.outbound.release(cost);
-            return Err(e);
-        }
-        Ok(rx)
+        })
     }
 
     /// Queues a QoS 0 PUBLISH and returns: at-most-once needs no answer, so nobody waits for its
@@ -225,22 +235,7 @@ impl Session {
     /// cannot be encoded for this broker) is counted: see [`Session::take_handed_lost`].
     pub fn hand_off(&self, publish: Publish, use_topic_alias: bool) -> Result<(), ClientError> {
         debug_assert_eq!(publish.qos, QoS::AtMostOnce);
-        let cost = outbound_cost(&publish);
-        if self.is_closed() {
-            return Err(self.closed_error());
-        }
-        if !self.shared.outbound.take(cost) {
-            return Err(ClientError::OutboundFull(self.shared.outbound.limit()));
-        }
-        let queued = Queued {
-            publish,
-            done: None,
-            alias: use_topic_alias,
-            cost,
-        };
-        self.send(Command::Publish(queued)).inspect_err(|_| {
-            self.shared.outbound.release(cost);
-        })
+        self.queue(publish, None, use_topic_alias)
     }
 
     /// Handed-off QoS 0 messages that were never written since the last call, and why the last
