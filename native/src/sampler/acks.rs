@@ -25,9 +25,38 @@ pub(super) struct Tally {
     pub(super) outbound_limit: usize,
     /// QoS 0: a message is done when written, so a missing "acknowledgement" is a write.
     pub(super) at_most_once: bool,
-    /// QoS 0 messages handed off by earlier samples that their connections never wrote, and
-    /// why the last was not.
-    pub(super) handed_lost: Option<(u64, String)>,
+    /// QoS 0 messages handed off by earlier samples that their connections never wrote.
+    pub(super) handed_lost: NeverWritten,
+}
+
+/// QoS 0 messages handed to connections (a Publish sample ended once they were queued) that
+/// the connections never wrote, added up over sessions, and why the last was not: told by the
+/// group's next Publish or Disconnect sample, so that no such loss goes unreported.
+#[derive(Default, Debug)]
+pub(super) struct NeverWritten(Option<(u64, String)>);
+
+impl NeverWritten {
+    /// Adds what one session says it lost (see [`Session::take_handed_lost`]).
+    pub(super) fn add(&mut self, lost: Option<(u64, String)>) {
+        if let Some((n, why)) = lost {
+            let before = self.0.as_ref().map_or(0, |(m, _)| *m);
+            self.0 = Some((before + n, why));
+        }
+    }
+
+    pub(super) fn is_none(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The sentence for the sample's message, `before` saying when they were handed off.
+    pub(super) fn describe(&self, before: &str) -> Option<String> {
+        self.0.as_ref().map(|(n, why)| {
+            format!(
+                "{n} QoS 0 message(s) handed to the connections{before} were never written \
+                 (subscribers count them lost): {why}"
+            )
+        })
+    }
 }
 
 impl Tally {
@@ -81,10 +110,7 @@ impl Tally {
     /// Takes what the connections of `live` lost of the messages handed off to them.
     pub(super) fn collect_handed_lost(&mut self, live: &[(usize, Arc<Session>)]) {
         for (_, session) in live {
-            if let Some((n, why)) = session.take_handed_lost() {
-                let total = self.handed_lost.as_ref().map_or(0, |(m, _)| *m);
-                self.handed_lost = Some((total + n, why));
-            }
+            self.handed_lost.add(session.take_handed_lost());
         }
     }
 
@@ -178,11 +204,7 @@ impl Tally {
         if let Some(first) = failures.first() {
             parts.push(format!("{} failed: {first}", failures.len()));
         }
-        if let Some((n, why)) = &self.handed_lost {
-            parts.push(format!(
-                "{n} QoS 0 message(s) handed to the connections before were never written                  (subscribers count them lost): {why}"
-            ));
-        }
+        parts.extend(self.handed_lost.describe(" before"));
     }
 }
 
@@ -234,5 +256,26 @@ pub(super) async fn await_acks(
                 Err(TryRecvError::Empty) => tally.cut_short += 1,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NeverWritten;
+
+    #[test]
+    fn never_written_adds_up_sessions_and_keeps_the_last_reason() {
+        let mut lost = NeverWritten::default();
+        assert_eq!(lost.describe(" before"), None);
+        lost.add(Some((3, "connection reset".into())));
+        lost.add(None);
+        lost.add(Some((4, "closed by the broker".into())));
+        assert_eq!(
+            lost.describe(" before").as_deref(),
+            Some(
+                "7 QoS 0 message(s) handed to the connections before were never written \
+                 (subscribers count them lost): closed by the broker"
+            )
+        );
     }
 }

@@ -21,6 +21,7 @@ use crate::client::{
 use crate::codec::{ProtocolVersion, QoS};
 use crate::transport::Endpoint;
 
+use super::acks::NeverWritten;
 use super::config::{ConfigError, ConnectConfig, DisconnectSettings};
 use super::live::{Kind, Live};
 use super::outcome::{self, SampleOutcome};
@@ -691,15 +692,12 @@ impl ConnectionGroup {
             });
         }
         // QoS 0 messages handed off by Publish samples that the close could not write.
-        let mut unwritten: Option<(u64, String)> = None;
+        let mut unwritten = NeverWritten::default();
         while let Some(joined) = set.join_next().await {
             let Ok((slot, carried, lost)) = joined else {
                 continue;
             };
-            if let Some((n, why)) = lost {
-                let before = unwritten.as_ref().map_or(0, |(m, _)| *m);
-                unwritten = Some((before + n, why));
-            }
+            unwritten.add(lost);
             if let (Some(c), Ok(mut g)) = (carried, self.carried.lock()) {
                 if let Some(x) = g.get_mut(slot) {
                     *x = Some(c);
@@ -718,14 +716,11 @@ impl ConnectionGroup {
         } else {
             message
         };
-        match unwritten {
+        match unwritten.describe("") {
             None => SampleOutcome::ok(message, started.elapsed()),
-            Some((n, why)) => SampleOutcome::failed(
+            Some(lost) => SampleOutcome::failed(
                 outcome::FAILED,
-                format!(
-                    "{message}; {n} QoS 0 message(s) handed to the connections were never \
-                     written (subscribers count them lost): {why}"
-                ),
+                format!("{message}; {lost}"),
                 started.elapsed(),
             ),
         }
