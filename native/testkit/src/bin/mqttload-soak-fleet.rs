@@ -22,7 +22,9 @@ use std::time::Duration;
 
 use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{ConnectionGroup, SampleOutcome};
-use mqttload_testkit::soak::{group, publisher, quiet_point, requester, responder, subscriber};
+use mqttload_testkit::soak::{
+    gather, group, main_of, minute_by_minute, publisher, requester, responder, runtime, subscriber,
+};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
@@ -272,10 +274,7 @@ async fn commands(s: Arc<Settings>, c: Arc<Counters>, stop: Arc<AtomicBool>) -> 
 }
 
 fn run(s: Settings) -> Result<Arc<Counters>, String> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let rt = runtime()?;
     let s = Arc::new(s);
     let c = Arc::new(Counters::default());
     let stop = Arc::new(AtomicBool::new(false));
@@ -298,69 +297,42 @@ fn run(s: Settings) -> Result<Arc<Counters>, String> {
                 ))
             })
             .collect();
-        for minute in 1..=s.minutes {
-            tokio::time::sleep_until(start + s.minute * u32::try_from(minute).unwrap_or(u32::MAX))
-                .await;
-            let quiet = churn.lock().await;
-            quiet_point(minute, c.line()).await;
-            drop(quiet);
-        }
+        minute_by_minute(start, s.minute, s.minutes, &churn, Duration::ZERO, || {
+            c.line()
+        })
+        .await;
         stop.store(true, Ordering::Release);
-        let mut errors = Vec::new();
-        for task in fleet.into_iter().chain([cmd]) {
-            match task.await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => errors.push(e),
-                Err(e) => errors.push(format!("task: {e}")),
-            }
-        }
-        // The backend drains what the devices sent last.
-        match backend.await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => errors.push(e),
-            Err(e) => errors.push(format!("backend task: {e}")),
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors.join("; "))
-        }
+        // The backend last: it drains what the devices sent last.
+        gather(fleet.into_iter().chain([cmd, backend])).await
     })?;
     Ok(c)
 }
 
 fn main() {
-    mqttload_testkit::run_with_the_plugins_allocator_settings();
-    let settings = match parse_args() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
-    println!(
-        "fleet: {} groups of {} devices, a message each every {} s, one group churned per minute of {} s, {} command devices",
-        settings.groups,
-        settings.group_size,
-        settings.interval.as_secs(),
-        settings.minute.as_secs(),
-        COMMAND_DEVICES
-    );
-    match run(settings) {
-        Ok(c) => {
-            println!("DONE {}", c.line());
+    main_of(
+        || {
+            let s = parse_args()?;
+            println!(
+                "fleet: {} groups of {} devices, a message each every {} s, one group churned per \
+                 minute of {} s, {} command devices",
+                s.groups,
+                s.group_size,
+                s.interval.as_secs(),
+                s.minute.as_secs(),
+                COMMAND_DEVICES
+            );
+            Ok(s)
+        },
+        run,
+        |c| c.line(),
+        |c| {
             let delivered = c.get(C::Received).saturating_sub(c.get(C::Duplicates));
-            let whole = delivered == c.get(C::Published)
+            delivered == c.get(C::Published)
                 && c.get(C::Published) == c.get(C::Intended)
                 && c.get(C::LostTotal) == 0
                 && c.get(C::Lost) == 0
                 && c.get(C::RequestTimeouts) == 0
-                && c.get(C::FailedSamples) == 0;
-            std::process::exit(i32::from(!whole));
-        }
-        Err(e) => {
-            println!("FAILED {e}");
-            std::process::exit(1);
-        }
-    }
+                && c.get(C::FailedSamples) == 0
+        },
+    )
 }

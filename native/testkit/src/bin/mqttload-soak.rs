@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use mqttload::sampler::outcome::figure;
 use mqttload::sampler::ConnectionGroup;
-use mqttload_testkit::soak::{publisher, quiet_point, subscriber};
+use mqttload_testkit::soak::{gather, main_of, minute_by_minute, publisher, runtime, subscriber};
 
 /// A churn group starts at most this often: steady churn (50 connections/s with groups of 10)
 /// that leaves the 2-core machine room for the broker and the steady stream.
@@ -230,10 +230,7 @@ async fn churn_once(s: &Settings, c: &Counters, n: u64) {
 }
 
 fn run(s: Settings) -> Result<Arc<Counters>, String> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let rt = runtime()?;
     let s = Arc::new(s);
     let c = Arc::new(Counters::default());
     let stop = Arc::new(AtomicBool::new(false));
@@ -254,45 +251,32 @@ fn run(s: Settings) -> Result<Arc<Counters>, String> {
                     churn_once(&s, &c, n).await;
                     n += 1;
                 }
+                Ok(())
             })
         };
-        let started = tokio::time::Instant::now();
-        for minute in 1..=s.minutes {
-            tokio::time::sleep_until(started + Duration::from_secs(60 * minute)).await;
-            let quiet = churn_lock.lock().await;
-            // Sessions dropped without DISCONNECT close their sockets on their own task.
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            quiet_point(minute, c.line()).await;
-            drop(quiet);
-        }
+        // Sessions dropped without DISCONNECT close their sockets on their own task.
+        let settle = Duration::from_millis(500);
+        let start = tokio::time::Instant::now();
+        minute_by_minute(
+            start,
+            Duration::from_secs(60),
+            s.minutes,
+            &churn_lock,
+            settle,
+            || c.line(),
+        )
+        .await;
         stop.store(true, Ordering::Release);
-        let _ = churn.await;
-        match steady.await {
-            Ok(r) => r,
-            Err(e) => Err(format!("steady task: {e}")),
-        }
+        gather([churn, steady]).await
     })?;
     Ok(c)
 }
 
 fn main() {
-    mqttload_testkit::run_with_the_plugins_allocator_settings();
-    let settings = match parse_args() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
-    match run(settings) {
-        Ok(c) => {
-            println!("DONE {}", c.line());
-            let lost = c.published.load(Ordering::Relaxed) > c.received.load(Ordering::Relaxed);
-            std::process::exit(i32::from(lost));
-        }
-        Err(e) => {
-            println!("FAILED {e}");
-            std::process::exit(1);
-        }
-    }
+    main_of(
+        parse_args,
+        run,
+        |c| c.line(),
+        |c| c.published.load(Ordering::Relaxed) <= c.received.load(Ordering::Relaxed),
+    )
 }
