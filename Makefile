@@ -9,7 +9,8 @@
 #   make test    rustfmt, clippy, cargo test, Java unit tests, the multi-platform jar (as `make platforms`),
 #                the engine's unit tests for linux-aarch64 under qemu-user, end-to-end tests (JMeter + Mosquitto)
 #   make bench   throughput (engine alone vs through JMeter), the 3.x in-flight window's cost, connections (TCP/TLS/WS/WSS
-#                connects/s, memory), per-sample cost against JMeter's floor
+#                connects/s, memory), per-sample cost against JMeter's floor, side by side with the XMeter plugin
+#                (make bench-xmeter: built from its source when it can be had, else skipped saying why)
 #   make bench-paced  paced publishing's schedule lag: 10,000 connections each every 10 s (PACED_* to change)
 #   make bench-identities  10,000 connections with and without a user name, password or certificate per device
 #   make bench-results  JMeter's cost per sample with its default result settings and with ours, side by side
@@ -45,7 +46,7 @@ SOAK_MINUTES ?= 30
 
 .PHONY: platforms test-platforms test-aarch64
 .PHONY: docs dashboard-picture dist dist-archive screenshots
-.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-results bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak soak-fleet clean
+.PHONY: all build jar jmeter demo-broker demo test deps test-rust fmt-check clippy cargo-test test-java test-e2e bench bench-engine bench-throughput bench-inflight bench-connections bench-per-sample bench-xmeter bench-results bench-scale fleet fuzz fuzz-smoke fuzz-seeds soak soak-fleet clean
 
 all: build
 
@@ -239,6 +240,11 @@ bench-results: build
 
 bench-per-sample: build
 	$(PYTHON) tools/bench/per_sample.py $(SAMPLES)
+
+# side by side with the XMeter plugin 2.0.2, built from its source into target/bench-scratch/xmeter (XMETER_SRC: a
+# clone of it; XMETER_JAR: its built jar); XMETER_MESSAGES (200000) per run, XMETER_ROUNDS (3) interleaved rounds
+bench-xmeter: build
+	$(PYTHON) tools/bench/xmeter.py
 
 ## fuzz: each of FUZZ_TARGET for FUZZ_SECONDS on one core (installs cargo-fuzz when missing);
 ## prints executions and exec/s per target, exits non-zero on a crash (native/fuzz/artifacts/)

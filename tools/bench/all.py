@@ -4,9 +4,11 @@
 Runs, one after the other (each prints its progress as it goes): throughput engine alone vs through JMeter with
 CPU per 1,000 messages and broker CPU (run.py), the 3.x in-flight window (mqttload-bench inflight), connects/s and
 KiB per idle connection per protocol (connections.py), the per-sample cost against JMeter's floor
-(per_sample.py) and the paced schedule's lag (mqttload-bench paced). Then prints their tables together, so the
-figures of one machine state sit side by side. Each command's own arguments come from the environment:
-MESSAGES, CONNECTIONS, SAMPLES, PACED_CONNECTIONS / PACED_INTERVAL_MS / PACED_SECONDS.
+(per_sample.py), one message per sample side by side with the XMeter plugin (xmeter.py) and the paced
+schedule's lag (mqttload-bench paced). Then prints their tables together, so the figures of one machine state
+sit side by side. Each command's own arguments come from the environment: MESSAGES, CONNECTIONS, SAMPLES,
+XMETER_MESSAGES / XMETER_ROUNDS (and XMETER_SRC / XMETER_JAR), PACED_CONNECTIONS / PACED_INTERVAL_MS /
+PACED_SECONDS.
 
     python3 tools/bench/all.py
 """
@@ -36,6 +38,8 @@ RUNS = [
      [PY, os.path.join(ROOT, "tools", "bench", "metrics_cost.py")] + env("MESSAGES")),
     ("Per-sample cost through JMeter against its floor (1 message per sample)",
      [PY, os.path.join(ROOT, "tools", "bench", "per_sample.py")] + env("SAMPLES")),
+    ("Side by side with the XMeter plugin 2.0.2 (1 message per sample)",
+     [PY, os.path.join(ROOT, "tools", "bench", "xmeter.py")]),
     ("Paced publishing: schedule lag",
      [BENCH, "paced", os.environ.get("PACED_CONNECTIONS", "10000"), os.environ.get("PACED_INTERVAL_MS", "10000"),
       os.environ.get("PACED_SECONDS", "30"), "0"]),
@@ -43,7 +47,8 @@ RUNS = [
 
 
 # lines of figures that are not in a table, by how they start
-SUMMARY_LINES = ("QoS 0 at", "inflight qos", "paced: sent", "paced: OK", "paced: FAILED")
+SUMMARY_LINES = ("QoS 0 at", "inflight qos", "paced: sent", "paced: OK", "paced: FAILED", "XMeter comparison skipped",
+                 "targets: delivered rate")
 
 
 def run(title, cmd):
