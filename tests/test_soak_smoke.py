@@ -37,3 +37,19 @@ def test_fleet_soak_churns_answers_and_loses_nothing():
     assert published > 0 and int(done["received"]) - int(done["duplicates"]) == published, done
     assert done["lost_total"] == "0" and int(done["churned"]) >= 6, done
     assert int(done["requests"]) > 0 and done["replies"] == done["requests"], done
+
+
+def test_the_soak_judge_tells_growth_from_a_passing_spike():
+    sys.path.insert(0, str(ROOT / "tools" / "bench"))
+    import soak
+    warm = [70_000, 78_000, 80_000, 80_500, 81_000]
+    steady = [81_000 + (i % 3) * 100 for i in range(60)]
+    spiked = steady[:10] + [86_000] + steady[11:]  # one loaded minute, handed back the next
+    creep = [81_000 + i * 60 for i in range(60)]  # 60 KiB a minute: 4.4 % in an hour
+    assert soak.judge("rss", warm + steady, 5, "", 0.02)[0]
+    ok, line = soak.judge("rss", warm + spiked, 5, "", 0.02)
+    assert ok and "86000" in line, line  # the spike is still shown
+    ok, line = soak.judge("rss", warm + creep, 5, "", 0.02)
+    assert not ok and "NOT flat" in line, line
+    # too short for windows: every minute counts
+    assert not soak.judge("rss", warm + [81_000, 86_000, 81_000], 5, "", 0.02)[0]
