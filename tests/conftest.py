@@ -250,6 +250,29 @@ class Broker:
             time.sleep(0.05)
         pytest.fail("mosquitto log never matched %r; log tail:\n%s" % (pattern, self.log_text()[-3000:]))
 
+    def witness(self, client_id, topics, count=None, wait_s=120, qos=1, out=subprocess.PIPE, args=()):
+        """mosquitto_sub as an independent witness, returned once the broker has its subscription: `topics` at
+        `qos`, `-v`, ending after `count` messages (None: when terminated) or `wait_s` seconds of silence. `out` a
+        file: line-buffered (stdbuf), so a witness that is terminated loses no line and nobody need read a pipe
+        (its 64 KiB would fill and stall it)."""
+        cmd = ["mosquitto_sub", "-h", self.host, "-p", str(self.port), "-i", client_id, "-q", str(qos), "-v",
+               "-W", str(wait_s), *args]
+        for t in [topics] if isinstance(topics, str) else topics:
+            cmd += ["-t", t]
+        if count is not None:
+            cmd += ["-C", str(count)]
+        if out is not subprocess.PIPE:
+            cmd = ["stdbuf", "-oL", *cmd]
+        sub = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                               stderr=subprocess.PIPE if out is subprocess.PIPE else subprocess.DEVNULL)
+        try:
+            self.wait_for_log(r"Received SUBSCRIBE from %s\b" % re.escape(client_id), timeout=30, proc=sub)
+        except BaseException:
+            sub.kill()
+            sub.wait()
+            raise
+        return sub
+
     @property
     def props(self):
         return {"broker.host": self.host, "broker.port": str(self.port)}

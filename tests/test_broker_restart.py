@@ -28,7 +28,7 @@ from collections import Counter
 import pytest
 
 import summarize
-from conftest import PLANS, Broker, as_int, describe, free_port, ok, rows_by_label, wait_port
+from conftest import PLANS, Broker, as_int, describe, free_port, ok, rows_by_label
 
 PLAN = PLANS / "broker_restart.jmx"
 DEVICES = int(os.environ.get("RESTART_DEVICES", "1000"))

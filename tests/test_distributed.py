@@ -6,74 +6,22 @@ per engine and in total."""
 import os
 import re
 import subprocess
-import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from conftest import (EXAMPLES, JMETER, REPO, as_int, describe, free_port, ok, read_jtl, rows_by_label)
+from conftest import EXAMPLES, JMETER, as_int, describe, ok, read_jtl, rows_by_label
+from engines import ENV, PROPS, RMI, Engine, running
 from summarize import summarize  # tools/for-users/summarize.py, on the path through conftest
 
-PROPS = REPO / "mqttload.properties"
-SERVER = JMETER.parent / "jmeter-server"
 ENGINES = ("a", "b")
 BATCHES, PER_BATCH = 3, 200
-RMI = ["-Dserver.rmi.ssl.disable=true", "-Djava.rmi.server.hostname=127.0.0.1"]
-ENV = dict(os.environ, HEAP="-Xms128m -Xmx512m")
-
-
-class Engine:
-    """A jmeter-server process with its own registry and object ports, its own engine.id and `extra`
-    arguments (its own -J properties, say)."""
-
-    def __init__(self, workdir, engine_id, extra=()):
-        self.id = engine_id
-        self.port, self.local_port = free_port(), free_port()
-        self.dir = Path(workdir) / ("engine-" + engine_id)
-        self.dir.mkdir()
-        self.out = self.dir / "stdout.txt"
-        cmd = [str(SERVER), "-Dserver_port=%d" % self.port, "-Dserver.rmi.localport=%d" % self.local_port,
-               *RMI, "-Jengine.id=%s" % engine_id, "-q", str(PROPS), *extra]
-        with open(self.out, "wb") as f:
-            self.proc = subprocess.Popen(cmd, cwd=str(self.dir), stdin=subprocess.DEVNULL, stdout=f,
-                                         stderr=subprocess.STDOUT, env=ENV)
-
-    def wait_ready(self, timeout=120):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if "Created remote object" in self.out.read_text(errors="replace"):
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        pytest.fail("jmeter-server %s not ready:\n%s\n%s" % (self.id, self.out.read_text(errors="replace"),
-                                                            self.log_tail()))
-
-    def log_tail(self):
-        log = self.dir / "jmeter-server.log"
-        return log.read_text(errors="replace")[-3000:] if log.is_file() else "(no jmeter-server.log)"
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 @pytest.fixture
 def engines(build, tmp_path):
-    started = [Engine(tmp_path, e) for e in ENGINES]
-    try:
-        for e in started:
-            e.wait_ready()
+    with running(*(Engine(tmp_path, e) for e in ENGINES)) as started:
         yield started
-    finally:
-        for e in started:
-            e.stop()
 
 
 def test_the_launcher_scripts_of_the_distribution_are_there(build):
@@ -90,12 +38,8 @@ def test_two_engines_each_publish_on_their_own_topic_and_the_jtl_adds_up(engines
     per_engine = BATCHES * PER_BATCH
     topics = {e.id: "mqttload/dist/%s" % e.id for e in engines}
     # the witness: every message of every engine's topic, plus one end marker per publisher
-    witness = subprocess.Popen(
-        ["mosquitto_sub", "-h", mosquitto.host, "-p", str(mosquitto.port), "-i", "dist_witness", "-q", "1",
-         "-t", "mqttload/dist/#", "-v", "-C", str(len(engines) * (per_engine + 1)), "-W", "180"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    witness = mosquitto.witness("dist_witness", "mqttload/dist/#", len(engines) * (per_engine + 1), wait_s=180)
     try:
-        mosquitto.wait_for_log(r"Received SUBSCRIBE from dist_witness", timeout=30, proc=witness)
         jtl = tmp_path / "controller.jtl"
         remotes = ",".join("127.0.0.1:%d" % e.port for e in engines)
         cmd = [str(JMETER), "-n", "-t", str(EXAMPLES / "distributed.jmx"), "-R", remotes, *RMI,
@@ -140,15 +84,9 @@ SKEW_MS = 250
 @pytest.fixture
 def skewed_engines(build, tmp_path):
     """Engine a is the clock reference; engine b's clock is shifted SKEW_MS ahead (test only)."""
-    started = [Engine(tmp_path, "a", ["-Jclock=reference"]),
-               Engine(tmp_path, "b", ["-Jclock=on", "-Jmqttload.clock.test_skew_ms=%d" % SKEW_MS])]
-    try:
-        for e in started:
-            e.wait_ready()
+    with running(Engine(tmp_path, "a", ["-Jclock=reference"]),
+                 Engine(tmp_path, "b", ["-Jclock=on", "-Jmqttload.clock.test_skew_ms=%d" % SKEW_MS])) as started:
         yield started
-    finally:
-        for e in started:
-            e.stop()
 
 
 def test_clock_offsets_recover_a_known_skew_and_correct_latency_across_engines(skewed_engines, mosquitto, tmp_path):

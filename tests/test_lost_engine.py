@@ -28,7 +28,7 @@ import pytest
 
 import summarize
 from conftest import JMETER, PLANS, REPO, as_int, describe, ok, read_jtl, rows_by_label
-from test_distributed import ENV, PROPS, RMI, Engine
+from engines import ENV, PROPS, RMI, Engine, running
 
 PLAN = PLANS / "lost_engine.jmx"
 PUB_CONNECTIONS, INTERVAL_MS, DURATION_MS = 5, 100, 15000
@@ -44,14 +44,8 @@ PRECISE = re.compile(r"^(mqttload/lost/\w+) mqlt:([0-9a-f]{16}):(\d+):\d+;")
 
 @pytest.fixture
 def lost_engines(build, tmp_path):
-    started = [Engine(tmp_path, "a", ["-Jsubscribers=0"]), Engine(tmp_path, "b", ["-Jsubscribers=1"])]
-    try:
-        for e in started:
-            e.wait_ready()
+    with running(Engine(tmp_path, "a", ["-Jsubscribers=0"]), Engine(tmp_path, "b", ["-Jsubscribers=1"])) as started:
         yield started
-    finally:
-        for e in started:
-            e.stop()
 
 
 def alive(port):
@@ -78,17 +72,12 @@ def wait_for(path, text, timeout, proc):
 
 def test_a_killed_engine_is_named_by_the_subscribers_and_the_survivor_is_intact(lost_engines, mosquitto, tmp_path):
     a, b = lost_engines
-    # the witness: what the broker delivered of each engine's topic, and engine a's publisher ids
-    # into a file, line-buffered: nobody reads a pipe until the end (its 64 KiB would fill and stall the witness),
-    # and it ends on SIGTERM (a block buffer would lose its last lines)
+    # the witness: what the broker delivered of each engine's topic, and engine a's publisher ids, into a file (it
+    # runs until terminated)
     witness_out = open(tmp_path / "witness.txt", "wb")
-    witness = subprocess.Popen(
-        ["stdbuf", "-oL", "mosquitto_sub", "-h", mosquitto.host, "-p", str(mosquitto.port), "-i", "lost_witness",
-         "-q", "1", "-t", "mqttload/lost/#", "-v", "-W", "240"],
-        stdin=subprocess.DEVNULL, stdout=witness_out, stderr=subprocess.DEVNULL)
+    witness = mosquitto.witness("lost_witness", "mqttload/lost/#", wait_s=240, out=witness_out)
     controller = None
     try:
-        mosquitto.wait_for_log(r"Received SUBSCRIBE from lost_witness", timeout=30, proc=witness)
         jtl, log = tmp_path / "controller.jtl", tmp_path / "controller.log"
         cmd = [str(JMETER), "-n", "-t", str(PLAN), "-R", "127.0.0.1:%d,127.0.0.1:%d" % (a.port, b.port), *RMI,
                "-q", str(PROPS), "-Gbroker.host=%s" % mosquitto.host, "-Gbroker.port=%d" % mosquitto.port,

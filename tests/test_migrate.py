@@ -6,7 +6,6 @@ same meaning: the same message counts, QoS, topics and connections. Also the upg
 import os
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 

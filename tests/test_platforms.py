@@ -11,7 +11,6 @@ import re
 import struct
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import JMETER, PLANS, as_int, describe, ok, read_jtl, rows_by_label
 from summarize import summarize
-from test_distributed import ENV, PROPS, RMI, Engine
+from engines import ENV, PROPS, RMI, Engine, running
 from test_shutdown import _ended_soon, _finish, _nongui, _shutdown, _udp_port
 
 PLAN = PLANS / "request_response.jmx"
@@ -30,12 +30,8 @@ def total(rows, variable):
 
 
 def witness(mosquitto, count):
-    """mosquitto_sub -v on the request and reply topics: the wire format."""
-    sub = subprocess.Popen(["mosquitto_sub", "-h", mosquitto.host, "-p", str(mosquitto.port), "-i", "reqresp_witness",
-                            "-t", "devices/#", "-t", "replies/#", "-q", "1", "-v", "-C", str(count), "-W", "120"],
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    mosquitto.wait_for_log(r"Received SUBSCRIBE from reqresp_witness", timeout=10, proc=sub)
-    return sub
+    """The request and reply topics as they go over the wire."""
+    return mosquitto.witness("reqresp_witness", ["devices/#", "replies/#"], count)
 
 
 @pytest.mark.parametrize("version", ["3.1.1", "5.0"])
@@ -114,15 +110,9 @@ def test_a_failing_reply_check_fails_the_sample_naming_the_setting(build, mosqui
 @pytest.fixture
 def split_engines(build, tmp_path):
     """Two jmeter-server engines: one runs only the commander, the other only the devices."""
-    started = [Engine(tmp_path, "commander", ["-Jdevice_threads=0"]),
-               Engine(tmp_path, "devices", ["-Jcommander_threads=0"])]
-    try:
-        for e in started:
-            e.wait_ready()
+    with running(Engine(tmp_path, "commander", ["-Jdevice_threads=0"]),
+                 Engine(tmp_path, "devices", ["-Jcommander_threads=0"])) as started:
         yield started
-    finally:
-        for e in started:
-            e.stop()
 
 
 def test_commander_and_devices_in_two_engines(split_engines, mosquitto, tmp_path):

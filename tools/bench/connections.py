@@ -17,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import ENGINE, ROOT, free_port  # noqa: E402
+from run import ENGINE, free_port  # noqa: E402
 
 
 def openssl(*args, cwd):

@@ -9,12 +9,10 @@ with the metrics off and on (scraped every second).
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
