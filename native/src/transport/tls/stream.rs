@@ -337,8 +337,8 @@ impl TlsStream {
         }
     }
 
-    /// Hands `data` (plaintext: a record's rest) or an action to rustls along with the bytes held
-    /// in `incoming`, which keep what rustls did not consume.
+    /// Runs rustls over the bytes held in `incoming` (plaintext to `dst`, `action` done once the
+    /// connection can), keeping there only what rustls did not consume.
     fn process_incoming(
         &mut self,
         dst: Option<&mut ReadBuf<'_>>,
