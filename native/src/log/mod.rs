@@ -44,7 +44,7 @@ pub fn logger_for(target: &str) -> usize {
                 .strip_prefix(prefix)
                 .is_some_and(|rest| rest.starts_with("::"))
     };
-    if under("mqttload::transport::tls") || under("rustls") || under("tokio_rustls") {
+    if under("mqttload::transport::tls") || under("rustls") {
         TLS
     } else if under("mqttload::transport") || under("tungstenite") || under("tokio_tungstenite") {
         TRANSPORT

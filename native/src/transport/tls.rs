@@ -8,6 +8,7 @@ mod config;
 mod explain;
 mod identity;
 mod settings;
+mod stream;
 
 use std::fmt;
 use std::io;
@@ -16,19 +17,17 @@ use std::sync::Arc;
 use rustls::pki_types::ServerName;
 use rustls::ClientConfig;
 use tokio::net::TcpStream;
-use tokio_rustls::client::TlsStream;
-use tokio_rustls::TlsConnector;
 
 use super::error::TransportError;
 
 pub use settings::{ClientIdentity, Redacted, TlsInput, TlsSettings, TlsSetupError, TlsVersion};
+pub use stream::{StreamError, TlsStream};
 
 /// Everything a connection needs for its TLS handshake; shared by the whole group (or, with a
 /// client certificate per connection, by everything but the certificate).
 #[derive(Clone)]
 pub struct TlsContext {
     config: Arc<ClientConfig>,
-    connector: TlsConnector,
     server_name: ServerName<'static>,
     /// The name verified, as the user would write it (for messages).
     name_text: String,
@@ -64,7 +63,6 @@ impl TlsContext {
             })?;
         let config = Arc::new(config::client_config(settings, &name_text)?);
         Ok(TlsContext {
-            connector: TlsConnector::from(config.clone()),
             config,
             server_name,
             name_text,
@@ -99,7 +97,6 @@ impl TlsContext {
     pub fn with_identity(&self, identity: &ClientIdentity) -> Result<TlsContext, TlsSetupError> {
         let config = Arc::new(config::with_own_identity(&self.config, identity)?);
         Ok(TlsContext {
-            connector: TlsConnector::from(config.clone()),
             config,
             client_cert: true,
             ..self.clone()
@@ -118,8 +115,8 @@ impl TlsContext {
         addr: &str,
         deadline: tokio::time::Instant,
         millis: u128,
-    ) -> Result<TlsStream<TcpStream>, TransportError> {
-        let connect = self.connector.connect(self.server_name.clone(), tcp);
+    ) -> Result<TlsStream, TransportError> {
+        let connect = TlsStream::connect(self.config.clone(), self.server_name.clone(), tcp);
         match tokio::time::timeout_at(deadline, connect).await {
             Ok(Ok(s)) => Ok(s),
             Ok(Err(e)) => {

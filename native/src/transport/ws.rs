@@ -1,27 +1,20 @@
 //! MQTT over WebSocket (RFC 6455, subprotocol `mqtt`) on top of a TCP or TLS stream.
 //!
-//! [`WsStream`] turns the message-oriented WebSocket into the byte stream the session expects:
-//! each write becomes one binary frame; incoming binary frames are concatenated, so an MQTT packet
-//! split across frames and several packets in one frame both work.
+//! Here the upgrade; [`WsStream`] (`stream`) turns the message-oriented WebSocket into the byte
+//! stream the session expects.
+
+mod stream;
 
 use std::io;
-use std::pin::Pin;
-use std::task::{ready, Context, Poll};
 
-use bytes::{Buf, Bytes};
-use futures_util::{Sink, Stream};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_tungstenite::WebSocketStream;
 
 use super::error::TransportError;
 use super::AsyncStream;
 
-/// Largest frame we send: bigger session buffers go out as several frames.
-const MAX_FRAME_OUT: usize = 256 * 1024;
+pub use stream::{FrameError, WsStream};
 
 /// Largest HTTP response head accepted for the upgrade.
 const MAX_RESPONSE_HEAD: usize = 16 * 1024;
@@ -77,20 +70,8 @@ where
         Refusal::Status(status, reason) => TransportError::WsRefused { status, reason },
         Refusal::Bad(reason) => failed(reason),
     })?;
-    let mut config = WebSocketConfig::default();
-    // The read buffer is allocated up front (128 KiB by default), kept for the connection's life,
-    // and grows for a large frame by itself: start small, idle connections are what a load test
-    // holds thousands of (8 KiB measured 24.7 KiB per idle WS connection, 2 KiB 18).
-    config.read_buffer_size = 2 * 1024;
-    config.max_message_size = Some(MAX_INCOMING);
-    config.max_frame_size = Some(MAX_INCOMING);
     // Frames the broker sent right behind its answer are the WebSocket's first bytes.
-    let ws = WebSocketStream::from_partially_read(stream, rest, Role::Client, Some(config)).await;
-    Ok(WsStream {
-        inner: ws,
-        pending: Bytes::new(),
-        eof: false,
-    })
+    Ok(WsStream::new(stream, rest))
 }
 
 /// Reads up to the blank line that ends the response head: (the head, whatever came after it).
@@ -180,92 +161,13 @@ fn check_upgrade(head: &[u8], key: &str) -> Result<(), Refusal> {
     }
 }
 
-/// Largest WebSocket message or frame accepted (matches the session's packet limit).
-const MAX_INCOMING: usize = 64 * 1024 * 1024;
-
-pub struct WsStream<S> {
-    inner: WebSocketStream<S>,
-    /// Bytes of the last binary frame not yet read.
-    pending: Bytes,
-    eof: bool,
-}
-
-fn to_io(e: WsError) -> io::Error {
-    match e {
-        WsError::Io(e) => e,
-        WsError::ConnectionClosed | WsError::AlreadyClosed => {
-            io::Error::new(io::ErrorKind::BrokenPipe, "WebSocket closed")
-        }
-        other => io::Error::other(format!("WebSocket: {other}")),
-    }
-}
-
-impl<S: AsyncStream> AsyncRead for WsStream<S> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        loop {
-            if !self.pending.is_empty() {
-                let n = self.pending.len().min(buf.remaining());
-                buf.put_slice(&self.pending[..n]);
-                self.pending.advance(n);
-                if self.pending.is_empty() {
-                    // An emptied slice still holds the frame's whole read buffer alive.
-                    self.pending = Bytes::new();
-                }
-                return Poll::Ready(Ok(()));
-            }
-            if self.eof {
-                return Poll::Ready(Ok(()));
-            }
-            // tungstenite answers pings itself (the pong goes out with the next read or write).
-            match ready!(Pin::new(&mut self.inner).poll_next(cx)) {
-                None | Some(Ok(Message::Close(_))) => self.eof = true,
-                Some(Ok(Message::Binary(data))) => self.pending = data,
-                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
-                Some(Ok(Message::Text(_))) => {
-                    return Poll::Ready(Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        "broker sent a WebSocket text frame; MQTT uses binary frames only",
-                    )))
-                }
-                Some(Err(WsError::ConnectionClosed)) => self.eof = true,
-                Some(Err(e)) => return Poll::Ready(Err(to_io(e))),
-            }
-        }
-    }
-}
-
-impl<S: AsyncStream> AsyncWrite for WsStream<S> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        ready!(Pin::new(&mut self.inner).poll_ready(cx)).map_err(to_io)?;
-        let n = buf.len().min(MAX_FRAME_OUT);
-        Pin::new(&mut self.inner)
-            .start_send(Message::Binary(Bytes::copy_from_slice(&buf[..n])))
-            .map_err(to_io)?;
-        Poll::Ready(Ok(n))
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx).map_err(to_io)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_close(cx).map_err(to_io)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio_tungstenite::tungstenite::http::HeaderValue;
+    use tokio_tungstenite::tungstenite::Message;
 
     fn answer(key: &str, extra: &str) -> Vec<u8> {
         format!(
