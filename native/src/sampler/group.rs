@@ -516,9 +516,10 @@ impl ConnectionGroup {
             let _permit = permit;
             let began = Instant::now();
             // Boxed, so the task itself stays small: a transport may keep this task's
-            // waker after the handshake (tungstenite keeps the last writer's until the
-            // next write), which keeps the task's memory allocated for as long; inline,
-            // that was the whole ~11 KB handshake future per idle WebSocket connection.
+            // waker after the handshake (tungstenite's framing, which the WebSocket
+            // transport once used, kept the last writer's until the next write), which
+            // keeps the task's memory allocated for as long; inline, that was the whole
+            // ~11 KB handshake future per idle WebSocket connection.
             let connected = Box::pin(Session::connect_shared(
                 opts, client_id, own, carried, &seen,
             ))
