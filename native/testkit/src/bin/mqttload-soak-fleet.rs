@@ -212,14 +212,20 @@ async fn devices(
 }
 
 /// The backend's view: every telemetry message, counted once.
-async fn receive(s: Arc<Settings>, c: Arc<Counters>, stop: Arc<AtomicBool>) -> Result<(), String> {
+async fn receive(
+    s: Arc<Settings>,
+    c: Arc<Counters>,
+    devices_done: Arc<AtomicBool>,
+) -> Result<(), String> {
     let g = connected(&s, "fleet-backend", 1).await?;
     let sub = subscriber(
         r#"{"topics":"fleet/t/#","qos":1,"condition":"time","conditionValue":1000,"addTimestamp":true}"#,
     )?;
     let mut quiet_rounds = 0;
-    // After the devices stop, keep sampling until two empty seconds: everything arrived.
-    while !stop.load(Ordering::Acquire) || quiet_rounds < 2 {
+    // Once every device's last sample has ended (not merely been told to stop: a sample in
+    // progress goes on to its minute's end, and a few devices of a small fleet leave gaps of
+    // seconds), keep sampling until two empty seconds: everything arrived.
+    while !devices_done.load(Ordering::Acquire) || quiet_rounds < 2 {
         let o = sub.subscribe(&g).await;
         let n = o.stats[figure::MESSAGES].max(0);
         c.add(C::Received, n);
@@ -282,7 +288,8 @@ fn run(s: Settings) -> Result<Arc<Counters>, String> {
     // when the process is measured.
     let churn = Arc::new(Mutex::new(()));
     rt.block_on(async {
-        let backend = tokio::spawn(receive(s.clone(), c.clone(), stop.clone()));
+        let devices_done = Arc::new(AtomicBool::new(false));
+        let backend = tokio::spawn(receive(s.clone(), c.clone(), devices_done.clone()));
         let cmd = tokio::spawn(commands(s.clone(), c.clone(), stop.clone()));
         let start = Instant::now();
         let fleet: Vec<_> = (0..s.groups)
@@ -302,8 +309,11 @@ fn run(s: Settings) -> Result<Arc<Counters>, String> {
         })
         .await;
         stop.store(true, Ordering::Release);
+        let devices = gather(fleet.into_iter().chain([cmd])).await;
+        devices_done.store(true, Ordering::Release);
         // The backend last: it drains what the devices sent last.
-        gather(fleet.into_iter().chain([cmd, backend])).await
+        let backend = gather([backend]).await;
+        devices.and(backend)
     })?;
     Ok(c)
 }
