@@ -619,3 +619,71 @@ async fn v3_bursts_keep_at_most_20_in_flight_by_default() {
     assert!(o.success, "{o:?}");
     assert_eq!(rx.await.unwrap(), 20);
 }
+
+/// QoS 0 messages go out from the publishing thread while the connection has nothing queued,
+/// and through the session task when the socket is full or other packets wait (QoS 1 here): a
+/// broker that reads slowly sees every packet whole, each publisher's messages in order, and
+/// none twice or missing.
+#[tokio::test]
+async fn qos0_written_by_the_caller_or_the_task_keeps_its_order() {
+    const ROUNDS: u64 = 6;
+    const BURST: u64 = 2_000;
+    const ACKED: u64 = 10;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let port = fake_broker(|mut s, mut buf| async move {
+        accept_connect(ProtocolVersion::V311, &mut s, &mut buf).await;
+        let (mut next_a, mut next_b, mut bytes) = (0u64, 0u64, 0usize);
+        let mut out_of_order = Vec::new();
+        while next_a < ROUNDS * BURST || next_b < ROUNDS * ACKED {
+            let Some(p) = read_packet(&mut s, &mut buf).await else {
+                break;
+            };
+            let Packet::Publish(p) = p else { continue };
+            let text = String::from_utf8_lossy(&p.payload).to_string();
+            let (stream, n) = text.split_once(':').unwrap_or(("?", "0"));
+            let n: u64 = n.split('.').next().unwrap_or("0").parse().unwrap_or(u64::MAX);
+            let next = if stream == "a" { &mut next_a } else { &mut next_b };
+            if n != *next {
+                out_of_order.push(format!("{stream}:{n} where {next} was due"));
+            }
+            *next = n + 1;
+            if p.qos == QoS::AtLeastOnce {
+                send(&mut s, Packet::PubAck(PubAck::new(p.pkid))).await;
+            }
+            // A slow reader: the client's socket fills, and its rest waits for the task.
+            bytes += p.payload.len();
+            if bytes > 256 * 1024 {
+                bytes = 0;
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        let _ = tx.send((next_a, next_b, out_of_order));
+    })
+    .await;
+    let g = connected(port, r#","outboundLimitKib":256"#).await;
+    let padding = ".".repeat(900);
+    let make = |stream: &str, qos: u8, n: u64| {
+        Publisher::new(
+            PublishConfig::from_json(&format!(
+                r#"{{"topic":"order","qos":{qos},"message":"{stream}:{{{{seq}}}}{padding}","timestamp":"none",
+                    "messagesPerSample":{n},"ackTimeoutMs":20000}}"#
+            ))
+            .unwrap(),
+        )
+    };
+    let (a, b) = (make("a", 0, BURST), make("b", 1, ACKED));
+    for _ in 0..ROUNDS {
+        let o = a.publish(&g).await;
+        assert!(o.success, "{o:?}");
+        let o = b.publish(&g).await;
+        assert!(o.success, "{o:?}");
+    }
+    let (got_a, got_b, out_of_order) = tokio::time::timeout(Duration::from_secs(30), rx)
+        .await
+        .expect("the broker saw every message")
+        .unwrap();
+    assert_eq!((got_a, got_b), (ROUNDS * BURST, ROUNDS * ACKED));
+    assert!(out_of_order.is_empty(), "{out_of_order:?}");
+    let d = g.disconnect().await;
+    assert!(d.success, "{d:?}");
+}

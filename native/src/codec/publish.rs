@@ -67,6 +67,15 @@ impl Publish {
         Ok(len + self.payload.len())
     }
 
+    /// Appends the frame to `out`, as [`super::Packet::encode`] does for a PUBLISH (which needs
+    /// the message moved into a `Packet`; this borrows it).
+    pub fn encode(&self, version: ProtocolVersion, out: &mut BytesMut) -> Result<(), EncodeError> {
+        let remaining_len = self.size(version)?;
+        out.reserve(fixed_header::frame_len(remaining_len)?);
+        self.write(version, out, remaining_len);
+        Ok(())
+    }
+
     pub(crate) fn write(&self, version: ProtocolVersion, out: &mut BytesMut, remaining_len: usize) {
         fixed_header::put(out, self.first_byte(), remaining_len);
         put_string(out, &self.topic);

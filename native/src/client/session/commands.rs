@@ -1,6 +1,8 @@
 //! The queue from a session's handle to its task. An idle connection must cost little more than
 //! its socket, and a channel's first block (32 slots of commands) was the largest part of it: this
 //! queue holds no buffer until a command is waiting, and gives back a large one once drained.
+//! Under the same lock: the lane (`lane`), by which a caller writes a QoS 0 PUBLISH itself while
+//! the task has nothing to do, so that a queued command is never overtaken by a written one.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,6 +15,8 @@ use crate::codec::{
     Disconnect, Properties, Publish, ReasonCode, SubscribeReturnCode, SubscriptionOptions,
 };
 
+use super::lane::{Direct, Lane};
+use super::shared::Outbound;
 use super::subscriptions::MessageSink;
 
 pub(super) type Done = oneshot::Sender<Result<(), ClientError>>;
@@ -46,13 +50,20 @@ pub(super) enum Command {
     /// Stop handing messages to this sink (its subscriber is gone); the subscription itself stays.
     Detach(Arc<dyn MessageSink>),
     Disconnect(oneshot::Sender<()>, Disconnect),
+    /// A caller's write left bytes for the task (see `lane`): nothing to do but look.
+    Wake,
 }
 
 /// Capacity kept when the queue empties: enough for a typical burst without reallocating.
 const KEPT_CAPACITY: usize = 16;
 
+pub(super) struct Queue {
+    commands: VecDeque<Command>,
+    pub(super) lane: Lane,
+}
+
 struct Shared {
-    queue: Mutex<VecDeque<Command>>,
+    queue: Mutex<Queue>,
     /// A permit is stored when nobody waits, so a command pushed between the receiver's
     /// look at the queue and its wait is not missed.
     notify: Notify,
@@ -61,7 +72,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn queue(&self) -> MutexGuard<'_, VecDeque<Command>> {
+    fn queue(&self) -> MutexGuard<'_, Queue> {
         // A panic while holding the lock leaves a queue that is still consistent.
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -75,7 +86,10 @@ pub(super) struct CommandReceiver(Arc<Shared>);
 
 pub(super) fn command_queue() -> (CommandSender, CommandReceiver) {
     let shared = Arc::new(Shared {
-        queue: Mutex::new(VecDeque::new()),
+        queue: Mutex::new(Queue {
+            commands: VecDeque::new(),
+            lane: Lane::closed(),
+        }),
         notify: Notify::new(),
         sender_gone: AtomicBool::new(false),
         receiver_closed: AtomicBool::new(false),
@@ -91,10 +105,35 @@ impl CommandSender {
             if self.0.receiver_closed.load(Ordering::Acquire) {
                 return Err(cmd);
             }
-            q.push_back(cmd);
+            // Written packets must not overtake this one: callers queue behind it.
+            q.lane.close_to_callers();
+            q.commands.push_back(cmd);
         }
         self.0.notify.notify_one();
         Ok(())
+    }
+
+    /// A QoS 0 PUBLISH written by the caller when the lane is open (see `lane`), else handed back
+    /// to be queued.
+    pub(super) fn write(
+        &self,
+        publish: Publish,
+        cost: usize,
+        outbound: &Outbound,
+    ) -> Result<Direct, ClientError> {
+        let mut wake = false;
+        let r = {
+            let mut q = self.0.queue();
+            let r = q.lane.write(publish, cost, outbound, &mut wake);
+            if wake {
+                q.commands.push_back(Command::Wake);
+            }
+            r
+        };
+        if wake {
+            self.0.notify.notify_one();
+        }
+        r
     }
 }
 
@@ -111,11 +150,11 @@ impl CommandReceiver {
         loop {
             {
                 let mut q = self.0.queue();
-                if let Some(cmd) = q.pop_front() {
+                if let Some(cmd) = q.commands.pop_front() {
                     return Some(cmd);
                 }
-                if q.capacity() > KEPT_CAPACITY {
-                    q.shrink_to(KEPT_CAPACITY);
+                if q.commands.capacity() > KEPT_CAPACITY {
+                    q.commands.shrink_to(KEPT_CAPACITY);
                 }
                 if self.0.sender_gone.load(Ordering::Acquire) {
                     return None;
@@ -126,7 +165,14 @@ impl CommandReceiver {
     }
 
     pub(super) fn try_recv(&self) -> Option<Command> {
-        self.0.queue().pop_front()
+        self.0.queue().commands.pop_front()
+    }
+
+    /// The lane, under the queue's lock, and whether commands wait.
+    pub(super) fn with_lane<R>(&self, f: impl FnOnce(&mut Lane, bool) -> R) -> R {
+        let mut q = self.0.queue();
+        let waiting = !q.commands.is_empty();
+        f(&mut q.lane, waiting)
     }
 
     /// True once the handle is dropped: nobody can use this session any more.
@@ -208,6 +254,6 @@ mod tests {
         }
         let waiting = tokio::time::timeout(Duration::from_millis(10), rx.recv()).await;
         assert!(waiting.is_err(), "nothing queued");
-        assert!(rx.0.queue().capacity() <= KEPT_CAPACITY);
+        assert!(rx.0.queue().commands.capacity() <= KEPT_CAPACITY);
     }
 }

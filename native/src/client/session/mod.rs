@@ -9,6 +9,7 @@ mod commands;
 mod handshake;
 mod inbound;
 mod keepalive;
+mod lane;
 mod maps;
 mod outbound;
 mod shared;
@@ -235,7 +236,15 @@ impl Session {
     /// cannot be encoded for this broker) is counted: see [`Session::take_handed_lost`].
     pub fn hand_off(&self, publish: Publish, use_topic_alias: bool) -> Result<(), ClientError> {
         debug_assert_eq!(publish.qos, QoS::AtMostOnce);
-        self.queue(publish, None, use_topic_alias)
+        // Topic aliases are the task's to assign: such a message always goes through it.
+        if use_topic_alias || self.is_closed() {
+            return self.queue(publish, None, use_topic_alias);
+        }
+        let cost = outbound_cost(&publish);
+        match self.tx.write(publish, cost, &self.shared.outbound)? {
+            lane::Direct::Written => Ok(()),
+            lane::Direct::Queue(publish) => self.queue(publish, None, false),
+        }
     }
 
     /// Handed-off QoS 0 messages that were never written since the last call, and why the last

@@ -96,7 +96,7 @@ pub(super) struct Outbound {
 }
 
 impl Outbound {
-    fn new(limit: usize) -> Outbound {
+    pub(super) fn new(limit: usize) -> Outbound {
         Outbound {
             used: AtomicUsize::new(0),
             limit: limit.max(1),

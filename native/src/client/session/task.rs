@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::BytesMut;
-use tokio::io::{AsyncReadExt, ReadHalf, WriteHalf};
+use tokio::io::{AsyncReadExt, ReadHalf};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
@@ -224,6 +224,7 @@ impl Task {
             // Boxed: held apart from `self`, an idle connection's task is not padded out to the
             // sum of every state it can be in (measured: 2.7 KB inline, 1.8 KB boxed).
             let exit = Box::pin(self.connected_loop(stream, inbuf)).await;
+            let _ = self.detach_lane();
             self.shared.connected.store(false, Ordering::Release);
             match exit {
                 Exit::Disconnected(done, _) => {
@@ -480,8 +481,12 @@ impl Task {
         stream: BrokerStream,
         mut inbuf: BytesMut,
     ) -> Exit {
-        let (mut reader, mut writer): (ReadHalf<BrokerStream>, WriteHalf<BrokerStream>) =
-            tokio::io::split(stream);
+        let (mut reader, writer) = tokio::io::split(stream);
+        // Callers that write (the lane) make the transport wake this task, never themselves.
+        let waker = std::future::poll_fn(|cx| std::task::Poll::Ready(cx.waker().clone())).await;
+        let (version, max_packet) = (self.opts.version, self.link.max_packet);
+        self.rx
+            .with_lane(|lane, _| lane.attach(writer, waker, version, max_packet));
         let keep_alive = Duration::from_secs(u64::from(self.link.keep_alive_secs));
         let now = Instant::now();
         (self.last_sent, self.last_heard) = (now, now);
@@ -500,10 +505,15 @@ impl Task {
         }
         loop {
             let pushing = !self.out.is_empty() || self.unflushed;
+            if !pushing {
+                self.rx
+                    .with_lane(|lane, waiting| lane.open_if(true, waiting));
+            }
             tokio::select! {
                 read = read_some(&mut reader, &mut inbuf, &mut small) => match read {
                     Ok(0) => return Exit::Lost("broker closed the connection".into()),
                     Ok(n) => {
+                        self.claim_lane();
                         self.last_heard = Instant::now();
                         if let Err(reason) = self.handle_input(&mut inbuf) {
                             return Exit::Lost(reason);
@@ -514,30 +524,34 @@ impl Task {
                     }
                     Err(e) => return Exit::Lost(format!("read error: {e}")),
                 },
-                pushed = Self::write_some(&mut writer, &self.out), if pushing => {
+                pushed = Self::write_some(&self.rx, &self.out), if pushing => {
                     if let Some(reason) = self.pushed(pushed) {
                         return Exit::Lost(reason);
                     }
                 },
                 cmd = self.rx.recv() => {
                     let Some(cmd) = cmd else { return Exit::Dropped };
+                    self.claim_lane();
                     if let Some(exit) = self.handle_command(cmd) {
-                        return Box::pin(self.close(writer, exit)).await;
+                        return Box::pin(self.close(exit)).await;
                     }
                     for _ in 0..COMMAND_BATCH {
                         match self.rx.try_recv() {
                             Some(cmd) => {
                                 if let Some(exit) = self.handle_command(cmd) {
-                                    return Box::pin(self.close(writer, exit)).await;
+                                    return Box::pin(self.close(exit)).await;
                                 }
                             }
                             None => break,
                         }
                     }
                 },
-                () = &mut timer => match self.keep_alive(keep_alive, Instant::now()) {
-                    Ok(next) => timer.as_mut().reset(next),
-                    Err(reason) => return Exit::Lost(reason),
+                () = &mut timer => {
+                    self.claim_lane();
+                    match self.keep_alive(keep_alive, Instant::now()) {
+                        Ok(next) => timer.as_mut().reset(next),
+                        Err(reason) => return Exit::Lost(reason),
+                    }
                 },
             }
         }
@@ -614,6 +628,7 @@ impl Task {
             }
             Command::Detach(sink) => self.routes.retain(|r| !Arc::ptr_eq(&r.sink, &sink)),
             Command::Disconnect(done, packet) => return Some(Exit::Disconnected(done, packet)),
+            Command::Wake => {}
         }
         None
     }

@@ -9,13 +9,14 @@
 use std::time::Duration;
 
 use bytes::Buf;
-use tokio::io::{AsyncWrite, AsyncWriteExt, WriteHalf};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
 use crate::client::error::ClientError;
 use crate::codec::{Disconnect, Packet};
-use crate::transport::BrokerStream;
 
+use super::commands::CommandReceiver;
+use super::lane::Residue;
 use super::task::{Exit, OnWritten, Task, Unwritten};
 
 /// What one turn of writing did.
@@ -40,13 +41,55 @@ async fn push<W: AsyncWrite + Unpin>(writer: &mut W, out: &[u8]) -> std::io::Res
 const CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 impl Task {
-    /// One turn of writing `out` to `writer` (see `push`), for the task's `select!`: the future
-    /// itself, not one around it, which would make every idle connection's loop larger.
-    pub(super) fn write_some<'a, W: AsyncWrite + Unpin>(
-        writer: &'a mut W,
+    /// One turn of writing `out` to the connection's writer (some of it, or a flush once it is
+    /// empty), for the task's `select!`. Cancel-safe: one poll writes and says how much, or writes
+    /// nothing. The writer sits in the lane, where callers may use it while the task does not.
+    pub(super) fn write_some<'a>(
+        rx: &'a CommandReceiver,
         out: &'a [u8],
     ) -> impl std::future::Future<Output = std::io::Result<Pushed>> + 'a {
-        push(writer, out)
+        std::future::poll_fn(move |cx| rx.with_lane(|lane, _| lane.poll_push(cx, out)))
+    }
+
+    /// Closes the lane before the task touches its bytes, taking over what a caller left.
+    pub(super) fn claim_lane(&mut self) {
+        if let Some(rest) = self.rx.with_lane(|lane, _| lane.claim()) {
+            self.take_rest(*rest);
+        }
+    }
+
+    /// The connection is over: the writer leaves the lane, and what a caller left is the task's
+    /// to write (a DISCONNECT follows it) or to count lost.
+    pub(super) fn detach_lane(
+        &mut self,
+    ) -> Option<tokio::io::WriteHalf<crate::transport::BrokerStream>> {
+        let (writer, rest) = self.rx.with_lane(|lane, _| lane.detach());
+        if let Some(rest) = rest {
+            self.take_rest(*rest);
+        }
+        writer
+    }
+
+    /// A caller's unwritten rest goes out first: it was begun on the socket.
+    fn take_rest(&mut self, rest: Residue) {
+        let Residue { mut bytes, cost } = rest;
+        // Its flush alone was left: nothing to count against the limit any more.
+        self.unflushed = true;
+        if bytes.is_empty() {
+            self.shared.outbound.release(cost);
+            return;
+        }
+        let n = bytes.len() as u64;
+        for u in &mut self.unwritten {
+            u.end += n;
+        }
+        self.unwritten.push_front(Unwritten {
+            end: self.written + n,
+            cost,
+            on_written: OnWritten::HandedOff,
+        });
+        bytes.extend_from_slice(&self.out);
+        self.out = bytes;
     }
 
     /// What a turn of writing came to: None, or why the connection is lost.
@@ -65,7 +108,11 @@ impl Task {
         }
     }
 
-    pub(super) async fn close(&mut self, mut writer: WriteHalf<BrokerStream>, exit: Exit) -> Exit {
+    pub(super) async fn close(&mut self, exit: Exit) -> Exit {
+        let Some(mut writer) = self.detach_lane() else {
+            self.drop_unwritten(&ClientError::NotConnected);
+            return exit;
+        };
         let packet = match &exit {
             Exit::Disconnected(_, d) => d.clone(),
             _ => Disconnect::default(),

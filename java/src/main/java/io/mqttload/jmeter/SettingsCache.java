@@ -1,5 +1,6 @@
 package io.mqttload.jmeter;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -13,16 +14,19 @@ import io.mqttload.contract.Setting;
 
 /**
  * An element's settings document, kept from one sample to the next while nothing in it can change: building it
- * reads and quotes every setting, which at one message per sample cost more than the publish itself. A document
- * is rebuilt on every sample when a property holds a function or a ${variable} (JMeter evaluates those per
- * sample), and after anything set a property (a script's {@code sampler.setProperty}) or JMeter restored one at
- * the iteration's end.
+ * reads and quotes every setting, which at one message per sample cost more than the publish itself. A property
+ * that holds a function or a ${variable} is evaluated again for every sample, and the document is rebuilt only
+ * when one of them evaluates differently; it is rebuilt too after anything set a property (a script's
+ * {@code sampler.setProperty}) or JMeter restored one at the iteration's end.
  */
 final class SettingsCache {
     private int changes;
     private int changesAtRecovery;
     private String document;
     private int documentAt;
+    /** The element's keys whose properties are evaluated per sample, and what they were when it was built. */
+    private final List<String> evaluatedKeys = new ArrayList<>();
+    private final List<String> evaluatedValues = new ArrayList<>();
 
     /** A property was set or removed. */
     void changed() {
@@ -48,29 +52,43 @@ final class SettingsCache {
      * new one from {@code build}.
      */
     String get(TestElement element, List<Setting> settings, Supplier<String> build) {
-        if (document != null && documentAt == changes) {
+        if (document != null && documentAt == changes && evaluateSame(element)) {
             return document;
         }
         String built = build.get();
-        boolean constant = element.isRunningVersion() && !evaluatedPerSample(element, settings);
-        document = constant ? built : null;
+        evaluatedKeys.clear();
+        evaluatedValues.clear();
+        document = null;
+        if (element.isRunningVersion()) {
+            for (Setting s : settings) {
+                keepIfEvaluated(element, s.key);
+                for (String alias : s.aliases) {
+                    keepIfEvaluated(element, alias);
+                }
+            }
+            document = built;
+        }
         documentAt = changes;
         return built;
     }
 
     /** Only the element's own keys count: config elements in scope merge theirs in at every iteration. */
-    private static boolean evaluatedPerSample(TestElement element, List<Setting> settings) {
-        for (Setting s : settings) {
-            if (evaluated(element.getProperty(s.key))) {
-                return true;
-            }
-            for (String alias : s.aliases) {
-                if (evaluated(element.getProperty(alias))) {
-                    return true;
-                }
+    private void keepIfEvaluated(TestElement element, String key) {
+        JMeterProperty p = element.getProperty(key);
+        if (evaluated(p)) {
+            evaluatedKeys.add(key);
+            evaluatedValues.add(p.getStringValue());
+        }
+    }
+
+    /** Each evaluated property gives what it gave when the document was built. */
+    private boolean evaluateSame(TestElement element) {
+        for (int i = 0; i < evaluatedKeys.size(); i++) {
+            if (!element.getProperty(evaluatedKeys.get(i)).getStringValue().equals(evaluatedValues.get(i))) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     private static boolean evaluated(JMeterProperty p) {

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.jmeter.engine.util.CompoundVariable;
+import org.apache.jmeter.functions.InvalidVariableException;
+import org.apache.jmeter.threads.JMeterContextService;
+import org.apache.jmeter.threads.JMeterVariables;
 import org.apache.jmeter.testelement.property.FunctionProperty;
 import org.junit.jupiter.api.Test;
 
@@ -42,13 +45,34 @@ class SettingsCacheTest {
     }
 
     @Test
-    void aFunctionOrVariableIsEvaluatedForEverySample() {
-        PublishSampler s = new PublishSampler();
-        s.setProperty(new FunctionProperty(Keys.TOPIC_NAME, new CompoundVariable("x/y")));
-        s.setRunningVersion(true);
-        String first = s.settingsDocument();
-        assertNotSame(first, s.settingsDocument());
-        assertEquals(first, s.settingsDocument());
+    void aFunctionOrVariableIsEvaluatedForEverySampleAndTheDocumentFollowsItsValue() {
+        JMeterContextService.getContext().setVariables(new JMeterVariables());
+        JMeterContextService.getContext().setSamplingStarted(true);
+        JMeterContextService.getContext().getVariables().put("t", "x/y");
+        try {
+            PublishSampler s = new PublishSampler();
+            s.setProperty(new FunctionProperty(Keys.TOPIC_NAME, compiled("${t}")));
+            s.setRunningVersion(true);
+            String first = s.settingsDocument();
+            assertTrue(first.contains("x/y"), first);
+            assertSame(first, s.settingsDocument(), "the same value: the same document");
+            JMeterContextService.getContext().getVariables().put("t", "z/w");
+            JMeterContextService.getContext().getVariables().incIteration();
+            String next = s.settingsDocument();
+            assertTrue(next.contains("z/w"), next);
+        } finally {
+            JMeterContextService.getContext().setSamplingStarted(false);
+        }
+    }
+
+    private static CompoundVariable compiled(String text) {
+        CompoundVariable v = new CompoundVariable();
+        try {
+            v.setParameters(text);
+        } catch (InvalidVariableException e) {
+            throw new IllegalStateException(e);
+        }
+        return v;
     }
 
     @Test
