@@ -208,8 +208,9 @@ bench-request:
 
 # SCALE_ENGINES jmeter-server engines x SCALE_PER_ENGINE connections held SCALE_HOLD s (default 6 x 17000, 60 s):
 # JMeter's distributed mode on loopback, a Mosquitto per engine (not part of `make bench`: it takes the machine)
+# COUNT=N instead: as many engines of at most 17,000 as N needs, held SCALE_HOLD s (default 300)
 bench-scale: build
-	$(PYTHON) tools/bench/scale.py $(or $(SCALE_ENGINES),6) $(or $(SCALE_PER_ENGINE),17000) $(or $(SCALE_HOLD),60)
+	$(PYTHON) tools/bench/scale.py $(if $(COUNT),--count $(COUNT) $(or $(SCALE_HOLD),300),$(or $(SCALE_ENGINES),6) $(or $(SCALE_PER_ENGINE),17000) $(or $(SCALE_HOLD),60))
 
 # examples/device-fleet.jmx at DEVICES (default 10000) devices, PER_THREAD per JMeter thread (1000), DURATION_S (60)
 # of telemetry every INTERVAL_MS (10000) against a stock-limits Mosquitto; dashboard in target/fleet/report/

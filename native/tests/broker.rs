@@ -641,8 +641,17 @@ async fn qos0_written_by_the_caller_or_the_task_keeps_its_order() {
             let Packet::Publish(p) = p else { continue };
             let text = String::from_utf8_lossy(&p.payload).to_string();
             let (stream, n) = text.split_once(':').unwrap_or(("?", "0"));
-            let n: u64 = n.split('.').next().unwrap_or("0").parse().unwrap_or(u64::MAX);
-            let next = if stream == "a" { &mut next_a } else { &mut next_b };
+            let n: u64 = n
+                .split('.')
+                .next()
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(u64::MAX);
+            let next = if stream == "a" {
+                &mut next_a
+            } else {
+                &mut next_b
+            };
             if n != *next {
                 out_of_order.push(format!("{stream}:{n} where {next} was due"));
             }

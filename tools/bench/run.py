@@ -52,6 +52,22 @@ def start_mosquitto(workdir, log_subscribes=False):
     sys.exit("mosquitto did not start")
 
 
+def subscribe_count(broker_log, topic):
+    """SUBSCRIBEs to `topic` the broker has logged so far (a broker from start_mosquitto(log_subscribes=True))."""
+    with open(broker_log) as f:
+        return f.read().count(" " + topic + "\n")
+
+
+def wait_for_subscribe(broker_log, topic, before, timeout=30):
+    """Waits until the broker has logged a SUBSCRIBE to `topic` beyond the `before` it had; False on timeout."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if subscribe_count(broker_log, topic) > before:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def stat_cpu(stat_path):
     """(name, user + system CPU seconds so far) of a process or thread, from its /proc .../stat file."""
     with open(stat_path) as f:

@@ -33,7 +33,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import JMETER, ROOT, start_mosquitto  # noqa: E402
+from run import JMETER, ROOT, start_mosquitto, subscribe_count, wait_for_subscribe  # noqa: E402
 
 TAG = "v2.0.2"
 REPO_URL = "https://github.com/xmeter-net/mqtt-jmeter.git"
@@ -136,17 +136,12 @@ def count_arrivals(port, qos, ready, out):
 
 def one_run(jmeter, plan, threads, qos, messages, port, workdir, broker_log, tag):
     """(JMeter CPU seconds, messages delivered, delivered/s, failed samples) of one JMeter run."""
-    def subscribes():
-        with open(broker_log) as f:
-            return f.read().count(" " + TOPIC + "\n")
-    before = subscribes()
+    before = subscribe_count(broker_log, TOPIC)
     ready, out = threading.Event(), {}
     counter = threading.Thread(target=count_arrivals, args=(port, qos, ready, out))
     counter.start()
     ready.wait()
-    deadline = time.time() + 30
-    while subscribes() == before and time.time() < deadline:
-        time.sleep(0.02)
+    wait_for_subscribe(broker_log, TOPIC, before)
     jtl = os.path.join(workdir, tag + ".jtl")
     cmd = ["taskset", "-c", "0", jmeter, "-n", "-t", plan, "-l", jtl, "-j", os.path.join(workdir, tag + ".log"),
            "-Jbroker.host=127.0.0.1", f"-Jbroker.port={port}", f"-Jpub={threads}", f"-Jqos={qos}",

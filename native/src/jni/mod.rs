@@ -18,6 +18,7 @@ mod rate_finder;
 mod requester;
 mod responder;
 mod runtime;
+mod strings;
 mod subscriber;
 
 /// Called by the JVM when it loads the library, before any other export: the allocator is set up

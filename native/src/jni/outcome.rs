@@ -5,6 +5,7 @@ use jni::{jni_str, Env};
 use once_cell::sync::OnceCell;
 
 use super::failure::Failure;
+use super::strings::java_string;
 use crate::sampler::SampleOutcome;
 use crate::settings::{render, Element};
 
@@ -22,8 +23,8 @@ pub(super) fn to_java<'local>(
     element: Element,
     o: &SampleOutcome,
 ) -> Result<JObject<'local>, Failure> {
-    let code = env.new_string(&o.code)?;
-    let message = env.new_string(render(element, &o.message).as_ref())?;
+    let code = java_string(env, &o.code)?;
+    let message = java_string(env, render(element, &o.message).as_ref())?;
     let stats = env.new_long_array(o.stats.len())?;
     stats.set_region(env, 0, &o.stats)?;
     let data = match &o.response_data {

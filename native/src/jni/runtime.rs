@@ -1,5 +1,6 @@
 //! The one tokio runtime every connection of the JVM shares, and JMeter threads blocking on it.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,13 +62,18 @@ pub(super) fn block_on_watching(
     let op = group.cancellable(started, op(group, &shutdown));
     Ok(rt.block_on(async {
         tokio::pin!(op);
+        // Most samples are done at the first poll: they never make the poll timer.
+        if let std::task::Poll::Ready(o) =
+            std::future::poll_fn(|cx| std::task::Poll::Ready(op.as_mut().poll(cx))).await
+        {
+            return o;
+        }
         let mut asking = !probe.is_null();
         let first = tokio::time::Instant::now() + SHUTDOWN_POLL;
         let mut ticks = tokio::time::interval_at(first, SHUTDOWN_POLL);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
-                // The operation first: one that is done at once never starts the poll timer.
                 biased;
                 o = &mut op => return o,
                 _ = ticks.tick(), if asking => match shutdown_requested(env, probe) {

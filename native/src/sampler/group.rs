@@ -314,14 +314,13 @@ impl ConnectionGroup {
 
     /// Reconnects since the previous call, with why the connection dropped (e.g. a broker's
     /// DISCONNECT reason), so the next sample tells the user even when reconnecting succeeded.
-    fn reconnect_note(&self) -> Option<String> {
-        let slots = self.slots();
-        let total: u64 = slots.iter().flatten().map(|s| s.reconnects()).sum();
+    fn reconnect_note(&self, total: u64) -> Option<String> {
         let before = self.reconnects_reported.swap(total, Ordering::Relaxed);
         if total <= before {
             return None;
         }
-        let why = slots
+        let why = self
+            .slots()
             .iter()
             .flatten()
             .filter(|s| s.reconnects() > 0)
@@ -336,22 +335,30 @@ impl ConnectionGroup {
     /// What a Publish or Subscribe sample adds to its message about the group's connections
     /// since the previous sample: reconnects and broker faults, each told once.
     pub fn notes(&self) -> Option<String> {
-        let notes: Vec<String> = [self.reconnect_note(), self.reused_ids_note()]
-            .into_iter()
-            .flatten()
-            .collect();
+        // Summed under the lock: every sample asks, and a copy of the slots costs a large group
+        // an atomic increment and decrement per connection.
+        let (reconnects, reused) = self
+            .sessions
+            .lock()
+            .map(|g| {
+                g.iter().flatten().fold((0, 0), |(r, u), s| {
+                    (r + s.reconnects(), u + s.reused_packet_ids())
+                })
+            })
+            .unwrap_or_default();
+        let notes: Vec<String> = [
+            self.reconnect_note(reconnects),
+            self.reused_ids_note(reused),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         (!notes.is_empty()).then(|| notes.join("; "))
     }
 
     /// The broker reused QoS 2 packet ids still in flight: the messages were delivered and
     /// counted, but the broker is out of spec, and its own state for them may be stuck.
-    fn reused_ids_note(&self) -> Option<String> {
-        let total: u64 = self
-            .slots()
-            .iter()
-            .flatten()
-            .map(|s| s.reused_packet_ids())
-            .sum();
+    fn reused_ids_note(&self, total: u64) -> Option<String> {
         let before = self.reused_ids_reported.swap(total, Ordering::Relaxed);
         (total > before).then(|| {
             format!(

@@ -234,8 +234,9 @@ impl Session {
     /// Queues a QoS 0 PUBLISH and returns: at-most-once needs no answer, so nobody waits for its
     /// write. One that is never written (the connection is lost or closed first, or the packet
     /// cannot be encoded for this broker) is counted: see [`Session::take_handed_lost`].
-    pub fn hand_off(&self, publish: Publish, use_topic_alias: bool) -> Result<(), ClientError> {
+    pub fn hand_off(&self, mut publish: Publish, use_topic_alias: bool) -> Result<(), ClientError> {
         debug_assert_eq!(publish.qos, QoS::AtMostOnce);
+        publish.pkid = 0;
         // Topic aliases are the task's to assign: such a message always goes through it.
         if use_topic_alias || self.is_closed() {
             return self.queue(publish, None, use_topic_alias);
