@@ -22,7 +22,12 @@ use crate::codec::{ProtocolVersion, Publish};
 use crate::transport::BrokerStream;
 
 use super::shared::Outbound;
-use super::writing::Pushed;
+
+/// What one turn of writing did.
+pub(super) enum Pushed {
+    Wrote(usize),
+    Flushed,
+}
 
 /// The socket's write side and whether callers may use it. Lives inside the command queue's lock.
 pub(super) struct Lane {

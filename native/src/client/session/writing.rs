@@ -16,14 +16,8 @@ use crate::client::error::ClientError;
 use crate::codec::{Disconnect, Packet};
 
 use super::commands::CommandReceiver;
-use super::lane::Residue;
+use super::lane::{Pushed, Residue};
 use super::task::{Exit, OnWritten, Task, Unwritten};
-
-/// What one turn of writing did.
-pub(super) enum Pushed {
-    Wrote(usize),
-    Flushed,
-}
 
 /// Writes some of `out`, or flushes the transport's buffers once `out` is empty. Cancel-safe (one
 /// poll_write either writes and says how much, or writes nothing), as `select!` needs.
