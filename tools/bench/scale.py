@@ -192,10 +192,10 @@ def main():
                   f"engine heap {heap}", flush=True)
             total_rate = float(os.environ.get("SCALE_RATE") or (2000 if engines > 6 else 0))
             pacing = [f"-Gconnect_rate={total_rate / (engines * threads):.3f}"] if total_rate > 0 else []
-            # each thread waits from its own last connect: with a paced ramp, the first ones wait out the ramp too,
-            # so that every connection is held at once for HOLD seconds
+            # each thread holds from its own last connect; paced, every group takes the whole ramp, so they end
+            # together and every connection is held at once for about HOLD seconds
             ramp_s = engines * per_engine / total_rate if total_rate > 0 else 0
-            hold_ms = int((hold + ramp_s + (20 if ramp_s else 0)) * 1000)
+            hold_ms = hold * 1000
             if pacing:
                 print(f"connects paced at {total_rate:,.0f}/s over all engines (ramp {ramp_s:.0f} s)", flush=True)
             controller = subprocess.Popen(
@@ -221,7 +221,7 @@ def main():
                         peak[i] = h
                         peak_rss[i] = max(peak_rss[i], rss_kib(servers[i][1].pid))
                         broker_rss[i] = max(broker_rss[i], rss_kib(brokers[i][1].pid))
-                if elapsed < hold_ms / 1000 + 5:
+                if elapsed < ramp_s + hold + 5:
                     at_end = held
                 if sum(held) == engines * per_engine:
                     now = (time.time(), cpu_s(engine_pids), cpu_s(broker_pids))

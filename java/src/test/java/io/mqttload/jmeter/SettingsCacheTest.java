@@ -46,6 +46,7 @@ class SettingsCacheTest {
 
     @Test
     void aFunctionOrVariableIsEvaluatedForEverySampleAndTheDocumentFollowsItsValue() {
+        JMeterVariables before = JMeterContextService.getContext().getVariables();
         JMeterContextService.getContext().setVariables(new JMeterVariables());
         JMeterContextService.getContext().setSamplingStarted(true);
         JMeterContextService.getContext().getVariables().put("t", "x/y");
@@ -62,6 +63,7 @@ class SettingsCacheTest {
             assertTrue(next.contains("z/w"), next);
         } finally {
             JMeterContextService.getContext().setSamplingStarted(false);
+            JMeterContextService.getContext().setVariables(before);
         }
     }
 
