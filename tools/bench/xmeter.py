@@ -15,7 +15,9 @@ sample (the shape of nearly every XMeter plan): ours is tools/bench/per_sample.j
 tools/bench/xmeter_per_sample.jmx, both with a timestamp in the same 32-byte text on the same topic, and
 JMeter's own default result settings (no -q file). Mosquitto (tuned: no in-flight or queue limits) and the
 counting subscriber (mosquitto_sub) run on core 1, JMeter on core 0. Rounds interleave the two plugins.
-  delivered/s      messages the subscriber received over its first-to-last arrival span
+  delivered/s      (delivered(N2) - delivered(N1)) / (span(N2) - span(N1)), span = the subscriber's first-to-last
+                   arrival: the rate once warm (a run's own span includes the JIT's warm-up, which the
+                   difference cancels, as it does for the CPU)
   CPU µs/message   JMeter process CPU, (CPU(N2) - CPU(N1)) / (delivered(N2) - delivered(N1)): JVM start-up
                    and warm-up cancel out in the difference
 The median of the rounds is printed, with the load average beside each case.
@@ -135,7 +137,8 @@ def count_arrivals(port, qos, ready, out):
 
 
 def one_run(jmeter, plan, threads, qos, messages, port, workdir, broker_log, tag):
-    """(JMeter CPU seconds, messages delivered, delivered/s, failed samples) of one JMeter run."""
+    """(JMeter CPU seconds, messages delivered, seconds from the first arrival to the last, failed samples) of one
+    JMeter run."""
     before = subscribe_count(broker_log, TOPIC)
     ready, out = threading.Event(), {}
     counter = threading.Thread(target=count_arrivals, args=(port, qos, ready, out))
@@ -158,8 +161,8 @@ def one_run(jmeter, plan, threads, qos, messages, port, workdir, broker_log, tag
         rows = [r for r in csv.DictReader(f) if r["label"] == "MQTT Publish"]
     failed = sum(1 for r in rows if r["success"] != "true")
     n, first, last = out["result"]
-    rate = (n - 1) / (last - first) if n > 1 and last > first else 0.0
-    return usage.ru_utime + usage.ru_stime, n, rate, failed
+    span = last - first if n > 1 else 0.0
+    return usage.ru_utime + usage.ru_stime, n, span, failed
 
 
 def load():
@@ -191,10 +194,12 @@ def main():
                     for name in order:
                         jmeter, plan = plugins[name]
                         tag = f"{name.split()[0]}-t{threads}-q{qos}-r{r}"
-                        c1, d1, _, f1 = one_run(jmeter, plan, threads, qos, n1, port, workdir, broker_log, tag + "-n1")
-                        c2, d2, rate, f2 = one_run(jmeter, plan, threads, qos, n2, port, workdir, broker_log,
-                                                   tag + "-n2")
+                        c1, d1, s1, f1 = one_run(jmeter, plan, threads, qos, n1, port, workdir, broker_log, tag + "-n1")
+                        c2, d2, s2, f2 = one_run(jmeter, plan, threads, qos, n2, port, workdir, broker_log,
+                                                 tag + "-n2")
+                        # both as differences of the two runs: the JIT's warm-up, the same in both, cancels out
                         cpu = (c2 - c1) / (d2 - d1) * 1e6 if d2 > d1 else float("nan")
+                        rate = (d2 - d1) / (s2 - s1) if s2 > s1 else 0.0
                         figures.setdefault((case, name), []).append((rate, cpu))
                         loads.setdefault(case, []).append(load())
                         print(f"  round {r + 1} {threads} thread(s) QoS {qos} {name}: {d2:,} of {n2:,} delivered, "
