@@ -173,7 +173,8 @@ bench-throughput: build bench-engine
 bench-inflight: bench-engine
 	target/release/mqttload-bench inflight $(MESSAGES)
 
-# CONNECTIONS per protocol (default 5000)
+# CONNECTIONS per protocol (default 5000): connects/s and KiB per idle connection, then one connection's QoS 1
+# throughput and CPU per message per protocol (THROUGHPUT_MESSAGES, default 200000; 0: none)
 bench-connections: bench-engine
 	$(PYTHON) tools/bench/connections.py $(CONNECTIONS)
 

@@ -30,7 +30,7 @@ RUNS = [
     ("Throughput: engine alone and through JMeter (1,000 messages per sample); CPU per 1,000 messages",
      [PY, os.path.join(ROOT, "tools", "bench", "run.py")] + env("MESSAGES")),
     ("The 3.x in-flight window", [BENCH, "inflight"] + env("MESSAGES")),
-    ("Connections: connects/s and memory per idle connection, per protocol",
+    ("Connections: connects/s, memory per idle connection and one connection's throughput, per protocol",
      [PY, os.path.join(ROOT, "tools", "bench", "connections.py")] + env("CONNECTIONS")),
     ("Per-device identities: connects/s and memory per idle connection, shared and per device",
      [PY, os.path.join(ROOT, "tools", "bench", "identities.py")] + env("IDENTITY_CONNECTIONS")),

@@ -7,6 +7,8 @@
 mod config;
 mod explain;
 mod identity;
+mod keylog;
+mod records;
 mod settings;
 mod stream;
 

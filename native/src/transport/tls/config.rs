@@ -44,10 +44,12 @@ pub(super) fn client_config(
         .map_err(|e| TlsSetupError::Rustls(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(verifier);
-    match &settings.client_identity {
-        Some(id) => with_identity(builder, id),
-        None => Ok(builder.with_no_client_auth()),
-    }
+    let mut config = match &settings.client_identity {
+        Some(id) => with_identity(builder, id)?,
+        None => builder.with_no_client_auth(),
+    };
+    super::stream::prepare(&mut config);
+    Ok(config)
 }
 
 fn verifier(

@@ -1,11 +1,13 @@
-//! A TLS client stream over tokio's `TcpStream`, on rustls's unbuffered API.
+//! A TLS client stream over tokio's `TcpStream`: rustls's unbuffered API for the handshake, our
+//! record layer (`records.rs`) after it.
 //!
 //! tokio-rustls over rustls's `ClientConnection` kept a receive buffer of about 4 KiB in every
 //! connection for its whole life (plus its other buffers): with thousands of idle connections that
 //! was most of what a TLS connection cost. Here the buffers are ours and hold memory only while
 //! bytes are in flight: a read goes to a buffer on the stack first, and only the tail of a record
 //! that has not fully arrived moves to the heap; encrypted bytes the socket did not take, and
-//! plaintext the reader did not take, are kept until they are, then freed.
+//! plaintext the reader did not take, are kept until they are, then freed. Once the handshake is
+//! done rustls's connection goes too, and the connection holds its keys and little else.
 
 use std::future::poll_fn;
 use std::io;
@@ -21,13 +23,14 @@ use rustls::ClientConfig;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
+use super::keylog::{self, Captured, TrafficSecrets};
+use super::records::{Opened, Records, HEADER};
+
 /// One read from the socket at most: a few MQTT packets, or the server's first flight.
 const STACK_READ: usize = 8 * 1024;
 /// Plaintext encrypted per write at most (rustls splits it into records of 16 KiB): bounds the
 /// encrypted bytes one write may leave waiting for the socket.
 const MAX_WRITE: usize = 64 * 1024;
-/// Bytes of a TLS record header: type, version, length.
-const HEADER: usize = 5;
 
 /// What went wrong on the stream, besides what rustls reports itself (that goes out as the
 /// `rustls::Error`, so that `TlsContext::explain` can name it).
@@ -269,6 +272,54 @@ fn drive(
     }
 }
 
+/// Processes the whole records at the front of `incoming` with our record layer, then does
+/// `action`. Plaintext goes to `dst` first, then to `bufs.plain`; records go to `bufs.outgoing`.
+fn drive_records(
+    records: &mut Records,
+    incoming: &mut [u8],
+    bufs: &mut Buffers,
+    mut dst: Option<&mut ReadBuf<'_>>,
+    action: Option<Action<'_>>,
+) -> Result<Driven, rustls::Error> {
+    let mut consumed = 0;
+    while let Some(len) = whole_record(&incoming[consumed..]) {
+        if bufs.peer_closed {
+            // nothing after the broker's close_notify counts
+            consumed = incoming.len();
+            break;
+        }
+        let record = &mut incoming[consumed..consumed + len];
+        match records.open(record, &mut bufs.outgoing)? {
+            Opened::Data(plain) => bufs.take_in(plain, &mut dst),
+            Opened::Closed => bufs.peer_closed = true,
+            Opened::Nothing => {}
+        }
+        consumed += len;
+    }
+    let encrypted = match action {
+        Some(Action::Encrypt(data)) => {
+            records.seal(data, &mut bufs.outgoing)?;
+            data.len()
+        }
+        Some(Action::CloseNotify) => {
+            records.seal_close_notify(&mut bufs.outgoing)?;
+            0
+        }
+        None => 0,
+    };
+    Ok(Driven {
+        consumed,
+        encrypted,
+        reached: Reached::Traffic,
+    })
+}
+
+/// The length of the whole record at the front of `buf`, if it has all arrived.
+fn whole_record(buf: &[u8]) -> Option<usize> {
+    let len = HEADER + usize::from(u16::from_be_bytes([*buf.get(3)?, *buf.get(4)?]));
+    (buf.len() >= len).then_some(len)
+}
+
 /// Bytes still missing from the last, incomplete record at the end of `buf` (a header's worth
 /// when not even its header is there).
 fn missing(buf: &[u8]) -> usize {
@@ -286,10 +337,31 @@ fn missing(buf: &[u8]) -> usize {
     }
 }
 
+/// What the stream needs of a client configuration: rustls hands the keys over once the handshake
+/// is done, and tells their TLS 1.3 traffic secrets (for key updates) to our key log.
+pub(super) fn prepare(config: &mut ClientConfig) {
+    config.enable_secret_extraction = true;
+    config.key_log = Arc::new(TrafficSecrets);
+}
+
+/// rustls through the handshake, and what its key log told so far.
+struct Handshaking {
+    conn: UnbufferedClientConnection,
+    secrets: Captured,
+}
+
+/// Who protects the records.
+enum Protection {
+    Handshake(Box<Handshaking>),
+    Records(Box<Records>),
+    /// After a failure (`failed` says which), or for the moment of the hand-over.
+    Gone,
+}
+
 /// A client TLS connection, as `AsyncRead + AsyncWrite`.
 pub struct TlsStream {
     tcp: TcpStream,
-    conn: UnbufferedClientConnection,
+    protection: Protection,
     /// Received bytes rustls could not use yet: a record that has not fully arrived.
     incoming: Vec<u8>,
     bufs: Buffers,
@@ -301,7 +373,8 @@ pub struct TlsStream {
 }
 
 impl TlsStream {
-    /// Runs the handshake over `tcp` (no deadline here: the caller's).
+    /// Runs the handshake over `tcp` (no deadline here: the caller's). `config` has been through
+    /// `prepare`.
     pub async fn connect(
         config: Arc<ClientConfig>,
         name: ServerName<'static>,
@@ -310,7 +383,10 @@ impl TlsStream {
         let conn = UnbufferedClientConnection::new(config, name).map_err(tls_error)?;
         let mut stream = TlsStream {
             tcp,
-            conn,
+            protection: Protection::Handshake(Box::new(Handshaking {
+                conn,
+                secrets: Captured::default(),
+            })),
             incoming: Vec::new(),
             bufs: Buffers::default(),
             tcp_eof: false,
@@ -327,7 +403,7 @@ impl TlsStream {
             // our flight goes out before we wait for theirs
             ready!(self.poll_send(cx))?;
             match driven.reached {
-                Reached::Traffic => return Poll::Ready(Ok(())),
+                Reached::Traffic => return Poll::Ready(self.hand_over()),
                 Reached::Closed => return Poll::Ready(Err(StreamError::HandshakeEof.into())),
                 Reached::NeedBytes if self.tcp_eof => {
                     return Poll::Ready(Err(StreamError::HandshakeEof.into()))
@@ -337,7 +413,27 @@ impl TlsStream {
         }
     }
 
-    /// Runs rustls over the bytes held in `incoming` (plaintext to `dst`, `action` done once the
+    /// From rustls to our record layer. rustls's connection is let go, but for its ticket store
+    /// while TLS 1.3 session tickets may still come.
+    fn hand_over(&mut self) -> io::Result<()> {
+        let Protection::Handshake(handshake) = mem::replace(&mut self.protection, Protection::Gone)
+        else {
+            return Ok(());
+        };
+        let Handshaking { conn, secrets } = *handshake;
+        let records = conn
+            .dangerous_into_kernel_connection()
+            .and_then(|(keys, kernel)| Ok(Records::new(keys, kernel, secrets)?));
+        match records {
+            Ok(records) => {
+                self.protection = Protection::Records(Box::new(records));
+                Ok(())
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Runs the record layer over the bytes held in `incoming` (plaintext to `dst`, `action` done once the
     /// connection can), keeping there only what rustls did not consume.
     fn process_incoming(
         &mut self,
@@ -362,24 +458,40 @@ impl TlsStream {
         if let Some(e) = &self.failed {
             return Err(tls_error(e.clone()));
         }
-        drive(&mut self.conn, incoming, &mut self.bufs, dst, action).map_err(|e| self.fail(e))
+        let bufs = &mut self.bufs;
+        let driven = match &mut self.protection {
+            Protection::Handshake(handshake) => {
+                let (driven, secrets) =
+                    keylog::capture(|| drive(&mut handshake.conn, incoming, bufs, dst, action));
+                handshake.secrets.merge(secrets);
+                driven
+            }
+            Protection::Records(records) => drive_records(records, incoming, bufs, dst, action),
+            Protection::Gone => Err(rustls::Error::General(StreamError::Closed.to_string())),
+        };
+        driven.map_err(|e| self.fail(e))
     }
 
-    /// Remembers the connection's end and sends, if it can at once, the alert rustls queued for it.
+    /// Remembers the connection's end and sends, if it can at once, the alert rustls queued for it
+    /// (during the handshake; after it, the connection just closes).
     fn fail(&mut self, e: rustls::Error) -> io::Error {
         tracing::debug!(error = %e, "TLS connection failed");
-        for _ in 0..4 {
-            let UnbufferedStatus { state, .. } = self.conn.process_tls_records(&mut []);
-            match state {
-                Ok(ConnectionState::EncodeTlsData(mut data)) => {
-                    if append_with(&mut self.bufs.outgoing, 0, |out| data.encode(out)).is_err() {
-                        break;
+        if let Protection::Handshake(handshake) = &mut self.protection {
+            for _ in 0..4 {
+                let UnbufferedStatus { state, .. } = handshake.conn.process_tls_records(&mut []);
+                match state {
+                    Ok(ConnectionState::EncodeTlsData(mut data)) => {
+                        if append_with(&mut self.bufs.outgoing, 0, |out| data.encode(out)).is_err()
+                        {
+                            break;
+                        }
                     }
+                    Ok(ConnectionState::TransmitTlsData(data)) => data.done(),
+                    _ => break,
                 }
-                Ok(ConnectionState::TransmitTlsData(data)) => data.done(),
-                _ => break,
             }
         }
+        self.protection = Protection::Gone;
         if self.bufs.sent < self.bufs.outgoing.len() {
             // best effort: the connection is failing either way
             let _ = self.tcp.try_write(&self.bufs.outgoing[self.bufs.sent..]);

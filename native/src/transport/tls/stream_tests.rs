@@ -45,13 +45,13 @@ fn roots() -> RootCertStore {
 }
 
 fn client_config(version: &'static SupportedProtocolVersion) -> Arc<ClientConfig> {
-    Arc::new(
-        ClientConfig::builder_with_provider(provider())
-            .with_protocol_versions(&[version])
-            .unwrap()
-            .with_root_certificates(roots())
-            .with_no_client_auth(),
-    )
+    let mut config = ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(&[version])
+        .unwrap()
+        .with_root_certificates(roots())
+        .with_no_client_auth();
+    prepare(&mut config);
+    Arc::new(config)
 }
 
 fn server_config(require_client_cert: bool) -> Arc<ServerConfig> {
@@ -111,6 +111,15 @@ async fn pair(
     trickle: bool,
     script: impl FnOnce(&mut Server) + Send + 'static,
 ) -> (io::Result<TlsStream>, JoinHandle<()>) {
+    pair_with(client_config(version), server, trickle, script).await
+}
+
+async fn pair_with(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    trickle: bool,
+    script: impl FnOnce(&mut Server) + Send + 'static,
+) -> (io::Result<TlsStream>, JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let thread = std::thread::spawn(move || {
@@ -127,10 +136,7 @@ async fn pair(
     });
     let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let name = ServerName::try_from("localhost").unwrap();
-    (
-        TlsStream::connect(client_config(version), name, tcp).await,
-        thread,
-    )
+    (TlsStream::connect(client, name, tcp).await, thread)
 }
 
 /// Holds no buffer between exchanges: what an idle connection costs.
@@ -138,6 +144,15 @@ fn assert_idle(s: &TlsStream) {
     assert_eq!(s.incoming.capacity(), 0, "receive buffer held");
     assert_eq!(s.bufs.outgoing.capacity(), 0, "send buffer held");
     assert_eq!(s.bufs.plain.capacity(), 0, "plaintext buffer held");
+}
+
+/// rustls's connection is gone: only our record layer is left (and, for TLS 1.3 until the first
+/// data from the broker, rustls's ticket store).
+fn assert_own_records(s: &TlsStream, ticket_store: bool) {
+    match &s.protection {
+        Protection::Records(records) => assert_eq!(records.keeps_ticket_store(), ticket_store),
+        _ => panic!("rustls still protects the records"),
+    }
 }
 
 fn echo(s: &mut Server) {
@@ -157,6 +172,7 @@ async fn echo_round_trip(version: &'static SupportedProtocolVersion, trickle: bo
     let (client, server) = pair(version, server_config(false), trickle, echo).await;
     let mut client = client.unwrap();
     assert_idle(&client);
+    assert_own_records(&client, version == &rustls::version::TLS13);
     for round in 0..3 {
         let msg = format!("hello {round}");
         client.write_all(msg.as_bytes()).await.unwrap();
@@ -165,6 +181,7 @@ async fn echo_round_trip(version: &'static SupportedProtocolVersion, trickle: bo
         client.read_exact(&mut back).await.unwrap();
         assert_eq!(back, msg.as_bytes());
         assert_idle(&client);
+        assert_own_records(&client, false);
     }
     client.shutdown().await.unwrap();
     drop(client);
@@ -315,6 +332,30 @@ async fn key_update_from_the_server() {
     client.shutdown().await.unwrap();
     drop(client);
     server.join().unwrap();
+}
+
+/// The tickets the broker sends after the handshake reach rustls's store through our record layer:
+/// the next connection resumes the session.
+#[tokio::test]
+async fn tickets_after_the_hand_over_resume_the_next_session() {
+    let client_config = client_config(&rustls::version::TLS13);
+    let server = server_config(false);
+    for expected in [rustls::HandshakeKind::Full, rustls::HandshakeKind::Resumed] {
+        let (client, thread) = pair_with(client_config.clone(), server.clone(), false, move |s| {
+            assert_eq!(s.conn.handshake_kind(), Some(expected));
+            echo(s);
+        })
+        .await;
+        let mut client = client.unwrap();
+        client.write_all(b"CONNECT").await.unwrap();
+        let mut back = [0u8; 7];
+        client.read_exact(&mut back).await.unwrap();
+        client.shutdown().await.unwrap();
+        drop(client);
+        thread
+            .join()
+            .expect("the server saw the expected handshake");
+    }
 }
 
 #[tokio::test]

@@ -26,11 +26,21 @@ use mqttload::sampler::{
 };
 use mqttload_testkit::Mosquitto;
 
+/// BENCH_CONNECT_JSON: connect settings laid over the bench's own (a protocol and its TLS
+/// settings: `make bench-connections` runs the throughput over each protocol with it).
 fn group(host: &str, port: u16, prefix: &str, inflight: u16) -> ConnectionGroup {
     let json = format!(
         r#"{{"server":"{host}","port":{port},"version":"3.1.1","clientIdPrefix":"{prefix}","connections":1,"maxInflight":{inflight}}}"#
     );
-    let config = ConnectConfig::from_json(&json).expect("bench connect settings");
+    let mut settings: serde_json::Value = serde_json::from_str(&json).expect("bench settings");
+    if let Ok(extra) = std::env::var("BENCH_CONNECT_JSON") {
+        let extra: serde_json::Value =
+            serde_json::from_str(&extra).expect("BENCH_CONNECT_JSON is a JSON object");
+        if let (Some(settings), Some(extra)) = (settings.as_object_mut(), extra.as_object()) {
+            settings.extend(extra.clone());
+        }
+    }
+    let config = ConnectConfig::from_json(&settings.to_string()).expect("bench connect settings");
     ConnectionGroup::new(config).expect("bench group")
 }
 
