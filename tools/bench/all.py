@@ -47,7 +47,7 @@ RUNS = [
 
 
 # lines of figures that are not in a table, by how they start
-SUMMARY_LINES = ("QoS 0 at", "inflight qos", "paced: sent", "paced: OK", "paced: FAILED", "XMeter comparison skipped",
+SUMMARY_LINES = ("QoS 0 at", "inflight qos", "paced: sent", "paced: OK", "paced: FAILED", "paced: CPU", "XMeter comparison skipped",
                  "targets: delivered rate")
 
 

@@ -9,6 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+pub mod meters;
+
 pub struct Mosquitto {
     child: Child,
     pub port: u16,

@@ -24,6 +24,7 @@ use mqttload::sampler::outcome::figure;
 use mqttload::sampler::{
     ConnectConfig, ConnectionGroup, PublishConfig, Publisher, Shutdown, SubscribeConfig, Subscriber,
 };
+use mqttload_testkit::meters::{load_average, Meter};
 use mqttload_testkit::Mosquitto;
 
 /// BENCH_CONNECT_JSON: connect settings laid over the bench's own (a protocol and its TLS
@@ -302,8 +303,17 @@ fn serve_and_scrape_metrics(
     Ok(())
 }
 
-/// Paced publishing at scale: how late the engine's schedule runs (`make bench-paced`).
-fn paced(host: &str, port: u16, connections: u32, interval_ms: u64, seconds: u64, qos: u8) {
+/// Paced publishing at scale: how late the engine's schedule runs (`make bench-paced`), with the
+/// engine's and the broker's CPU over the run (which of them is the limit) and the load average.
+fn paced(
+    host: &str,
+    port: u16,
+    broker_pid: Option<u32>,
+    connections: u32,
+    interval_ms: u64,
+    seconds: u64,
+    qos: u8,
+) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -343,6 +353,8 @@ fn paced(host: &str, port: u16, connections: u32, interval_ms: u64, seconds: u64
         ))
         .expect("bench publish settings"),
     ));
+    let mut engine_cpu = Meter::new("self".into());
+    let mut broker_cpu = broker_pid.map(|pid| Meter::new(pid.to_string()));
     let (o, (received, p50, p99)) = rt.block_on(async {
         let _ = subs.connect().await;
         let _ = sub.subscribe(&subs).await;
@@ -380,6 +392,8 @@ fn paced(host: &str, port: u16, connections: u32, interval_ms: u64, seconds: u64
         };
         tokio::join!(publish, receive)
     });
+    let (engine_cores, _) = engine_cpu.read();
+    let broker_cores = broker_cpu.as_mut().map(|m| m.read().0);
     use mqttload::sampler::outcome::*;
     println!(
         "paced: {} {}",
@@ -394,6 +408,11 @@ fn paced(host: &str, port: u16, connections: u32, interval_ms: u64, seconds: u64
         o.stats[figure::PUB_LAG_P50_US],
         o.stats[figure::PUB_LAG_P99_US],
         o.stats[figure::PUB_LAG_MAX_US],
+    );
+    println!(
+        "paced: CPU over the run: engine {engine_cores:.2} cores (publishers and subscriber), Mosquitto {}; load average {}",
+        broker_cores.map_or("not measured (MQTT_BROKER)".into(), |c| format!("{c:.2} cores")),
+        load_average()
     );
     rt.block_on(async {
         pubs.disconnect().await;
@@ -427,11 +446,12 @@ fn main() {
         };
         // Before the broker starts: Mosquitto inherits the raised limit (one file per client).
         mqttload::transport::limits::raise_open_files();
-        let (_broker, host, port) = broker();
+        let (broker, host, port) = broker();
         let qos = num(5).unwrap_or(0).min(2) as u8;
         paced(
             &host,
             port,
+            broker.as_ref().map(Mosquitto::pid),
             u32::try_from(connections).unwrap_or(u32::MAX),
             interval_ms.max(1),
             seconds.max(1),
