@@ -324,3 +324,50 @@ fn connections_taking_turns_on_a_thread_use_their_own_keys() {
         }
     }
 }
+
+mod arbitrary {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any bytes as a record (any type, any length up to the limit): an error or a record,
+        /// never a panic.
+        #[test]
+        fn any_bytes_as_a_record(typ in any::<u8>(), body in vec(any::<u8>(), 0..400), tls13 in any::<bool>()) {
+            let (mut client, _) = if tls13 {
+                tls13_pair(Cipher::Aes256Gcm, 1 << 24)
+            } else {
+                tls12_pair(Cipher::Aes128Gcm)
+            };
+            let mut record = vec![typ, 3, 3];
+            record.extend_from_slice(&u16::try_from(body.len()).unwrap().to_be_bytes());
+            record.extend_from_slice(&body);
+            let _ = client.open(&mut record, &mut Vec::new());
+        }
+
+        /// Any handshake bytes, well protected, in any pieces: never a panic, and data after them
+        /// still reads when they were only tickets.
+        #[test]
+        fn any_handshake_bytes_in_any_pieces(bytes in vec(any::<u8>(), 0..300), cuts in vec(1usize..60, 0..6)) {
+            let (mut client, mut server) = tls13_pair(Cipher::Aes128Gcm, 1 << 24);
+            let mut wire = Vec::new();
+            let mut rest = &bytes[..];
+            for cut in cuts {
+                let (piece, after) = rest.split_at(cut.min(rest.len()));
+                server.protect(HANDSHAKE, piece, &mut wire).unwrap();
+                rest = after;
+            }
+            server.protect(HANDSHAKE, rest, &mut wire).unwrap();
+            let mut at = 0;
+            while at < wire.len() {
+                let len = HEADER + usize::from(u16::from_be_bytes([wire[at + 3], wire[at + 4]]));
+                if client.open(&mut wire[at..at + len], &mut Vec::new()).is_err() {
+                    return Ok(());
+                }
+                at += len;
+            }
+        }
+    }
+}
