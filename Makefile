@@ -197,6 +197,12 @@ bench-paced: bench-engine
 	target/release/mqttload-bench paced $(or $(PACED_CONNECTIONS),10000) $(or $(PACED_INTERVAL_MS),10000) \
 	  $(or $(PACED_SECONDS),30) $(or $(PACED_QOS),0)
 
+# a round-robin Publish sample's cost (one QoS 0 message) in groups of 1, 100, 1,000 and 5,000 connections, the
+# engine alone; RR_SAMPLES (50000) per size
+.PHONY: bench-round-robin
+bench-round-robin: bench-engine
+	target/release/mqttload-bench round-robin $(or $(RR_SAMPLES),50000)
+
 # request/response: REQ_DEVICES (10000) device connections answering (MQTT Responder) the requests of a commander
 # (MQTT Request) that addresses each device every REQ_INTERVAL_MS (10000) for REQ_SECONDS (30), at REQ_QOS (1), over
 # REQ_COMMANDERS (1) connections; one process (the engine alone) against a Mosquitto of its own: requests, matched,

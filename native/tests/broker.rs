@@ -131,6 +131,41 @@ async fn many_connections_in_one_group_publish_round_robin() {
     assert!(!g.is_connected());
 }
 
+/// One message per sample, round-robin: the samples take the connections in turn, each sample
+/// from where the previous one stopped, so every connection gets its share.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_robin_samples_take_the_connections_in_turn() {
+    let broker = Mosquitto::start().unwrap();
+    let json = connect_json(broker.port, "").replace(r#""connections":1"#, r#""connections":4"#);
+    let g = ConnectionGroup::new(ConnectConfig::from_json(&json).unwrap()).unwrap();
+    assert!(g.connect().await.success);
+    let mut subs = Vec::new();
+    for conn in 0..4 {
+        let sub_group = connected(broker.port, "").await;
+        let sub = subscriber(&format!("turn/{conn}"), 1, 3, 300);
+        let _ = sub.subscribe(&sub_group).await;
+        subs.push((sub, sub_group));
+    }
+    let p = Publisher::new(
+        PublishConfig::from_json(
+            r#"{"topic":"turn/{{conn}}","qos":1,"message":"m","messagesPerSample":1,"target":"round_robin"}"#,
+        )
+        .unwrap(),
+    );
+    for _ in 0..12 {
+        let o = p.publish(&g).await;
+        assert!(o.success, "{o:?}");
+    }
+    for (conn, (sub, sub_group)) in subs.iter().enumerate() {
+        assert_eq!(
+            subscriber_collect(sub, sub_group, 3).await,
+            3,
+            "connection {conn}"
+        );
+    }
+    assert!(g.disconnect().await.success);
+}
+
 async fn subscriber_collect(sub: &Subscriber, g: &ConnectionGroup, want: i64) -> i64 {
     let mut got = 0;
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -493,7 +493,7 @@ impl BrokerStats {
         shutdown: &Shutdown,
     ) -> Result<(), SampleOutcome> {
         let started = Instant::now();
-        if group.connected().is_empty() {
+        if !group.has_connected() {
             let o = group.connect_until(shutdown).await;
             if !o.success {
                 return Err(o);

@@ -295,6 +295,47 @@ impl ConnectionGroup {
             .collect()
     }
 
+    /// Whether any session is live, without copying the slots.
+    pub fn has_connected(&self) -> bool {
+        self.sessions
+            .lock()
+            .map(|g| g.iter().flatten().any(|s| !s.is_closed()))
+            .unwrap_or(false)
+    }
+
+    /// The next `count` live sessions in turn (a round-robin sample's targets), in slot order
+    /// from where the previous sample stopped. Only those are copied: a sample on a group of
+    /// thousands costs what it sends, not the group's size (`make bench-round-robin`).
+    pub fn round_robin(&self, count: usize) -> Vec<(usize, Arc<Session>)> {
+        let Ok(slots) = self.sessions.lock() else {
+            return Vec::new();
+        };
+        let len = slots.len();
+        let mut picked = Vec::with_capacity(count.min(len.max(1) * 4));
+        for _ in 0..count {
+            if len == 0 {
+                break;
+            }
+            let start = self.publishing.next_round_robin();
+            let found = (0..len).find_map(|k| {
+                let slot = start.wrapping_add(k) % len;
+                slots[slot]
+                    .as_ref()
+                    .filter(|s| !s.is_closed())
+                    .map(|s| (k, slot, s.clone()))
+            });
+            let Some((skipped, slot, session)) = found else {
+                break;
+            };
+            if skipped > 0 {
+                // the turn goes on after the slot taken, so live sessions share the turns evenly
+                self.publishing.skip_round_robin(skipped);
+            }
+            picked.push((slot, session));
+        }
+        picked
+    }
+
     pub fn is_connected(&self) -> bool {
         let slots = self.slots();
         !slots.is_empty()

@@ -289,6 +289,8 @@ impl Publisher {
         let m = self.config.messages_per_sample as usize;
         match self.config.target {
             Target::All => (0..m).flat_map(|_| 0..live.len()).collect(),
+            // `live` is already the sample's turns (`ConnectionGroup::round_robin`), unless paced
+            Target::RoundRobin if self.config.pace.is_none() => (0..live.len()).collect(),
             Target::RoundRobin => (0..m)
                 .map(|_| group.next_round_robin() % live.len())
                 .collect(),
@@ -339,7 +341,12 @@ impl Publisher {
         progress: Option<&Progress<'_>>,
     ) -> SampleOutcome {
         let started = Instant::now();
-        let live = group.connected();
+        let live = match self.config.target {
+            Target::RoundRobin if self.config.pace.is_none() => {
+                group.round_robin(self.config.messages_per_sample as usize)
+            }
+            _ => group.connected(),
+        };
         if live.is_empty() {
             return SampleOutcome::failed(
                 outcome::NO_CONNECTION,

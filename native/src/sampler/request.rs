@@ -442,7 +442,7 @@ impl Requester {
                 _ = tokio::time::sleep_until(deadline) => return false,
                 _ = shutdown.requested() => return true,
                 _ = tokio::time::sleep(DROP_CHECK) => {
-                    if group.connected().is_empty() {
+                    if !group.has_connected() {
                         return false;
                     }
                 }

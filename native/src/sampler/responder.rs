@@ -120,7 +120,7 @@ impl Responder {
         }
         let tally = self.shared.take();
         let mut o = self.outcome(tally, cut, started.elapsed());
-        if group.connected().is_empty() {
+        if !group.has_connected() {
             o.success = false;
             o.error_count = o.error_count.max(1);
             o.code = outcome::NO_CONNECTION.into();

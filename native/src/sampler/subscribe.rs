@@ -270,7 +270,7 @@ impl Subscriber {
         }
         let batch = self.acc.take(limit);
         let mut o = self.report(batch, end, started);
-        if group.connected().is_empty() {
+        if !group.has_connected() {
             // Say why nothing more came, rather than a bare timeout.
             o.success = false;
             o.error_count = 1;
@@ -309,7 +309,7 @@ impl Subscriber {
                 }
                 // No more messages can come once every connection is gone for good.
                 _ = tokio::time::sleep(DROP_CHECK) => {
-                    if group.connected().is_empty() {
+                    if !group.has_connected() {
                         break;
                     }
                 }

@@ -32,6 +32,11 @@ impl Publishing {
         self.round_robin.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// Moves the turn past `slots` that could not take it (not connected).
+    pub(super) fn skip_round_robin(&self, slots: usize) {
+        self.round_robin.fetch_add(slots, Ordering::Relaxed);
+    }
+
     pub(super) fn add_end_marker(&self, slot: usize, stream: Arc<Stream>, qos: QoS) {
         if let Ok(mut g) = self.end_markers.lock() {
             if !g.iter().any(|m| m.stream.id == stream.id) {

@@ -14,6 +14,8 @@
 //! prints connects/s and resident memory per idle connection (tools/bench/connections.py runs it
 //! for TCP, TLS, WS and WSS side by side).
 //!
+//! `mqttload-bench round-robin [samples]`: a round-robin sample's cost in groups of 1 to 5,000.
+//!
 //! `mqttload-bench paced <connections> <interval ms> <seconds> [qos]`: one group of `connections`
 //! each publishing every `interval ms` for `seconds` (paced mode, one sample), a subscriber
 //! counting what arrives; prints the schedule's lag p50/p99/max and the achieved rate.
@@ -420,6 +422,55 @@ fn paced(
     });
 }
 
+/// What a round-robin sample (one QoS 0 message) costs the engine as its group grows: the sample
+/// should cost what it sends, not the group's size (`make bench-round-robin`).
+fn round_robin(host: &str, port: u16, samples: u64) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    println!("round-robin: {samples} samples of one QoS 0 message per group size, one caller");
+    for connections in [1u32, 100, 1000, 5000] {
+        let g = ConnectionGroup::new(
+            ConnectConfig::from_json(&format!(
+                r#"{{"server":"{host}","port":{port},"version":"3.1.1","clientIdPrefix":"brr{connections}_","connections":{connections},"keepAliveSecs":300,"connTimeoutSecs":60}}"#
+            ))
+            .expect("bench connect settings"),
+        )
+        .expect("bench group");
+        let o = rt.block_on(g.connect());
+        if !o.success {
+            println!(
+                "round-robin: FAILED to connect {connections}: {}",
+                o.message
+            );
+            return;
+        }
+        let p = Publisher::new(
+            PublishConfig::from_json(
+                r#"{"topic":"bench/rr","qos":0,"message":"0123456789abcdef","target":"round_robin"}"#,
+            )
+            .expect("bench publish settings"),
+        );
+        let started = Instant::now();
+        let failed = rt.block_on(async {
+            let mut failed = 0u64;
+            for _ in 0..samples {
+                if !p.publish(&g).await.success {
+                    failed += 1;
+                }
+            }
+            failed
+        });
+        println!(
+            "round-robin: {connections:>5} connections: {:.2} us per sample, {failed} failed; load average {}",
+            started.elapsed().as_secs_f64() * 1e6 / samples as f64,
+            load_average()
+        );
+        rt.block_on(g.disconnect());
+    }
+}
+
 /// The broker named by MQTT_BROKER=host:port, else a Mosquitto of our own.
 fn broker() -> (Option<Mosquitto>, String, u16) {
     match std::env::var("MQTT_BROKER") {
@@ -457,6 +508,12 @@ fn main() {
             seconds.max(1),
             qos,
         );
+        return;
+    }
+    if args.get(1).map(String::as_str) == Some("round-robin") {
+        let samples = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(50_000);
+        let (_broker, host, port) = broker();
+        round_robin(&host, port, samples);
         return;
     }
     if args.get(1).map(String::as_str) == Some("connections") {
