@@ -53,6 +53,7 @@ const NEW_SESSION_TICKET: u8 = 4;
 const KEY_UPDATE: u8 = 24;
 
 const WARNING: u8 = 1;
+const FATAL: u8 = 2;
 const CLOSE_NOTIFY: u8 = 0;
 const USER_CANCELED: u8 = 90;
 
@@ -374,6 +375,22 @@ impl Records {
 
     pub(super) fn seal_close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), RecordError> {
         self.seal_record(ALERT, &[WARNING, CLOSE_NOTIFY], out)
+    }
+
+    /// The fatal alert that tells the broker why we end the connection over `error` (none when
+    /// the broker ended it with an alert of its own): best effort, the connection ends either way.
+    pub(super) fn seal_fatal_alert(&mut self, error: &RecordError, out: &mut Vec<u8>) {
+        let description = match error {
+            RecordError::Alert(_) => return,
+            RecordError::Decrypt => AlertDescription::BadRecordMac,
+            RecordError::Oversized => AlertDescription::RecordOverflow,
+            RecordError::Unexpected(_) => AlertDescription::UnexpectedMessage,
+            RecordError::KeyUpdateUnsupported
+            | RecordError::KeysExhausted
+            | RecordError::Crypto
+            | RecordError::Unsupported(_) => AlertDescription::InternalError,
+        };
+        let _ = self.protect(ALERT, &[FATAL, u8::from(description)], out);
     }
 
     fn seal_record(&mut self, typ: u8, data: &[u8], out: &mut Vec<u8>) -> Result<(), RecordError> {

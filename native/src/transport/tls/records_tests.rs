@@ -126,6 +126,29 @@ fn a_changed_byte_fails_the_record() {
     }
 }
 
+/// The broker is told why: a record that fails is answered with bad_record_mac.
+#[test]
+fn a_failed_record_is_answered_with_its_alert() {
+    let (mut client, mut server) = tls13_pair(Cipher::Aes256Gcm, 1 << 24);
+    let mut wire = Vec::new();
+    server.seal(b"CONNACK", &mut wire).unwrap();
+    wire[HEADER] ^= 1;
+    let err = client.open(&mut wire, &mut Vec::new()).unwrap_err();
+    let mut answer = Vec::new();
+    client.seal_fatal_alert(&err, &mut answer);
+    assert!(matches!(
+        server.open(&mut answer, &mut Vec::new()),
+        Err(RecordError::Alert(AlertDescription::BadRecordMac))
+    ));
+    // and none for the broker's own alert
+    let mut none = Vec::new();
+    client.seal_fatal_alert(
+        &RecordError::Alert(AlertDescription::HandshakeFailure),
+        &mut none,
+    );
+    assert!(none.is_empty());
+}
+
 #[test]
 fn records_out_of_order_fail() {
     let (mut client, mut server) = tls13_pair(Cipher::Aes128Gcm, 1 << 24);

@@ -289,10 +289,15 @@ fn drive_records(
             break;
         }
         let record = &mut incoming[consumed..consumed + len];
-        match records.open(record, &mut bufs.outgoing)? {
-            Opened::Data(plain) => bufs.take_in(plain, &mut dst),
-            Opened::Closed => bufs.peer_closed = true,
-            Opened::Nothing => {}
+        match records.open(record, &mut bufs.outgoing) {
+            Ok(Opened::Data(plain)) => bufs.take_in(plain, &mut dst),
+            Ok(Opened::Closed) => bufs.peer_closed = true,
+            Ok(Opened::Nothing) => {}
+            Err(e) => {
+                // `fail` sends it, if the socket takes it at once
+                records.seal_fatal_alert(&e, &mut bufs.outgoing);
+                return Err(e.into());
+            }
         }
         consumed += len;
     }
