@@ -427,10 +427,6 @@ impl ConnectionGroup {
         self.publishing.add_end_marker(slot, stream, qos);
     }
 
-    pub fn next_round_robin(&self) -> usize {
-        self.publishing.next_round_robin()
-    }
-
     /// Connects every slot that has no live session. Already-live ones are kept (reuse).
     pub async fn connect(&self) -> SampleOutcome {
         self.connect_until(&Shutdown::never()).await

@@ -280,20 +280,13 @@ impl Publisher {
         Ok((len, ack))
     }
 
-    /// Which connection sends each message of this sample.
-    fn plan(
-        &self,
-        group: &ConnectionGroup,
-        live: &[(usize, std::sync::Arc<Session>)],
-    ) -> Vec<usize> {
+    /// Which connection sends each message of this (burst) sample.
+    fn plan(&self, live: &[(usize, std::sync::Arc<Session>)]) -> Vec<usize> {
         let m = self.config.messages_per_sample as usize;
         match self.config.target {
             Target::All => (0..m).flat_map(|_| 0..live.len()).collect(),
-            // `live` is already the sample's turns (`ConnectionGroup::round_robin`), unless paced
-            Target::RoundRobin if self.config.pace.is_none() => (0..live.len()).collect(),
-            Target::RoundRobin => (0..m)
-                .map(|_| group.next_round_robin() % live.len())
-                .collect(),
+            // `live` is already the sample's turns (`ConnectionGroup::round_robin`)
+            Target::RoundRobin => (0..live.len()).collect(),
         }
     }
 
@@ -393,7 +386,7 @@ impl Publisher {
         deadline: tokio::time::Instant,
         shutdown: &Shutdown,
     ) -> Vec<(u64, PublishAck)> {
-        let plan = self.plan(group, live);
+        let plan = self.plan(live);
         let mut acks: Vec<(u64, PublishAck)> = Vec::with_capacity(plan.len());
         for i in plan {
             let (slot, session) = &live[i];
